@@ -1,0 +1,153 @@
+// The one token cache, process-wide. Every credential reads and writes it through a TokenProvider
+// (tokenProvider.ts). Keys carry everything that makes a token different (authority, tenant, client,
+// a fingerprint of the secret or certificate, scopes, CAE), so credentials never see each other's
+// tokens while instances with the same identity share them.
+//
+// Policy, in one place:
+//  - lookup is one Map.get; a hit costs no allocation;
+//  - single-flight: concurrent misses for a key share one request;
+//  - refresh ahead: past `refreshAt` the current token is still served while one background refresh
+//    runs; if it fails, the old token keeps being served and the refresh is retried later;
+//  - a token is never served within its expiry skew; then callers wait for a fresh one.
+import type { AccessToken } from "../types.js";
+
+export interface CacheEntry {
+  token: AccessToken | undefined;
+  usableUntil: number;
+  refreshAt: number;
+  inflight: Promise<AccessToken> | undefined;
+  /** How to get a fresh token for this key (captured at first fetch). */
+  refresh: (() => Promise<AccessToken>) | undefined;
+  onRefreshError: ((error: unknown) => void) | undefined;
+}
+
+const FIVE_MINUTES = 5 * 60_000;
+const TEN_MINUTES = 10 * 60_000;
+const TWO_HOURS = 2 * 60 * 60_000;
+
+/** When to refresh and until when to serve a token received at `now`. */
+export function refreshSchedule(token: AccessToken, now: number): { refreshAt: number; usableUntil: number } {
+  const expires = token.expiresOnTimestamp;
+  const lifetime = Math.max(0, expires - now);
+  const usableUntil = expires - Math.min(30_000, lifetime / 10);
+  let refreshAt = token.refreshAfterTimestamp ?? (lifetime >= TWO_HOURS ? now + lifetime / 2 : expires - FIVE_MINUTES);
+  // Always by five minutes before expiry; for tokens too short for that, at half-life.
+  refreshAt = lifetime > TEN_MINUTES ? Math.min(refreshAt, expires - FIVE_MINUTES) : Math.min(refreshAt, now + lifetime / 2);
+  return { refreshAt: Math.max(now, Math.floor(refreshAt)), usableUntil };
+}
+
+export class TokenCache {
+  readonly #entries = new Map<string, CacheEntry>();
+  #maxEntries: number;
+
+  constructor(maxEntries = 100_000) {
+    this.#maxEntries = maxEntries;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** A usable cached token, or undefined. Starts a background refresh when one is due. */
+  peek(key: string): AccessToken | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.token === undefined) return undefined;
+    const now = Date.now();
+    if (now >= entry.usableUntil) return undefined;
+    if (now >= entry.refreshAt && entry.inflight === undefined && entry.refresh !== undefined) this.#refreshInBackground(entry, now);
+    return entry.token;
+  }
+
+  /**
+   * Waits for the in-flight request for `inflightKey`, or starts `fetch`. The result is stored under
+   * `storeKey` (a claims challenge is fetched under its own in-flight key but replaces the plain entry).
+   */
+  acquire(storeKey: string, fetch: () => Promise<AccessToken>, options: { inflightKey?: string; onRefreshError?: (error: unknown) => void } = {}): Promise<AccessToken> {
+    const inflightKey = options.inflightKey ?? storeKey;
+    const existing = this.#entries.get(inflightKey);
+    if (existing?.inflight !== undefined) return existing.inflight;
+    const holder = existing ?? this.#insert(inflightKey);
+    const promise = fetch().then(
+      (token) => {
+        holder.inflight = undefined;
+        const stored = this.#store(storeKey, token, fetch, options.onRefreshError);
+        if (inflightKey !== storeKey && holder.token === undefined) this.#entries.delete(inflightKey);
+        return stored;
+      },
+      (error: unknown) => {
+        holder.inflight = undefined;
+        if (holder.token === undefined) this.#entries.delete(inflightKey);
+        throw error;
+      },
+    );
+    holder.inflight = promise;
+    return promise;
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  #insert(key: string): CacheEntry {
+    const entry: CacheEntry = { token: undefined, usableUntil: 0, refreshAt: 0, inflight: undefined, refresh: undefined, onRefreshError: undefined };
+    this.#entries.set(key, entry);
+    if (this.#entries.size > this.#maxEntries) this.#evict();
+    return entry;
+  }
+
+  #store(key: string, token: AccessToken, refresh: () => Promise<AccessToken>, onRefreshError: ((error: unknown) => void) | undefined): AccessToken {
+    const now = Date.now();
+    const { refreshAt, usableUntil } = refreshSchedule(token, now);
+    const frozen: AccessToken = Object.freeze({ ...token, refreshAfterTimestamp: refreshAt, tokenType: token.tokenType ?? "Bearer" });
+    const entry = this.#entries.get(key) ?? this.#insert(key);
+    entry.token = frozen;
+    entry.refreshAt = refreshAt;
+    entry.usableUntil = usableUntil;
+    entry.refresh = refresh;
+    entry.onRefreshError = onRefreshError;
+    return frozen;
+  }
+
+  #refreshInBackground(entry: CacheEntry, now: number): void {
+    const refresh = entry.refresh!;
+    const promise = refresh().then(
+      (token) => {
+        entry.inflight = undefined;
+        const schedule = refreshSchedule(token, Date.now());
+        entry.token = Object.freeze({ ...token, refreshAfterTimestamp: schedule.refreshAt, tokenType: token.tokenType ?? "Bearer" });
+        entry.refreshAt = schedule.refreshAt;
+        entry.usableUntil = schedule.usableUntil;
+        return entry.token;
+      },
+      (error: unknown) => {
+        entry.inflight = undefined;
+        // Keep serving the still-valid token; try again after a short, bounded delay.
+        entry.refreshAt = Date.now() + Math.min(30_000, Math.max(1_000, (entry.usableUntil - now) / 4));
+        entry.onRefreshError?.(error);
+        throw error;
+      },
+    );
+    promise.catch(() => undefined); // background: the failure is reported through onRefreshError
+    entry.inflight = promise;
+  }
+
+  /** Drops expired entries first, then the oldest ones, down to 90% of capacity. */
+  #evict(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.#entries) {
+      if (entry.inflight === undefined && (entry.token === undefined || entry.usableUntil <= now)) this.#entries.delete(key);
+    }
+    const target = Math.floor(this.#maxEntries * 0.9);
+    for (const [key, entry] of this.#entries) {
+      if (this.#entries.size <= target) break;
+      if (entry.inflight === undefined) this.#entries.delete(key);
+    }
+  }
+}
+
+/** The process-wide cache shared by every credential. */
+export const tokenCache = new TokenCache();

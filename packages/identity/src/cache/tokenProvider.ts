@@ -1,0 +1,125 @@
+// A credential's window onto the shared cache: turns getToken(scopes, options) into a cache key,
+// serves hits without allocating, and on a miss validates the request, resolves the tenant, and
+// calls the credential's token source exactly once per key however many callers are waiting.
+import { AuthenticationError } from "../errors.js";
+import type { CredentialLogger } from "../logger.js";
+import { ensureScopes } from "../scopes.js";
+import { processMultiTenantRequest } from "../tenants.js";
+import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
+import { tokenCache } from "./tokenCache.js";
+
+/** What a token source is asked for. */
+export interface TokenRequest {
+  scopes: string[];
+  tenantId: string | undefined;
+  /** Merged claims JSON (caller challenge and/or CAE capabilities), if any. */
+  claims: string | undefined;
+  enableCae: boolean;
+  /** Absolute deadline (ms) for the whole acquisition. */
+  deadline: number;
+}
+
+export type TokenSource = (request: TokenRequest) => Promise<AccessToken>;
+
+export interface TokenProviderOptions {
+  /** Everything that identifies the identity: authority host, client id, credential fingerprint... */
+  partition: string;
+  tenantId: string | undefined;
+  additionallyAllowedTenants: readonly string[];
+  source: TokenSource;
+  logger: CredentialLogger;
+  /** Builds the claims parameter from a challenge and the CAE flag. */
+  buildClaims?: (claims: string | undefined, enableCae: boolean) => string | undefined;
+  /** Default overall deadline for a network acquisition (ms). */
+  defaultTimeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export class TokenProvider {
+  readonly #options: TokenProviderOptions;
+  readonly #prefix: string;
+  readonly #caePrefix: string;
+
+  constructor(options: TokenProviderOptions) {
+    this.#options = options;
+    this.#prefix = this.#keyPrefix(options.tenantId, false);
+    this.#caePrefix = this.#keyPrefix(options.tenantId, true);
+  }
+
+  #keyPrefix(tenantId: string | undefined, cae: boolean): string {
+    return `${this.#options.partition}\u0000${tenantId ?? ""}\u0000${cae ? "cae" : "nocae"}\u0000`;
+  }
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    // Fast path: the common call (no tenant override, no claims) answered by one Map lookup.
+    if (options === undefined || (options.claims === undefined && options.tenantId === undefined && options.abortSignal?.aborted !== true)) {
+      const scopeKey = typeof scopes === "string" ? scopes : scopes.length === 1 ? scopes[0] : scopes.join(" ");
+      const token = tokenCache.peek((options?.enableCae === true ? this.#caePrefix : this.#prefix) + scopeKey);
+      if (token !== undefined) return Promise.resolve(token);
+    }
+    return this.#acquire(scopes, options ?? {});
+  }
+
+  async #acquire(rawScopes: string | string[], options: GetTokenOptions): Promise<AccessToken> {
+    const { logger } = this.#options;
+    if (options.abortSignal?.aborted) throw abortError();
+    const scopes = ensureScopes(rawScopes);
+    const tenantId = processMultiTenantRequest(this.#options.tenantId, options.tenantId, this.#options.additionallyAllowedTenants);
+    const enableCae = options.enableCae === true;
+    const storeKey = this.#keyPrefix(tenantId, enableCae) + scopes.join(" ");
+    const claims = this.#options.buildClaims ? this.#options.buildClaims(options.claims, enableCae) : options.claims;
+    const timeoutMs = options.requestOptions?.timeout ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const fetch = () => {
+      const request: TokenRequest = { scopes, tenantId, claims, enableCae, deadline: Date.now() + timeoutMs };
+      return this.#options.source(request);
+    };
+    const onRefreshError = (error: unknown) =>
+      logger.warning(`background token refresh failed; serving the cached token until it expires. ${describe(error)}`);
+
+    // A claims challenge means the cached token was rejected: skip the lookup, share the request with
+    // concurrent challengers, and let the result replace the cached token.
+    const pending = tokenCache.acquire(storeKey, fetch, options.claims === undefined ? { onRefreshError } : { inflightKey: `${storeKey}\u0000${options.claims}`, onRefreshError });
+    try {
+      const token = await withCallerLimits(pending, options.abortSignal, options.requestOptions?.timeout);
+      logger.info(`getToken() => SUCCESS. Scopes: ${scopes.join(", ")}.`);
+      return token;
+    } catch (error) {
+      logger.info(`getToken() => ERROR. Scopes: ${scopes.join(", ")}. ${describe(error)}`);
+      throw error;
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+}
+
+export function abortError(): Error {
+  const error = new Error("The authentication has been aborted by the caller.");
+  error.name = "AbortError";
+  return error;
+}
+
+/** Lets one caller give up (abort or timeout) without cancelling the shared request for others. */
+function withCallerLimits(promise: Promise<AccessToken>, signal: AbortSignalLike | undefined, timeoutMs: number | undefined): Promise<AccessToken> {
+  if (signal === undefined && timeoutMs === undefined) return promise;
+  return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => done(abortError());
+    const done = (error: unknown, token?: AccessToken) => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (error !== undefined) reject(error);
+      else resolve(token!);
+    };
+    signal?.addEventListener("abort", onAbort);
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(
+        () => done(new AuthenticationError(0, { error: "timeout", errorDescription: `No token within requestOptions.timeout (${timeoutMs} ms).` })),
+        timeoutMs,
+      );
+    }
+    promise.then((token) => done(undefined, token), (error) => done(error));
+  });
+}

@@ -1,0 +1,47 @@
+// An app registration authenticating with an assertion the caller supplies (a federated token from
+// another identity provider, or a JWT signed elsewhere, e.g. by a key vault or HSM).
+import type { TokenProvider } from "../cache/tokenProvider.js";
+import { createConfidentialClientProvider, requireString } from "../entra/confidentialClient.js";
+import { AuthenticationError } from "../errors.js";
+import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+
+export interface ClientAssertionCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
+
+let instances = 0;
+
+export class ClientAssertionCredential implements TokenCredential {
+  readonly #provider: TokenProvider;
+
+  constructor(tenantId: string, clientId: string, getAssertion: () => Promise<string>, options?: ClientAssertionCredentialOptions) {
+    const name = "ClientAssertionCredential";
+    requireString(tenantId, name, "tenantId");
+    requireString(clientId, name, "clientId");
+    if (typeof getAssertion !== "function") throw new TypeError(`${name}: getAssertion is a required parameter and must be a function returning the assertion (received ${typeof getAssertion}).`);
+    this.#provider = createConfidentialClientProvider({
+      credentialName: name,
+      tenantId,
+      clientId,
+      authentication: { kind: "assertion", getAssertion: () => callGetAssertion(getAssertion, name) },
+      // The callback is opaque: two instances may return different identities, so they never share tokens.
+      fingerprint: `callback-${++instances}`,
+      options,
+    });
+  }
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#provider.getToken(scopes, options);
+  }
+}
+
+export async function callGetAssertion(getAssertion: () => Promise<string> | string, name: string): Promise<string> {
+  let assertion: unknown;
+  try {
+    assertion = await getAssertion();
+  } catch (error) {
+    throw new AuthenticationError(0, { error: "assertion_unavailable", errorDescription: `${name}: the getAssertion callback failed: ${error instanceof Error ? error.message : String(error)}` }, { cause: error });
+  }
+  if (typeof assertion !== "string" || assertion.trim() === "") {
+    throw new AuthenticationError(0, { error: "assertion_unavailable", errorDescription: `${name}: the getAssertion callback must return a non-empty string (it returned ${assertion === "" ? "an empty string" : typeof assertion}).` });
+  }
+  return assertion.trim();
+}

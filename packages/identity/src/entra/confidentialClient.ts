@@ -1,0 +1,69 @@
+// The client-credentials grant shared by ClientSecretCredential, ClientCertificateCredential and
+// ClientAssertionCredential (and later workload identity and Azure Pipelines): one TokenProvider
+// whose cache partition is the authority, the client id and a fingerprint of the client credential.
+import { createHash } from "node:crypto";
+import { TokenProvider } from "../cache/tokenProvider.js";
+import { createHttpContext } from "../http/context.js";
+import { credentialLogger } from "../logger.js";
+import { checkTenantId, resolveAdditionallyAllowedTenants } from "../tenants.js";
+import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../types.js";
+import { resolveAuthorityHost } from "./authority.js";
+import { buildClaims } from "./claims.js";
+import { createGrantSource } from "./grantSource.js";
+
+export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+export type ClientAuthentication =
+  | { kind: "secret"; secret: string }
+  /** Returns a signed assertion for the given token endpoint (the JWT's audience). */
+  | { kind: "assertion"; getAssertion: (tokenEndpoint: string) => Promise<string> };
+
+export interface ConfidentialClientSettings {
+  credentialName: string;
+  tenantId: string;
+  clientId: string;
+  authentication: ClientAuthentication;
+  /** Distinguishes credentials with the same client id (hash of the secret, certificate thumbprint...). */
+  fingerprint: string;
+  options: (MultiTenantTokenCredentialOptions & AuthorityValidationOptions) | undefined;
+}
+
+export function fingerprintOf(secret: string): string {
+  return createHash("sha256").update(secret).digest("base64url").slice(0, 22);
+}
+
+export function requireString(value: unknown, credentialName: string, parameter: string): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new TypeError(`${credentialName}: ${parameter} is a required parameter and must be a non-empty string (received ${value === "" ? "an empty string" : typeof value}).`);
+  }
+  return value;
+}
+
+export function createConfidentialClientProvider(settings: ConfidentialClientSettings): TokenProvider {
+  const { credentialName, tenantId, clientId, authentication, options } = settings;
+  checkTenantId(tenantId);
+  const authorityHost = resolveAuthorityHost(options?.authorityHost);
+  const http = createHttpContext(options);
+  const source = createGrantSource({
+    authorityHost,
+    disableInstanceDiscovery: options?.disableInstanceDiscovery === true,
+    http,
+    async buildForm(request, tokenEndpoint) {
+      const form: Record<string, string> = { client_id: clientId, scope: request.scopes.join(" "), grant_type: "client_credentials" };
+      if (authentication.kind === "secret") form.client_secret = authentication.secret;
+      else {
+        form.client_assertion_type = CLIENT_ASSERTION_TYPE;
+        form.client_assertion = await authentication.getAssertion(tokenEndpoint);
+      }
+      return form;
+    },
+  });
+  return new TokenProvider({
+    partition: `cc\u0000${authorityHost}\u0000${clientId}\u0000${settings.fingerprint}`,
+    tenantId,
+    additionallyAllowedTenants: resolveAdditionallyAllowedTenants(options?.additionallyAllowedTenants),
+    source,
+    logger: credentialLogger(credentialName),
+    buildClaims,
+  });
+}

@@ -1,0 +1,230 @@
+// The HTTP transport: Node's own http/https, a hard deadline on every request (connect + headers +
+// body), AbortSignal support, a cap on response size, HTTPS required except for loopback, and
+// HTTPS_PROXY / NO_PROXY / proxyOptions through a CONNECT tunnel. Tests replace it via `httpClient`.
+import type { AbortSignalLike, ProxySettings } from "../types.js";
+import { resolveProxy } from "./proxy.js";
+
+export interface HttpRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Deadline for this one attempt, in ms. */
+  timeoutMs: number;
+  abortSignal?: AbortSignalLike;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  bodyText: string;
+}
+
+/** azid's transport interface: one method, easy to fake or wrap. */
+export interface HttpClient {
+  sendRequest(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** Why a request produced no HTTP response. Never carries the request body. */
+export class TransportError extends Error {
+  readonly code: "TIMEOUT" | "ABORTED" | "NETWORK" | "TOO_LARGE" | "INSECURE";
+  constructor(code: TransportError["code"], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = code === "ABORTED" ? "AbortError" : "TransportError";
+  }
+}
+
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** HTTPS everywhere; plain HTTP only to loopback (emulators, local managed identity endpoints). */
+export function assertSecureUrl(url: URL, what: string): void {
+  if (url.protocol === "https:") return;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return;
+  throw new TransportError(
+    "INSECURE",
+    `${what} must use https (plain http is only allowed for loopback addresses): ${url.protocol}//${url.host}`,
+  );
+}
+
+export interface NodeHttpClientOptions {
+  proxyOptions?: ProxySettings;
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string | string[];
+}
+
+type HttpModule = typeof import("node:http");
+type HttpsModule = typeof import("node:https");
+let httpModule: HttpModule | undefined;
+let httpsModule: HttpsModule | undefined;
+const keepAliveAgents = new Map<string, import("node:http").Agent>();
+
+async function modules(): Promise<{ http: HttpModule; https: HttpsModule }> {
+  // Loaded on first request: importing the library must stay cheap.
+  httpModule ??= await import("node:http");
+  httpsModule ??= await import("node:https");
+  return { http: httpModule, https: httpsModule };
+}
+
+function agentFor(https: boolean, ca: string | string[] | undefined, mods: { http: HttpModule; https: HttpsModule }) {
+  const key = `${https}|${ca === undefined ? "" : String(ca)}`;
+  let agent = keepAliveAgents.get(key);
+  if (agent === undefined) {
+    const base = { keepAlive: true, maxSockets: 64, timeout: 30_000 };
+    agent = https ? new mods.https.Agent(ca === undefined ? base : { ...base, ca }) : new mods.http.Agent(base);
+    keepAliveAgents.set(key, agent);
+  }
+  return agent;
+}
+
+export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
+  return {
+    async sendRequest(request: HttpRequest): Promise<HttpResponse> {
+      const url = new URL(request.url);
+      assertSecureUrl(url, "Request URL");
+      if (request.abortSignal?.aborted) throw new TransportError("ABORTED", "The operation was aborted.");
+      const mods = await modules();
+      const proxy = resolveProxy(url, options.proxyOptions);
+      return send(mods, url, request, proxy, options.ca);
+    },
+  };
+}
+
+function send(
+  mods: { http: HttpModule; https: HttpsModule },
+  url: URL,
+  request: HttpRequest,
+  proxy: ProxySettings | undefined,
+  ca: string | string[] | undefined,
+): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const isHttps = url.protocol === "https:";
+    let settled = false;
+    let req: import("node:http").ClientRequest | undefined;
+    const cleanups: Array<() => void> = [];
+    const finish = (error: Error | undefined, response?: HttpResponse) => {
+      if (settled) return;
+      settled = true;
+      for (const cleanup of cleanups) cleanup();
+      if (error) {
+        req?.destroy();
+        reject(error);
+      } else resolve(response!);
+    };
+
+    const timer = setTimeout(
+      () => finish(new TransportError("TIMEOUT", `No complete response from ${url.origin} within ${request.timeoutMs} ms.`)),
+      request.timeoutMs,
+    );
+    cleanups.push(() => clearTimeout(timer));
+    if (request.abortSignal) {
+      const signal = request.abortSignal;
+      const onAbort = () => finish(new TransportError("ABORTED", "The operation was aborted."));
+      signal.addEventListener("abort", onAbort);
+      cleanups.push(() => signal.removeEventListener("abort", onAbort));
+    }
+
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.body !== undefined) headers["content-length"] = String(Buffer.byteLength(request.body));
+
+    const onResponse = (res: import("node:http").IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_RESPONSE_BYTES) {
+          finish(new TransportError("TOO_LARGE", `Response from ${url.origin} exceeds ${MAX_RESPONSE_BYTES} bytes.`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on("end", () => {
+        const responseHeaders: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(", ") : value;
+        }
+        finish(undefined, { status: res.statusCode ?? 0, headers: responseHeaders, bodyText: Buffer.concat(chunks).toString("utf8") });
+      });
+      res.on("error", (error) => finish(networkError(url, error)));
+      res.on("aborted", () => finish(networkError(url, new Error("response aborted"))));
+    };
+
+    const start = (tunnelSocket?: import("node:net").Socket) => {
+      if (settled) {
+        tunnelSocket?.destroy();
+        return;
+      }
+      const common = { method: request.method, headers, timeout: request.timeoutMs };
+      if (proxy !== undefined && !isHttps) {
+        // Plain http through a proxy: absolute-form request line to the proxy itself.
+        req = mods.http.request({ ...common, host: proxy.host, port: proxy.port, path: url.href, headers: { ...headers, ...proxyAuthorization(proxy) } }, onResponse);
+      } else if (tunnelSocket !== undefined) {
+        req = mods.https.request({ ...common, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, agent: false, createConnection: () => tunnelSocket as never }, onResponse);
+      } else {
+        const agent = agentFor(isHttps, ca, mods);
+        const target = { ...common, host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port || (isHttps ? 443 : 80), path: url.pathname + url.search, agent };
+        req = isHttps ? mods.https.request(target, onResponse) : mods.http.request(target, onResponse);
+      }
+      req.on("error", (error) => finish(networkError(url, error)));
+      req.end(request.body);
+    };
+
+    if (proxy !== undefined && isHttps) {
+      openTunnel(mods, url, proxy, ca, request.timeoutMs).then(start, (error: Error) => finish(networkError(url, error)));
+    } else start();
+  });
+}
+
+function proxyAuthorization(proxy: ProxySettings): Record<string, string> {
+  if (proxy.username === undefined) return {};
+  const credentials = Buffer.from(`${proxy.username}:${proxy.password ?? ""}`).toString("base64");
+  return { "proxy-authorization": `Basic ${credentials}` };
+}
+
+/** CONNECT host:port through the proxy, then TLS to the target over that socket. */
+function openTunnel(
+  mods: { http: HttpModule; https: HttpsModule },
+  url: URL,
+  proxy: ProxySettings,
+  ca: string | string[] | undefined,
+  timeoutMs: number,
+): Promise<import("node:net").Socket> {
+  return new Promise((resolve, reject) => {
+    const target = `${url.hostname}:${url.port || 443}`;
+    const connectReq = mods.http.request({ host: proxy.host, port: proxy.port, method: "CONNECT", path: target, headers: { host: target, ...proxyAuthorization(proxy) }, timeout: timeoutMs, agent: false });
+    connectReq.on("connect", (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        reject(new Error(`proxy ${proxy.host}:${proxy.port} refused CONNECT ${target} with status ${res.statusCode}`));
+        return;
+      }
+      import("node:tls").then((tls) => {
+        const servername = url.hostname.replace(/^\[|\]$/g, "");
+        const options: import("node:tls").ConnectionOptions = { socket, servername: /^[\d.]+$|:/.test(servername) ? "" : servername };
+        if (ca !== undefined) options.ca = ca;
+        const secure = tls.connect(options, () => resolve(secure));
+        secure.on("error", reject);
+      }, reject);
+    });
+    connectReq.on("timeout", () => connectReq.destroy(new Error(`proxy ${proxy.host}:${proxy.port} did not answer CONNECT in time`)));
+    connectReq.on("error", reject);
+    connectReq.end();
+  });
+}
+
+function networkError(url: URL, cause: Error): TransportError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  return new TransportError("NETWORK", `Could not reach ${url.origin}: ${code ? `${code} ` : ""}${cause.message}`, { cause });
+}
+
+let defaultClient: HttpClient | undefined;
+/** The shared transport used when a credential gets no `httpClient`/`proxyOptions`/`tlsOptions`. */
+export function defaultHttpClient(): HttpClient {
+  return (defaultClient ??= createNodeHttpClient());
+}

@@ -1,0 +1,31 @@
+// @azid/identity public API. Names and signatures follow @azure/identity.
+export type { AccessToken, AbortSignalLike, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, LoggingOptions, MultiTenantTokenCredentialOptions, ProxySettings, RetryOptions, TokenCredential, TokenCredentialOptions } from "./types.js";
+export {
+  AggregateAuthenticationError,
+  AggregateAuthenticationErrorName,
+  AuthenticationError,
+  AuthenticationErrorName,
+  AuthenticationRequiredError,
+  AuthenticationRequiredErrorName,
+  CredentialUnavailableError,
+  CredentialUnavailableErrorName,
+  type AuthenticationRequiredErrorOptions,
+  type ErrorResponse,
+} from "./errors.js";
+export { logger, setLogLevel, getLogLevel, AzureLogger, type AzureLogLevel } from "./logger.js";
+export { AzureAuthorityHosts } from "./entra/authority.js";
+export { CertificateLoadError } from "./entra/certificate.js";
+export type { HttpClient, HttpRequest, HttpResponse } from "./http/transport.js";
+export { ClientSecretCredential, type ClientSecretCredentialOptions } from "./credentials/clientSecretCredential.js";
+export {
+  ClientCertificateCredential,
+  type ClientCertificateCredentialOptions,
+  type ClientCertificateCredentialPEMConfiguration,
+  type ClientCertificatePEMCertificate,
+  type ClientCertificatePEMCertificatePath,
+} from "./credentials/clientCertificateCredential.js";
+export { ClientAssertionCredential, type ClientAssertionCredentialOptions } from "./credentials/clientAssertionCredential.js";
+export { EnvironmentCredential, type EnvironmentCredentialOptions } from "./credentials/environmentCredential.js";
+export { UsernamePasswordCredential, type UsernamePasswordCredentialOptions } from "./credentials/usernamePasswordCredential.js";
+export { ChainedTokenCredential } from "./credentials/chainedTokenCredential.js";
+export { getBearerTokenProvider, type GetBearerTokenProviderOptions } from "./bearerTokenProvider.js";

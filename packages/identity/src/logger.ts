@@ -1,0 +1,110 @@
+// Logging shaped like @azure/identity's `logger` (an @azure/logger client logger): four levels,
+// enabled by AZURE_LOG_LEVEL or setLogLevel(), written to stderr unless AzureLogger.log is replaced.
+// As a last line of defence every line is scrubbed of anything shaped like a JWT or a secret field.
+
+export type AzureLogLevel = "verbose" | "info" | "warning" | "error";
+const levels: readonly AzureLogLevel[] = ["verbose", "info", "warning", "error"];
+
+export interface Debugger {
+  (...args: unknown[]): void;
+  enabled: boolean;
+  readonly namespace: string;
+  log: (...args: unknown[]) => void;
+}
+
+export interface AzureClientLogger {
+  verbose: Debugger;
+  info: Debugger;
+  warning: Debugger;
+  error: Debugger;
+}
+
+/** The global sink. Replace `AzureLogger.log` to capture every azid log line. */
+export const AzureLogger: { log: (...args: unknown[]) => void } = {
+  log: (...args: unknown[]) => {
+    process.stderr.write(args.map(String).join(" ") + "\n");
+  },
+};
+
+let currentLevel: AzureLogLevel | undefined;
+const allLoggers: AzureClientLogger[] = [];
+
+const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+const SECRET_FIELD_PATTERN = /((?:client_secret|client_assertion|password|refresh_token|access_token|assertion|secret)["']?\s*[=:]\s*["']?)[^&"'\s,}]+/gi;
+
+/** Removes token- and secret-shaped substrings from a log line. */
+export function scrubSecrets(text: string): string {
+  return text.replace(JWT_PATTERN, "[REDACTED-JWT]").replace(SECRET_FIELD_PATTERN, "$1[REDACTED]");
+}
+
+function makeDebugger(namespace: string, level: AzureLogLevel): Debugger {
+  const fn = ((...args: unknown[]) => {
+    if (!fn.enabled) return;
+    const line = scrubSecrets(args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a))).join(" "));
+    fn.log(`${namespace}:${level} ${line}`);
+  }) as Debugger;
+  Object.defineProperty(fn, "namespace", { value: `${namespace}:${level}` });
+  fn.enabled = false;
+  fn.log = (...args: unknown[]) => AzureLogger.log(...args);
+  return fn;
+}
+
+function applyLevel(logger: AzureClientLogger): void {
+  const threshold = currentLevel === undefined ? levels.length : levels.indexOf(currentLevel);
+  for (const [i, level] of levels.entries()) logger[level].enabled = i >= threshold;
+}
+
+/** Sets the level for every azid logger; `undefined` turns logging off. */
+export function setLogLevel(level?: AzureLogLevel): void {
+  if (level !== undefined && !levels.includes(level)) {
+    throw new RangeError(`Unknown log level '${String(level)}'. Use one of: ${levels.join(", ")}.`);
+  }
+  currentLevel = level;
+  for (const logger of allLoggers) applyLevel(logger);
+}
+
+export function getLogLevel(): AzureLogLevel | undefined {
+  return currentLevel;
+}
+
+export function createClientLogger(namespace: string): AzureClientLogger {
+  const logger: AzureClientLogger = {
+    verbose: makeDebugger(`azure:${namespace}`, "verbose"),
+    info: makeDebugger(`azure:${namespace}`, "info"),
+    warning: makeDebugger(`azure:${namespace}`, "warning"),
+    error: makeDebugger(`azure:${namespace}`, "error"),
+  };
+  allLoggers.push(logger);
+  applyLevel(logger);
+  return logger;
+}
+
+/** The identity logger, as exported by @azure/identity. */
+export const logger = createClientLogger("identity");
+
+{
+  const fromEnv = process.env.AZURE_LOG_LEVEL?.trim().toLowerCase();
+  if (fromEnv) {
+    if ((levels as readonly string[]).includes(fromEnv)) setLogLevel(fromEnv as AzureLogLevel);
+    else process.stderr.write(`azid: ignoring AZURE_LOG_LEVEL='${fromEnv}'; use one of ${levels.join(", ")}\n`);
+  }
+}
+
+/** A per-credential view: `ClientSecretCredential => message`. */
+export interface CredentialLogger {
+  title: string;
+  info(message: string): void;
+  warning(message: string): void;
+  verbose(message: string): void;
+  error(message: string): void;
+}
+
+export function credentialLogger(title: string): CredentialLogger {
+  return {
+    title,
+    info: (m) => logger.info(`${title} =>`, m),
+    warning: (m) => logger.warning(`${title} =>`, m),
+    verbose: (m) => logger.verbose(`${title} =>`, m),
+    error: (m) => logger.error(`${title} =>`, m),
+  };
+}
