@@ -30,9 +30,11 @@ export function refreshSchedule(token: AccessToken, now: number): { refreshAt: n
   const expires = token.expiresOnTimestamp;
   const lifetime = Math.max(0, expires - now);
   const usableUntil = expires - Math.min(30_000, lifetime / 10);
-  let refreshAt = token.refreshAfterTimestamp ?? (lifetime >= TWO_HOURS ? now + lifetime / 2 : expires - FIVE_MINUTES);
   // Always by five minutes before expiry; for tokens too short for that, at half-life.
-  refreshAt = lifetime > TEN_MINUTES ? Math.min(refreshAt, expires - FIVE_MINUTES) : Math.min(refreshAt, now + lifetime / 2);
+  const latest = lifetime > TEN_MINUTES ? expires - FIVE_MINUTES : now + lifetime / 2;
+  const fromServer = token.refreshAfterTimestamp !== undefined && token.refreshAfterTimestamp > now ? token.refreshAfterTimestamp : undefined;
+  const preferred = fromServer ?? (lifetime >= TWO_HOURS ? now + lifetime / 2 : latest);
+  const refreshAt = Math.min(preferred, latest);
   return { refreshAt: Math.max(now, Math.floor(refreshAt)), usableUntil };
 }
 

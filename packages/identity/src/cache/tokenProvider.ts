@@ -68,6 +68,10 @@ export class TokenProvider {
     const tenantId = processMultiTenantRequest(this.#options.tenantId, options.tenantId, this.#options.additionallyAllowedTenants);
     const enableCae = options.enableCae === true;
     const storeKey = this.#keyPrefix(tenantId, enableCae) + scopes.join(" ");
+    if (options.claims === undefined) {
+      const cached = tokenCache.peek(storeKey);
+      if (cached !== undefined) return cached;
+    }
     const claims = this.#options.buildClaims ? this.#options.buildClaims(options.claims, enableCae) : options.claims;
     const timeoutMs = options.requestOptions?.timeout ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const fetch = () => {

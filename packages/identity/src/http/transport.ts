@@ -55,7 +55,7 @@ export function assertSecureUrl(url: URL, what: string): void {
 
 export interface NodeHttpClientOptions {
   proxyOptions?: ProxySettings;
-  /** Extra trusted CA certificates (PEM). */
+  /** Extra trusted CA certificates (PEM), added to Node's default roots (never replacing them). */
   ca?: string | string[];
 }
 
@@ -63,8 +63,6 @@ type HttpModule = typeof import("node:http");
 type HttpsModule = typeof import("node:https");
 let httpModule: HttpModule | undefined;
 let httpsModule: HttpsModule | undefined;
-const keepAliveAgents = new Map<string, import("node:http").Agent>();
-
 async function modules(): Promise<{ http: HttpModule; https: HttpsModule }> {
   // Loaded on first request: importing the library must stay cheap.
   httpModule ??= await import("node:http");
@@ -72,26 +70,34 @@ async function modules(): Promise<{ http: HttpModule; https: HttpsModule }> {
   return { http: httpModule, https: httpsModule };
 }
 
-function agentFor(https: boolean, ca: string | string[] | undefined, mods: { http: HttpModule; https: HttpsModule }) {
-  const key = `${https}|${ca === undefined ? "" : String(ca)}`;
-  let agent = keepAliveAgents.get(key);
-  if (agent === undefined) {
-    const base = { keepAlive: true, maxSockets: 64, timeout: 30_000 };
-    agent = https ? new mods.https.Agent(ca === undefined ? base : { ...base, ca }) : new mods.http.Agent(base);
-    keepAliveAgents.set(key, agent);
-  }
-  return agent;
+interface Agents {
+  http?: import("node:http").Agent;
+  https?: import("node:https").Agent;
+}
+
+/** Keep-alive agents, one pair per client: repeated token requests reuse TLS connections. */
+function agentFor(isHttps: boolean, ca: string[] | undefined, agents: Agents, mods: { http: HttpModule; https: HttpsModule }) {
+  const base = { keepAlive: true, maxSockets: 64, timeout: 30_000 };
+  if (isHttps) return (agents.https ??= new mods.https.Agent(ca === undefined ? base : { ...base, ca }));
+  return (agents.http ??= new mods.http.Agent(base));
 }
 
 export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
+  let trusted: string[] | undefined;
+  const agents: Agents = {};
   return {
     async sendRequest(request: HttpRequest): Promise<HttpResponse> {
       const url = new URL(request.url);
       assertSecureUrl(url, "Request URL");
       if (request.abortSignal?.aborted) throw new TransportError("ABORTED", "The operation was aborted.");
       const mods = await modules();
+      if (options.ca !== undefined && trusted === undefined) {
+        // Node's `ca` option replaces the default roots; keep them and add the extra ones.
+        const { rootCertificates } = await import("node:tls");
+        trusted = [...rootCertificates, ...(Array.isArray(options.ca) ? options.ca : [options.ca])];
+      }
       const proxy = resolveProxy(url, options.proxyOptions);
-      return send(mods, url, request, proxy, options.ca);
+      return send(mods, url, request, proxy, trusted, agents);
     },
   };
 }
@@ -101,7 +107,8 @@ function send(
   url: URL,
   request: HttpRequest,
   proxy: ProxySettings | undefined,
-  ca: string | string[] | undefined,
+  ca: string[] | undefined,
+  agents: Agents,
 ): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     const isHttps = url.protocol === "https:";
@@ -167,7 +174,7 @@ function send(
       } else if (tunnelSocket !== undefined) {
         req = mods.https.request({ ...common, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, agent: false, createConnection: () => tunnelSocket as never }, onResponse);
       } else {
-        const agent = agentFor(isHttps, ca, mods);
+        const agent = agentFor(isHttps, ca, agents, mods);
         const target = { ...common, host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port || (isHttps ? 443 : 80), path: url.pathname + url.search, agent };
         req = isHttps ? mods.https.request(target, onResponse) : mods.http.request(target, onResponse);
       }

@@ -1,0 +1,191 @@
+// One measured scenario, run in its own Node process by bench/run.mjs (never by hand, though
+// `node bench/scenario.mjs '<json>'` works when an emulator is up and NODE_EXTRA_CA_CERTS is set).
+// The emulator lives in the parent, so nothing but the library under test runs in this process.
+// The result is printed as one line `@@BENCH_RESULT@@ {json}` on stdout; failures print
+// `{"error": ...}` the same way and exit non-zero.
+import { mean, quantile, xorshift32 } from "./lib/stats.mjs";
+
+const RESULT_MARKER = "@@BENCH_RESULT@@";
+const STORAGE_SCOPE = "https://storage.azure.com/.default";
+
+const args = JSON.parse(process.argv[2] ?? "{}");
+
+function emit(value) {
+  process.stdout.write(`${RESULT_MARKER} ${JSON.stringify(value)}\n`);
+}
+
+async function loadLibrary(lib) {
+  if (lib === "azid") return import("@azid/identity");
+  if (lib === "azure") return import("@azure/identity");
+  throw new Error(`unknown library "${lib}" (expected azid or azure)`);
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms: is the emulator at ${args.authorityHost} reachable?`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function checkToken(token, what) {
+  if (token === null || typeof token !== "object" || typeof token.token !== "string" || token.token.length === 0) {
+    throw new Error(`${what}: getToken returned no token (${JSON.stringify(token)})`);
+  }
+  if (!(token.expiresOnTimestamp > Date.now())) throw new Error(`${what}: token already expired (expiresOnTimestamp ${token.expiresOnTimestamp})`);
+  return token;
+}
+
+function describeError(error) {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
+    return `${error.name}: ${error.message}${cause}`;
+  }
+  return String(error);
+}
+
+function gc() {
+  if (typeof globalThis.gc !== "function") throw new Error("this scenario needs --expose-gc");
+  globalThis.gc();
+  globalThis.gc();
+}
+
+/**
+ * Times `op(i)` adaptively: a calibration pass (also the JIT warm-up) estimates the cost per call,
+ * then N calls are run in batches of B so that the whole run takes about `seconds` and each batch
+ * about a millisecond. Mean = total time / N; p50/p99 are over the per-batch means (a single
+ * sub-microsecond call is below the timer's resolution, so per-call percentiles would be noise).
+ */
+async function measure(op, { seconds, batchMs = 1 }) {
+  const calibrationNs = Math.max(50e6, Math.min(250e6, seconds * 0.15e9));
+  let calibrationOps = 0;
+  const calibrationStart = process.hrtime.bigint();
+  let elapsed = 0n;
+  while (elapsed < BigInt(Math.round(calibrationNs))) {
+    for (let j = 0; j < 64; j++) await op(calibrationOps++);
+    elapsed = process.hrtime.bigint() - calibrationStart;
+  }
+  const estimateNs = Number(elapsed) / calibrationOps;
+  const batch = Math.max(1, Math.round((batchMs * 1e6) / estimateNs));
+  const batches = Math.max(20, Math.round((seconds * 1e9) / (estimateNs * batch)));
+  gc();
+
+  const perBatchNs = new Float64Array(batches);
+  let i = 0;
+  const start = process.hrtime.bigint();
+  for (let b = 0; b < batches; b++) {
+    const t0 = process.hrtime.bigint();
+    for (let j = 0; j < batch; j++) await op(i++);
+    perBatchNs[b] = Number(process.hrtime.bigint() - t0) / batch;
+  }
+  const totalNs = Number(process.hrtime.bigint() - start);
+  return {
+    ops: i,
+    batch,
+    batches,
+    seconds: totalNs / 1e9,
+    meanUs: totalNs / i / 1e3,
+    p50Us: quantile(perBatchNs, 0.5) / 1e3,
+    p99Us: quantile(perBatchNs, 0.99) / 1e3,
+    minBatchUs: quantile(perBatchNs, 0) / 1e3,
+    calibration: { ops: calibrationOps, estimateUs: estimateNs / 1e3 },
+  };
+}
+
+async function fillConcurrently(count, concurrency, task) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+const scenarios = {
+  /** 1. Repeated getToken for one scope, served from the cache. */
+  async latency(newCredential) {
+    const credential = newCredential();
+    const first = checkToken(await withTimeout(credential.getToken(STORAGE_SCOPE), 30_000, "warm-up getToken"), "warm-up");
+    const result = await measure(() => credential.getToken(STORAGE_SCOPE), { seconds: args.seconds });
+    const last = checkToken(await credential.getToken(STORAGE_SCOPE), "after measurement");
+    return { ...result, sameTokenAfterMeasurement: last.token === first.token };
+  },
+
+  /** 2. Getting tokens for random scopes among K cached ones. */
+  async scopes(newCredential) {
+    const credential = newCredential();
+    const scopes = Array.from({ length: args.k }, (_, i) => `https://r${i}.example/.default`);
+    const fillStart = process.hrtime.bigint();
+    await withTimeout(
+      fillConcurrently(scopes.length, args.concurrency, async (i) => checkToken(await credential.getToken(scopes[i]), `fill ${scopes[i]}`)),
+      args.fillTimeoutMs,
+      `filling the cache with ${args.k} scopes`,
+    );
+    const fillSeconds = Number(process.hrtime.bigint() - fillStart) / 1e9;
+    const random = xorshift32(0xa2d1);
+    const picks = new Uint32Array(1 << 16);
+    for (let i = 0; i < picks.length; i++) picks[i] = random() % scopes.length;
+    const mask = picks.length - 1;
+    const result = await measure((i) => credential.getToken(scopes[picks[i & mask]]), { seconds: args.seconds });
+    return { ...result, k: args.k, fillSeconds };
+  },
+
+  /** 3. A fresh credential in a fresh process, hit by N concurrent getToken calls. */
+  async cold(newCredential) {
+    const credential = newCredential();
+    const start = process.hrtime.bigint();
+    const settled = await withTimeout(
+      Promise.allSettled(Array.from({ length: args.concurrency }, () => credential.getToken(STORAGE_SCOPE))),
+      60_000,
+      `${args.concurrency} concurrent getToken calls`,
+    );
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const fulfilled = settled.filter((s) => s.status === "fulfilled");
+    const rejected = settled.filter((s) => s.status === "rejected");
+    if (fulfilled.length === 0) throw new Error(`all ${settled.length} calls failed; first: ${describeError(rejected[0]?.reason)}`);
+    return {
+      calls: settled.length,
+      fulfilled: fulfilled.length,
+      rejected: rejected.length,
+      firstError: rejected.length > 0 ? describeError(rejected[0].reason) : undefined,
+      distinctTokens: new Set(fulfilled.map((s) => s.value.token)).size,
+      wallMs,
+    };
+  },
+
+  /** 6. Heap retained per constructed credential (no token requested). */
+  async memory(newCredential) {
+    const warm = newCredential("warm-up-secret"); // loads lazily-initialised module state first
+    gc();
+    const before = process.memoryUsage();
+    const start = process.hrtime.bigint();
+    const credentials = new Array(args.count);
+    for (let i = 0; i < args.count; i++) credentials[i] = newCredential(`bench-secret-${i}-${"x".repeat(16)}`);
+    const constructMs = Number(process.hrtime.bigint() - start) / 1e6;
+    gc();
+    const after = process.memoryUsage();
+    const kept = credentials.length + (warm ? 1 : 0); // keeps every instance reachable through the gc
+    return {
+      count: args.count,
+      kept,
+      heapKBPerCredential: (after.heapUsed - before.heapUsed) / args.count / 1024,
+      rssKBPerCredential: (after.rss - before.rss) / args.count / 1024,
+      externalKBPerCredential: (after.external - before.external) / args.count / 1024,
+      constructUsPerCredential: (constructMs * 1e3) / args.count,
+    };
+  },
+};
+
+try {
+  const scenario = scenarios[args.scenario];
+  if (scenario === undefined) throw new Error(`unknown scenario "${args.scenario}"`);
+  const { ClientSecretCredential } = await loadLibrary(args.lib);
+  const newCredential = (secret = args.clientSecret) =>
+    new ClientSecretCredential(args.tenantId, args.clientId, secret, { authorityHost: args.authorityHost, disableInstanceDiscovery: true });
+  const result = await scenario(newCredential);
+  emit({ scenario: args.scenario, lib: args.lib, ...result });
+  // An SDK may keep sockets or timers alive; the measurement is over, so leave now.
+  process.exit(process.exitCode ?? 0);
+} catch (error) {
+  emit({ scenario: args.scenario, lib: args.lib, error: describeError(error) });
+  process.exit(1);
+}

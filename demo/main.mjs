@@ -1,0 +1,60 @@
+// `npm start`: the main job. Starts the Entra ID emulator and Azurite (OAuth + HTTPS) on loopback,
+// then runs demo/app.mjs as a separate process — exactly like a user's app — with the environment
+// `azid emulator` would print. The app acquires real tokens with several credentials and uses one
+// with @azure/storage-blob.
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmulator } from "@azid/emulator";
+import { startAzurite } from "../scripts/lib/azurite.mjs";
+
+const dataDir = join(tmpdir(), "azid-demo");
+mkdirSync(dataDir, { recursive: true });
+const emulator = await startEmulator({ dataDir });
+const tenant = emulator.config.tenants[0];
+
+// A certificate app: its certificate is issued by the emulator's CA, its private key stays here.
+const certApp = { clientId: randomUUID(), displayName: "demo certificate app" };
+const { certPem, keyPem } = emulator.issueServerCertificate(["azid-demo-client"]);
+const certPath = join(dataDir, "client-cert.pem");
+writeFileSync(certPath, keyPem + certPem, { mode: 0o600 });
+tenant.apps.push({ ...certApp, certificates: [certPem], roles: ["Demo.Read"] });
+
+// A workload-style app trusting the emulator's own OIDC issuer (federated credential).
+const federatedApp = { clientId: randomUUID(), displayName: "demo federated app" };
+const subject = "system:serviceaccount:demo:inventory";
+tenant.apps.push({ ...federatedApp, federatedCredentials: [{ issuer: emulator.federation.issuerUrl(), subject, audiences: ["api://AzureADTokenExchange"] }] });
+
+let azurite;
+try {
+  azurite = await startAzurite(emulator);
+} catch (error) {
+  console.error(`(Azurite unavailable, skipping the storage part: ${error.message.split("\n")[0]})`);
+}
+
+const user = tenant.users[0];
+const publicApp = tenant.apps.find((a) => a.publicClient);
+const env = {
+  ...process.env,
+  ...emulator.env(),
+  AZID_DEMO_CERT_PATH: certPath,
+  AZID_DEMO_CERT_CLIENT_ID: certApp.clientId,
+  AZID_DEMO_FEDERATED_CLIENT_ID: federatedApp.clientId,
+  AZID_DEMO_ASSERTION: emulator.federation.mint({ subject }),
+  AZID_DEMO_USERNAME: user?.username ?? "",
+  AZID_DEMO_PASSWORD: user?.password ?? "",
+  AZID_DEMO_PUBLIC_CLIENT_ID: publicApp?.clientId ?? "",
+  AZID_DEMO_BLOB_ENDPOINT: azurite?.blobEndpoint ?? "",
+};
+
+console.log(`Entra ID emulator: ${emulator.url}   Azurite (OAuth, HTTPS): ${azurite?.url ?? "not running"}\n`);
+const app = spawn(process.execPath, [fileURLToPath(new URL("./app.mjs", import.meta.url))], { stdio: "inherit", env });
+const code = await new Promise((resolve) => app.on("exit", (c) => resolve(c ?? 1)));
+const tokenRequests = emulator.requests.filter((r) => r.route === "token").length;
+console.log(`\nThe emulator answered ${tokenRequests} token requests.`);
+await azurite?.close();
+await emulator.close();
+process.exit(code);

@@ -1,0 +1,21 @@
+// What request handlers share: the live configuration, keys and settings of one emulator run.
+import type { EmulatorConfig } from "./config.js";
+import type { AssertionReplayCache } from "./entra/assertionReplay.js";
+import type { LocalFederationIssuers } from "./federation/issuers.js";
+import type { SigningKey } from "./tokens/signingKey.js";
+
+export interface EmulatorContext {
+  /** the authority host, e.g. https://127.0.0.1:PORT */
+  readonly url: string;
+  /** `url` and the loopback aliases clients may use for the same server (aud checks) */
+  readonly origins: readonly string[];
+  readonly config: EmulatorConfig;
+  readonly signingKey: SigningKey;
+  readonly federation: LocalFederationIssuers;
+  /** undefined when replayed certificate assertions are allowed */
+  readonly replay: AssertionReplayCache | undefined;
+  readonly accessTokenLifetimeSeconds: number;
+  readonly refreshInSeconds: number | undefined;
+  /** extra trust for fetching other issuers' keys over https (the emulator's own CA) */
+  readonly caCertPem: string;
+}

@@ -1,0 +1,107 @@
+// Entra-shaped OAuth errors (protocols.md 1.4.2, Appendix B). Handlers throw EntraError; the
+// router renders it with fresh trace/correlation ids. The catalogue keeps each AADSTS code's
+// `error` string and wording in one place so every route fails the same way Entra does.
+import { randomUUID } from "node:crypto";
+
+export class EntraError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly code: number,
+    readonly text: string,
+    readonly suberror?: string,
+  ) {
+    super(`AADSTS${code}: ${text}`);
+    this.name = "EntraError";
+  }
+}
+
+const invalidRequest = (code: number, text: string) => new EntraError(400, "invalid_request", code, text);
+const invalidClient = (code: number, text: string) => new EntraError(401, "invalid_client", code, text);
+const invalidGrant = (code: number, text: string, suberror?: string) => new EntraError(400, "invalid_grant", code, text, suberror);
+
+export const aadsts = {
+  tenantNotFound: (tenant: string) =>
+    invalidRequest(
+      90002,
+      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+    ),
+  missingParameter: (name: string) => invalidRequest(900144, `The request body must contain the following parameter: '${name}'.`),
+  malformedRequest: (why: string) => invalidRequest(9002313, `Invalid request. Request is malformed or invalid. ${why}`),
+  invalidClaims: () => invalidRequest(9002313, "Invalid request. The 'claims' parameter is not valid JSON."),
+  postOnly: () => invalidRequest(900561, "The endpoint only accepts POST requests. Received a GET request."),
+  unknownInstance: () => new EntraError(400, "invalid_instance", 50049, "Unknown or invalid instance."),
+  multiTenantNotSupported: (grant: string) =>
+    invalidRequest(9001023, `The grant type '${grant}' is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.`),
+  unsupportedGrantType: (grant: string) => new EntraError(400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grant}'.`),
+  invalidScope: (scope: string, why: string) =>
+    new EntraError(400, "invalid_scope", 70011, `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid. ${why}`),
+  appNotFound: (clientId: string, tenantId: string) =>
+    new EntraError(
+      400,
+      "unauthorized_client",
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+    ),
+  invalidSecret: (clientId: string) =>
+    invalidClient(7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`),
+  missingClientCredential: () => invalidClient(7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+  publicClientCredential: () => invalidClient(700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented."),
+  assertionSignature: (reason: string) => invalidClient(700027, `Client assertion failed signature validation. ${reason}`),
+  assertionInvalid: (reason: string) => invalidClient(50012, `Client assertion contains an invalid signature or claims. ${reason}`),
+  assertionExpired: (reason: string) => invalidClient(700024, `Client assertion is not within its valid time range. ${reason}`),
+  noFederatedMatch: (issuer: string, subject: string, audience: string) =>
+    invalidRequest(
+      70021,
+      `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audience}'. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`,
+    ),
+  federatedIssuerUnreachable: (issuer: string, why: string) =>
+    invalidClient(
+      700211,
+      `Could not retrieve the signing keys of the federated assertion issuer '${issuer}': ${why}`,
+    ),
+  userNotFound: (username: string, tenantId: string) =>
+    invalidGrant(50034, `The user account ${username} does not exist in the ${tenantId} directory. To sign into this application, the account must be added to the directory.`),
+  wrongPassword: () => invalidGrant(50126, "Error validating credentials due to invalid username or password."),
+  mfaRequired: () =>
+    invalidGrant(
+      50076,
+      "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.",
+      "basic_action",
+    ),
+  invalidRefreshToken: (why: string) => invalidGrant(9002313, `Invalid request. Request is malformed or invalid. The refresh token is not valid: ${why}`),
+  refreshTokenClientMismatch: () => invalidGrant(70000, "Provided grant is invalid or malformed. The refresh token was issued to a different client."),
+  transientError: () => new EntraError(503, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again."),
+} as const;
+
+export interface ErrorBody {
+  error: string;
+  error_description: string;
+  error_codes: number[];
+  timestamp: string;
+  trace_id: string;
+  correlation_id: string;
+  error_uri: string;
+  suberror?: string;
+}
+
+/** Renders the JSON body; `correlationId` is the caller's client-request-id when it sent one. */
+export function entraErrorBody(error: EntraError, host: string, correlationId: string = randomUUID()): ErrorBody {
+  const traceId = randomUUID();
+  const timestamp = entraTimestamp(new Date());
+  return {
+    error: error.error,
+    error_description: `AADSTS${error.code}: ${error.text}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
+    error_codes: [error.code],
+    timestamp,
+    trace_id: traceId,
+    correlation_id: correlationId,
+    error_uri: `${host}/error?code=${error.code}`,
+    ...(error.suberror === undefined ? {} : { suberror: error.suberror }),
+  };
+}
+
+/** `yyyy-mm-dd hh:mm:ssZ`, the format Entra uses in bodies and descriptions. */
+function entraTimestamp(date: Date): string {
+  return date.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z");
+}

@@ -1,0 +1,26 @@
+// POST /{tenant}/oauth2/v2.0/token: resolves the tenant, then hands the form to the grant.
+// Telemetry fields (x-client-*, client-request-id, ...) are accepted and ignored (protocols.md 1.4).
+import type { EmulatorContext } from "../context.js";
+import type { HttpResponse } from "../http/response.js";
+import { requiredParameter } from "./clientAuthentication.js";
+import { clientCredentialsGrant } from "./clientCredentialsGrant.js";
+import { aadsts } from "./errors.js";
+import { resolveTenant } from "./tenants.js";
+import { passwordGrant, refreshTokenGrant } from "./userGrants.js";
+
+export async function handleTokenRequest(context: EmulatorContext, tenantSegment: string, form: Record<string, string>): Promise<HttpResponse> {
+  const resolved = resolveTenant(context.config, tenantSegment);
+  const grantType = requiredParameter(form, "grant_type");
+  switch (grantType) {
+    case "client_credentials":
+      // App-only tokens are issued in the app's own tenant; /common cannot say which (AADSTS9001023).
+      if (resolved.kind === "multi") throw aadsts.multiTenantNotSupported(grantType);
+      return clientCredentialsGrant(context, resolved.tenant, form);
+    case "password":
+      return passwordGrant(context, resolved, form);
+    case "refresh_token":
+      return refreshTokenGrant(context, resolved, form);
+    default:
+      throw aadsts.unsupportedGrantType(grantType);
+  }
+}

@@ -1,0 +1,110 @@
+// Fault injection: make the next matching request(s) fail the way real services fail - an error
+// status with Retry-After, a slow or missing answer, or a broken body - to test client resilience.
+import { aadsts, entraErrorBody } from "./entra/errors.js";
+import { jsonResponse, type HttpResponse } from "./http/response.js";
+
+export type RouteName = "token" | "openid-configuration" | "jwks" | "instance-discovery" | "federation" | "other";
+const ROUTES: readonly RouteName[] = ["token", "openid-configuration", "jwks", "instance-discovery", "federation", "other"];
+const MALFORMED = ["truncated-json", "html", "empty", "not-json"] as const;
+
+export interface FaultSpec {
+  route: RouteName;
+  status?: number;
+  body?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** seconds, sent as the Retry-After header */
+  retryAfter?: number;
+  /** delays the answer (the real one unless the fault also replaces it) */
+  delayMs?: number;
+  /** accept the request and never answer */
+  hang?: boolean;
+  /** a broken body with status 200 */
+  malformed?: (typeof MALFORMED)[number];
+  /** how many requests the fault applies to; default unlimited */
+  times?: number;
+}
+
+export interface FaultInjector {
+  add(fault: FaultSpec): void;
+  clear(): void;
+}
+
+/** What the server does with a request a fault matched. */
+export type FaultAction = { kind: "hang" } | { kind: "answer"; delayMs: number; replacement?: HttpResponse; extraHeaders: Record<string, string> };
+
+export class FaultList implements FaultInjector {
+  private readonly active: { spec: FaultSpec; remaining: number }[] = [];
+
+  add(fault: FaultSpec): void {
+    const spec = validateFaultSpec(fault);
+    this.active.push({ spec, remaining: spec.times ?? Number.POSITIVE_INFINITY });
+  }
+
+  clear(): void {
+    this.active.length = 0;
+  }
+
+  /** The first fault for `route` that is not used up; counts this use. Faults apply in order added. */
+  take(route: RouteName): FaultSpec | undefined {
+    const index = this.active.findIndex((entry) => entry.spec.route === route);
+    const entry = this.active[index];
+    if (entry === undefined) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.active.splice(index, 1);
+    return entry.spec;
+  }
+}
+
+export function faultAction(spec: FaultSpec, host: string): FaultAction {
+  if (spec.hang === true) return { kind: "hang" };
+  const extraHeaders: Record<string, string> = { ...spec.headers, ...(spec.retryAfter === undefined ? {} : { "retry-after": String(spec.retryAfter) }) };
+  const delayMs = spec.delayMs ?? 0;
+  if (spec.malformed !== undefined) return { kind: "answer", delayMs, extraHeaders, replacement: malformedResponse(spec) };
+  if (spec.status === undefined && spec.body === undefined) return { kind: "answer", delayMs, extraHeaders };
+  const status = spec.status ?? 200;
+  const replacement =
+    spec.body === undefined
+      ? jsonResponse(status, entraErrorBody(aadsts.transientError(), host))
+      : { status, headers: { "content-type": spec.contentType ?? "application/json; charset=utf-8" }, body: spec.body };
+  if (spec.contentType !== undefined) replacement.headers["content-type"] = spec.contentType;
+  return { kind: "answer", delayMs, extraHeaders, replacement };
+}
+
+function malformedResponse(spec: FaultSpec): HttpResponse {
+  const status = spec.status ?? 200;
+  const json = spec.contentType ?? "application/json; charset=utf-8";
+  switch (spec.malformed) {
+    case "truncated-json":
+      return { status, headers: { "content-type": json }, body: '{"token_type":"Bearer","expires_in":3599,"access_token":"eyJ0eXAiOiJKV1Qi' };
+    case "html":
+      return { status, headers: { "content-type": spec.contentType ?? "text/html; charset=utf-8" }, body: "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Proxy error</body></html>" };
+    case "empty":
+      return { status, headers: { "content-type": json }, body: "" };
+    default:
+      return { status, headers: { "content-type": json }, body: "upstream connect error or disconnect/reset before headers" };
+  }
+}
+
+/** Checks a fault (from code or from JSON over HTTP) and returns a copy; throws TypeError naming the field. */
+export function validateFaultSpec(value: unknown): FaultSpec {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new TypeError("A fault must be an object");
+  const fault = value as Record<string, unknown>;
+  const bad = (field: string, expected: string): never => {
+    throw new TypeError(`Invalid fault: ${field} must be ${expected}, got ${JSON.stringify(fault[field])}`);
+  };
+  if (!ROUTES.includes(fault.route as RouteName)) bad("route", `one of ${ROUTES.join(", ")}`);
+  if (fault.status !== undefined && !(Number.isInteger(fault.status) && (fault.status as number) >= 100 && (fault.status as number) <= 599)) bad("status", "an HTTP status code");
+  for (const field of ["body", "contentType"]) if (fault[field] !== undefined && typeof fault[field] !== "string") bad(field, "a string");
+  for (const field of ["retryAfter", "delayMs"]) {
+    if (fault[field] !== undefined && !(typeof fault[field] === "number" && Number.isFinite(fault[field]) && (fault[field] as number) >= 0)) bad(field, "a non-negative number");
+  }
+  if (fault.times !== undefined && !(Number.isInteger(fault.times) && (fault.times as number) > 0)) bad("times", "a positive integer");
+  if (fault.hang !== undefined && typeof fault.hang !== "boolean") bad("hang", "true or false");
+  if (fault.malformed !== undefined && !MALFORMED.includes(fault.malformed as (typeof MALFORMED)[number])) bad("malformed", `one of ${MALFORMED.join(", ")}`);
+  if (fault.headers !== undefined) {
+    const headers = fault.headers;
+    if (typeof headers !== "object" || headers === null || Object.values(headers).some((v) => typeof v !== "string")) bad("headers", "an object of strings");
+  }
+  return structuredClone(fault) as unknown as FaultSpec;
+}

@@ -1,0 +1,95 @@
+// One request's path through the emulator: read, record, apply a matching fault, run the route,
+// render Entra errors, answer. Kept apart from server lifecycle so each reads on its own.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { EmulatorContext } from "../context.js";
+import { EntraError, entraErrorBody } from "../entra/errors.js";
+import { faultAction, type FaultList } from "../faults.js";
+import { routeRequest, type Route } from "../router.js";
+import type { RecordedRequest } from "../types.js";
+import { CONTROL_PREFIX, handleControlRequest } from "./controlApi.js";
+import { BodyTooLargeError, readIncomingRequest, type IncomingRequest } from "./incomingRequest.js";
+import { jsonResponse, type HttpResponse } from "./response.js";
+
+export interface PipelineState {
+  context: EmulatorContext;
+  faults: FaultList;
+  requests: RecordedRequest[];
+  /** aborted by close(), ending delayed answers at once */
+  closing: AbortSignal;
+}
+
+const GUID_LIKE = /^[0-9A-Za-z-]{1,64}$/;
+
+export function createRequestListener(state: PipelineState): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    handle(state, request, response).catch((error: unknown) => {
+      // Only reachable through a bug; answer something JSON rather than leave the client waiting.
+      if (!response.headersSent) send(response, jsonResponse(500, { error: "server_error", error_description: String(error) }));
+    });
+  };
+}
+
+async function handle(state: PipelineState, message: IncomingMessage, response: ServerResponse): Promise<void> {
+  let request: IncomingRequest;
+  try {
+    request = await readIncomingRequest(message);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) send(response, jsonResponse(413, { error: "invalid_request", error_description: error.message }));
+    else response.destroy();
+    return;
+  }
+  const { context } = state;
+  if (request.path.startsWith(CONTROL_PREFIX)) return send(response, handleControlRequest({ config: context.config, faults: state.faults, requests: state.requests }, request));
+
+  const route = routeRequest(context, request);
+  const record: RecordedRequest = {
+    method: request.method,
+    path: request.path,
+    query: request.query,
+    headers: request.headers,
+    ...(request.form === undefined ? {} : { form: request.form }),
+    body: request.body,
+    time: Date.now(),
+    route: route.name,
+    status: 0,
+  };
+  state.requests.push(record);
+
+  const fault = state.faults.take(route.name);
+  const action = fault === undefined ? undefined : faultAction(fault, context.url);
+  if (action?.kind === "hang") return; // the socket stays open until the client gives up or close()
+  if (action !== undefined && action.delayMs > 0) {
+    try {
+      await sleep(action.delayMs, undefined, { signal: state.closing });
+    } catch {
+      return; // closing: the socket is being destroyed
+    }
+  }
+  const correlationId = correlationIdOf(request);
+  const answer = action?.replacement ?? (await run(route, context.url, correlationId));
+  answer.headers = { ...answer.headers, ...action?.extraHeaders, ...(correlationId === undefined ? {} : { "client-request-id": correlationId }) };
+  record.status = answer.status;
+  send(response, answer);
+}
+
+async function run(route: Route, host: string, correlationId: string | undefined): Promise<HttpResponse> {
+  try {
+    return await route.handle();
+  } catch (error) {
+    if (error instanceof EntraError) return jsonResponse(error.status, entraErrorBody(error, host, correlationId));
+    return jsonResponse(500, { error: "server_error", error_description: `The emulator failed: ${(error as Error).message}` });
+  }
+}
+
+/** MSAL sends client-request-id in the query (and form); MSAL Python as a header. */
+function correlationIdOf(request: IncomingRequest): string | undefined {
+  const candidate = request.query["client-request-id"] ?? request.headers["client-request-id"] ?? request.form?.["client-request-id"];
+  return candidate !== undefined && GUID_LIKE.test(candidate) ? candidate : undefined;
+}
+
+function send(response: ServerResponse, answer: HttpResponse): void {
+  if (response.destroyed) return;
+  response.writeHead(answer.status, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.body)) });
+  response.end(answer.body);
+}

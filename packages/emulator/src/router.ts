@@ -1,0 +1,70 @@
+// Maps a request to its route name (what faults and recordings refer to) and its handler.
+import type { EmulatorContext } from "./context.js";
+import { instanceDiscovery, openidConfiguration, signingKeys } from "./entra/discovery.js";
+import { aadsts } from "./entra/errors.js";
+import { handleTokenRequest } from "./entra/tokenEndpoint.js";
+import type { RouteName } from "./faults.js";
+import { jsonResponse, type HttpResponse } from "./http/response.js";
+import { jwksDocument } from "./tokens/signingKey.js";
+
+export interface ParsedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** the form fields when the body is application/x-www-form-urlencoded */
+  form: Record<string, string> | undefined;
+}
+
+export interface Route {
+  name: RouteName;
+  handle(): Promise<HttpResponse>;
+}
+
+const TENANT = "([^/]+)";
+const ROUTES: { name: RouteName; pattern: RegExp; methods: string[]; handler: (context: EmulatorContext, request: ParsedRequest, match: string[]) => Promise<HttpResponse> | HttpResponse }[] = [
+  { name: "instance-discovery", pattern: /^\/common\/discovery\/instance$/, methods: ["GET"], handler: (c, r) => instanceDiscovery(c, r.query) },
+  { name: "openid-configuration", pattern: new RegExp(`^/${TENANT}/v2\\.0/\\.well-known/openid-configuration$`), methods: ["GET"], handler: (c, _r, m) => openidConfiguration(c, m[1]!) },
+  { name: "jwks", pattern: new RegExp(`^/${TENANT}/discovery(?:/v2\\.0)?/keys$`), methods: ["GET"], handler: (c, _r, m) => signingKeys(c, m[1]!) },
+  {
+    name: "token",
+    pattern: new RegExp(`^/${TENANT}/oauth2/v2\\.0/token$`),
+    methods: ["POST"],
+    handler: (c, r, m) => handleTokenRequest(c, m[1]!, r.form ?? {}),
+  },
+  {
+    name: "federation",
+    pattern: /^\/federation\/([A-Za-z0-9._~-]+)\/\.well-known\/openid-configuration$/,
+    methods: ["GET"],
+    handler: (c, _r, m) => jsonResponse(200, c.federation.openidConfiguration(m[1]!)),
+  },
+  { name: "federation", pattern: /^\/federation\/([A-Za-z0-9._~-]+)\/jwks$/, methods: ["GET"], handler: (c) => jsonResponse(200, jwksDocument([c.federation.key])) },
+];
+
+export function routeRequest(context: EmulatorContext, request: ParsedRequest): Route {
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(request.path);
+    if (match === null) continue;
+    return {
+      name: route.name,
+      handle: async () => {
+        if (!route.methods.includes(request.method)) {
+          if (route.name === "token") throw aadsts.postOnly();
+          return jsonResponse(405, { error: "method_not_allowed", error_description: `${request.method} is not supported on ${request.path}` }, { allow: route.methods.join(", ") });
+        }
+        return route.handler(context, request, Array.from(match, decodeSegment));
+      },
+    };
+  }
+  return {
+    name: "other",
+    handle: async () => jsonResponse(404, { error: "not_found", error_description: `The emulator has no endpoint ${request.method} ${request.path}.` }),
+  };
+}
+
+function decodeSegment(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part; // a broken escape is just an unknown tenant name
+  }
+}

@@ -1,0 +1,67 @@
+// What user flows return besides the access token: the id_token MSAL builds its account from
+// (protocols.md 1.8), client_info (1.7) and a refresh token the emulator can redeem later.
+import { randomUUID } from "node:crypto";
+import { base64url } from "./jwt.js";
+import { verifyOwnToken, type SigningKey } from "./signingKey.js";
+
+export interface SignedInUser {
+  tenantId: string;
+  objectId: string;
+  subject: string;
+  username: string;
+  name?: string;
+}
+
+const ID_TOKEN_LIFETIME_SECONDS = 3600;
+const REFRESH_TOKEN_LIFETIME_SECONDS = 90 * 24 * 3600;
+/** marks our refresh tokens so an access or id token can never be redeemed as one */
+const REFRESH_TOKEN_TYPE = "azid-emulator-refresh-token";
+
+export function mintIdToken(key: SigningKey, issuer: string, clientId: string, user: SignedInUser): string {
+  const now = Math.floor(Date.now() / 1000);
+  return key.sign({
+    aud: clientId,
+    iss: issuer,
+    iat: now,
+    nbf: now,
+    exp: now + ID_TOKEN_LIFETIME_SECONDS,
+    oid: user.objectId,
+    sub: user.subject,
+    tid: user.tenantId,
+    preferred_username: user.username,
+    ...(user.name === undefined ? {} : { name: user.name }),
+    uti: randomUUID(),
+    ver: "2.0",
+  });
+}
+
+/** base64url (no padding) of {"uid","utid"}; MSAL derives home_account_id = uid.utid from it. */
+export function clientInfo(user: SignedInUser): string {
+  return base64url(JSON.stringify({ uid: user.objectId, utid: user.tenantId }));
+}
+
+export interface RefreshGrant {
+  tenantId: string;
+  clientId: string;
+  username: string;
+}
+
+/** Self-contained and signed, so the emulator keeps no session state between requests. */
+export function mintRefreshToken(key: SigningKey, grant: RefreshGrant): string {
+  const now = Math.floor(Date.now() / 1000);
+  return key.sign({ typ: REFRESH_TOKEN_TYPE, tid: grant.tenantId, cid: grant.clientId, usr: grant.username, iat: now, exp: now + REFRESH_TOKEN_LIFETIME_SECONDS, jti: randomUUID() });
+}
+
+/** Returns the grant, or a reason the token cannot be redeemed. */
+export function readRefreshToken(token: string, keys: SigningKey[]): RefreshGrant | string {
+  let payload: Record<string, unknown>;
+  try {
+    payload = verifyOwnToken(token, keys).payload;
+  } catch (error) {
+    return `it was not issued by this emulator run (${(error as Error).message})`;
+  }
+  const { typ, tid, cid, usr, exp } = payload;
+  if (typ !== REFRESH_TOKEN_TYPE || typeof tid !== "string" || typeof cid !== "string" || typeof usr !== "string") return "it is not a refresh token";
+  if (typeof exp !== "number" || exp < Date.now() / 1000) return "it has expired";
+  return { tenantId: tid, clientId: cid, username: usr };
+}

@@ -1,0 +1,68 @@
+// Shared test setup: one emulator per test file over real HTTPS, a temp CA directory, and the
+// options that point a credential at it. Nothing here fakes a protocol.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before } from "node:test";
+import { startEmulator, type Emulator, type RecordedRequest } from "@azid/emulator";
+import { tokenCache } from "../../src/cache/tokenCache.js";
+
+export interface EmulatorFixture {
+  /** Registers a confidential app (secret) in the emulator's first tenant and returns its ids. */
+  addApp(app?: { secrets?: string[]; certificates?: string[]; roles?: string[]; federatedCredentials?: Array<{ issuer: string; subject: string; audiences: string[] }> }): { clientId: string; secret: string };
+  emu: Emulator;
+  /** Options that point any azid credential at the emulator. */
+  options: { authorityHost: string; disableInstanceDiscovery: true; tlsOptions: { ca: string }; retryOptions: { retryDelayInMs: number } };
+  tenantId: string;
+  tokenRequests(): RecordedRequest[];
+}
+
+/** Starts an emulator before the file's tests and stops it after; clears the token cache. */
+export function useEmulator(): EmulatorFixture {
+  const fixture = {} as EmulatorFixture;
+  let dataDir = "";
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "azid-test-"));
+    const emu = await startEmulator({ dataDir });
+    fixture.emu = emu;
+    fixture.tenantId = emu.config.tenants[0]!.id;
+    fixture.options = { authorityHost: emu.url, disableInstanceDiscovery: true, tlsOptions: { ca: emu.caCertPem }, retryOptions: { retryDelayInMs: 20 } };
+    fixture.tokenRequests = () => emu.requests.filter((r) => r.route === "token");
+    fixture.addApp = (app = {}) => {
+      const clientId = randomUUID();
+      const secret = `sec~${randomUUID()}+/=`;
+      emu.config.tenants[0]!.apps.push({ clientId, secrets: app.secrets ?? [secret], certificates: app.certificates ?? [], roles: app.roles ?? ["Data.Read"], federatedCredentials: app.federatedCredentials ?? [] });
+      return { clientId, secret };
+    };
+    tokenCache.clear();
+  });
+  after(async () => {
+    await fixture.emu?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return fixture;
+}
+
+export function decodeJwt(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [header, payload] = jwt.split(".");
+  return { header: JSON.parse(Buffer.from(header!, "base64url").toString()), payload: JSON.parse(Buffer.from(payload!, "base64url").toString()) };
+}
+
+/** Captures every azid log line at verbose level while `fn` runs. */
+export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ lines: string[]; result: T | undefined; error: unknown }> {
+  const { AzureLogger, setLogLevel, getLogLevel } = await import("../../src/logger.js");
+  const previousLog = AzureLogger.log;
+  const previousLevel = getLogLevel();
+  const lines: string[] = [];
+  AzureLogger.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+  setLogLevel("verbose");
+  try {
+    return { lines, result: await fn(), error: undefined };
+  } catch (error) {
+    return { lines, result: undefined, error };
+  } finally {
+    AzureLogger.log = previousLog;
+    setLogLevel(previousLevel);
+  }
+}
