@@ -3,7 +3,7 @@
 // The emulator lives in the parent, so nothing but the library under test runs in this process.
 // The result is printed as one line `@@BENCH_RESULT@@ {json}` on stdout; failures print
 // `{"error": ...}` the same way and exit non-zero.
-import { mean, quantile, xorshift32 } from "./lib/stats.mjs";
+import { quantile, xorshift32 } from "./lib/stats.mjs";
 
 const RESULT_MARKER = "@@BENCH_RESULT@@";
 const STORAGE_SCOPE = "https://storage.azure.com/.default";

@@ -1,0 +1,385 @@
+// azid benchmark suite: `npm run bench` (builds first), or `node bench/run.mjs` on a built tree.
+//
+// Compares @azid/identity with @azure/identity on the same machine, in the same run, against the
+// local Entra ID emulator. The emulator runs here, in the parent; every measured scenario runs in
+// a child Node process (NODE_EXTRA_CA_CERTS set at start, network guard preloaded, clean env), so
+// server work never runs in the measured process and nothing can leave loopback.
+//
+// Options:
+//   BENCH_QUICK=1 or --quick    smoke run with small N (~20 s); writes bench/results.quick.json
+//                               and leaves BENCHMARKS.md alone unless --markdown is given
+//   --markdown / --no-markdown  force / skip rewriting BENCHMARKS.md (default: full runs only)
+//   --only=latency,scopes,...   run a subset (latency, scopes, cold, import, footprint, memory)
+//   --json=<path>               where to write the JSON results
+// Exits non-zero when a scenario fails (not when a target is missed; see results.json `targets`).
+import { cpus, platform, release, tmpdir, totalmem } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
+import { isIPv4 } from "node:net";
+import { join } from "node:path";
+import { childEnv, hasGuard, ROOT, runScenario } from "./lib/proc.mjs";
+import { measureImportCost } from "./lib/importCost.mjs";
+import { measureFootprint } from "./lib/footprint.mjs";
+import { markdownReport, meetsTarget, textReport } from "./lib/report.mjs";
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const quick = process.env.BENCH_QUICK === "1" || flag("quick");
+const only = option("only")?.split(",").map((s) => s.trim()).filter(Boolean);
+const writeMarkdown = flag("markdown") || (!quick && !flag("no-markdown"));
+const jsonPath = option("json") ?? process.env.BENCH_JSON ?? join(ROOT, quick ? "bench/results.quick.json" : "bench/results.json");
+
+const SETTINGS = quick
+  ? { seconds: 0.15, scopesSmallK: 100, scopesLargeK: 1_000, coldConcurrency: 200, importRuns: 3, memoryCount: 1_000 }
+  : { seconds: 1.5, scopesSmallK: 400, scopesLargeK: 10_000, coldConcurrency: 200, importRuns: 15, memoryCount: 10_000 };
+const FILL_CONCURRENCY = 32;
+const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory"];
+const selected = new Set(only ?? ALL);
+for (const name of selected) if (!ALL.includes(name)) throw new Error(`--only: unknown scenario "${name}" (known: ${ALL.join(", ")})`);
+
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+const started = Date.now();
+
+function isLoopbackHost(host) {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (bare === "localhost" || bare === "::1") return true;
+  const v4 = bare.startsWith("::ffff:") ? bare.slice(7) : bare;
+  return isIPv4(v4) && v4.startsWith("127.");
+}
+
+function machine() {
+  let cpuModel = cpus()[0]?.model ?? "unknown";
+  try {
+    const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => /^model name\s*:/.test(l));
+    if (line) cpuModel = line.split(":").slice(1).join(":").trim();
+  } catch {
+    // not Linux: os.cpus() it is
+  }
+  const azureIdentityVersion = JSON.parse(readFileSync(join(ROOT, "node_modules/@azure/identity/package.json"), "utf8")).version;
+  return {
+    cpuModel,
+    cores: cpus().length,
+    totalMemoryBytes: totalmem(),
+    platform: `${platform()} ${release()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+    azureIdentityVersion,
+    quick,
+    settings: SETTINGS,
+    networkGuard: hasGuard(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The emulator
+
+async function startEmulatorForBench() {
+  let emulator;
+  try {
+    emulator = await import(process.env.BENCH_DEV_EMULATOR ?? "@azid/emulator"); // TEMP dev hook
+  } catch (error) {
+    throw new Error(`cannot load @azid/emulator (run \`node scripts/build.mjs\` first): ${error.message}`);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "azid-bench-"));
+  const emu = await emulator.startEmulator({ dataDir });
+  const host = new URL(emu.url).hostname;
+  if (!isLoopbackHost(host)) {
+    await emu.close();
+    throw new Error(`the emulator listens on ${emu.url}, which is not loopback; refusing to benchmark against it`);
+  }
+  const caCertPath = emu.caCertPath ?? emu.env?.().NODE_EXTRA_CA_CERTS;
+  if (!caCertPath) throw new Error("the emulator exposes no caCertPath (nor NODE_EXTRA_CA_CERTS in emu.env())");
+  const identity = {
+    tenantId: emulator.DEFAULT_TENANT_ID,
+    clientId: emulator.DEFAULT_CLIENT_ID,
+    clientSecret: emulator.DEFAULT_CLIENT_SECRET,
+    authorityHost: emu.url,
+  };
+  for (const [key, value] of Object.entries(identity)) if (typeof value !== "string") throw new Error(`@azid/emulator does not export the default ${key}`);
+  return { emu, dataDir, caCertPath, identity };
+}
+
+/** Any HTTP answer over TLS with the emulator's CA proves the children will reach it. */
+function preflight({ identity, caCertPath }) {
+  const url = new URL(`${identity.authorityHost}/${identity.tenantId}/v2.0/.well-known/openid-configuration`);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca: readFileSync(caCertPath), timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer within 10 s")));
+    req.on("error", (error) => reject(new Error(`the emulator at ${identity.authorityHost} is unreachable: ${error.message}`)));
+    req.end();
+  });
+}
+
+function tokenRequests(emu) {
+  let count = 0;
+  for (const r of emu.requests) if (r.route === "token") count++;
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+async function scenarioInChild(ctx, lib, scenario, params, { timeoutMs, nodeFlags = [] }) {
+  const before = tokenRequests(ctx.emu);
+  const result = await runScenario({ scenario, lib, ...ctx.identity, ...params }, { nodeFlags, timeoutMs, env: childEnv({ NODE_EXTRA_CA_CERTS: ctx.caCertPath }) });
+  return { ...result, tokenRequests: tokenRequests(ctx.emu) - before };
+}
+
+const TARGETS = {
+  latency: { op: "<=", value: 0.5, text: "≤ 0.5 µs" },
+  scopes: { op: "<=", value: 1, text: "≤ 1 µs" },
+  cold: { op: "<=", value: 1, text: "1 request" },
+  importMs: { op: "<=", value: 15, text: "≤ 15 ms" },
+  importMB: { op: "<=", value: 3, text: "≤ 3 MB" },
+  packages: { op: "<=", value: 1, text: "1 package" },
+  memory: { op: "<=", value: 10, text: "≤ 10 KB" },
+};
+
+async function latency(ctx) {
+  const params = { seconds: SETTINGS.seconds };
+  log("1/6 cached getToken latency: azid");
+  const azid = await scenarioInChild(ctx, "azid", "latency", params, { timeoutMs: 60_000, nodeFlags: ["--expose-gc"] });
+  log("1/6 cached getToken latency: @azure/identity");
+  const azure = await scenarioInChild(ctx, "azure", "latency", params, { timeoutMs: 90_000, nodeFlags: ["--expose-gc"] });
+  return {
+    details: { azid, azure },
+    rows: [
+      { label: "mean µs/op", azid: azid.meanUs, azure: azure.meanUs, target: TARGETS.latency, headline: true },
+      { label: "p50 µs/op (batch means)", azid: azid.p50Us, azure: azure.p50Us },
+      { label: "p99 µs/op (batch means)", azid: azid.p99Us, azure: azure.p99Us },
+      { label: "calls timed", azid: azid.ops, azure: azure.ops, ratio: false },
+      { label: "token requests (whole child)", azid: azid.tokenRequests, azure: azure.tokenRequests, ratio: false },
+    ],
+  };
+}
+
+async function scopes(ctx) {
+  const run = (lib, k) => {
+    log(`2/6 many cached scopes: ${lib === "azid" ? "azid" : "@azure/identity"}, K=${k.toLocaleString("en-US")}`);
+    return scenarioInChild(ctx, lib, "scopes", { k, seconds: SETTINGS.seconds, concurrency: FILL_CONCURRENCY, fillTimeoutMs: 30_000 + k * 20 }, {
+      timeoutMs: 90_000 + k * 25,
+      nodeFlags: ["--expose-gc"],
+    });
+  };
+  const small = SETTINGS.scopesSmallK;
+  const large = SETTINGS.scopesLargeK;
+  const azidSmall = await run("azid", small);
+  const azureSmall = await run("azure", small);
+  const azidLarge = await run("azid", large);
+  const notRun = `not run (O(K))`;
+  const k = (n) => n.toLocaleString("en-US");
+  return {
+    details: { azidSmall, azureSmall, azidLarge },
+    rows: [
+      { label: `mean µs/op, K=${k(small)}`, azid: azidSmall.meanUs, azure: azureSmall.meanUs, target: TARGETS.scopes, headline: true },
+      { label: `p99 µs/op, K=${k(small)}`, azid: azidSmall.p99Us, azure: azureSmall.p99Us },
+      { label: `mean µs/op, K=${k(large)}`, azid: azidLarge.meanUs, azure: notRun, target: TARGETS.scopes },
+      { label: `p99 µs/op, K=${k(large)}`, azid: azidLarge.p99Us, azure: notRun },
+      { label: `cache fill s, K=${k(small)}`, azid: azidSmall.fillSeconds, azure: azureSmall.fillSeconds },
+      { label: `token requests, K=${k(small)}`, azid: azidSmall.tokenRequests, azure: azureSmall.tokenRequests, ratio: false },
+      { label: `token requests, K=${k(large)}`, azid: azidLarge.tokenRequests, azure: notRun, ratio: false },
+    ],
+  };
+}
+
+async function cold(ctx) {
+  const params = { concurrency: SETTINGS.coldConcurrency };
+  log(`3/6 ${params.concurrency} concurrent cold calls: azid`);
+  const azid = await scenarioInChild(ctx, "azid", "cold", params, { timeoutMs: 90_000 });
+  log(`3/6 ${params.concurrency} concurrent cold calls: @azure/identity`);
+  const azure = await scenarioInChild(ctx, "azure", "cold", params, { timeoutMs: 120_000 });
+  return {
+    details: { azid, azure },
+    rows: [
+      { label: "token requests to the emulator", azid: azid.tokenRequests, azure: azure.tokenRequests, target: TARGETS.cold, headline: true },
+      { label: "wall time ms (all calls settled)", azid: azid.wallMs, azure: azure.wallMs },
+      { label: "calls fulfilled", azid: azid.fulfilled, azure: azure.fulfilled, ratio: false },
+      { label: "distinct tokens returned", azid: azid.distinctTokens, azure: azure.distinctTokens, ratio: false },
+    ],
+  };
+}
+
+async function importCost() {
+  log(`4/6 import cost: ${SETTINGS.importRuns} interleaved runs x 4 variants`);
+  const r = await measureImportCost({ runs: SETTINGS.importRuns });
+  return {
+    details: r,
+    rows: [
+      { label: "require() ms", azid: r.azid.require.ms, azure: r.azure.require.ms, target: TARGETS.importMs, headline: true },
+      { label: "require() RSS MB", azid: r.azid.require.rssMB, azure: r.azure.require.rssMB, target: TARGETS.importMB },
+      { label: "require() heapUsed MB", azid: r.azid.require.heapMB, azure: r.azure.require.heapMB, target: TARGETS.importMB },
+      { label: "import() ms", azid: r.azid.import.ms, azure: r.azure.import.ms, target: TARGETS.importMs },
+      { label: "import() RSS MB", azid: r.azid.import.rssMB, azure: r.azure.import.rssMB, target: TARGETS.importMB },
+      { label: "import() heapUsed MB", azid: r.azid.import.heapMB, azure: r.azure.import.heapMB, target: TARGETS.importMB },
+    ],
+  };
+}
+
+async function footprint() {
+  log("5/6 install footprint");
+  const r = await measureFootprint();
+  return {
+    details: r,
+    rows: [
+      { label: "packages installed", azid: r.azid.packages, azure: r.azure.packages, target: TARGETS.packages, headline: true },
+      { label: "MB on disk (sum of file sizes)", azid: r.azid.bytes / 2 ** 20, azure: r.azure.bytes / 2 ** 20 },
+      { label: "files", azid: r.azid.files, azure: r.azure.files },
+    ],
+  };
+}
+
+async function memory(ctx) {
+  const params = { count: SETTINGS.memoryCount };
+  const flags = ["--expose-gc", "--max-old-space-size=4096"];
+  log(`6/6 memory per credential (${params.count.toLocaleString("en-US")} instances): azid`);
+  const azid = await scenarioInChild(ctx, "azid", "memory", params, { timeoutMs: 90_000, nodeFlags: flags });
+  log(`6/6 memory per credential (${params.count.toLocaleString("en-US")} instances): @azure/identity`);
+  const azure = await scenarioInChild(ctx, "azure", "memory", params, { timeoutMs: 180_000, nodeFlags: flags });
+  return {
+    details: { azid, azure },
+    rows: [
+      { label: "heapUsed KB per credential", azid: azid.heapKBPerCredential, azure: azure.heapKBPerCredential, target: TARGETS.memory, headline: true },
+      { label: "RSS KB per credential", azid: azid.rssKBPerCredential, azure: azure.rssKBPerCredential },
+      { label: "construction µs per credential", azid: azid.constructUsPerCredential, azure: azure.constructUsPerCredential },
+    ],
+  };
+}
+
+const S = SETTINGS;
+const fmtK = (n) => n.toLocaleString("en-US");
+const DEFINITIONS = [
+  {
+    id: "latency",
+    title: "1. Cached getToken latency",
+    needsEmulator: true,
+    run: latency,
+    howMeasured:
+      `One ClientSecretCredential per library in its own child process; one warm-up \`getToken("https://storage.azure.com/.default")\` fetches the token, ` +
+      `then a calibration pass (also the JIT warm-up) estimates the cost per call and N sequential \`await getToken(...)\` calls are timed so the run lasts about ${S.seconds} s ` +
+      "(N is adaptive, hundreds of thousands for azid, tens of thousands for @azure/identity). " +
+      "Mean = total time / N. Calls are timed in batches of about 1 ms (a single sub-µs call is below timer resolution); p50/p99 are over the per-batch means. " +
+      "The token-request row counts what the emulator received from the whole child: 1 means every timed call was a cache hit.",
+  },
+  {
+    id: "scopes",
+    title: "2. Many cached scopes",
+    needsEmulator: true,
+    run: scopes,
+    howMeasured:
+      `The child fills the cache with K distinct scopes \`https://r{i}.example/.default\` (${FILL_CONCURRENCY} requests in flight), then times \`getToken\` over a fixed pseudo-random sequence of those scopes, ` +
+      `with the same adaptive, batched timing as scenario 1. Both libraries at K=${fmtK(S.scopesSmallK)}; azid also at K=${fmtK(S.scopesLargeK)} ` +
+      "(@azure/identity's cache lookup scans every cached token, so it is not run there). Token requests = K shows that every timed call was a cache hit.",
+  },
+  {
+    id: "cold",
+    title: `3. ${S.coldConcurrency} concurrent cold calls`,
+    needsEmulator: true,
+    run: cold,
+    howMeasured:
+      `A fresh child process creates one credential and awaits \`Promise.all\` of ${S.coldConcurrency} \`getToken\` calls for the same scope. ` +
+      "The parent counts the token-endpoint requests the emulator received while that child ran. Wall time is from the first call to the last settled promise, in the child.",
+  },
+  {
+    id: "import",
+    title: "4. Import cost",
+    needsEmulator: false,
+    run: importCost,
+    howMeasured:
+      `Each sample is a fresh \`node --expose-gc -e\` process (CommonJS \`require()\` of the package's CJS build, or \`--input-type=module\` \`await import()\` of its ESM build) that measures itself: ` +
+      "gc, `process.memoryUsage()`, `process.hrtime` around the load call only, gc, `process.memoryUsage()`. So the figures are the load on top of a bare node, excluding node's own startup. " +
+      `Median of ${S.importRuns} samples per variant, variants interleaved, after one unmeasured warm-up round.`,
+  },
+  {
+    id: "footprint",
+    title: "5. Install footprint",
+    needsEmulator: false,
+    run: footprint,
+    howMeasured:
+      "azid: `npm pack --dry-run --json` in packages/identity (the files npm would publish; sum of their sizes) plus the closure of its `dependencies` (there are none). " +
+      "@azure/identity: its production dependency closure (`dependencies`, installed optional and required peer dependencies), resolved from node_modules/@azure/identity the way Node resolves them; " +
+      "each installed package directory is counted once, sizes are the sum of file sizes excluding nested node_modules (counted as their own packages).",
+  },
+  {
+    id: "memory",
+    title: "6. Memory per credential",
+    needsEmulator: true,
+    run: memory,
+    howMeasured:
+      `A child with \`--expose-gc\` constructs one credential (to load lazily-initialised module state), runs gc, then constructs ${fmtK(S.memoryCount)} ClientSecretCredential instances with distinct secrets, ` +
+      "all kept in an array, runs gc again, and reports the heapUsed (and RSS) difference divided by the count. No token is requested.",
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const meta = machine();
+  const definitions = DEFINITIONS.filter((d) => selected.has(d.id));
+  log(`${quick ? "quick smoke run" : "full run"}: ${definitions.map((d) => d.id).join(", ")}${hasGuard() ? "" : " (WARNING: scripts/network-guard.mjs missing, children run unguarded)"}`);
+
+  let ctx;
+  let emulatorError;
+  if (definitions.some((d) => d.needsEmulator)) {
+    try {
+      ctx = await startEmulatorForBench();
+      const status = await preflight(ctx);
+      log(`emulator at ${ctx.identity.authorityHost} (discovery answered ${status})`);
+    } catch (error) {
+      emulatorError = error instanceof Error ? error.message : String(error);
+      log(`EMULATOR UNAVAILABLE: ${emulatorError}`);
+    }
+  }
+
+  const scenarios = [];
+  try {
+    for (const definition of definitions) {
+      const base = { id: definition.id, title: definition.title, howMeasured: definition.howMeasured, rows: [] };
+      if (definition.needsEmulator && emulatorError !== undefined) {
+        scenarios.push({ ...base, error: `emulator unavailable: ${emulatorError}` });
+        continue;
+      }
+      const t0 = Date.now();
+      try {
+        const { rows, details } = await definition.run(ctx);
+        scenarios.push({ ...base, rows, details, seconds: (Date.now() - t0) / 1000 });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`${definition.id} FAILED: ${message}`);
+        scenarios.push({ ...base, error: message, seconds: (Date.now() - t0) / 1000 });
+      }
+    }
+  } finally {
+    if (ctx !== undefined) {
+      await ctx.emu.close();
+      rmSync(ctx.dataDir, { recursive: true, force: true });
+    }
+  }
+
+  meta.durationSeconds = (Date.now() - started) / 1000;
+  const targets = scenarios.flatMap((s) => s.rows.filter((r) => r.target).map((r) => ({ scenario: s.id, metric: r.label, azid: r.azid, target: r.target.text, met: meetsTarget(r) })));
+  const output = { meta, scenarios, targets };
+
+  process.stdout.write(`\nazid vs @azure/identity ${meta.azureIdentityVersion}: ${meta.cpuModel}, ${meta.cores} cores, node ${meta.node}${quick ? ", QUICK run" : ""}\n\n`);
+  process.stdout.write(textReport(scenarios) + "\n\n");
+  const missed = targets.filter((t) => t.met === false);
+  process.stdout.write(`targets met: ${targets.length - missed.length}/${targets.length}${missed.length ? ` (missed: ${missed.map((t) => `${t.scenario}: ${t.metric}`).join("; ")})` : ""}\n`);
+  process.stdout.write(`total ${meta.durationSeconds.toFixed(1)} s\n`);
+
+  writeFileSync(jsonPath, JSON.stringify(output, null, 2) + "\n");
+  log(`wrote ${jsonPath}`);
+  if (writeMarkdown) {
+    writeFileSync(join(ROOT, "BENCHMARKS.md"), markdownReport(output));
+    log(`wrote ${join(ROOT, "BENCHMARKS.md")}`);
+  }
+  const failed = scenarios.filter((s) => s.error);
+  if (failed.length > 0) {
+    log(`${failed.length} scenario(s) failed: ${failed.map((s) => s.id).join(", ")}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
