@@ -115,12 +115,17 @@ const scenarios = {
     const credential = newCredential();
     const scopes = Array.from({ length: args.k }, (_, i) => `https://r${i}.example/.default`);
     const fillStart = process.hrtime.bigint();
+    // The first token alone: @azure/identity builds its MSAL client on first use, and concurrent
+    // first calls each build one, whose cached tokens are then lost (refetched mid-measurement).
+    checkToken(await withTimeout(credential.getToken(scopes[0]), 30_000, "first getToken"), "first token");
     await withTimeout(
-      fillConcurrently(scopes.length, args.concurrency, async (i) => checkToken(await credential.getToken(scopes[i]), `fill ${scopes[i]}`)),
+      fillConcurrently(scopes.length - 1, args.concurrency, async (i) => checkToken(await credential.getToken(scopes[i + 1]), `fill ${scopes[i + 1]}`)),
       args.fillTimeoutMs,
       `filling the cache with ${args.k} scopes`,
     );
     const fillSeconds = Number(process.hrtime.bigint() - fillStart) / 1e9;
+    // One untimed pass over every scope: anything not cached by now is fetched here, not timed.
+    for (const scope of scopes) await credential.getToken(scope);
     const random = xorshift32(0xa2d1);
     const picks = new Uint32Array(1 << 16);
     for (let i = 0; i < picks.length; i++) picks[i] = random() % scopes.length;

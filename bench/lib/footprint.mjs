@@ -3,8 +3,8 @@
 //    plus the closure of its `dependencies`, if it ever gains any.
 //  - @azure/identity: the production dependency closure, resolved from
 //    node_modules/@azure/identity/package.json the way Node resolves it (nearest node_modules first),
-//    counting each installed package directory once and summing its file sizes (its own nested
-//    node_modules excluded: those packages are counted as packages of their own).
+//    counting each name@version once and summing its file sizes (its own nested node_modules
+//    excluded: those packages are counted as packages of their own).
 import { execFile } from "node:child_process";
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -18,7 +18,7 @@ function readJson(path) {
 /** Apparent size (sum of file sizes) and allocated size of a directory, skipping node_modules. */
 function directorySize(dir) {
   let bytes = 0;
-  let allocated = 0;
+  let allocated = lstatSync(dir).blocks * 512; // the directory itself, as du counts it
   let files = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === "node_modules") continue;
@@ -47,7 +47,7 @@ function resolvePackageDir(name, fromDir) {
 }
 
 /** Every installed package reachable through dependencies (+ installed optional/peer ones). */
-function dependencyClosure(rootDir, { includeRoot }) {
+export function dependencyClosure(rootDir, { includeRoot }) {
   const seen = new Map();
   const missing = [];
   const visit = (dir) => {
@@ -69,7 +69,13 @@ function dependencyClosure(rootDir, { includeRoot }) {
   let allocated = 0;
   let files = 0;
   const packages = [];
+  // The same name@version can sit in several nested node_modules of this workspace (hoisting
+  // conflicts with other dev dependencies); a clean install of the library dedupes it to one copy.
+  const unique = new Set();
   for (const [dir, manifest] of seen) {
+    const id = `${manifest.name}@${manifest.version}`;
+    if (unique.has(id)) continue;
+    unique.add(id);
     const size = directorySize(dir);
     bytes += size.bytes;
     allocated += size.allocated;
@@ -77,7 +83,7 @@ function dependencyClosure(rootDir, { includeRoot }) {
     packages.push({ name: manifest.name, version: manifest.version, bytes: size.bytes });
   }
   packages.sort((a, b) => b.bytes - a.bytes);
-  return { packages, bytes, allocated, files, missing };
+  return { packages, bytes, allocated, files, missing, copies: seen.size };
 }
 
 function npmPackDryRun(dir) {
@@ -106,6 +112,7 @@ export async function measureFootprint() {
   const manifest = readJson(join(azidDir, "package.json"));
   const pack = await npmPackDryRun(azidDir);
   const packBytes = pack.files.reduce((sum, file) => sum + file.size, 0);
+  const packAllocated = pack.files.reduce((sum, file) => sum + lstatSync(join(azidDir, file.path)).blocks * 512, 0);
   if (!pack.files.some((file) => /^dist\/(esm|cjs)\/index\.js$/.test(file.path))) {
     throw new Error(`npm pack of @azid/identity contains no dist/*/index.js; was it built? (${pack.files.length} files)`);
   }
@@ -113,6 +120,7 @@ export async function measureFootprint() {
   const azid = {
     packages: 1 + azidDeps.packages.length,
     bytes: packBytes + azidDeps.bytes,
+    allocatedBytes: packAllocated + azidDeps.allocated,
     files: pack.files.length + azidDeps.files,
     tarballBytes: pack.size,
     dependencies: Object.keys(manifest.dependencies ?? {}),
@@ -127,6 +135,7 @@ export async function measureFootprint() {
     packages: closure.packages.length,
     bytes: closure.bytes,
     allocatedBytes: closure.allocated,
+    installedCopies: closure.copies,
     files: closure.files,
     version: readJson(join(azureDir, "package.json")).version,
     largest: closure.packages.slice(0, 8).map((p) => `${p.name}@${p.version} ${(p.bytes / 2 ** 20).toFixed(1)} MB`),

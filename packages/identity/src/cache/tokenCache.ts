@@ -10,6 +10,7 @@
 //    runs; if it fails, the old token keeps being served and the refresh is retried later;
 //  - a token is never served within its expiry skew; then callers wait for a fresh one.
 import type { AccessToken } from "../types.js";
+import { cacheNow } from "./clock.js";
 
 export interface CacheEntry {
   token: AccessToken | undefined;
@@ -38,25 +39,25 @@ export function refreshSchedule(token: AccessToken, now: number): { refreshAt: n
   return { refreshAt: Math.max(now, Math.floor(refreshAt)), usableUntil };
 }
 
-export class TokenCache {
-  readonly #entries = new Map<string, CacheEntry>();
-  #maxEntries: number;
+/**
+ * One identity's slice of the cache (authority + client + credential fingerprint + tenant + CAE).
+ * Providers hold their partition, so a hit is one Map.get keyed by the caller's scope string.
+ */
+export class CachePartition {
+  readonly entries = new Map<string, CacheEntry>();
+  readonly #owner: TokenCache;
 
-  constructor(maxEntries = 100_000) {
-    this.#maxEntries = maxEntries;
-  }
-
-  get size(): number {
-    return this.#entries.size;
+  constructor(owner: TokenCache) {
+    this.#owner = owner;
   }
 
   /** A usable cached token, or undefined. Starts a background refresh when one is due. */
   peek(key: string): AccessToken | undefined {
-    const entry = this.#entries.get(key);
+    const entry = this.entries.get(key);
     if (entry === undefined || entry.token === undefined) return undefined;
-    const now = Date.now();
+    const now = cacheNow();
     if (now >= entry.usableUntil) return undefined;
-    if (now >= entry.refreshAt && entry.inflight === undefined && entry.refresh !== undefined) this.#refreshInBackground(entry, now);
+    if (now >= entry.refreshAt && entry.inflight === undefined && entry.refresh !== undefined) refreshInBackground(entry, now);
     return entry.token;
   }
 
@@ -66,19 +67,20 @@ export class TokenCache {
    */
   acquire(storeKey: string, fetch: () => Promise<AccessToken>, options: { inflightKey?: string; onRefreshError?: (error: unknown) => void } = {}): Promise<AccessToken> {
     const inflightKey = options.inflightKey ?? storeKey;
-    const existing = this.#entries.get(inflightKey);
+    const existing = this.entries.get(inflightKey);
     if (existing?.inflight !== undefined) return existing.inflight;
     const holder = existing ?? this.#insert(inflightKey);
     const promise = fetch().then(
       (token) => {
         holder.inflight = undefined;
-        const stored = this.#store(storeKey, token, fetch, options.onRefreshError);
-        if (inflightKey !== storeKey && holder.token === undefined) this.#entries.delete(inflightKey);
-        return stored;
+        const entry = this.entries.get(storeKey) ?? this.#insert(storeKey);
+        store(entry, token, fetch, options.onRefreshError);
+        if (inflightKey !== storeKey && holder.token === undefined) this.#delete(inflightKey);
+        return entry.token!;
       },
       (error: unknown) => {
         holder.inflight = undefined;
-        if (holder.token === undefined) this.#entries.delete(inflightKey);
+        if (holder.token === undefined) this.#delete(inflightKey);
         throw error;
       },
     );
@@ -86,67 +88,103 @@ export class TokenCache {
     return promise;
   }
 
-  delete(key: string): void {
-    this.#entries.delete(key);
-  }
-
-  clear(): void {
-    this.#entries.clear();
-  }
-
   #insert(key: string): CacheEntry {
     const entry: CacheEntry = { token: undefined, usableUntil: 0, refreshAt: 0, inflight: undefined, refresh: undefined, onRefreshError: undefined };
-    this.#entries.set(key, entry);
-    if (this.#entries.size > this.#maxEntries) this.#evict();
+    this.entries.set(key, entry);
+    this.#owner.grew();
     return entry;
   }
 
-  #store(key: string, token: AccessToken, refresh: () => Promise<AccessToken>, onRefreshError: ((error: unknown) => void) | undefined): AccessToken {
-    const now = Date.now();
-    const { refreshAt, usableUntil } = refreshSchedule(token, now);
-    const frozen: AccessToken = Object.freeze({ ...token, refreshAfterTimestamp: refreshAt, tokenType: token.tokenType ?? "Bearer" });
-    const entry = this.#entries.get(key) ?? this.#insert(key);
-    entry.token = frozen;
-    entry.refreshAt = refreshAt;
-    entry.usableUntil = usableUntil;
-    entry.refresh = refresh;
-    entry.onRefreshError = onRefreshError;
-    return frozen;
+  #delete(key: string): void {
+    if (this.entries.delete(key)) this.#owner.shrank(1);
+  }
+}
+
+function freeze(token: AccessToken, refreshAt: number): AccessToken {
+  return Object.freeze({ ...token, refreshAfterTimestamp: refreshAt, tokenType: token.tokenType ?? "Bearer" });
+}
+
+function store(entry: CacheEntry, token: AccessToken, refresh: () => Promise<AccessToken>, onRefreshError: ((error: unknown) => void) | undefined): void {
+  const { refreshAt, usableUntil } = refreshSchedule(token, Date.now());
+  entry.token = freeze(token, refreshAt);
+  entry.refreshAt = refreshAt;
+  entry.usableUntil = usableUntil;
+  entry.refresh = refresh;
+  entry.onRefreshError = onRefreshError;
+}
+
+function refreshInBackground(entry: CacheEntry, now: number): void {
+  const promise = entry.refresh!().then(
+    (token) => {
+      entry.inflight = undefined;
+      store(entry, token, entry.refresh!, entry.onRefreshError);
+      return entry.token!;
+    },
+    (error: unknown) => {
+      entry.inflight = undefined;
+      // Keep serving the still-valid token; try again after a short, bounded delay.
+      entry.refreshAt = Date.now() + Math.min(30_000, Math.max(1_000, (entry.usableUntil - now) / 4));
+      entry.onRefreshError?.(error);
+      throw error;
+    },
+  );
+  promise.catch(() => undefined); // background: the failure is reported through onRefreshError
+  entry.inflight = promise;
+}
+
+export class TokenCache {
+  readonly #partitions = new Map<string, CachePartition>();
+  readonly #maxEntries: number;
+  #size = 0;
+
+  constructor(maxEntries = 100_000) {
+    this.#maxEntries = maxEntries;
   }
 
-  #refreshInBackground(entry: CacheEntry, now: number): void {
-    const refresh = entry.refresh!;
-    const promise = refresh().then(
-      (token) => {
-        entry.inflight = undefined;
-        const schedule = refreshSchedule(token, Date.now());
-        entry.token = Object.freeze({ ...token, refreshAfterTimestamp: schedule.refreshAt, tokenType: token.tokenType ?? "Bearer" });
-        entry.refreshAt = schedule.refreshAt;
-        entry.usableUntil = schedule.usableUntil;
-        return entry.token;
-      },
-      (error: unknown) => {
-        entry.inflight = undefined;
-        // Keep serving the still-valid token; try again after a short, bounded delay.
-        entry.refreshAt = Date.now() + Math.min(30_000, Math.max(1_000, (entry.usableUntil - now) / 4));
-        entry.onRefreshError?.(error);
-        throw error;
-      },
-    );
-    promise.catch(() => undefined); // background: the failure is reported through onRefreshError
-    entry.inflight = promise;
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The partition for `name`, shared by every provider with the same identity. */
+  partition(name: string): CachePartition {
+    let partition = this.#partitions.get(name);
+    if (partition === undefined) {
+      partition = new CachePartition(this);
+      this.#partitions.set(name, partition);
+    }
+    return partition;
+  }
+
+  /** Empties every partition (providers keep their partition objects). */
+  clear(): void {
+    for (const partition of this.#partitions.values()) partition.entries.clear();
+    this.#size = 0;
+  }
+
+  /** @internal */
+  grew(): void {
+    if (++this.#size > this.#maxEntries) this.#evict();
+  }
+
+  /** @internal */
+  shrank(count: number): void {
+    this.#size -= count;
   }
 
   /** Drops expired entries first, then the oldest ones, down to 90% of capacity. */
   #evict(): void {
     const now = Date.now();
-    for (const [key, entry] of this.#entries) {
-      if (entry.inflight === undefined && (entry.token === undefined || entry.usableUntil <= now)) this.#entries.delete(key);
-    }
     const target = Math.floor(this.#maxEntries * 0.9);
-    for (const [key, entry] of this.#entries) {
-      if (this.#entries.size <= target) break;
-      if (entry.inflight === undefined) this.#entries.delete(key);
+    for (const expiredOnly of [true, false]) {
+      for (const partition of this.#partitions.values()) {
+        for (const [key, entry] of partition.entries) {
+          if (!expiredOnly && this.#size <= target) return;
+          if (entry.inflight !== undefined) continue;
+          if (expiredOnly && entry.token !== undefined && entry.usableUntil > now) continue;
+          partition.entries.delete(key);
+          this.#size--;
+        }
+      }
     }
   }
 }

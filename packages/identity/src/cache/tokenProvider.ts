@@ -6,7 +6,7 @@ import type { CredentialLogger } from "../logger.js";
 import { ensureScopes } from "../scopes.js";
 import { processMultiTenantRequest } from "../tenants.js";
 import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
-import { tokenCache } from "./tokenCache.js";
+import { tokenCache, type CachePartition } from "./tokenCache.js";
 
 /** What a token source is asked for. */
 export interface TokenRequest {
@@ -38,24 +38,29 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 
 export class TokenProvider {
   readonly #options: TokenProviderOptions;
-  readonly #prefix: string;
-  readonly #caePrefix: string;
+  readonly #default: CachePartition;
+  readonly #cae: CachePartition;
 
   constructor(options: TokenProviderOptions) {
     this.#options = options;
-    this.#prefix = this.#keyPrefix(options.tenantId, false);
-    this.#caePrefix = this.#keyPrefix(options.tenantId, true);
+    this.#default = tokenCache.partition(this.#partitionName(options.tenantId, false));
+    this.#cae = tokenCache.partition(this.#partitionName(options.tenantId, true));
   }
 
-  #keyPrefix(tenantId: string | undefined, cae: boolean): string {
-    return `${this.#options.partition}\u0000${tenantId ?? ""}\u0000${cae ? "cae" : "nocae"}\u0000`;
+  #partitionName(tenantId: string | undefined, cae: boolean): string {
+    return `${this.#options.partition}\u0000${tenantId ?? ""}\u0000${cae ? "cae" : "nocae"}`;
+  }
+
+  #partition(tenantId: string | undefined, cae: boolean): CachePartition {
+    if (tenantId === this.#options.tenantId) return cae ? this.#cae : this.#default;
+    return tokenCache.partition(this.#partitionName(tenantId, cae));
   }
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     // Fast path: the common call (no tenant override, no claims) answered by one Map lookup.
     if (options === undefined || (options.claims === undefined && options.tenantId === undefined && options.abortSignal?.aborted !== true)) {
       const scopeKey = typeof scopes === "string" ? scopes : scopes.length === 1 ? scopes[0] : scopes.join(" ");
-      const token = tokenCache.peek((options?.enableCae === true ? this.#caePrefix : this.#prefix) + scopeKey);
+      const token = (options?.enableCae === true ? this.#cae : this.#default).peek(scopeKey!);
       if (token !== undefined) return Promise.resolve(token);
     }
     return this.#acquire(scopes, options ?? {});
@@ -67,9 +72,10 @@ export class TokenProvider {
     const scopes = ensureScopes(rawScopes);
     const tenantId = processMultiTenantRequest(this.#options.tenantId, options.tenantId, this.#options.additionallyAllowedTenants);
     const enableCae = options.enableCae === true;
-    const storeKey = this.#keyPrefix(tenantId, enableCae) + scopes.join(" ");
+    const partition = this.#partition(tenantId, enableCae);
+    const storeKey = scopes.length === 1 ? scopes[0]! : scopes.join(" ");
     if (options.claims === undefined) {
-      const cached = tokenCache.peek(storeKey);
+      const cached = partition.peek(storeKey);
       if (cached !== undefined) return cached;
     }
     const claims = this.#options.buildClaims ? this.#options.buildClaims(options.claims, enableCae) : options.claims;
@@ -83,7 +89,7 @@ export class TokenProvider {
 
     // A claims challenge means the cached token was rejected: skip the lookup, share the request with
     // concurrent challengers, and let the result replace the cached token.
-    const pending = tokenCache.acquire(storeKey, fetch, options.claims === undefined ? { onRefreshError } : { inflightKey: `${storeKey}\u0000${options.claims}`, onRefreshError });
+    const pending = partition.acquire(storeKey, fetch, options.claims === undefined ? { onRefreshError } : { inflightKey: `${storeKey}\u0000${options.claims}`, onRefreshError });
     try {
       const token = await withCallerLimits(pending, options.abortSignal, options.requestOptions?.timeout);
       logger.info(`getToken() => SUCCESS. Scopes: ${scopes.join(", ")}.`);

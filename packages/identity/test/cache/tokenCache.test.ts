@@ -73,25 +73,25 @@ describe("token cache", () => {
   });
 
   it("refreshes in the background once refreshAfter passes, serving the current token meanwhile", async () => {
-    const { provider, calls } = countingProvider("p4", HOUR, { refreshAfterTimestamp: Date.now() + 20 });
+    const { provider, calls } = countingProvider("p4", HOUR, { refreshAfterTimestamp: Date.now() + 50 });
     const first = await provider.getToken("https://x/.default");
-    assert.equal(first.refreshAfterTimestamp! <= Date.now() + 20, true);
-    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(first.refreshAfterTimestamp! <= Date.now() + 50, true);
+    await new Promise((r) => setTimeout(r, 100));
     const during = await provider.getToken("https://x/.default");
     assert.equal(during.token, first.token, "the old token is served while the refresh runs");
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 150));
     const after = await provider.getToken("https://x/.default");
     assert.equal(calls.length, 2);
     assert.notEqual(after.token, first.token);
   });
 
   it("serves the old token when a refresh fails, and retries later", async () => {
-    const state = countingProvider("p5", HOUR, { refreshAfterTimestamp: Date.now() + 10 });
+    const state = countingProvider("p5", HOUR, { refreshAfterTimestamp: Date.now() + 50 });
     const first = await state.provider.getToken("https://x/.default");
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
     state.failNext(1);
     assert.equal((await state.provider.getToken("https://x/.default")).token, first.token);
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 150));
     assert.equal(state.calls.length, 2, "one failed background refresh");
     assert.equal((await state.provider.getToken("https://x/.default")).token, first.token, "still valid, still served; the retry waits");
     assert.equal(state.calls.length, 2);
@@ -146,9 +146,12 @@ describe("token cache", () => {
 
   it("evicts down to capacity", async () => {
     const cache = new TokenCache(100);
-    for (let i = 0; i < 150; i++) await cache.acquire(`k${i}`, async () => ({ token: `t${i}`, expiresOnTimestamp: Date.now() + HOUR }));
-    assert.ok(cache.size <= 100, `size ${cache.size}`);
-    assert.ok(cache.peek("k149"), "the newest entries stay");
+    const [a, b] = [cache.partition("a"), cache.partition("b")];
+    for (let i = 0; i < 150; i++) await (i % 2 ? a : b).acquire(`k${i}`, async () => ({ token: `t${i}`, expiresOnTimestamp: Date.now() + HOUR }));
+    assert.ok(cache.size <= 100 && cache.size >= 80, `size ${cache.size}`);
+    assert.equal(cache.size, a.entries.size + b.entries.size);
+    assert.ok(a.peek("k149") && b.peek("k148"), "the newest entries stay");
+    assert.equal(a.peek("k1"), undefined, "old entries went first");
   });
 });
 

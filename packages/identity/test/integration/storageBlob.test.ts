@@ -1,0 +1,102 @@
+// @azure/storage-blob with azid's ClientSecretCredential against a real Azurite in OAuth mode over
+// HTTPS (its certificate issued by the emulator's CA). The storage client runs in a child process:
+// its HTTPS pipeline trusts the emulator's CA only through NODE_EXTRA_CA_CERTS, read at start-up.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { after, before, describe, it } from "node:test";
+import { useEmulator } from "../support/emulator.js";
+import { parseChildJson, runNodeScript } from "./nodeChild.js";
+
+const STORAGE = "https://storage.azure.com/.default";
+const CHILD = fileURLToPath(new URL("./storageBlobClient.mjs", import.meta.url));
+const env = useEmulator();
+
+interface Azurite {
+  url: string;
+  blobEndpoint: string;
+  close(): Promise<void>;
+}
+interface ChildError {
+  name: string;
+  message: string;
+  statusCode?: number;
+  code?: string;
+  errorResponse?: { error: string; errorCodes?: number[] };
+}
+
+describe("@azure/storage-blob with ClientSecretCredential against Azurite (OAuth, HTTPS)", () => {
+  let azurite: Azurite;
+
+  before(async () => {
+    // A JavaScript helper shared with the demo; imported by URL so the type checker needs no typings for it.
+    const helper = pathToFileURL(resolve(fileURLToPath(import.meta.url), "../tmp-azurite-fixed.mjs")).href;
+    const { startAzurite } = (await import(helper)) as { startAzurite(emulator: unknown): Promise<Azurite> };
+    azurite = await startAzurite(env.emu);
+  });
+  after(async () => {
+    await azurite?.close();
+  });
+
+  function runStorageClient(scenario: string, app: { clientId: string; secret: string }, extra: Record<string, string> = {}) {
+    return runNodeScript(CHILD, [scenario], {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: env.emu.caCertPath,
+      AZURE_AUTHORITY_HOST: env.emu.url,
+      AZURE_TENANT_ID: env.tenantId,
+      AZURE_CLIENT_ID: app.clientId,
+      AZURE_CLIENT_SECRET: app.secret,
+      AZID_TEST_BLOB_ENDPOINT: azurite.blobEndpoint,
+      AZID_TEST_CONTAINER: `azid-${randomUUID().slice(0, 8)}`,
+      ...extra,
+    });
+  }
+
+  const requestsOf = (clientId: string) => env.tokenRequests().filter((r) => r.form?.client_id === clientId);
+
+  it("creates a container, uploads, downloads and lists a blob with one token request for all clients", async () => {
+    const app = env.addApp({ roles: ["Blob.Write"] });
+    const result = parseChildJson<{ uploaded: string; content: string; contentType: string; names: Array<{ name: string; size: number }>; getTokenCalls: number }>(
+      await runStorageClient("roundTrip", app),
+    );
+    assert.equal(result.content, result.uploaded);
+    assert.equal(result.contentType, "text/plain; charset=utf-8");
+    assert.deepEqual(result.names, [{ name: "hello.txt", size: Buffer.byteLength(result.uploaded) }]);
+
+    // Four pipelines each asked azid for a token; the emulator saw exactly one request.
+    assert.ok(result.getTokenCalls >= 4, `getToken was called ${result.getTokenCalls} time(s)`);
+    const sent = requestsOf(app.clientId);
+    assert.equal(sent.length, 1, `token requests: ${sent.map((r) => r.form?.scope).join(", ")}`);
+    assert.equal(sent[0]!.form!.scope, STORAGE);
+    assert.equal(sent[0]!.form!.grant_type, "client_credentials");
+    assert.equal(sent[0]!.status, 200);
+  });
+
+  it("a wrong secret fails the storage call with azid's AuthenticationError, not a storage 403", async () => {
+    const app = env.addApp();
+    const wrong = "wrong~Storage.Secret_42";
+    const result = parseChildJson<{ error?: ChildError; logLines: string[] }>(await runStorageClient("wrongSecret", app, { AZID_TEST_WRONG_SECRET: wrong }));
+    assert.ok(result.error, "the storage call succeeded with a wrong secret");
+    assert.equal(result.error.name, "AuthenticationError");
+    assert.equal(result.error.statusCode, 401);
+    assert.equal(result.error.errorResponse?.error, "invalid_client");
+    assert.deepEqual(result.error.errorResponse?.errorCodes, [7000215]);
+    assert.match(result.error.message, /AADSTS7000215/);
+    for (const text of [result.error.message, ...result.logLines]) assert.ok(!text.includes(wrong), "secret leaked");
+    const sent = requestsOf(app.clientId);
+    assert.ok(sent.length >= 1);
+    assert.ok(sent.every((r) => r.status === 401 && r.form?.client_secret === wrong && r.form?.scope === STORAGE));
+  });
+
+  it("Azurite refuses a genuine emulator token issued for another audience (so the round trip proves the storage audience)", async () => {
+    const app = env.addApp();
+    const result = parseChildJson<{ error?: ChildError }>(await runStorageClient("otherAudience", app));
+    assert.ok(result.error, "Azurite accepted a Key Vault token");
+    assert.equal(result.error.name, "RestError");
+    assert.equal(result.error.statusCode, 403);
+    assert.equal(result.error.code, "AuthenticationFailed");
+    assert.match(result.error.message, /Invalid token audience/);
+    assert.deepEqual(requestsOf(app.clientId).map((r) => [r.form?.scope, r.status]), [["https://vault.azure.net/.default", 200]]);
+  });
+});
