@@ -12,7 +12,7 @@
 //   --only=latency,scopes,...   run a subset (latency, scopes, cold, import, footprint, memory)
 //   --json=<path>               where to write the JSON results
 // Exits non-zero when a scenario fails (not when a target is missed; see results.json `targets`).
-import { cpus, platform, release, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { isIPv4 } from "node:net";
@@ -31,8 +31,8 @@ const writeMarkdown = flag("markdown") || (!quick && !flag("no-markdown"));
 const jsonPath = option("json") ?? process.env.BENCH_JSON ?? join(ROOT, quick ? "bench/results.quick.json" : "bench/results.json");
 
 const SETTINGS = quick
-  ? { seconds: 0.15, scopesSmallK: 100, scopesLargeK: 1_000, coldConcurrency: 200, importRuns: 3, memoryCount: 1_000 }
-  : { seconds: 1.5, scopesSmallK: 400, scopesLargeK: 10_000, coldConcurrency: 200, importRuns: 15, memoryCount: 10_000 };
+  ? { seconds: 0.15, scopesSmallK: 100, scopesLargeK: 1_000, coldConcurrency: 200, importRuns: 3, memoryCount: 1_000, memoryUsedCount: 100 }
+  : { seconds: 1.5, scopesSmallK: 400, scopesLargeK: 10_000, coldConcurrency: 200, importRuns: 15, memoryCount: 10_000, memoryUsedCount: 1_000 };
 const FILL_CONCURRENCY = 32;
 const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory"];
 const selected = new Set(only ?? ALL);
@@ -68,6 +68,7 @@ function machine() {
     quick,
     settings: SETTINGS,
     networkGuard: hasGuard(),
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 
@@ -234,18 +235,40 @@ async function footprint() {
 }
 
 async function memory(ctx) {
-  const params = { count: SETTINGS.memoryCount };
   const flags = ["--expose-gc", "--max-old-space-size=4096"];
-  log(`6/6 memory per credential (${params.count.toLocaleString("en-US")} instances): azid`);
-  const azid = await scenarioInChild(ctx, "azid", "memory", params, { timeoutMs: 90_000, nodeFlags: flags });
-  log(`6/6 memory per credential (${params.count.toLocaleString("en-US")} instances): @azure/identity`);
-  const azure = await scenarioInChild(ctx, "azure", "memory", params, { timeoutMs: 180_000, nodeFlags: flags });
+  const constructed = { count: SETTINGS.memoryCount, secretPrefix: "bench-secret-unregistered-" };
+  const n = (count) => count.toLocaleString("en-US");
+  log(`6/6 memory per credential (${n(constructed.count)} instances): azid`);
+  const azid = await scenarioInChild(ctx, "azid", "memory", constructed, { timeoutMs: 90_000, nodeFlags: flags });
+  log(`6/6 memory per credential (${n(constructed.count)} instances): @azure/identity`);
+  const azure = await scenarioInChild(ctx, "azure", "memory", constructed, { timeoutMs: 180_000, nodeFlags: flags });
+
+  // Second variant: every credential used once. Its secrets are registered with the (live)
+  // emulator configuration, so each credential authenticates as itself and caches its own token.
+  const used = { count: SETTINGS.memoryUsedCount, getToken: true, concurrency: 16, timeoutMs: 120_000 };
+  const app = ctx.emu.config.tenants.flatMap((t) => t.apps).find((a) => a.clientId === ctx.identity.clientId);
+  if (app === undefined) throw new Error("the emulator configuration has no app for the default client id");
+  const registered = [...(app.secrets ?? [])];
+  const prefixes = { azid: "bench-secret-azid-", azure: "bench-secret-azure-" };
+  app.secrets = [...registered, ...Object.values(prefixes).flatMap((p) => Array.from({ length: used.count }, (_, i) => `${p}${i}`))];
+  let azidUsed;
+  let azureUsed;
+  try {
+    log(`6/6 memory per credential after one getToken each (${n(used.count)} instances): azid`);
+    azidUsed = await scenarioInChild(ctx, "azid", "memory", { ...used, secretPrefix: prefixes.azid }, { timeoutMs: 150_000, nodeFlags: flags });
+    log(`6/6 memory per credential after one getToken each (${n(used.count)} instances): @azure/identity`);
+    azureUsed = await scenarioInChild(ctx, "azure", "memory", { ...used, secretPrefix: prefixes.azure }, { timeoutMs: 150_000, nodeFlags: flags });
+  } finally {
+    app.secrets = registered;
+  }
   return {
-    details: { azid, azure },
+    details: { azid, azure, azidUsed, azureUsed },
     rows: [
-      { label: "heapUsed KB per credential", azid: azid.heapKBPerCredential, azure: azure.heapKBPerCredential, target: TARGETS.memory, headline: true },
-      { label: "RSS KB per credential", azid: azid.rssKBPerCredential, azure: azure.rssKBPerCredential },
+      { label: `heapUsed KB per credential (${n(constructed.count)} constructed)`, azid: azid.heapKBPerCredential, azure: azure.heapKBPerCredential, target: TARGETS.memory, headline: true },
+      { label: `RSS KB per credential (${n(constructed.count)} constructed)`, azid: azid.rssKBPerCredential, azure: azure.rssKBPerCredential },
       { label: "construction µs per credential", azid: azid.constructUsPerCredential, azure: azure.constructUsPerCredential },
+      { label: `heapUsed KB per credential (${n(used.count)}, one getToken each)`, azid: azidUsed.heapKBPerCredential, azure: azureUsed.heapKBPerCredential },
+      { label: `token requests (${n(used.count)}, one getToken each)`, azid: azidUsed.tokenRequests, azure: azureUsed.tokenRequests, ratio: false },
     ],
   };
 }
@@ -260,7 +283,7 @@ const DEFINITIONS = [
     run: latency,
     howMeasured:
       `One ClientSecretCredential per library in its own child process; one warm-up \`getToken("https://storage.azure.com/.default")\` fetches the token, ` +
-      `then a calibration pass (also the JIT warm-up) estimates the cost per call and N sequential \`await getToken(...)\` calls are timed so the run lasts about ${S.seconds} s ` +
+      `then an untimed calibration pass of ${(Math.max(0.05, Math.min(0.6, S.seconds * 0.4))).toFixed(2)} s (also the JIT warm-up) estimates the cost per call, and N sequential \`await getToken(...)\` calls are timed for about ${S.seconds} s ` +
       "(N is adaptive, hundreds of thousands for azid, tens of thousands for @azure/identity). " +
       "Mean = total time / N. Calls are timed in batches of about 1 ms (a single sub-µs call is below timer resolution); p50/p99 are over the per-batch means. " +
       "The token-request row counts what the emulator received from the whole child: 1 means every timed call was a cache hit.",
@@ -313,7 +336,9 @@ const DEFINITIONS = [
     run: memory,
     howMeasured:
       `A child with \`--expose-gc\` constructs one credential (to load lazily-initialised module state), runs gc, then constructs ${fmtK(S.memoryCount)} ClientSecretCredential instances with distinct secrets, ` +
-      "all kept in an array, runs gc again, and reports the heapUsed (and RSS) difference divided by the count. No token is requested.",
+      "all kept in an array, runs gc again, and reports the heapUsed (and RSS) difference divided by the count; no token is requested (the target applies to this row). " +
+      `The "one getToken each" rows repeat this with ${fmtK(S.memoryUsedCount)} credentials whose distinct secrets are registered with the emulator, and call \`getToken\` once on each ` +
+      "(16 in flight) before the second measurement, so each credential's client state and cached token are included.",
   },
 ];
 
@@ -363,6 +388,7 @@ async function main() {
   }
 
   meta.durationSeconds = (Date.now() - started) / 1000;
+  meta.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
   const targets = scenarios.flatMap((s) => s.rows.filter((r) => r.target).map((r) => ({ scenario: s.id, metric: r.label, azid: r.azid, target: r.target.text, met: meetsTarget(r) })));
   const output = { meta, scenarios, targets };
 

@@ -51,38 +51,45 @@ function gc() {
 }
 
 /**
- * Times `op(i)` adaptively: a calibration pass (also the JIT warm-up) estimates the cost per call,
- * then N calls are run in batches of B so that the whole run takes about `seconds` and each batch
- * about a millisecond. Mean = total time / N; p50/p99 are over the per-batch means (a single
+ * Times `op(i)` adaptively: a calibration pass (also the JIT warm-up) estimates the cost per call
+ * and so a batch size B worth about `batchMs`; then batches of B calls run until `seconds` have
+ * passed (at least 20 batches). Mean = total time / N; p50/p99 are over the per-batch means (one
  * sub-microsecond call is below the timer's resolution, so per-call percentiles would be noise).
  */
 async function measure(op, { seconds, batchMs = 1 }) {
-  const calibrationNs = Math.max(50e6, Math.min(250e6, seconds * 0.15e9));
+  const calibrationNs = BigInt(Math.round(Math.max(50e6, Math.min(600e6, seconds * 0.4e9))));
   let calibrationOps = 0;
   const calibrationStart = process.hrtime.bigint();
   let elapsed = 0n;
-  while (elapsed < BigInt(Math.round(calibrationNs))) {
+  while (elapsed < calibrationNs) {
     for (let j = 0; j < 64; j++) await op(calibrationOps++);
     elapsed = process.hrtime.bigint() - calibrationStart;
   }
   const estimateNs = Number(elapsed) / calibrationOps;
   const batch = Math.max(1, Math.round((batchMs * 1e6) / estimateNs));
-  const batches = Math.max(20, Math.round((seconds * 1e9) / (estimateNs * batch)));
   gc();
 
-  const perBatchNs = new Float64Array(batches);
+  const budgetNs = BigInt(Math.round(seconds * 1e9));
+  const perBatchNs = [];
   let i = 0;
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
-  for (let b = 0; b < batches; b++) {
-    const t0 = process.hrtime.bigint();
+  let now = start;
+  while (now - start < budgetNs || perBatchNs.length < 20) {
+    const t0 = now;
     for (let j = 0; j < batch; j++) await op(i++);
-    perBatchNs[b] = Number(process.hrtime.bigint() - t0) / batch;
+    now = process.hrtime.bigint();
+    perBatchNs.push(Number(now - t0) / batch);
   }
-  const totalNs = Number(process.hrtime.bigint() - start);
+  const totalNs = Number(now - start);
+  const cpu = process.cpuUsage(cpuStart);
   return {
+    // CPU time of this process over wall time: well below 1 means it was waiting (descheduled by
+    // other load on the machine, or the library awaiting timers/I/O), not computing.
+    cpuShare: (cpu.user + cpu.system) / (totalNs / 1e3),
     ops: i,
     batch,
-    batches,
+    batches: perBatchNs.length,
     seconds: totalNs / 1e9,
     meanUs: totalNs / i / 1e3,
     p50Us: quantile(perBatchNs, 0.5) / 1e3,
@@ -157,15 +164,24 @@ const scenarios = {
     };
   },
 
-  /** 6. Heap retained per constructed credential (no token requested). */
+  /** 6. Heap retained per constructed credential (optionally after one getToken on each). */
   async memory(newCredential) {
     const warm = newCredential("warm-up-secret"); // loads lazily-initialised module state first
     gc();
     const before = process.memoryUsage();
     const start = process.hrtime.bigint();
     const credentials = new Array(args.count);
-    for (let i = 0; i < args.count; i++) credentials[i] = newCredential(`bench-secret-${i}-${"x".repeat(16)}`);
+    for (let i = 0; i < args.count; i++) credentials[i] = newCredential(`${args.secretPrefix}${i}`);
     const constructMs = Number(process.hrtime.bigint() - start) / 1e6;
+    if (args.getToken) {
+      // Each credential used once (the parent registered every secret with the emulator).
+      checkToken(await withTimeout(credentials[0].getToken(STORAGE_SCOPE), 30_000, "first getToken"), "first token");
+      await withTimeout(
+        fillConcurrently(args.count - 1, args.concurrency, async (i) => checkToken(await credentials[i + 1].getToken(STORAGE_SCOPE), `credential ${i + 1}`)),
+        args.timeoutMs,
+        `one getToken on each of ${args.count} credentials`,
+      );
+    }
     gc();
     const after = process.memoryUsage();
     const kept = credentials.length + (warm ? 1 : 0); // keeps every instance reachable through the gc

@@ -75,6 +75,9 @@ export function markdownReport({ meta, scenarios }) {
   out.push(`- OS: ${meta.platform}`);
   out.push(`- Node.js: ${meta.node}`);
   out.push(`- Date: ${meta.date}`);
+  if (meta.loadAverageAtStart) {
+    out.push(`- Load average (1/5/15 min) at start: ${meta.loadAverageAtStart.join(" / ")}, at end: ${meta.loadAverageAtEnd?.join(" / ") ?? "?"}${meta.loadAverageAtStart[0] > meta.cores * 0.5 ? " (other work was running: expect noisier means and p99s)" : ""}`);
+  }
   if (meta.quick) out.push("- **Quick smoke run (BENCH_QUICK=1): small N, numbers are indicative only.**");
   out.push("");
   out.push("## Summary");

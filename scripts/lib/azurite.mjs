@@ -45,10 +45,15 @@ export async function startAzurite(emulator, options = {}) {
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
+  const fail = (reject, message) => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    reject(new Error(message));
+  };
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Azurite did not start within 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => fail(reject, `Azurite did not start within 20 s:\n${output}`), 20_000);
     const check = () => {
-      if (/successfully listening/i.test(output)) {
+      if (/successfully listen/i.test(output)) {
         clearTimeout(timer);
         resolve(undefined);
       }
@@ -56,7 +61,7 @@ export async function startAzurite(emulator, options = {}) {
     child.stdout.on("data", check);
     child.on("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`Azurite exited with code ${code}:\n${output}`));
+      fail(reject, `Azurite exited with code ${code}:\n${output}`);
     });
   });
   child.removeAllListeners("exit");

@@ -1,6 +1,5 @@
 // startEmulator: prepares the CA and keys, listens on loopback over HTTPS (or HTTP), and tears
 // everything down promptly on close(), including sockets held open by "hang" faults.
-import { generateKeyPairSync } from "node:crypto";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { Socket } from "node:net";
@@ -8,28 +7,26 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { defaultEmulatorConfig } from "./config.js";
 import type { EmulatorContext } from "./context.js";
+import { emulatorEnvironment } from "./environment.js";
 import { AssertionReplayCache } from "./entra/assertionReplay.js";
 import { FaultList } from "./faults.js";
 import { LocalFederationIssuers } from "./federation/issuers.js";
 import { createRequestListener } from "./http/requestPipeline.js";
 import { isLoopbackHost, urlHost } from "./net/loopback.js";
-import { loadOrCreateCertificateAuthority } from "./tls/caStore.js";
-import { issueServerCertificate, issueWithKeys } from "./tls/certificates.js";
+import { openDataDir } from "./dataDir.js";
+import { issueServerCertificate } from "./tls/certificates.js";
 import { createSigningKey, verifyOwnToken } from "./tokens/signingKey.js";
 import type { Emulator, EmulatorOptions, RecordedRequest } from "./types.js";
-import { emulatorEnvironment } from "./environment.js";
 
 const LOOPBACK_NAMES = ["127.0.0.1", "::1", "localhost"];
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const settings = validateOptions(options);
-  const [ca, signingKey, federationKey] = await Promise.all([
-    loadOrCreateCertificateAuthority(settings.dataDir),
-    createSigningKey(),
-    createSigningKey(),
-  ]);
+  const { ca, signingPrivateKey } = await openDataDir(settings.dataDir);
+  // One key signs access tokens and the local federation issuers' tokens: both are "this emulator".
+  const signingKey = createSigningKey(signingPrivateKey);
   const certificateHosts = LOOPBACK_NAMES.includes(settings.host) || isWildcard(settings.host) ? LOOPBACK_NAMES : [...LOOPBACK_NAMES, settings.host];
-  const tls = settings.http ? undefined : await issueServerCertificate(ca, certificateHosts);
+  const tls = settings.http ? undefined : issueServerCertificate(ca, certificateHosts);
 
   const config = options.config ?? defaultEmulatorConfig();
   const faults = new FaultList();
@@ -46,7 +43,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const scheme = tls === undefined ? "http" : "https";
   const origin = (host: string) => `${scheme}://${urlHost(host)}:${port}`;
   const url = origin(isWildcard(settings.host) ? "127.0.0.1" : settings.host);
-  const federation = new LocalFederationIssuers(url, federationKey);
+  const federation = new LocalFederationIssuers(url, signingKey);
   const context: EmulatorContext = {
     url,
     origins: [...new Set([url, ...certificateHosts.map(origin)])],
@@ -71,12 +68,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     federation,
     issueServerCertificate: (hosts) => {
-      const { certPem, keyPem } = issueWithKeys(ca, hosts, generateKeyPairSync("rsa", { modulusLength: 2048 }));
+      const { certPem, keyPem } = issueServerCertificate(ca, hosts);
       return { certPem, keyPem };
     },
     env: () => emulatorEnvironment(url, ca.certPath, config),
     decodeToken: (jwt) => {
-      const { header, payload } = verifyOwnToken(jwt, [signingKey, federationKey]);
+      const { header, payload } = verifyOwnToken(jwt, [signingKey]);
       return { header, payload };
     },
     close: () => {

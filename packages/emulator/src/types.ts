@@ -14,7 +14,7 @@ export interface EmulatorOptions {
   allowNonLoopback?: boolean;
   /** serve plain HTTP instead of HTTPS (loopback only) */
   http?: boolean;
-  /** where the CA lives (ca.pem, ca-key.pem); default ~/.azid/emulator */
+  /** where the CA (ca.pem, ca-key.pem) and token-signing key (signing-key.pem) live; default ~/.azid/emulator */
   dataDir?: string;
   /** default 3600 */
   accessTokenLifetimeSeconds?: number;

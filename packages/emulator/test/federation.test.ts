@@ -1,5 +1,6 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { generateKeyPairSync, sign } from "node:crypto";
 import { rmSync } from "node:fs";
 import { DEFAULT_CLIENT_ID, DEFAULT_FEDERATED_SUBJECT, DEFAULT_TENANT_ID, TOKEN_EXCHANGE_AUDIENCE } from "@azid/emulator";
 import { send, startTestEmulator, tempDir, tokenPath } from "./support/client.js";
@@ -14,6 +15,7 @@ describe("federated assertions", () => {
 
   before(async () => {
     // Same dataDir, same CA: the first emulator trusts the second one's HTTPS like any issuer's.
+    // (They share the signing key too, so the test proves the keys are fetched, not that they differ.)
     emu = await startTestEmulator({ dataDir });
     external = await startTestEmulator({ dataDir });
     emu.config.tenants[0]!.apps.push({
@@ -85,7 +87,10 @@ describe("federated assertions", () => {
   });
 
   it("rejects a token signed by someone else in the issuer's name", async () => {
-    const forged = external.federation.mint({ issuer: emu.federation.issuerUrl("pipelines"), subject: "sc://org/project/connection" });
+    const genuine = emu.federation.mint({ issuer: "pipelines", subject: "sc://org/project/connection" });
+    const [header, payload] = genuine.split(".");
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const forged = `${header}.${payload}.${sign("sha256", Buffer.from(`${header}.${payload}`), privateKey).toString("base64url")}`;
     const res = await exchange(forged);
     assert.equal(res.status, 401, res.body);
     assert.deepEqual(res.json.error_codes, [700027]);

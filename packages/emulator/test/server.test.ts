@@ -16,6 +16,7 @@ describe("HTTPS and the CA", () => {
       assert.equal(emu.caCertPath, join(dataDir, "ca.pem"));
       assert.equal(readFileSync(emu.caCertPath, "utf8"), emu.caCertPem);
       assert.equal(statSync(join(dataDir, "ca-key.pem")).mode & 0o777, 0o600);
+      assert.equal(statSync(join(dataDir, "signing-key.pem")).mode & 0o777, 0o600);
       const ca = new X509Certificate(emu.caCertPem);
       assert.equal(ca.ca, true);
 
@@ -45,10 +46,13 @@ describe("HTTPS and the CA", () => {
     try {
       const first = await startEmulator({ dataDir });
       const firstServer = first.issueServerCertificate(["127.0.0.1"]);
+      const token = first.federation.mint({ subject: "restart" });
       await first.close();
       const second = await startEmulator({ dataDir });
       await second.close();
       assert.equal(second.caCertPem, first.caCertPem);
+      // The signing key persists too: tokens from the earlier run still verify.
+      assert.equal(second.decodeToken(token).payload.sub, "restart");
       // A certificate from the first run still chains to the CA of the second.
       assert.ok(new X509Certificate(firstServer.certPem).verify(new X509Certificate(second.caCertPem).publicKey));
     } finally {

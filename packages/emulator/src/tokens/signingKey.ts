@@ -1,7 +1,5 @@
-// An RS256 signing key with its published JWK. Keys live only in memory: tokens from an earlier
-// run need not verify, and nothing secret is ever written next to the CA.
-import type { KeyObject } from "node:crypto";
-import { generateRsaKeyPair } from "../tls/certificates.js";
+// An RS256 signing key with its published JWK (kid = RFC 7638 thumbprint).
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { decodeJwt, encodeJwt, publicJwk, verifyJwtSignature, type DecodedJwt, type PublicJwk } from "./jwt.js";
 
 export interface SigningKey {
@@ -11,8 +9,8 @@ export interface SigningKey {
   sign(payload: Record<string, unknown>, header?: Record<string, unknown>): string;
 }
 
-export async function createSigningKey(): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateRsaKeyPair();
+export function createSigningKey(privateKey: KeyObject): SigningKey {
+  const publicKey = createPublicKey(privateKey);
   const jwk = publicJwk(publicKey);
   return {
     kid: jwk.kid,

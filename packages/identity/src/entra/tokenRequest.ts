@@ -69,7 +69,7 @@ function transportFailure(error: unknown, endpoint: string): Error {
     abort.name = "AbortError";
     return abort;
   }
-  const what = error.code === "TIMEOUT" ? "request_timeout" : error.code === "INSECURE" ? "insecure_endpoint" : "network_error";
+  const what = error.code === "TIMEOUT" ? "request_timeout" : error.code === "INSECURE" ? "insecure_endpoint" : error.code === "PROXY_REFUSED" ? "proxy_refused" : "network_error";
   return new AuthenticationError(0, {
     error: what,
     errorDescription: `Token request to ${new URL(endpoint).origin} failed: ${error.message} Check network access to the authority host (and HTTPS_PROXY/NO_PROXY if you use a proxy).`,

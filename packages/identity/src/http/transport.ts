@@ -28,7 +28,7 @@ export interface HttpClient {
 
 /** Why a request produced no HTTP response. Never carries the request body. */
 export class TransportError extends Error {
-  readonly code: "TIMEOUT" | "ABORTED" | "NETWORK" | "TOO_LARGE" | "INSECURE";
+  readonly code: "TIMEOUT" | "ABORTED" | "NETWORK" | "TOO_LARGE" | "INSECURE" | "PROXY_REFUSED";
   constructor(code: TransportError["code"], message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
@@ -172,7 +172,7 @@ function send(
         // Plain http through a proxy: absolute-form request line to the proxy itself.
         req = mods.http.request({ ...common, host: proxy.host, port: proxy.port, path: url.href, headers: { ...headers, ...proxyAuthorization(proxy) } }, onResponse);
       } else if (tunnelSocket !== undefined) {
-        req = mods.https.request({ ...common, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, agent: false, createConnection: () => tunnelSocket as never }, onResponse);
+        req = mods.https.request({ ...common, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, createConnection: () => tunnelSocket as never }, onResponse);
       } else {
         const agent = agentFor(isHttps, ca, agents, mods);
         const target = { ...common, host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port || (isHttps ? 443 : 80), path: url.pathname + url.search, agent };
@@ -183,7 +183,9 @@ function send(
     };
 
     if (proxy !== undefined && isHttps) {
-      openTunnel(mods, url, proxy, ca, request.timeoutMs).then(start, (error: Error) => finish(networkError(url, error)));
+      openTunnel(mods, url, proxy, ca, request.timeoutMs).then(start, (error: Error) =>
+        finish(error instanceof TransportError ? error : new TransportError("NETWORK", `Could not connect to proxy ${proxy.host}:${proxy.port} (while tunnelling to ${url.origin}): ${(error as NodeJS.ErrnoException).code ?? ""} ${error.message}`.replace(/\s+/g, " "), { cause: error })),
+      );
     } else start();
   });
 }
@@ -208,7 +210,12 @@ function openTunnel(
     connectReq.on("connect", (res, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        reject(new Error(`proxy ${proxy.host}:${proxy.port} refused CONNECT ${target} with status ${res.statusCode}`));
+        const auth = res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 407;
+        reject(new TransportError(
+          auth ? "PROXY_REFUSED" : "NETWORK",
+          `Proxy ${proxy.host}:${proxy.port} refused CONNECT ${target} with status ${res.statusCode}.` +
+            (auth ? " Check the proxy credentials (proxyOptions.username/password, or user:password@ in HTTPS_PROXY)." : ""),
+        ));
         return;
       }
       import("node:tls").then((tls) => {
