@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createHash, createPublicKey, verify, constants } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, it } from "node:test";
-import { AuthenticationError, CertificateLoadError, ClientCertificateCredential } from "../../src/index.js";
+import { AuthenticationError, CertificateLoadError, ClientCertificateCredential, type ClientCertificateCredentialPEMConfiguration } from "../../src/index.js";
 import { tokenCache } from "../../src/cache/tokenCache.js";
 import { captureLogs, decodeJwt, useEmulator } from "../support/emulator.js";
 
@@ -25,7 +25,7 @@ function lastAssertion() {
 describe("ClientCertificateCredential", () => {
   beforeEach(() => tokenCache.clear());
 
-  const sources: Array<[string, () => ConstructorParameters<typeof ClientCertificateCredential>[2]]> = [
+  const sources: Array<[string, () => string | ClientCertificateCredentialPEMConfiguration]> = [
     ["a PEM path", () => `${FIXTURES}/cert.pem`],
     ["PEM text", () => ({ certificate: readFileSync(`${FIXTURES}/cert.pem`, "utf8") })],
     ["an encrypted PKCS#8 PEM", () => ({ certificatePath: `${FIXTURES}/cert-encrypted.pem`, certificatePassword: PASSWORD })],
@@ -37,7 +37,7 @@ describe("ClientCertificateCredential", () => {
   for (const [what, source] of sources) {
     it(`authenticates with ${what}`, async () => {
       const { clientId } = env.addApp({ secrets: [], certificates: [leafPem] });
-      const token = await new ClientCertificateCredential(env.tenantId, clientId, source() as string, env.options).getToken(STORAGE);
+      const token = await new ClientCertificateCredential(env.tenantId, clientId, source() as ClientCertificateCredentialPEMConfiguration, env.options).getToken(STORAGE);
       assert.equal(decodeJwt(token.token).payload.appid, clientId);
       assert.equal(decodeJwt(token.token).payload.appidacr, "2");
     });
