@@ -31,8 +31,8 @@ const writeMarkdown = flag("markdown") || (!quick && !flag("no-markdown"));
 const jsonPath = option("json") ?? process.env.BENCH_JSON ?? join(ROOT, quick ? "bench/results.quick.json" : "bench/results.json");
 
 const SETTINGS = quick
-  ? { seconds: 0.15, scopesSmallK: 100, scopesLargeK: 1_000, coldConcurrency: 200, importRuns: 3, memoryCount: 1_000, memoryUsedCount: 100 }
-  : { seconds: 1.5, scopesSmallK: 400, scopesLargeK: 10_000, coldConcurrency: 200, importRuns: 15, memoryCount: 10_000, memoryUsedCount: 1_000 };
+  ? { seconds: 0.1, rounds: 1, scopesSmallK: 100, scopesLargeK: 1_000, coldConcurrency: 200, importRuns: 3, memoryCount: 1_000, memoryUsedCount: 100 }
+  : { seconds: 1, rounds: 3, scopesSmallK: 400, scopesLargeK: 10_000, coldConcurrency: 200, importRuns: 15, memoryCount: 10_000, memoryUsedCount: 1_000 };
 const FILL_CONCURRENCY = 32;
 const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory"];
 const selected = new Set(only ?? ALL);
@@ -141,7 +141,7 @@ const TARGETS = {
 };
 
 async function latency(ctx) {
-  const params = { seconds: SETTINGS.seconds };
+  const params = { seconds: SETTINGS.seconds, rounds: SETTINGS.rounds };
   log("1/6 cached getToken latency: azid");
   const azid = await scenarioInChild(ctx, "azid", "latency", params, { timeoutMs: 60_000, nodeFlags: ["--expose-gc"] });
   log("1/6 cached getToken latency: @azure/identity");
@@ -149,7 +149,7 @@ async function latency(ctx) {
   return {
     details: { azid, azure },
     rows: [
-      { label: "mean µs/op", azid: azid.meanUs, azure: azure.meanUs, target: TARGETS.latency, headline: true },
+      { label: SETTINGS.rounds > 1 ? "mean µs/op (median of rounds)" : "mean µs/op", azid: azid.meanUs, azure: azure.meanUs, target: TARGETS.latency, headline: true },
       { label: "p50 µs/op (batch means)", azid: azid.p50Us, azure: azure.p50Us },
       { label: "p99 µs/op (batch means)", azid: azid.p99Us, azure: azure.p99Us },
       { label: "calls timed", azid: azid.ops, azure: azure.ops, ratio: false },
@@ -161,7 +161,7 @@ async function latency(ctx) {
 async function scopes(ctx) {
   const run = (lib, k) => {
     log(`2/6 many cached scopes: ${lib === "azid" ? "azid" : "@azure/identity"}, K=${k.toLocaleString("en-US")}`);
-    return scenarioInChild(ctx, lib, "scopes", { k, seconds: SETTINGS.seconds, concurrency: FILL_CONCURRENCY, fillTimeoutMs: 30_000 + k * 20 }, {
+    return scenarioInChild(ctx, lib, "scopes", { k, seconds: SETTINGS.seconds, rounds: SETTINGS.rounds, concurrency: FILL_CONCURRENCY, fillTimeoutMs: 30_000 + k * 20 }, {
       timeoutMs: 90_000 + k * 25,
       nodeFlags: ["--expose-gc"],
     });
@@ -283,9 +283,10 @@ const DEFINITIONS = [
     run: latency,
     howMeasured:
       `One ClientSecretCredential per library in its own child process; one warm-up \`getToken("https://storage.azure.com/.default")\` fetches the token, ` +
-      `then an untimed calibration pass of ${(Math.max(0.05, Math.min(0.6, S.seconds * 0.4))).toFixed(2)} s (also the JIT warm-up) estimates the cost per call, and N sequential \`await getToken(...)\` calls are timed for about ${S.seconds} s ` +
-      "(N is adaptive, hundreds of thousands for azid, tens of thousands for @azure/identity). " +
-      "Mean = total time / N. Calls are timed in batches of about 1 ms (a single sub-µs call is below timer resolution); p50/p99 are over the per-batch means. " +
+      `then an untimed calibration pass of ${(Math.max(0.05, Math.min(0.6, S.seconds * 0.4))).toFixed(2)} s (also the JIT warm-up) estimates the cost per call; then ${S.rounds} round${S.rounds > 1 ? "s" : ""} of sequential \`await getToken(...)\` calls, each about ${S.seconds} s ` +
+      "(so N is adaptive: millions of calls for azid, thousands for @azure/identity). " +
+      `Mean = a round's time / its calls${S.rounds > 1 ? "; the table shows the median round (all rounds are in results.json), so one round disturbed by other load does not decide it" : ""}. ` +
+      "Calls are timed in batches of about 1 ms (a single sub-µs call is below timer resolution); p50/p99 are over the per-batch means of all rounds. " +
       "The token-request row counts what the emulator received from the whole child: 1 means every timed call was a cache hit.",
   },
   {

@@ -3,7 +3,7 @@
 // The emulator lives in the parent, so nothing but the library under test runs in this process.
 // The result is printed as one line `@@BENCH_RESULT@@ {json}` on stdout; failures print
 // `{"error": ...}` the same way and exit non-zero.
-import { quantile, xorshift32 } from "./lib/stats.mjs";
+import { median, quantile, xorshift32 } from "./lib/stats.mjs";
 
 const RESULT_MARKER = "@@BENCH_RESULT@@";
 const STORAGE_SCOPE = "https://storage.azure.com/.default";
@@ -52,11 +52,13 @@ function gc() {
 
 /**
  * Times `op(i)` adaptively: a calibration pass (also the JIT warm-up) estimates the cost per call
- * and so a batch size B worth about `batchMs`; then batches of B calls run until `seconds` have
- * passed (at least 20 batches). Mean = total time / N; p50/p99 are over the per-batch means (one
- * sub-microsecond call is below the timer's resolution, so per-call percentiles would be noise).
+ * and so a batch size B worth about `batchMs`; then `rounds` rounds each run batches of B calls for
+ * `seconds` (at least 20 batches). A round's mean = its time / its calls; the reported mean is the
+ * median of the round means, so one round disturbed by other load on the machine does not decide
+ * the result. p50/p99 are over all per-batch means (one sub-microsecond call is below the timer's
+ * resolution, so per-call percentiles would be noise).
  */
-async function measure(op, { seconds, batchMs = 1 }) {
+async function measure(op, { seconds, rounds = 3, batchMs = 1 }) {
   const calibrationNs = BigInt(Math.round(Math.max(50e6, Math.min(600e6, seconds * 0.4e9))));
   let calibrationOps = 0;
   const calibrationStart = process.hrtime.bigint();
@@ -67,34 +69,46 @@ async function measure(op, { seconds, batchMs = 1 }) {
   }
   const estimateNs = Number(elapsed) / calibrationOps;
   const batch = Math.max(1, Math.round((batchMs * 1e6) / estimateNs));
-  gc();
 
   const budgetNs = BigInt(Math.round(seconds * 1e9));
   const perBatchNs = [];
+  const roundMeansUs = [];
+  const cpuShares = [];
   let i = 0;
-  const cpuStart = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  let now = start;
-  while (now - start < budgetNs || perBatchNs.length < 20) {
-    const t0 = now;
-    for (let j = 0; j < batch; j++) await op(i++);
-    now = process.hrtime.bigint();
-    perBatchNs.push(Number(now - t0) / batch);
+  let totalNs = 0;
+  for (let round = 0; round < rounds; round++) {
+    gc();
+    const firstOp = i;
+    const firstBatch = perBatchNs.length;
+    const cpuStart = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    let now = start;
+    while (now - start < budgetNs || perBatchNs.length - firstBatch < 20) {
+      const t0 = now;
+      for (let j = 0; j < batch; j++) await op(i++);
+      now = process.hrtime.bigint();
+      perBatchNs.push(Number(now - t0) / batch);
+    }
+    const roundNs = Number(now - start);
+    const cpu = process.cpuUsage(cpuStart);
+    totalNs += roundNs;
+    roundMeansUs.push(roundNs / (i - firstOp) / 1e3);
+    // CPU time of the whole process (GC threads included) over wall time: well below 1 means it
+    // was waiting, i.e. descheduled by other load on the machine, not computing.
+    cpuShares.push((cpu.user + cpu.system) / (roundNs / 1e3));
   }
-  const totalNs = Number(now - start);
-  const cpu = process.cpuUsage(cpuStart);
   return {
-    // CPU time of this process over wall time: well below 1 means it was waiting (descheduled by
-    // other load on the machine, or the library awaiting timers/I/O), not computing.
-    cpuShare: (cpu.user + cpu.system) / (totalNs / 1e3),
+    meanUs: median(roundMeansUs),
+    roundMeansUs,
+    overallMeanUs: totalNs / i / 1e3,
+    p50Us: quantile(perBatchNs, 0.5) / 1e3,
+    p99Us: quantile(perBatchNs, 0.99) / 1e3,
+    minBatchUs: quantile(perBatchNs, 0) / 1e3,
+    cpuShares,
     ops: i,
     batch,
     batches: perBatchNs.length,
     seconds: totalNs / 1e9,
-    meanUs: totalNs / i / 1e3,
-    p50Us: quantile(perBatchNs, 0.5) / 1e3,
-    p99Us: quantile(perBatchNs, 0.99) / 1e3,
-    minBatchUs: quantile(perBatchNs, 0) / 1e3,
     calibration: { ops: calibrationOps, estimateUs: estimateNs / 1e3 },
   };
 }
@@ -112,7 +126,7 @@ const scenarios = {
   async latency(newCredential) {
     const credential = newCredential();
     const first = checkToken(await withTimeout(credential.getToken(STORAGE_SCOPE), 30_000, "warm-up getToken"), "warm-up");
-    const result = await measure(() => credential.getToken(STORAGE_SCOPE), { seconds: args.seconds });
+    const result = await measure(() => credential.getToken(STORAGE_SCOPE), { seconds: args.seconds, rounds: args.rounds });
     const last = checkToken(await credential.getToken(STORAGE_SCOPE), "after measurement");
     return { ...result, sameTokenAfterMeasurement: last.token === first.token };
   },
@@ -137,7 +151,7 @@ const scenarios = {
     const picks = new Uint32Array(1 << 16);
     for (let i = 0; i < picks.length; i++) picks[i] = random() % scopes.length;
     const mask = picks.length - 1;
-    const result = await measure((i) => credential.getToken(scopes[picks[i & mask]]), { seconds: args.seconds });
+    const result = await measure((i) => credential.getToken(scopes[picks[i & mask]]), { seconds: args.seconds, rounds: args.rounds });
     return { ...result, k: args.k, fillSeconds };
   },
 

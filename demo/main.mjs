@@ -18,7 +18,7 @@ const tenant = emulator.config.tenants[0];
 
 // A certificate app: its certificate is issued by the emulator's CA, its private key stays here.
 const certApp = { clientId: randomUUID(), displayName: "demo certificate app" };
-const { certPem, keyPem } = emulator.issueServerCertificate(["azid-demo-client"]);
+const { certPem, keyPem } = await emulator.createClientCertificate("azid demo client");
 const certPath = join(dataDir, "client-cert.pem");
 writeFileSync(certPath, keyPem + certPem, { mode: 0o600 });
 tenant.apps.push({ ...certApp, certificates: [certPem], roles: ["Demo.Read"] });

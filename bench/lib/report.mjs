@@ -65,7 +65,9 @@ export function markdownReport({ meta, scenarios }) {
       `${meta.azureIdentityVersion}, both talking to the local Entra ID emulator (\`@azid/emulator\`) over loopback HTTPS. ` +
       "Regenerate with `npm run bench` (about " +
       `${Math.max(1, Math.round(meta.durationSeconds / 60))} minute${Math.round(meta.durationSeconds / 60) > 1 ? "s" : ""}); raw numbers are in \`bench/results.json\`. ` +
-      "Ratios are @azure/identity ÷ azid, so above 1× means azid is cheaper.",
+      "Ratios are @azure/identity ÷ azid, so above 1× means azid is cheaper. " +
+      "The emulator runs in the benchmark's parent process; every measured scenario runs in a child Node process of its own (one per library), " +
+      "started with the emulator's CA in `NODE_EXTRA_CA_CERTS` and a loopback-only network guard, so server work never lands in the measured process.",
   );
   out.push("");
   out.push("## Machine");
@@ -85,9 +87,11 @@ export function markdownReport({ meta, scenarios }) {
   out.push("| scenario | azid | @azure/identity | azure/azid | target (azid) |");
   out.push("|---|--:|--:|--:|---|");
   for (const scenario of scenarios) {
-    const headline = scenario.rows.find((r) => r.headline) ?? scenario.rows[0];
-    if (headline === undefined) continue;
-    out.push(`| ${scenario.title.replace(/^\d+\.\s*/, "")}: ${headline.label} | ${formatNumber(headline.azid)} | ${formatNumber(headline.azure)} | ${ratioOf(headline)} | ${targetCell(headline, { marks: true })} |`);
+    const name = scenario.title.replace(/^\d+\.\s*/, "");
+    if (scenario.error) out.push(`| ${name}: failed in this run | | | | |`);
+    for (const row of scenario.rows.filter((r) => r.headline || r.target)) {
+      out.push(`| ${name}: ${row.label} | ${formatNumber(row.azid)} | ${formatNumber(row.azure)} | ${ratioOf(row)} | ${targetCell(row, { marks: true })} |`);
+    }
   }
   for (const scenario of scenarios) {
     out.push("");

@@ -90,21 +90,25 @@ function malformedResponse(spec: FaultSpec): HttpResponse {
 export function validateFaultSpec(value: unknown): FaultSpec {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new TypeError("A fault must be an object");
   const fault = value as Record<string, unknown>;
-  const bad = (field: string, expected: string): never => {
-    throw new TypeError(`Invalid fault: ${field} must be ${expected}, got ${JSON.stringify(fault[field])}`);
+  const check = (field: string, valid: (v: unknown) => boolean, expected: string) => {
+    if (fault[field] !== undefined && !valid(fault[field])) {
+      throw new TypeError(`Invalid fault: ${field} must be ${expected}, got ${JSON.stringify(fault[field])}`);
+    }
   };
-  if (!ROUTES.includes(fault.route as RouteName)) bad("route", `one of ${ROUTES.join(", ")}`);
-  if (fault.status !== undefined && !(Number.isInteger(fault.status) && (fault.status as number) >= 100 && (fault.status as number) <= 599)) bad("status", "an HTTP status code");
-  for (const field of ["body", "contentType"]) if (fault[field] !== undefined && typeof fault[field] !== "string") bad(field, "a string");
-  for (const field of ["retryAfter", "delayMs"]) {
-    if (fault[field] !== undefined && !(typeof fault[field] === "number" && Number.isFinite(fault[field]) && (fault[field] as number) >= 0)) bad(field, "a non-negative number");
-  }
-  if (fault.times !== undefined && !(Number.isInteger(fault.times) && (fault.times as number) > 0)) bad("times", "a positive integer");
-  if (fault.hang !== undefined && typeof fault.hang !== "boolean") bad("hang", "true or false");
-  if (fault.malformed !== undefined && !MALFORMED.includes(fault.malformed as (typeof MALFORMED)[number])) bad("malformed", `one of ${MALFORMED.join(", ")}`);
-  if (fault.headers !== undefined) {
-    const headers = fault.headers;
-    if (typeof headers !== "object" || headers === null || Object.values(headers).some((v) => typeof v !== "string")) bad("headers", "an object of strings");
-  }
-  return structuredClone(fault) as unknown as FaultSpec;
+  const integerFrom = (min: number, max: number) => (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+  const nonNegative = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+  const isString = (v: unknown) => typeof v === "string";
+
+  if (fault.route === undefined) throw new TypeError(`Invalid fault: route is required (one of ${ROUTES.join(", ")})`);
+  check("route", (v) => ROUTES.some((route) => route === v), `one of ${ROUTES.join(", ")}`);
+  check("status", integerFrom(100, 599), "an HTTP status code");
+  check("body", isString, "a string");
+  check("contentType", isString, "a string");
+  check("retryAfter", nonNegative, "a non-negative number");
+  check("delayMs", nonNegative, "a non-negative number");
+  check("times", integerFrom(1, Number.MAX_SAFE_INTEGER), "a positive integer");
+  check("hang", (v) => typeof v === "boolean", "true or false");
+  check("malformed", (v) => MALFORMED.some((kind) => kind === v), `one of ${MALFORMED.join(", ")}`);
+  check("headers", (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every(isString), "an object of strings");
+  return structuredClone(fault) as unknown as FaultSpec; // every field checked above
 }

@@ -21,8 +21,8 @@ export interface EmulatorOptions {
   /** when set, token responses include refresh_in */
   refreshInSeconds?: number;
   /**
-   * Reject a certificate assertion whose jti was already used (default true). msal-node (and so
-   * @azure/identity) reuses one assertion for up to 10 minutes; set false when testing with it.
+   * Reject a certificate assertion whose jti was already used (default false, like Entra: msal-node (and so
+   * @azure/identity) reuses one assertion for up to 10 minutes). Turn on to prove a client never reuses one.
    */
   rejectReplayedAssertions?: boolean;
 }
@@ -56,6 +56,8 @@ export interface Emulator {
   readonly federation: FederationIssuers;
   /** a server certificate signed by the emulator's CA, e.g. for Azurite --cert/--key */
   issueServerCertificate(hosts: string[]): { certPem: string; keyPem: string };
+  /** A self-signed RSA client certificate (what users upload to an app registration for certificate credentials). */
+  createClientCertificate(commonName: string): Promise<{ certPem: string; keyPem: string }>;
   /** AZURE_AUTHORITY_HOST, NODE_EXTRA_CA_CERTS, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, NO_PROXY */
   env(): Record<string, string>;
   /** decodes a token this emulator issued; throws unless its signature verifies */

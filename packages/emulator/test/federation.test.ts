@@ -108,6 +108,6 @@ describe("federated assertions", () => {
     app.federatedCredentials!.push({ issuer: "http://127.0.0.1:9/nowhere", subject: "s", audiences: [TOKEN_EXCHANGE_AUDIENCE] });
     const res = await exchange(emu.federation.mint({ issuer: "http://127.0.0.1:9/nowhere", subject: "s" }));
     assert.equal(res.status, 401, res.body);
-    assert.deepEqual(res.json.error_codes, [700211]);
+    assert.deepEqual(res.json.error_codes, [50166]);
   });
 });

@@ -152,9 +152,9 @@ describe("listening options", () => {
   });
 
   it("refuses non-loopback hosts unless allowed, and plain HTTP off loopback always", async () => {
-    await assert.rejects(startEmulator({ host: "0.0.0.0", dataDir: tempDir("nl") }), /non-loopback host "0\.0\.0\.0".*allowNonLoopback/);
-    await assert.rejects(startEmulator({ host: "0.0.0.0", http: true, allowNonLoopback: true, dataDir: tempDir("nl") }), /Plain HTTP is only served on loopback/);
-    await assert.rejects(startEmulator({ port: 70000 }), /port must be an integer/);
+    await assert.rejects(startEmulator({ host: "0.0.0.0", dataDir: "/nonexistent/never-created" }), /non-loopback host "0\.0\.0\.0".*allowNonLoopback/);
+    await assert.rejects(startEmulator({ host: "0.0.0.0", http: true, allowNonLoopback: true, dataDir: "/nonexistent/never-created" }), /Plain HTTP is only served on loopback/);
+    await assert.rejects(startEmulator({ port: 70000, dataDir: "/nonexistent/never-created" }), /port must be an integer/);
   });
 
   it("describes itself through env()", async () => {

@@ -11,11 +11,14 @@ variables that point EnvironmentCredential, ClientSecretCredential (and @azure/i
   --config FILE    tenants, apps and users from a JSON file (default: a demo tenant)
   --data-dir DIR   where the emulator's CA lives (default: ~/.azid/emulator)
   --http           serve plain HTTP (loopback only)
+  --reject-replayed-assertions
+                   refuse a certificate assertion whose jti was already used (stricter than
+                   Entra; @azure/identity reuses assertions for up to 10 minutes)
   --json           print the environment as JSON instead of shell exports
 Stop it with Ctrl+C.`;
 
 export async function runEmulator(argv: string[], out: NodeJS.WritableStream): Promise<number> {
-  const args = parseArgs(argv, { port: { value: true }, config: { value: true }, "data-dir": { value: true }, http: {}, json: {}, help: {} });
+  const args = parseArgs(argv, { port: { value: true }, config: { value: true }, "data-dir": { value: true }, http: {}, json: {}, help: {}, "reject-replayed-assertions": {} });
   if (args.flags.has("help")) {
     out.write(emulatorHelp + "\n");
     return 0;
@@ -32,6 +35,7 @@ export async function runEmulator(argv: string[], out: NodeJS.WritableStream): P
   const dataDir = flag(args, "data-dir");
   if (dataDir !== undefined) options.dataDir = dataDir;
   if (args.flags.has("http")) options.http = true;
+  if (args.flags.has("reject-replayed-assertions")) options.rejectReplayedAssertions = true;
 
   const emulator = await startEmulator(options);
   const env = emulator.env();

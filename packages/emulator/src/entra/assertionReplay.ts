@@ -1,6 +1,6 @@
 // Remembers certificate-assertion ids (`jti`) until the assertion expires, so a captured assertion
-// cannot be presented twice. Note msal-node reuses its assertion for up to 10 minutes, which is
-// why the emulator lets users turn this off (rejectReplayedAssertions: false).
+// cannot be presented twice. Note msal-node reuses its assertion for up to 10 minutes, so replay
+// rejection is opt-in (rejectReplayedAssertions: true), e.g. to prove a client never reuses one.
 
 export class AssertionReplayCache {
   private readonly seen = new Map<string, number>();

@@ -56,10 +56,7 @@ export const aadsts = {
       `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audience}'. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`,
     ),
   federatedIssuerUnreachable: (issuer: string, why: string) =>
-    invalidClient(
-      700211,
-      `Could not retrieve the signing keys of the federated assertion issuer '${issuer}': ${why}`,
-    ),
+    invalidClient(50166, `Request to External OIDC endpoint failed. Could not retrieve the signing keys of issuer '${issuer}': ${why}`),
   userNotFound: (username: string, tenantId: string) =>
     invalidGrant(50034, `The user account ${username} does not exist in the ${tenantId} directory. To sign into this application, the account must be added to the directory.`),
   wrongPassword: () => invalidGrant(50126, "Error validating credentials due to invalid username or password."),

@@ -10,8 +10,6 @@ const TAG = {
   null: 0x05,
   oid: 0x06,
   utf8String: 0x0c,
-  printableString: 0x13,
-  ia5String: 0x16,
   utcTime: 0x17,
   generalizedTime: 0x18,
   sequence: 0x30,
@@ -100,14 +98,6 @@ export function namedBits(bits: number[]): Buffer {
 
 export function utf8String(text: string): Buffer {
   return tlv(TAG.utf8String, Buffer.from(text, "utf8"));
-}
-
-export function printableString(text: string): Buffer {
-  return tlv(TAG.printableString, Buffer.from(text, "ascii"));
-}
-
-export function ia5String(text: string): Buffer {
-  return tlv(TAG.ia5String, Buffer.from(text, "ascii"));
 }
 
 /** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050 on. */

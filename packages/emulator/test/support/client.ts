@@ -61,7 +61,7 @@ export function tempDir(prefix: string): string {
 /** Starts an emulator on a fresh temp dataDir; `stop` closes it and removes the directory. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator & { stop(): Promise<void> }> {
   const dataDir = options.dataDir ?? tempDir("data");
-  const emu = await startEmulator({ ...options, dataDir });
+  const emu = await startEmulator({ rejectReplayedAssertions: true, ...options, dataDir });
   return Object.assign(emu, {
     stop: async () => {
       await emu.close();

@@ -24,7 +24,8 @@ export function useEmulator(): EmulatorFixture {
   let dataDir = "";
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "azid-test-"));
-    const emu = await startEmulator({ dataDir });
+    // Stricter than Entra on purpose: azid must never present the same certificate assertion twice.
+    const emu = await startEmulator({ dataDir, rejectReplayedAssertions: true });
     fixture.emu = emu;
     fixture.tenantId = emu.config.tenants[0]!.id;
     fixture.options = { authorityHost: emu.url, disableInstanceDiscovery: true, tlsOptions: { ca: emu.caCertPem }, retryOptions: { retryDelayInMs: 20 } };
