@@ -6,7 +6,8 @@
 // Errors say what was wrong with the file and how to fix it. They never include the password, the
 // key, or OpenSSL's own messages (which can't help and might echo input).
 
-import { createHash, createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import type { KeyObject, X509Certificate } from "node:crypto";
+import { nodeCrypto } from "../nodeBuiltins.js";
 import { readFileSync, statSync } from "node:fs";
 import { Asn1Error, parseDer, readSequence, readTime } from "./asn1.js";
 import { parsePkcs12, Pkcs12Error, type Pkcs12Contents } from "./pkcs12.js";
@@ -62,8 +63,8 @@ export function loadCertificate(source: CertificateSource, password?: string): L
   const ordered = [certificates[leafIndex] as X509Certificate, ...certificates.filter((_, i) => i !== leafIndex)];
   const certificateChain = ordered.map((cert) => Buffer.from(cert.raw));
   const leaf = certificateChain[0] as Buffer;
-  const sha1 = createHash("sha1").update(leaf).digest();
-  const sha256 = createHash("sha256").update(leaf).digest();
+  const sha1 = nodeCrypto().createHash("sha1").update(leaf).digest();
+  const sha256 = nodeCrypto().createHash("sha256").update(leaf).digest();
   return {
     privateKey,
     certificateChain,
@@ -157,7 +158,7 @@ function readPem(text: string, label: string, password: string | undefined): Key
     throw new CertificateLoadError(`The private key in ${label} is encrypted; pass its password (certificatePassword).`);
   }
   try {
-    return { privateKey: createPrivateKey({ key: key.block, format: "pem", passphrase: key.encrypted ? password : undefined }), certificates };
+    return { privateKey: nodeCrypto().createPrivateKey({ key: key.block, format: "pem", passphrase: key.encrypted ? password : undefined }), certificates };
   } catch {
     if (key.encrypted) throw new CertificateLoadError(`The password for the private key in ${label} is wrong (or the key is corrupt).`);
     throw new CertificateLoadError(`The private key in ${label} could not be read; it is corrupt or in an unsupported format.`);
@@ -203,7 +204,7 @@ function pkcs12Advice(error: Pkcs12Error, bytes: Buffer, label: string, password
 
 function isBareCertificate(bytes: Buffer): boolean {
   try {
-    new X509Certificate(bytes);
+    new (nodeCrypto().X509Certificate)(bytes);
     return true;
   } catch {
     return false;
@@ -212,7 +213,7 @@ function isBareCertificate(bytes: Buffer): boolean {
 
 function parseCertificate(der: Buffer, what: string): X509Certificate {
   try {
-    return new X509Certificate(der);
+    return new (nodeCrypto().X509Certificate)(der);
   } catch {
     throw new CertificateLoadError(`${capitalize(what)} is not a valid X.509 certificate; the file is corrupt or truncated.`);
   }

@@ -4,7 +4,7 @@
 //   header  { alg: PS256 | RS256, typ: "JWT", "x5t#S256", [x5t for RS256], [x5c] }
 //   payload { aud: token endpoint, iss = sub = client id, jti, nbf = iat = now, exp = now + 600 }
 
-import { constants, randomUUID, sign } from "node:crypto";
+import { nodeCrypto } from "../nodeBuiltins.js";
 import type { LoadedCertificate } from "./certificate.js";
 
 export type AssertionAlgorithm = "PS256" | "RS256";
@@ -52,19 +52,19 @@ export function createClientAssertion(cert: LoadedCertificate, options: ClientAs
     aud: audience,
     iss: clientId,
     sub: clientId,
-    jti: randomUUID(),
+    jti: nodeCrypto().randomUUID(),
     nbf: issuedAt,
     iat: issuedAt,
     exp: issuedAt + Math.floor(lifetime),
   };
 
   const signingInput = `${base64UrlEncode(JSON.stringify(header))}.${base64UrlEncode(JSON.stringify(payload))}`;
-  const signature = sign("sha256", Buffer.from(signingInput, "ascii"), {
+  const signature = nodeCrypto().sign("sha256", Buffer.from(signingInput, "ascii"), {
     key: cert.privateKey,
     // PS256 per RFC 7518 section 3.5: MGF1 with the same hash, salt as long as the digest.
     ...(algorithm === "PS256"
-      ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
-      : { padding: constants.RSA_PKCS1_PADDING }),
+      ? { padding: nodeCrypto().constants.RSA_PKCS1_PSS_PADDING, saltLength: nodeCrypto().constants.RSA_PSS_SALTLEN_DIGEST }
+      : { padding: nodeCrypto().constants.RSA_PKCS1_PADDING }),
   });
   return `${signingInput}.${base64UrlEncode(signature)}`;
 }

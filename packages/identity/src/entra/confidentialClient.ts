@@ -1,7 +1,7 @@
 // The client-credentials grant shared by ClientSecretCredential, ClientCertificateCredential and
 // ClientAssertionCredential (and later workload identity and Azure Pipelines): one TokenProvider
 // whose cache partition is the authority, the client id and a fingerprint of the client credential.
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../nodeBuiltins.js";
 import { TokenProvider } from "../cache/tokenProvider.js";
 import { createHttpContext } from "../http/context.js";
 import { credentialLogger } from "../logger.js";
@@ -29,7 +29,7 @@ export interface ConfidentialClientSettings {
 }
 
 export function fingerprintOf(secret: string): string {
-  return createHash("sha256").update(secret).digest("base64url").slice(0, 22);
+  return nodeCrypto().createHash("sha256").update(secret).digest("base64url").slice(0, 22);
 }
 
 export function requireString(value: unknown, credentialName: string, parameter: string): string {

@@ -3,7 +3,8 @@
 // Java and Azure Key Vault export. The integrity MAC is checked before anything is decrypted so that
 // a wrong password is reported as exactly that.
 
-import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { nodeCrypto } from "../nodeBuiltins.js";
 import {
   type Asn1Node, Asn1Error, encodeBmpPassword, isContext, parseDer, readExplicit, readImplicitOctets,
   readOctetString, readOid, readSequence, readSmallInteger,
@@ -160,7 +161,7 @@ function readBags(safeContents: Asn1Node, decryptor: Decryptor, bags: Bags, dept
 
 function readPkcs8(der: Buffer): KeyObject {
   try {
-    return createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+    return nodeCrypto().createPrivateKey({ key: der, format: "der", type: "pkcs8" });
   } catch {
     // OpenSSL's message is dropped on purpose: it can't help the user and the key must not leak.
     throw new Pkcs12Error("malformed", "the private key in the PFX is not a valid PKCS#8 key");
@@ -170,7 +171,7 @@ function readPkcs8(der: Buffer): KeyObject {
 function leafFirst(certificates: Buffer[], privateKey: KeyObject): Buffer[] {
   const index = certificates.findIndex((der) => {
     try {
-      return new X509Certificate(der).checkPrivateKey(privateKey);
+      return new (nodeCrypto().X509Certificate)(der).checkPrivateKey(privateKey);
     } catch {
       return false;
     }

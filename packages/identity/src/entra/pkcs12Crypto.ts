@@ -5,7 +5,7 @@
 //   - pbeWithSHAAnd40BitRC2-CBC / 128BitRC2-CBC: OpenSSL -legacy and older Windows certificate bags
 // Kept apart from pkcs12.ts (which walks the container) so each file has one job.
 
-import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from "node:crypto";
+import { nodeCrypto } from "../nodeBuiltins.js";
 import { type Asn1Node, readOctetString, readOid, readSequence, readSmallInteger } from "./asn1.js";
 import { rc2CbcDecrypt } from "./rc2.js";
 
@@ -84,8 +84,8 @@ export function pkcs12Kdf(hash: string, blockSize: number, password: Buffer, sal
   const blocks: Buffer[] = [];
   let produced = 0;
   while (produced < length) {
-    let A = createHash(hash).update(D).update(I).digest();
-    for (let r = 1; r < iterations; r++) A = createHash(hash).update(A).digest();
+    let A = nodeCrypto().createHash(hash).update(D).update(I).digest();
+    for (let r = 1; r < iterations; r++) A = nodeCrypto().createHash(hash).update(A).digest();
     blocks.push(A);
     produced += A.length;
     if (produced >= length) break;
@@ -126,10 +126,10 @@ export function verifyMac(macData: Asn1Node, content: Buffer, password: Buffer):
   const expected = readOctetString(digestNode, "MAC digest");
   const salt = readOctetString(saltNode, "MAC salt");
   const iterations = checkIterations(iterationsNode === undefined ? 1 : readSmallInteger(iterationsNode, "MAC iterations"), MAX_PKCS12_KDF_ITERATIONS, "integrity MAC");
-  const digestLength = createHash(hash.name).digest().length;
+  const digestLength = nodeCrypto().createHash(hash.name).digest().length;
   const key = pkcs12Kdf(hash.name, hash.blockSize, password, salt, 3, iterations, digestLength);
-  const actual = createHmac(hash.name, key).update(content).digest();
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  const actual = nodeCrypto().createHmac(hash.name, key).update(content).digest();
+  return actual.length === expected.length && nodeCrypto().timingSafeEqual(actual, expected);
 }
 
 /** Decrypts `data` with the PBE scheme named by `algorithm` (an AlgorithmIdentifier node). */
@@ -172,13 +172,13 @@ function pbes2Decrypt(params: Asn1Node | undefined, data: Buffer, password: Buff
   if (cipher === undefined) throw new Pkcs12Error("unsupported", `the ${what} uses an unsupported PBES2 cipher (OID ${cipherName}); AES-CBC and 3DES are supported`);
   const iv = readOctetString(ivNode, "PBES2 IV");
   if (iv.length !== cipher.ivLength) throw new Pkcs12Error("malformed", `the ${what} has a ${iv.length}-byte IV; ${cipher.name} needs ${cipher.ivLength}`);
-  const key = pbkdf2Sync(password, salt, iterations, cipher.keyLength, prf);
+  const key = nodeCrypto().pbkdf2Sync(password, salt, iterations, cipher.keyLength, prf);
   return decipher(cipher.name, key, iv, data);
 }
 
 function decipher(name: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {
   try {
-    const d = createDecipheriv(name, key, iv);
+    const d = nodeCrypto().createDecipheriv(name, key, iv);
     return Buffer.concat([d.update(data), d.final()]);
   } catch {
     // Bad padding: a wrong password (when no MAC could tell) or corrupt data. Callers decide.
@@ -189,9 +189,9 @@ function decipher(name: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {
 function rc2Decrypt(key: Buffer, iv: Buffer, data: Buffer): Buffer {
   // Prefer OpenSSL's RC2 when its legacy provider happens to be loaded; otherwise use our own.
   const name = key.length === 5 ? "rc2-40-cbc" : "rc2-cbc";
-  let native: ReturnType<typeof createDecipheriv> | undefined;
+  let native: ReturnType<ReturnType<typeof nodeCrypto>["createDecipheriv"]> | undefined;
   try {
-    native = createDecipheriv(name, key, iv);
+    native = nodeCrypto().createDecipheriv(name, key, iv);
   } catch {
     native = undefined;
   }
