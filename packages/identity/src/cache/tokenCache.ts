@@ -14,6 +14,8 @@ import { cacheNow } from "./clock.js";
 
 export interface CacheEntry {
   token: AccessToken | undefined;
+  /** `token` as an already-resolved promise: a hit returns it without allocating or a thenable check. */
+  resolved: Promise<AccessToken> | undefined;
   usableUntil: number;
   refreshAt: number;
   inflight: Promise<AccessToken> | undefined;
@@ -51,14 +53,14 @@ export class CachePartition {
     this.#owner = owner;
   }
 
-  /** A usable cached token, or undefined. Starts a background refresh when one is due. */
-  peek(key: string): AccessToken | undefined {
+  /** A usable cached token (as a resolved promise), or undefined. Starts a background refresh when one is due. */
+  peek(key: string): Promise<AccessToken> | undefined {
     const entry = this.entries.get(key);
-    if (entry === undefined || entry.token === undefined) return undefined;
+    if (entry === undefined || entry.resolved === undefined) return undefined;
     const now = cacheNow();
     if (now >= entry.usableUntil) return undefined;
     if (now >= entry.refreshAt && entry.inflight === undefined && entry.refresh !== undefined) refreshInBackground(entry, now);
-    return entry.token;
+    return entry.resolved;
   }
 
   /**
@@ -89,7 +91,7 @@ export class CachePartition {
   }
 
   #insert(key: string): CacheEntry {
-    const entry: CacheEntry = { token: undefined, usableUntil: 0, refreshAt: 0, inflight: undefined, refresh: undefined, onRefreshError: undefined };
+    const entry: CacheEntry = { token: undefined, resolved: undefined, usableUntil: 0, refreshAt: 0, inflight: undefined, refresh: undefined, onRefreshError: undefined };
     this.entries.set(key, entry);
     this.#owner.grew();
     return entry;
@@ -107,6 +109,7 @@ function freeze(token: AccessToken, refreshAt: number): AccessToken {
 function store(entry: CacheEntry, token: AccessToken, refresh: () => Promise<AccessToken>, onRefreshError: ((error: unknown) => void) | undefined): void {
   const { refreshAt, usableUntil } = refreshSchedule(token, Date.now());
   entry.token = freeze(token, refreshAt);
+  entry.resolved = Promise.resolve(entry.token);
   entry.refreshAt = refreshAt;
   entry.usableUntil = usableUntil;
   entry.refresh = refresh;

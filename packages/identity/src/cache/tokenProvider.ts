@@ -60,8 +60,8 @@ export class TokenProvider {
     // Fast path: the common call (no tenant override, no claims) answered by one Map lookup.
     if (options === undefined || (options.claims === undefined && options.tenantId === undefined && options.abortSignal?.aborted !== true)) {
       const scopeKey = typeof scopes === "string" ? scopes : scopes.length === 1 ? scopes[0] : scopes.join(" ");
-      const token = (options?.enableCae === true ? this.#cae : this.#default).peek(scopeKey!);
-      if (token !== undefined) return Promise.resolve(token);
+      const hit = (options?.enableCae === true ? this.#cae : this.#default).peek(scopeKey!);
+      if (hit !== undefined) return hit;
     }
     return this.#acquire(scopes, options ?? {});
   }

@@ -150,7 +150,7 @@ describe("token cache", () => {
     for (let i = 0; i < 150; i++) await (i % 2 ? a : b).acquire(`k${i}`, async () => ({ token: `t${i}`, expiresOnTimestamp: Date.now() + HOUR }));
     assert.ok(cache.size <= 100 && cache.size >= 80, `size ${cache.size}`);
     assert.equal(cache.size, a.entries.size + b.entries.size);
-    assert.ok(a.peek("k149") && b.peek("k148"), "the newest entries stay");
+    assert.ok((await a.peek("k149")) && (await b.peek("k148")), "the newest entries stay");
     assert.equal(a.peek("k1"), undefined, "old entries went first");
   });
 });
