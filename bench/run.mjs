@@ -205,16 +205,20 @@ async function cold(ctx) {
 }
 
 async function importCost() {
-  log(`4/6 import cost: ${SETTINGS.importRuns} interleaved runs x 4 variants`);
+  log(`4/6 import cost: ${SETTINGS.importRuns} interleaved runs x 6 variants`);
   const r = await measureImportCost({ runs: SETTINGS.importRuns });
   return {
     details: r,
     rows: [
       { label: "require() ms", azid: r.azid.require.ms, azure: r.azure.require.ms, target: TARGETS.importMs, headline: true },
+      { label: "  (a one-line package: require() ms)", azid: r.baseline.require.ms, azure: r.baseline.require.ms, ratio: false },
       { label: "require() RSS MB", azid: r.azid.require.rssMB, azure: r.azure.require.rssMB, target: TARGETS.importMB },
       { label: "require() heapUsed MB", azid: r.azid.require.heapMB, azure: r.azure.require.heapMB, target: TARGETS.importMB },
-      { label: "import() ms", azid: r.azid.import.ms, azure: r.azure.import.ms, target: TARGETS.importMs },
-      { label: "import() RSS MB", azid: r.azid.import.rssMB, azure: r.azure.import.rssMB, target: TARGETS.importMB },
+      { label: "import() ms", azid: r.azid.import.ms, azure: r.azure.import.ms },
+      { label: "  (a one-line package: import() ms, mostly the ESM loader starting)", azid: r.baseline.import.ms, azure: r.baseline.import.ms, ratio: false },
+      { label: "import() ms over the one-line package", azid: r.azid.import.ms - r.baseline.import.ms, azure: r.azure.import.ms - r.baseline.import.ms, target: TARGETS.importMs },
+      { label: "import() RSS MB", azid: r.azid.import.rssMB, azure: r.azure.import.rssMB },
+      { label: "import() RSS MB over the one-line package", azid: r.azid.import.rssMB - r.baseline.import.rssMB, azure: r.azure.import.rssMB - r.baseline.import.rssMB, target: TARGETS.importMB },
       { label: "import() heapUsed MB", azid: r.azid.import.heapMB, azure: r.azure.import.heapMB, target: TARGETS.importMB },
     ],
   };

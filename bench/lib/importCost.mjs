@@ -4,9 +4,16 @@
 import { median } from "./stats.mjs";
 import { childEnv, runNode } from "./proc.mjs";
 
-const PACKAGES = { azid: "@azid/identity", azure: "@azure/identity" };
+// "baseline" is a one-line package with an exports map: what any import costs node itself (module
+// resolution, and for import() the ESM loader's first start), so the libraries can be read over it.
+const PACKAGES = {
+  azid: "@azid/identity",
+  azure: "@azure/identity",
+  baseline: new URL("../fixtures/one-line-module/index.mjs", import.meta.url).pathname.replace(/index\.mjs$/, ""),
+};
 
 function probeSource(specifier, mode) {
+  if (specifier.startsWith("/")) specifier = mode === "require" ? `${specifier}index.cjs` : `${specifier}index.mjs`;
   const load = mode === "require" ? `require(${JSON.stringify(specifier)})` : `await import(${JSON.stringify(specifier)})`;
   return `
 gc(); gc();
@@ -36,7 +43,7 @@ async function sample(lib, mode) {
 
 export async function measureImportCost({ runs }) {
   const variants = [];
-  for (const mode of ["require", "import"]) for (const lib of ["azid", "azure"]) variants.push({ lib, mode });
+  for (const mode of ["require", "import"]) for (const lib of ["azid", "azure", "baseline"]) variants.push({ lib, mode });
   // One unmeasured round first, so the file system cache is warm for every variant.
   for (const v of variants) await sample(v.lib, v.mode);
   const samples = new Map(variants.map((v) => [`${v.lib}:${v.mode}`, []]));

@@ -1,9 +1,12 @@
-// Node built-ins that are costly to load (node:crypto takes ~7 ms on a small VM) are fetched on
+// Node built-ins that are costly to load (node:crypto takes ~7 ms on a small VM, and an ESM import
+// of node:fs builds a facade of every export) are fetched on
 // first use, not at import, so `require("@azid/identity")` stays cheap. Synchronous, because
 // certificates are loaded in constructors.
 export type NodeCrypto = typeof import("node:crypto");
+export type NodeFs = typeof import("node:fs");
 
 let crypto: NodeCrypto | undefined;
+let fs: NodeFs | undefined;
 
 declare const require: ((id: string) => unknown) | undefined;
 
@@ -16,4 +19,9 @@ function loadBuiltin<T>(id: string): T {
 
 export function nodeCrypto(): NodeCrypto {
   return (crypto ??= loadBuiltin<NodeCrypto>("node:crypto"));
+}
+
+/** node:fs, fetched on first use: an ESM import of it builds a facade of all its exports up front. */
+export function nodeFs(): NodeFs {
+  return (fs ??= loadBuiltin<NodeFs>("node:fs"));
 }

@@ -7,8 +7,7 @@
 // key, or OpenSSL's own messages (which can't help and might echo input).
 
 import type { KeyObject, X509Certificate } from "node:crypto";
-import { nodeCrypto } from "../nodeBuiltins.js";
-import { readFileSync, statSync } from "node:fs";
+import { nodeCrypto, nodeFs } from "../nodeBuiltins.js";
 import { Asn1Error, parseDer, readSequence, readTime } from "./asn1.js";
 import { parsePkcs12, Pkcs12Error, type Pkcs12Contents } from "./pkcs12.js";
 
@@ -103,11 +102,11 @@ function looksLikePem(bytes: Buffer): boolean {
 
 function readCertificateFile(path: string): Buffer {
   try {
-    const stats = statSync(path);
+    const stats = nodeFs().statSync(path);
     if (stats.isDirectory()) throw new CertificateLoadError(`"${path}" is a directory; set the certificate path to a PEM or PFX file.`);
     if (!stats.isFile()) throw new CertificateLoadError(`"${path}" is not a regular file; set the certificate path to a PEM or PFX file.`);
     if (stats.size > MAX_FILE_BYTES) throw new CertificateLoadError(`"${path}" is ${stats.size} bytes, too large to be a certificate file.`);
-    const bytes = readFileSync(path);
+    const bytes = nodeFs().readFileSync(path);
     if (bytes.length === 0) throw new CertificateLoadError(`The certificate file "${path}" is empty.`);
     return bytes;
   } catch (error) {
