@@ -30,12 +30,7 @@ interface ChildToken {
 async function runAzureIdentity(scenario: "secret" | "certificate", app: { clientId: string; secret: string }) {
   const before = env.emu.requests.length;
   const result = await runNodeScript(CHILD, [scenario], {
-    ...process.env,
-    NODE_EXTRA_CA_CERTS: env.emu.caCertPath,
-    AZURE_AUTHORITY_HOST: env.emu.url,
-    AZURE_TENANT_ID: env.tenantId,
-    AZURE_CLIENT_ID: app.clientId,
-    AZURE_CLIENT_SECRET: app.secret,
+    ...env.childEnv(app),
     AZID_TEST_CERTIFICATE_PATH: CERTIFICATE_PATH,
     AZID_TEST_SCOPE: STORAGE,
   });

@@ -41,12 +41,7 @@ describe("@azure/storage-blob with ClientSecretCredential against Azurite (OAuth
 
   function runStorageClient(scenario: string, app: { clientId: string; secret: string }, extra: Record<string, string> = {}) {
     return runNodeScript(CHILD, [scenario], {
-      ...process.env,
-      NODE_EXTRA_CA_CERTS: env.emu.caCertPath,
-      AZURE_AUTHORITY_HOST: env.emu.url,
-      AZURE_TENANT_ID: env.tenantId,
-      AZURE_CLIENT_ID: app.clientId,
-      AZURE_CLIENT_SECRET: app.secret,
+      ...env.childEnv(app),
       AZID_TEST_BLOB_ENDPOINT: azurite.blobEndpoint,
       AZID_TEST_CONTAINER: `azid-${randomUUID().slice(0, 8)}`,
       ...extra,

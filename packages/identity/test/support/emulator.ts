@@ -16,6 +16,8 @@ export interface EmulatorFixture {
   options: { authorityHost: string; disableInstanceDiscovery: true; tlsOptions: { ca: string }; retryOptions: { retryDelayInMs: number } };
   tenantId: string;
   tokenRequests(): RecordedRequest[];
+  /** The environment for a child process (NODE_EXTRA_CA_CERTS, AZURE_*) that authenticates as `app`. */
+  childEnv(app: { clientId: string; secret: string }): NodeJS.ProcessEnv;
 }
 
 /** Starts an emulator before the file's tests and stops it after; clears the token cache. */
@@ -30,6 +32,14 @@ export function useEmulator(): EmulatorFixture {
     fixture.tenantId = emu.config.tenants[0]!.id;
     fixture.options = { authorityHost: emu.url, disableInstanceDiscovery: true, tlsOptions: { ca: emu.caCertPem }, retryOptions: { retryDelayInMs: 20 } };
     fixture.tokenRequests = () => emu.requests.filter((r) => r.route === "token");
+    fixture.childEnv = (app) => ({
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: emu.caCertPath,
+      AZURE_AUTHORITY_HOST: emu.url,
+      AZURE_TENANT_ID: fixture.tenantId,
+      AZURE_CLIENT_ID: app.clientId,
+      AZURE_CLIENT_SECRET: app.secret,
+    });
     fixture.addApp = (app = {}) => {
       const clientId = randomUUID();
       const secret = `sec~${randomUUID()}+/=`;
