@@ -182,3 +182,25 @@ describe("getBearerTokenProvider", () => {
     await assert.rejects(getBearerTokenProvider({ getToken: async () => null }, STORAGE)(), /Failed to get access token/);
   });
 });
+
+describe("options shared by every credential", () => {
+  it("AZURE_AUTHORITY_HOST is used when no authorityHost is given", async () => {
+    const { clientId, secret } = env.addApp();
+    setEnv({ AZURE_AUTHORITY_HOST: env.emu.url });
+    const { authorityHost: _omitted, ...withoutHost } = env.options;
+    const token = await new ClientSecretCredential(env.tenantId, clientId, secret, withoutHost).getToken(STORAGE);
+    assert.equal(decodeJwt(token.token).payload.appid, clientId);
+    setEnv({ AZURE_AUTHORITY_HOST: "http://login.example.com" });
+    assert.throws(() => new ClientSecretCredential(env.tenantId, clientId, secret, withoutHost), /AZURE_AUTHORITY_HOST is http:\/\/login\.example\.com/);
+  });
+
+  it("an injected httpClient sees every request and can wrap the real transport", async () => {
+    const { createNodeHttpClient } = await import("../../src/http/transport.js");
+    const real = createNodeHttpClient({ ca: env.emu.caCertPem });
+    const seen: string[] = [];
+    const httpClient = { sendRequest: (request: Parameters<typeof real.sendRequest>[0]) => (seen.push(`${request.method} ${new URL(request.url).pathname}`), real.sendRequest(request)) };
+    const { clientId, secret } = env.addApp();
+    await new ClientSecretCredential(env.tenantId, clientId, secret, { ...env.options, httpClient }).getToken(STORAGE);
+    assert.deepEqual(seen, [`POST /${env.tenantId}/oauth2/v2.0/token`]);
+  });
+});
