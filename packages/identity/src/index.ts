@@ -27,5 +27,7 @@ export {
 export { ClientAssertionCredential, type ClientAssertionCredentialOptions } from "./credentials/clientAssertionCredential.js";
 export { EnvironmentCredential, type EnvironmentCredentialOptions } from "./credentials/environmentCredential.js";
 export { UsernamePasswordCredential, type UsernamePasswordCredentialOptions } from "./credentials/usernamePasswordCredential.js";
+export { WorkloadIdentityCredential, type WorkloadIdentityCredentialOptions } from "./credentials/workloadIdentityCredential.js";
+export { AzurePipelinesCredential, type AzurePipelinesCredentialOptions } from "./credentials/azurePipelinesCredential.js";
 export { ChainedTokenCredential } from "./credentials/chainedTokenCredential.js";
 export { getBearerTokenProvider, type GetBearerTokenProviderOptions } from "./bearerTokenProvider.js";

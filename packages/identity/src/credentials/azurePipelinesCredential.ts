@@ -1,0 +1,51 @@
+// Azure Pipelines with workload identity federation: a service connection's OIDC token, fetched with
+// the job's System.AccessToken from SYSTEM_OIDCREQUESTURI, exchanged for an Entra token.
+import type { TokenProvider } from "../cache/tokenProvider.js";
+import { createConfidentialClientProvider, requireString } from "../entra/confidentialClient.js";
+import { CredentialUnavailableError } from "../errors.js";
+import { requestPipelinesOidcToken } from "../federation/azurePipelinesOidc.js";
+import { createHttpContext } from "../http/context.js";
+import { assertSecureUrl } from "../http/transport.js";
+import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+
+export interface AzurePipelinesCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
+
+const NAME = "AzurePipelinesCredential";
+
+export class AzurePipelinesCredential implements TokenCredential {
+  readonly #provider: TokenProvider;
+
+  constructor(tenantId: string, clientId: string, serviceConnectionId: string, systemAccessToken: string, options?: AzurePipelinesCredentialOptions) {
+    requireString(tenantId, NAME, "tenantId");
+    requireString(clientId, NAME, "clientId");
+    requireString(serviceConnectionId, NAME, "serviceConnectionId");
+    requireString(systemAccessToken, NAME, "systemAccessToken");
+    const oidcRequestUri = process.env.SYSTEM_OIDCREQUESTURI?.trim();
+    if (!oidcRequestUri) {
+      throw new CredentialUnavailableError(`${NAME} is unavailable: SYSTEM_OIDCREQUESTURI is not set. It is only set inside an Azure Pipelines job (AzureCLI@2 or a task using a workload identity service connection). See https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot.`);
+    }
+    let url: URL;
+    try {
+      url = new URL(oidcRequestUri);
+    } catch {
+      throw new RangeError(`${NAME}: SYSTEM_OIDCREQUESTURI is not a valid URL.`);
+    }
+    assertSecureUrl(url, "SYSTEM_OIDCREQUESTURI");
+    const http = createHttpContext(options);
+    this.#provider = createConfidentialClientProvider({
+      credentialName: NAME,
+      tenantId,
+      clientId,
+      authentication: {
+        kind: "assertion",
+        getAssertion: () => requestPipelinesOidcToken({ oidcRequestUri, serviceConnectionId, systemAccessToken, http, deadline: Date.now() + 30_000 }),
+      },
+      fingerprint: `pipelines:${serviceConnectionId}`,
+      options,
+    });
+  }
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#provider.getToken(scopes, options);
+  }
+}
