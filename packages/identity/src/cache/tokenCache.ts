@@ -67,7 +67,11 @@ export class CachePartition {
    * Waits for the in-flight request for `inflightKey`, or starts `fetch`. The result is stored under
    * `storeKey` (a claims challenge is fetched under its own in-flight key but replaces the plain entry).
    */
-  acquire(storeKey: string, fetch: () => Promise<AccessToken>, options: { inflightKey?: string; onRefreshError?: (error: unknown) => void } = {}): Promise<AccessToken> {
+  acquire(
+    storeKey: string,
+    fetch: () => Promise<AccessToken>,
+    options: { inflightKey?: string; onRefreshError?: (error: unknown) => void; /** How later refreshes fetch (default: `fetch`). */ refresh?: () => Promise<AccessToken> } = {},
+  ): Promise<AccessToken> {
     const inflightKey = options.inflightKey ?? storeKey;
     const existing = this.entries.get(inflightKey);
     if (existing?.inflight !== undefined) return existing.inflight;
@@ -76,7 +80,7 @@ export class CachePartition {
       (token) => {
         holder.inflight = undefined;
         const entry = this.entries.get(storeKey) ?? this.#insert(storeKey);
-        store(entry, token, fetch, options.onRefreshError);
+        store(entry, token, options.refresh ?? fetch, options.onRefreshError);
         if (inflightKey !== storeKey && holder.token === undefined) this.#delete(inflightKey);
         return entry.token!;
       },

@@ -80,16 +80,24 @@ export class TokenProvider {
     }
     const claims = this.#options.buildClaims ? this.#options.buildClaims(options.claims, enableCae) : options.claims;
     const timeoutMs = options.requestOptions?.timeout ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const fetch = () => {
-      const request: TokenRequest = { scopes, tenantId, claims, enableCae, deadline: Date.now() + timeoutMs };
+    const fetchWith = (requestClaims: string | undefined) => () => {
+      const request: TokenRequest = { scopes, tenantId, claims: requestClaims, enableCae, deadline: Date.now() + timeoutMs };
       return this.#options.source(request);
     };
+    const fetch = fetchWith(claims);
     const onRefreshError = (error: unknown) =>
       logger.warning(`background token refresh failed; serving the cached token until it expires. ${describe(error)}`);
 
     // A claims challenge means the cached token was rejected: skip the lookup, share the request with
     // concurrent challengers, and let the result replace the cached token.
-    const pending = partition.acquire(storeKey, fetch, options.claims === undefined ? { onRefreshError } : { inflightKey: `${storeKey}\u0000${options.claims}`, onRefreshError });
+    // A challenge's claims belong to that one request: later background refreshes go without them.
+    const pending = partition.acquire(
+      storeKey,
+      fetch,
+      options.claims === undefined
+        ? { onRefreshError }
+        : { inflightKey: `${storeKey}\u0000${options.claims}`, onRefreshError, refresh: fetchWith(this.#options.buildClaims?.(undefined, enableCae)) },
+    );
     try {
       const token = await withCallerLimits(pending, options.abortSignal, options.requestOptions?.timeout);
       logger.info(`getToken() => SUCCESS. Scopes: ${scopes.join(", ")}.`);

@@ -108,6 +108,25 @@ describe("token cache", () => {
     assert.equal((await provider.getToken("https://x/.default")).token, c1.token);
   });
 
+  it("background refreshes after a claims challenge do not resend the challenge", async () => {
+    const calls: Array<string | undefined> = [];
+    const provider = new TokenProvider({
+      partition: "p11",
+      tenantId: "t",
+      additionallyAllowedTenants: [],
+      logger: credentialLogger("Test"),
+      source: async (request) => {
+        calls.push(request.claims);
+        return { token: `t${calls.length}`, expiresOnTimestamp: Date.now() + HOUR, refreshAfterTimestamp: Date.now() + 50 };
+      },
+    });
+    await provider.getToken("https://x/.default", { claims: '{"access_token":{"nbf":{"essential":true}}}' });
+    await new Promise((r) => setTimeout(r, 100));
+    await provider.getToken("https://x/.default");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(calls, ['{"access_token":{"nbf":{"essential":true}}}', undefined]);
+  });
+
   it("a failed cold fetch is not cached, and every waiter sees the error", async () => {
     const state = countingProvider("p7");
     state.failNext(1);
