@@ -12,6 +12,29 @@ export interface TenantConfig {
   domains?: string[];
   apps: AppRegistration[];
   users: UserConfig[];
+  /** identities the emulator's managed-identity hosts serve (the first tenant's, by default) */
+  managedIdentities?: ManagedIdentityConfig[];
+}
+
+/**
+ * A managed identity as its host sees it. A host serves the system-assigned identity when a
+ * request names none (or, with no system-assigned identity, the only user-assigned one, as IMDS
+ * and App Service do); user-assigned identities are picked by client id, object id or resource id.
+ */
+export interface ManagedIdentityConfig {
+  kind: "system" | "user";
+  clientId: string;
+  /** the service principal's object id: the token's `oid` */
+  objectId: string;
+  /**
+   * Required for user-assigned identities:
+   * /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>.
+   * For a system-assigned identity, the resource it belongs to (a VM, an app), if given.
+   */
+  resourceId?: string;
+  displayName?: string;
+  /** application roles granted to the identity (the `roles` claim) */
+  roles?: string[];
 }
 
 export interface AppRegistration {
@@ -62,6 +85,25 @@ export const DEFAULT_USER_OBJECT_ID = "9c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5";
 export const DEFAULT_FEDERATED_SUBJECT = "system:serviceaccount:default:workload-identity-sa";
 export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
+const SUBSCRIPTION = "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/azid-emulator";
+export const DEFAULT_SYSTEM_IDENTITY_CLIENT_ID = "a1b2c3d4-0e1f-4a2b-8c3d-4e5f6a7b8c9d";
+export const DEFAULT_SYSTEM_IDENTITY_OBJECT_ID = "b2c3d4e5-1f2a-4b3c-9d4e-5f6a7b8c9d0e";
+/** the first user-assigned identity of the default configuration */
+export const DEFAULT_USER_IDENTITY_CLIENT_ID = "c3d4e5f6-2a3b-4c4d-8e5f-6a7b8c9d0e1f";
+export const DEFAULT_USER_IDENTITY_OBJECT_ID = "d4e5f6a7-3b4c-4d5e-9f6a-7b8c9d0e1f2a";
+export const DEFAULT_USER_IDENTITY_RESOURCE_ID = `${SUBSCRIPTION}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/azid-emulator-identity`;
+/** the second user-assigned identity of the default configuration */
+export const SECOND_USER_IDENTITY_CLIENT_ID = "e5f6a7b8-4c5d-4e6f-8a7b-8c9d0e1f2a3b";
+export const SECOND_USER_IDENTITY_OBJECT_ID = "f6a7b8c9-5d6e-4f7a-9b8c-9d0e1f2a3b4c";
+export const SECOND_USER_IDENTITY_RESOURCE_ID = `${SUBSCRIPTION}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/azid-emulator-identity-2`;
+
+/** The Azure Pipelines service connection the emulator's OIDC endpoint knows. */
+export const DEFAULT_PIPELINES_SERVICE_CONNECTION_ID = "0d9f8e7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f";
+/** `sc://<organization>/<project>/<service connection>`, as Azure DevOps names the subject. */
+export const DEFAULT_PIPELINES_SUBJECT = `sc://azid/emulator/${DEFAULT_PIPELINES_SERVICE_CONNECTION_ID}`;
+/** The federation issuer name (under `{emulator}/federation/`) that signs Pipelines OIDC tokens. */
+export const PIPELINES_ISSUER_NAME = "pipelines";
+
 /** A fresh copy each call, so one test's mutations never leak into another's. */
 export function defaultEmulatorConfig(): EmulatorConfig {
   return {
@@ -78,6 +120,7 @@ export function defaultEmulatorConfig(): EmulatorConfig {
             roles: ["Data.Read.All"],
             federatedCredentials: [
               { issuer: `${EMULATOR_URL_PLACEHOLDER}/federation/default`, subject: DEFAULT_FEDERATED_SUBJECT, audiences: [TOKEN_EXCHANGE_AUDIENCE] },
+              { issuer: `${EMULATOR_URL_PLACEHOLDER}/federation/${PIPELINES_ISSUER_NAME}`, subject: DEFAULT_PIPELINES_SUBJECT, audiences: [TOKEN_EXCHANGE_AUDIENCE] },
             ],
           },
           {
@@ -88,6 +131,31 @@ export function defaultEmulatorConfig(): EmulatorConfig {
           },
         ],
         users: [{ username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, objectId: DEFAULT_USER_OBJECT_ID, displayName: "Alice Emulator" }],
+        managedIdentities: [
+          {
+            kind: "system",
+            clientId: DEFAULT_SYSTEM_IDENTITY_CLIENT_ID,
+            objectId: DEFAULT_SYSTEM_IDENTITY_OBJECT_ID,
+            resourceId: `${SUBSCRIPTION}/providers/Microsoft.Compute/virtualMachines/azid-emulator-vm`,
+            displayName: "azid-emulator-vm",
+            roles: ["Data.Read.All"],
+          },
+          {
+            kind: "user",
+            clientId: DEFAULT_USER_IDENTITY_CLIENT_ID,
+            objectId: DEFAULT_USER_IDENTITY_OBJECT_ID,
+            resourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID,
+            displayName: "azid-emulator-identity",
+            roles: ["Data.Read.All"],
+          },
+          {
+            kind: "user",
+            clientId: SECOND_USER_IDENTITY_CLIENT_ID,
+            objectId: SECOND_USER_IDENTITY_OBJECT_ID,
+            resourceId: SECOND_USER_IDENTITY_RESOURCE_ID,
+            displayName: "azid-emulator-identity-2",
+          },
+        ],
       },
     ],
   };

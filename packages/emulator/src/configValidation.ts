@@ -2,9 +2,10 @@
 // typo fails at load time with the path of the bad field instead of as a puzzling AADSTS later.
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { AppRegistration, EmulatorConfig, FederatedCredential, TenantConfig, UserConfig } from "./config.js";
+import type { AppRegistration, EmulatorConfig, FederatedCredential, ManagedIdentityConfig, TenantConfig, UserConfig } from "./config.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const USER_ASSIGNED_RESOURCE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
 
 export class EmulatorConfigError extends Error {
   constructor(
@@ -68,6 +69,50 @@ function readTenant(value: unknown, at: string, fail: Fail): TenantConfig {
     ...optional(tenant.domains, (v) => ({ domains: stringArray(v, `${at}.domains`, fail) })),
     apps,
     users: array(tenant.users ?? [], `${at}.users`, fail).map((user, index) => readUser(user, `${at}.users[${index}]`, fail)),
+    ...optional(tenant.managedIdentities, (v) => ({ managedIdentities: readManagedIdentities(v, `${at}.managedIdentities`, fail) })),
+  };
+}
+
+function readManagedIdentities(value: unknown, at: string, fail: Fail): ManagedIdentityConfig[] {
+  const identities = array(value, at, fail).map((identity, index) => readManagedIdentity(identity, `${at}[${index}]`, fail));
+  if (identities.filter((identity) => identity.kind === "system").length > 1) fail(at, "may list only one system-assigned identity");
+  const seen = new Set<string>();
+  identities.forEach((identity, index) => {
+    for (const id of [identity.clientId, identity.objectId, identity.resourceId ?? ""].filter((v) => v !== "").map((v) => v.toLowerCase())) {
+      if (seen.has(id)) fail(`${at}[${index}]`, `reuses the id "${id}" of another identity`);
+      seen.add(id);
+    }
+  });
+  return identities;
+}
+
+function readManagedIdentity(value: unknown, at: string, fail: Fail): ManagedIdentityConfig {
+  const identity = object(value, at, fail);
+  const kind = identity.kind;
+  if (kind !== "system" && kind !== "user") return fail(`${at}.kind`, `must be "system" or "user", got ${describe(kind)}`);
+  const guid = (field: "clientId" | "objectId") => {
+    const id = string(identity[field], `${at}.${field}`, fail);
+    if (!GUID.test(id)) fail(`${at}.${field}`, `must be a GUID, got "${id}"`);
+    return id;
+  };
+  const clientId = guid("clientId");
+  const objectId = guid("objectId");
+  if (kind === "user" && identity.resourceId === undefined) fail(`${at}.resourceId`, "is required for a user-assigned identity");
+  const resourceId = optional(identity.resourceId, (v) => {
+    const id = string(v, `${at}.resourceId`, fail);
+    if (kind === "user" && !USER_ASSIGNED_RESOURCE_ID.test(id)) {
+      fail(`${at}.resourceId`, `must look like /subscriptions/<id>/resourceGroups/<name>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>, got "${id}"`);
+    }
+    if (!id.startsWith("/subscriptions/")) fail(`${at}.resourceId`, `must be an Azure resource id starting with /subscriptions/, got "${id}"`);
+    return { resourceId: id };
+  });
+  return {
+    kind,
+    clientId,
+    objectId,
+    ...resourceId,
+    ...optional(identity.displayName, (v) => ({ displayName: string(v, `${at}.displayName`, fail) })),
+    ...optional(identity.roles, (v) => ({ roles: stringArray(v, `${at}.roles`, fail) })),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { EmulatorConfig } from "./config.js";
 import type { AssertionReplayCache } from "./entra/assertionReplay.js";
 import type { LocalFederationIssuers } from "./federation/issuers.js";
+import type { PipelinesSettings } from "./pipelines/oidc.js";
 import type { SigningKey } from "./tokens/signingKey.js";
 
 export interface EmulatorContext {
@@ -18,4 +19,6 @@ export interface EmulatorContext {
   readonly refreshInSeconds: number | undefined;
   /** extra trust for fetching other issuers' keys over https (the emulator's own CA) */
   readonly caCertPem: string;
+  /** the Azure Pipelines OIDC endpoint's path, bearer and service connection */
+  readonly pipelines: PipelinesSettings;
 }

@@ -2,9 +2,26 @@
 // status with Retry-After, a slow or missing answer, or a broken body - to test client resilience.
 import { aadsts, entraErrorBody } from "./entra/errors.js";
 import { jsonResponse, type HttpResponse } from "./http/response.js";
+import { appServiceError, imdsError, serviceFabricError } from "./managedIdentity/errors.js";
+import { azureDevOpsError } from "./pipelines/errors.js";
 
-export type RouteName = "token" | "openid-configuration" | "jwks" | "instance-discovery" | "federation" | "other";
-const ROUTES: readonly RouteName[] = ["token", "openid-configuration", "jwks", "instance-discovery", "federation", "other"];
+export type ManagedIdentityRoute = "imds" | "appService" | "serviceFabric" | "azureArc" | "azureMl" | "cloudShell";
+export type RouteName = "token" | "openid-configuration" | "jwks" | "instance-discovery" | "federation" | ManagedIdentityRoute | "pipelines" | "other";
+const ROUTES: readonly RouteName[] = [
+  "token",
+  "openid-configuration",
+  "jwks",
+  "instance-discovery",
+  "federation",
+  "imds",
+  "appService",
+  "serviceFabric",
+  "azureArc",
+  "azureMl",
+  "cloudShell",
+  "pipelines",
+  "other",
+];
 const MALFORMED = ["truncated-json", "html", "empty", "not-json"] as const;
 
 export interface FaultSpec {
@@ -23,6 +40,8 @@ export interface FaultSpec {
   malformed?: (typeof MALFORMED)[number];
   /** how many requests the fault applies to; default unlimited */
   times?: number;
+  /** how long, from when it is added, the fault applies (e.g. IMDS 410 for 8 s); with `times`, whichever ends first */
+  durationMs?: number;
 }
 
 export interface FaultInjector {
@@ -34,11 +53,12 @@ export interface FaultInjector {
 export type FaultAction = { kind: "hang" } | { kind: "answer"; delayMs: number; replacement?: HttpResponse; extraHeaders: Record<string, string> };
 
 export class FaultList implements FaultInjector {
-  private readonly active: { spec: FaultSpec; remaining: number }[] = [];
+  private readonly active: { spec: FaultSpec; remaining: number; until: number }[] = [];
 
   add(fault: FaultSpec): void {
     const spec = validateFaultSpec(fault);
-    this.active.push({ spec, remaining: spec.times ?? Number.POSITIVE_INFINITY });
+    const until = spec.durationMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + spec.durationMs;
+    this.active.push({ spec, remaining: spec.times ?? Number.POSITIVE_INFINITY, until });
   }
 
   clear(): void {
@@ -47,6 +67,8 @@ export class FaultList implements FaultInjector {
 
   /** The first fault for `route` that is not used up; counts this use. Faults apply in order added. */
   take(route: RouteName): FaultSpec | undefined {
+    const now = Date.now();
+    for (let i = this.active.length - 1; i >= 0; i--) if (this.active[i]!.until <= now) this.active.splice(i, 1);
     const index = this.active.findIndex((entry) => entry.spec.route === route);
     const entry = this.active[index];
     if (entry === undefined) return undefined;
@@ -65,10 +87,30 @@ export function faultAction(spec: FaultSpec, host: string): FaultAction {
   const status = spec.status ?? 200;
   const replacement =
     spec.body === undefined
-      ? jsonResponse(status, entraErrorBody(aadsts.transientError(), host))
+      ? defaultErrorResponse(spec.route, status, host)
       : { status, headers: { "content-type": spec.contentType ?? "application/json; charset=utf-8" }, body: spec.body };
   if (spec.contentType !== undefined) replacement.headers["content-type"] = spec.contentType;
   return { kind: "answer", delayMs, extraHeaders, replacement };
+}
+
+/** A status-only fault answers in the error shape of the service the route stands for. */
+function defaultErrorResponse(route: RouteName, status: number, host: string): HttpResponse {
+  const text = `The emulator injected HTTP ${status} (a fault).`;
+  switch (route) {
+    case "imds":
+    case "azureArc":
+    case "azureMl":
+    case "cloudShell":
+      return imdsError(status, status === 429 ? "too_many_requests" : status >= 500 ? "unknown" : "temporarily_unavailable", text);
+    case "appService":
+      return appServiceError(status, text);
+    case "serviceFabric":
+      return serviceFabricError(status, status === 429 ? "TooManyRequests" : "InternalServerError", text);
+    case "pipelines":
+      return azureDevOpsError(status, "TaskOrchestrationPlanNotFoundException", text);
+    default:
+      return jsonResponse(status, entraErrorBody(aadsts.transientError(), host));
+  }
 }
 
 function malformedResponse(spec: FaultSpec): HttpResponse {
@@ -107,6 +149,7 @@ export function validateFaultSpec(value: unknown): FaultSpec {
   check("retryAfter", nonNegative, "a non-negative number");
   check("delayMs", nonNegative, "a non-negative number");
   check("times", integerFrom(1, Number.MAX_SAFE_INTEGER), "a positive integer");
+  check("durationMs", (v) => typeof v === "number" && Number.isFinite(v) && v > 0, "a positive number");
   check("hang", (v) => typeof v === "boolean", "true or false");
   check("malformed", (v) => MALFORMED.some((kind) => kind === v), `one of ${MALFORMED.join(", ")}`);
   check("headers", (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every(isString), "an object of strings");

@@ -5,12 +5,15 @@ import { aadsts } from "./entra/errors.js";
 import { handleTokenRequest } from "./entra/tokenEndpoint.js";
 import type { RouteName } from "./faults.js";
 import { jsonResponse, type HttpResponse } from "./http/response.js";
+import { handlePipelinesOidcRequest, PIPELINES_OIDC_PATTERN } from "./pipelines/oidc.js";
 import { jwksDocument } from "./tokens/signingKey.js";
 
 export interface ParsedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** names in lower case */
+  headers: Record<string, string>;
   /** the form fields when the body is application/x-www-form-urlencoded */
   form: Record<string, string> | undefined;
 }
@@ -38,6 +41,7 @@ const ROUTES: { name: RouteName; pattern: RegExp; methods: string[]; handler: (c
     handler: (c, _r, m) => jsonResponse(200, c.federation.openidConfiguration(m[1]!)),
   },
   { name: "federation", pattern: /^\/federation\/([A-Za-z0-9._~-]+)\/jwks$/, methods: ["GET"], handler: (c) => jsonResponse(200, jwksDocument([c.federation.key])) },
+  { name: "pipelines", pattern: PIPELINES_OIDC_PATTERN, methods: ["POST"], handler: (c, r) => handlePipelinesOidcRequest(c, r) },
 ];
 
 export function routeRequest(context: EmulatorContext, request: ParsedRequest): Route {

@@ -1,19 +1,30 @@
-// startEmulator: prepares the CA and keys, listens on loopback over HTTPS (or HTTP), and tears
-// everything down promptly on close(), including sockets held open by "hang" faults.
+// startEmulator: prepares the CA and keys, listens on loopback over HTTPS (or HTTP) plus the
+// managed-identity listeners, and tears everything down promptly on close(), including sockets
+// held open by "hang" faults and the temporary files it wrote.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { Socket } from "node:net";
-import { homedir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultEmulatorConfig } from "./config.js";
+import { defaultEmulatorConfig, PIPELINES_ISSUER_NAME } from "./config.js";
 import type { EmulatorContext } from "./context.js";
 import { openDataDir } from "./dataDir.js";
 import { emulatorEnvironment } from "./environment.js";
 import { AssertionReplayCache } from "./entra/assertionReplay.js";
 import { FaultList } from "./faults.js";
 import { LocalFederationIssuers } from "./federation/issuers.js";
+import { writeWorkloadIdentityToken } from "./federation/workloadIdentity.js";
 import { createRequestListener } from "./http/requestPipeline.js";
+import { routeRequest } from "./router.js";
+import { ArcChallenges } from "./managedIdentity/azureArc.js";
+import type { ManagedIdentityContext } from "./managedIdentity/context.js";
+import { managedIdentityEnvironment } from "./managedIdentity/hostEnvironment.js";
+import { startManagedIdentityListeners } from "./managedIdentity/listeners.js";
+import { listen, trackSockets } from "./net/listen.js";
 import { isLoopbackHost, urlHost } from "./net/loopback.js";
+import { createPipelinesSettings, pipelinesSubject } from "./pipelines/oidc.js";
 import { createSelfSignedCertificate, issueServerCertificate } from "./tls/certificates.js";
 import { createSigningKey, verifyOwnToken } from "./tokens/signingKey.js";
 import type { Emulator, EmulatorOptions, RecordedRequest } from "./types.js";
@@ -27,6 +38,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const signingKey = createSigningKey(signingPrivateKey);
   const certificateHosts = LOOPBACK_NAMES.includes(settings.host) || isWildcard(settings.host) ? LOOPBACK_NAMES : [...LOOPBACK_NAMES, settings.host];
   const tls = settings.http ? undefined : issueServerCertificate(ca, certificateHosts);
+  // Arc key files (by default) and workload identity token files live here until close().
+  const temporaryDirectory = await mkdtemp(join(tmpdir(), "azid-emulator-"));
 
   const config = options.config ?? defaultEmulatorConfig();
   const faults = new FaultList();
@@ -34,60 +47,113 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const closing = new AbortController();
   const sockets = new Set<Socket>();
   const server = tls === undefined ? http.createServer() : https.createServer({ key: tls.keyPem, cert: tls.certPem });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  const port = await listen(server, settings.port, settings.host);
-
-  const scheme = tls === undefined ? "http" : "https";
-  const origin = (host: string) => `${scheme}://${urlHost(host)}:${port}`;
-  const url = origin(isWildcard(settings.host) ? "127.0.0.1" : settings.host);
-  const federation = new LocalFederationIssuers(url, signingKey);
-  const context: EmulatorContext = {
-    url,
-    origins: [...new Set([url, ...certificateHosts.map(origin)])],
-    config,
-    signingKey,
-    federation,
-    replay: settings.rejectReplayedAssertions ? new AssertionReplayCache() : undefined,
-    accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds,
-    refreshInSeconds: settings.refreshInSeconds,
-    caCertPem: ca.certPem,
+  trackSockets(server, sockets);
+  const servers: http.Server[] = [server];
+  const arc = new ArcChallenges(options.managedIdentity?.arcTokenDirectory ?? join(temporaryDirectory, "arc-tokens"));
+  const stop = async () => {
+    closing.abort();
+    const stopped = servers.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve())));
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(stopped);
+    await arc.removeFiles();
+    await rm(temporaryDirectory, { recursive: true, force: true });
   };
-  // Attached only now because the context needs the port; no request is read before this runs.
-  server.on("request", createRequestListener({ context, faults, requests, closing: closing.signal }));
 
-  let closed: Promise<void> | undefined;
+  try {
+    const port = await listen(server, settings.port, settings.host);
+    const scheme = tls === undefined ? "http" : "https";
+    const origin = (host: string) => `${scheme}://${urlHost(host)}:${port}`;
+    const url = origin(isWildcard(settings.host) ? "127.0.0.1" : settings.host);
+    const federation = new LocalFederationIssuers(url, signingKey);
+    const pipelines = createPipelinesSettings();
+    const context: EmulatorContext = {
+      url,
+      origins: [...new Set([url, ...certificateHosts.map(origin)])],
+      config,
+      signingKey,
+      federation,
+      replay: settings.rejectReplayedAssertions ? new AssertionReplayCache() : undefined,
+      accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds,
+      refreshInSeconds: settings.refreshInSeconds,
+      caCertPem: ca.certPem,
+      pipelines,
+    };
+    const pipeline = { context, faults, requests, closing: closing.signal };
+    // Attached only now because the context needs the port; no request is read before this runs.
+    server.on("request", createRequestListener({ ...pipeline, route: (request) => routeRequest(context, request), control: { config, faults, requests } }));
+
+    await arc.prepare();
+    const mi: ManagedIdentityContext = {
+      emulator: context,
+      tenantId: options.managedIdentity?.tenantId,
+      tokenLifetimeSeconds: settings.managedIdentityTokenLifetimeSeconds,
+      appServiceSecret: randomBytes(24).toString("base64url"),
+      serviceFabricSecret: randomBytes(24).toString("base64url"),
+      azureMlSecret: randomBytes(24).toString("base64url"),
+      arc,
+    };
+    const listeners = await startManagedIdentityListeners(mi, pipeline, sockets);
+    servers.push(...listeners.servers);
+
+    let closed: Promise<void> | undefined;
+    return {
+      url,
+      caCertPath: ca.certPath,
+      caCertPem: ca.certPem,
+      config,
+      requests,
+      faults,
+      federation,
+      managedIdentity: {
+        httpUrl: listeners.httpUrl,
+        serviceFabricUrl: listeners.serviceFabricUrl,
+        serviceFabricThumbprint: listeners.serviceFabricThumbprint,
+        serviceFabricCertPem: listeners.serviceFabricCertPem,
+        arcTokenDirectory: arc.directory,
+        env: (host) => managedIdentityEnvironment(host, listeners, mi),
+      },
+      pipelines: {
+        oidcRequestUri: `${url}${pipelines.oidcRequestPath}`,
+        systemAccessToken: pipelines.systemAccessToken,
+        serviceConnectionId: pipelines.serviceConnectionId,
+        issuer: federation.issuerUrl(PIPELINES_ISSUER_NAME),
+        subject: pipelinesSubject(pipelines.serviceConnectionId),
+        env: () => pipelinesEnvironment(url, pipelines, config),
+      },
+      writeWorkloadIdentityToken: (tokenOptions) => writeWorkloadIdentityToken({ url, config, federation, directory: temporaryDirectory }, tokenOptions),
+      issueServerCertificate: (hosts) => {
+        const { certPem, keyPem } = issueServerCertificate(ca, hosts);
+        return { certPem, keyPem };
+      },
+      createClientCertificate: async (commonName) => {
+        const { certPem, keyPem } = await createSelfSignedCertificate(commonName);
+        return { certPem, keyPem };
+      },
+      env: () => emulatorEnvironment(url, ca.certPath, config),
+      decodeToken: (jwt) => {
+        const { header, payload } = verifyOwnToken(jwt, [signingKey]);
+        return { header, payload };
+      },
+      close: () => {
+        closed ??= stop();
+        return closed;
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function pipelinesEnvironment(url: string, pipelines: ReturnType<typeof createPipelinesSettings>, config: Emulator["config"]): Record<string, string> {
+  const tenant = config.tenants[0];
+  const app = tenant?.apps.find((candidate) => (candidate.secrets ?? []).length > 0 || (candidate.federatedCredentials ?? []).length > 0);
   return {
-    url,
-    caCertPath: ca.certPath,
-    caCertPem: ca.certPem,
-    config,
-    requests,
-    faults,
-    federation,
-    issueServerCertificate: (hosts) => {
-      const { certPem, keyPem } = issueServerCertificate(ca, hosts);
-      return { certPem, keyPem };
-    },
-    createClientCertificate: async (commonName) => {
-      const { certPem, keyPem } = await createSelfSignedCertificate(commonName);
-      return { certPem, keyPem };
-    },
-    env: () => emulatorEnvironment(url, ca.certPath, config),
-    decodeToken: (jwt) => {
-      const { header, payload } = verifyOwnToken(jwt, [signingKey]);
-      return { header, payload };
-    },
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        closing.abort();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-      return closed;
-    },
+    SYSTEM_OIDCREQUESTURI: `${url}${pipelines.oidcRequestPath}`,
+    SYSTEM_ACCESSTOKEN: pipelines.systemAccessToken,
+    AZURESUBSCRIPTION_SERVICE_CONNECTION_ID: pipelines.serviceConnectionId,
+    ...(app === undefined ? {} : { AZURESUBSCRIPTION_CLIENT_ID: app.clientId }),
+    ...(tenant === undefined ? {} : { AZURESUBSCRIPTION_TENANT_ID: tenant.id }),
   };
 }
 
@@ -97,6 +163,7 @@ interface Settings {
   http: boolean;
   dataDir: string;
   accessTokenLifetimeSeconds: number;
+  managedIdentityTokenLifetimeSeconds: number;
   refreshInSeconds: number | undefined;
   rejectReplayedAssertions: boolean;
 }
@@ -115,12 +182,17 @@ function validateOptions(options: EmulatorOptions): Settings {
     if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
     return value;
   };
+  const tenantId = options.managedIdentity?.tenantId;
+  if (tenantId !== undefined && !(options.config ?? defaultEmulatorConfig()).tenants.some((tenant) => tenant.id.toLowerCase() === tenantId.toLowerCase())) {
+    throw new RangeError(`managedIdentity.tenantId "${tenantId}" is not a configured tenant`);
+  }
   return {
     host,
     port,
     http: options.http === true,
     dataDir: options.dataDir ?? join(homedir(), ".azid", "emulator"),
     accessTokenLifetimeSeconds: positive("accessTokenLifetimeSeconds", options.accessTokenLifetimeSeconds) ?? 3600,
+    managedIdentityTokenLifetimeSeconds: positive("managedIdentityTokenLifetimeSeconds", options.managedIdentityTokenLifetimeSeconds) ?? 86400,
     refreshInSeconds: positive("refreshInSeconds", options.refreshInSeconds),
     rejectReplayedAssertions: options.rejectReplayedAssertions ?? false,
   };
@@ -128,16 +200,4 @@ function validateOptions(options: EmulatorOptions): Settings {
 
 function isWildcard(host: string): boolean {
   return host === "0.0.0.0" || host === "::";
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      const address = server.address();
-      if (address === null || typeof address === "string") return reject(new Error("The emulator server has no TCP address"));
-      resolve(address.port);
-    });
-  });
 }

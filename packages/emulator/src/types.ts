@@ -2,6 +2,10 @@
 import type { EmulatorConfig } from "./config.js";
 import type { FaultInjector, RouteName } from "./faults.js";
 import type { FederationIssuers } from "./federation/issuers.js";
+import type { WorkloadIdentityTokenOptions } from "./federation/workloadIdentity.js";
+
+/** The managed-identity hosts the emulator imitates (protocols.md 3). */
+export type ManagedIdentityHost = "imds" | "appService" | "serviceFabric" | "azureArc" | "azureMl" | "cloudShell";
 
 export interface EmulatorOptions {
   /** default: defaultEmulatorConfig() */
@@ -25,6 +29,53 @@ export interface EmulatorOptions {
    * @azure/identity) reuses one assertion for up to 10 minutes). Turn on to prove a client never reuses one.
    */
   rejectReplayedAssertions?: boolean;
+  /** lifetime of managed-identity tokens; default 86400 (24 h, like real ones, so refresh-at-half-life paths run) */
+  managedIdentityTokenLifetimeSeconds?: number;
+  managedIdentity?: {
+    /** where Azure Arc challenge key files are written; default a temporary directory removed by close() */
+    arcTokenDirectory?: string;
+    /** the tenant whose managedIdentities the hosts serve; default the first tenant */
+    tenantId?: string;
+  };
+}
+
+export interface EmulatorManagedIdentity {
+  /** Base URL (http://127.0.0.1:PORT, no trailing slash) of the plain-HTTP loopback listener that serves IMDS, App Service, Arc, ML and Cloud Shell, each under its own path. */
+  readonly httpUrl: string;
+  /** The Service Fabric token endpoint (IDENTITY_ENDPOINT): HTTPS with its own self-signed certificate, not signed by the emulator CA. */
+  readonly serviceFabricUrl: string;
+  /** SHA-1 hex (upper case, no separators) of that certificate: IDENTITY_SERVER_THUMBPRINT */
+  readonly serviceFabricThumbprint: string;
+  /** PEM of that certificate, for clients that would rather trust it than pin it */
+  readonly serviceFabricCertPem: string;
+  readonly arcTokenDirectory: string;
+  /**
+   * Env vars that make a client see the given host: imds -> AZURE_POD_IDENTITY_AUTHORITY_HOST;
+   * appService -> IDENTITY_ENDPOINT, IDENTITY_HEADER; serviceFabric -> IDENTITY_ENDPOINT,
+   * IDENTITY_HEADER, IDENTITY_SERVER_THUMBPRINT; azureArc -> IDENTITY_ENDPOINT, IMDS_ENDPOINT;
+   * azureMl -> MSI_ENDPOINT, MSI_SECRET, DEFAULT_IDENTITY_CLIENT_ID (when there is a system-assigned identity);
+   * cloudShell -> MSI_ENDPOINT.
+   */
+  env(host: ManagedIdentityHost): Record<string, string>;
+}
+
+export interface EmulatorPipelines {
+  /** SYSTEM_OIDCREQUESTURI: https://<emulator>/azid/<project>/_apis/distributedtask/hubs/build/plans/<plan>/jobs/<job>/oidctoken */
+  readonly oidcRequestUri: string;
+  /** $(System.AccessToken), the bearer the OIDC endpoint requires */
+  readonly systemAccessToken: string;
+  /** the one service connection the endpoint knows (DEFAULT_PIPELINES_SERVICE_CONNECTION_ID) */
+  readonly serviceConnectionId: string;
+  /** the `iss` of the OIDC tokens: `${url}/federation/pipelines` */
+  readonly issuer: string;
+  /** the `sub` of the OIDC tokens: sc://azid/emulator/<serviceConnectionId> */
+  readonly subject: string;
+  /**
+   * SYSTEM_OIDCREQUESTURI, plus the names Azure Pipelines tasks and SDK samples use for the other
+   * inputs: SYSTEM_ACCESSTOKEN, AZURESUBSCRIPTION_SERVICE_CONNECTION_ID, AZURESUBSCRIPTION_CLIENT_ID,
+   * AZURESUBSCRIPTION_TENANT_ID.
+   */
+  env(): Record<string, string>;
 }
 
 export interface RecordedRequest {
@@ -60,8 +111,16 @@ export interface Emulator {
   createClientCertificate(commonName: string): Promise<{ certPem: string; keyPem: string }>;
   /** AZURE_AUTHORITY_HOST, NODE_EXTRA_CA_CERTS, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, NO_PROXY */
   env(): Record<string, string>;
+  readonly managedIdentity: EmulatorManagedIdentity;
+  readonly pipelines: EmulatorPipelines;
+  /**
+   * Writes a Kubernetes-style service account token (the emulator's default federation issuer,
+   * audience api://AzureADTokenExchange) to a file and returns AZURE_FEDERATED_TOKEN_FILE,
+   * AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_AUTHORITY_HOST. Calling again rotates the content.
+   */
+  writeWorkloadIdentityToken(options?: WorkloadIdentityTokenOptions): Promise<Record<string, string>>;
   /** decodes a token this emulator issued; throws unless its signature verifies */
   decodeToken(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> };
-  /** stops listening and destroys every open socket, hung ones included */
+  /** stops every listener, destroys every open socket (hung ones included) and removes the emulator's temporary files */
   close(): Promise<void>;
 }

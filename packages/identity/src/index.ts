@@ -31,3 +31,9 @@ export { WorkloadIdentityCredential, type WorkloadIdentityCredentialOptions } fr
 export { AzurePipelinesCredential, type AzurePipelinesCredentialOptions } from "./credentials/azurePipelinesCredential.js";
 export { ChainedTokenCredential } from "./credentials/chainedTokenCredential.js";
 export { getBearerTokenProvider, type GetBearerTokenProviderOptions } from "./bearerTokenProvider.js";
+export {
+  ManagedIdentityCredential,
+  type ManagedIdentityCredentialClientIdOptions,
+  type ManagedIdentityCredentialObjectIdOptions,
+  type ManagedIdentityCredentialResourceIdOptions,
+} from "./credentials/managedIdentityCredential.js";

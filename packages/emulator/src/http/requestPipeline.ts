@@ -1,13 +1,13 @@
-// One request's path through the emulator: read, record, apply a matching fault, run the route,
-// render Entra errors, answer. Kept apart from server lifecycle so each reads on its own.
+// One request's path through the emulator (any of its listeners): read, record, apply a matching
+// fault, run the route, render Entra errors, answer. Kept apart from server lifecycle so each reads on its own.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EmulatorContext } from "../context.js";
 import { EntraError, entraErrorBody } from "../entra/errors.js";
 import { faultAction, type FaultList } from "../faults.js";
-import { routeRequest, type Route } from "../router.js";
+import type { Route } from "../router.js";
 import type { RecordedRequest } from "../types.js";
-import { CONTROL_PREFIX, handleControlRequest } from "./controlApi.js";
+import { CONTROL_PREFIX, handleControlRequest, type ControlState } from "./controlApi.js";
 import { BodyTooLargeError, readIncomingRequest, type IncomingRequest } from "./incomingRequest.js";
 import { jsonResponse, type HttpResponse } from "./response.js";
 
@@ -17,6 +17,10 @@ export interface PipelineState {
   requests: RecordedRequest[];
   /** aborted by close(), ending delayed answers at once */
   closing: AbortSignal;
+  /** which route a request is for: the Entra routes, or one listener's managed-identity routes */
+  route: (request: IncomingRequest) => Route;
+  /** serve /_emulator/ test hooks on this listener (the main one only) */
+  control?: ControlState;
 }
 
 const GUID_LIKE = /^[0-9A-Za-z-]{1,64}$/;
@@ -40,9 +44,9 @@ async function handle(state: PipelineState, message: IncomingMessage, response: 
     return;
   }
   const { context } = state;
-  if (request.path.startsWith(CONTROL_PREFIX)) return send(response, handleControlRequest({ config: context.config, faults: state.faults, requests: state.requests }, request));
+  if (state.control !== undefined && request.path.startsWith(CONTROL_PREFIX)) return send(response, handleControlRequest(state.control, request));
 
-  const route = routeRequest(context, request);
+  const route = state.route(request);
   const record: RecordedRequest = {
     method: request.method,
     path: request.path,

@@ -9,6 +9,7 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 
 const OID = {
   sha256WithRsa: "1.2.840.113549.1.1.11",
+  ecdsaWithSha256: "1.2.840.10045.4.3.2",
   commonName: "2.5.4.3",
   organization: "2.5.4.10",
   subjectKeyIdentifier: "2.5.29.14",
@@ -114,6 +115,28 @@ export async function createSelfSignedCertificate(commonName: string, lifetimeDa
   return { ...keys, certPem: toPem("CERTIFICATE", certDer), keyPem: exportKeyPem(keys.privateKey) };
 }
 
+/**
+ * A self-signed ECDSA P-256 TLS server certificate for `hosts`, issued by no CA: what a Service
+ * Fabric node's token service presents, which clients accept only by pinning its thumbprint.
+ */
+export function createSelfSignedServerCertificate(hosts: string[], lifetimeDays = 30): IssuedCertificate {
+  if (hosts.length === 0) throw new TypeError("A server certificate needs at least one host name or IP address");
+  const keys = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const name = distinguishedName(hosts[0]!);
+  const certDer = buildCertificate({
+    subject: name,
+    subjectKey: keys.publicKey,
+    issuer: { name, privateKey: keys.privateKey, publicKey: keys.publicKey },
+    lifetimeDays,
+    extensions: [
+      extension(OID.keyUsage, true, der.namedBits([KEY_USAGE.digitalSignature])),
+      extension(OID.extKeyUsage, false, der.sequence(der.oid(OID.serverAuth))),
+      extension(OID.subjectAltName, false, der.sequence(...hosts.map(generalName))),
+    ],
+  });
+  return { ...keys, certPem: toPem("CERTIFICATE", certDer), keyPem: exportKeyPem(keys.privateKey) };
+}
+
 interface CertificateTemplate {
   subject: Buffer;
   subjectKey: KeyObject;
@@ -123,7 +146,9 @@ interface CertificateTemplate {
 }
 
 function buildCertificate(template: CertificateTemplate): Buffer {
-  const signatureAlgorithm = der.sequence(der.oid(OID.sha256WithRsa), der.nullValue());
+  // RFC 5758 3.2: ECDSA algorithm identifiers carry no parameters; RSA ones carry NULL.
+  const signatureAlgorithm =
+    template.issuer.privateKey.asymmetricKeyType === "ec" ? der.sequence(der.oid(OID.ecdsaWithSha256)) : der.sequence(der.oid(OID.sha256WithRsa), der.nullValue());
   // Backdate an hour so a client whose clock runs a little behind still accepts the certificate.
   const notBefore = new Date(Date.now() - 60 * 60 * 1000);
   const notAfter = new Date(notBefore.getTime() + template.lifetimeDays * DAY_MS);

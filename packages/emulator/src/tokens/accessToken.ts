@@ -19,6 +19,8 @@ export interface AccessTokenRequest {
   lifetimeSeconds: number;
   /** the client asked for the CAE capability cp1 */
   cae: boolean;
+  /** claims only some principals carry, e.g. a managed identity's `xms_mirid` */
+  extraClaims?: Record<string, unknown>;
 }
 
 export interface MintedAccessToken {
@@ -61,5 +63,5 @@ export function mintAccessToken(key: SigningKey, request: AccessTokenRequest): M
           amr: ["pwd"],
           ...(principal.name === undefined ? {} : { name: principal.name }),
         };
-  return { token: key.sign({ ...common, ...specific }), expiresIn: request.lifetimeSeconds };
+  return { token: key.sign({ ...common, ...specific, ...request.extraClaims }), expiresIn: request.lifetimeSeconds };
 }

@@ -139,8 +139,41 @@ function refreshInBackground(entry: CacheEntry, now: number): void {
   entry.inflight = promise;
 }
 
+/**
+ * Refresh tokens of signed-in users (DeviceCode, InteractiveBrowser, AuthorizationCode,
+ * UsernamePassword credentials), keyed by authority host + client id + home account id, so any
+ * credential of the same app that knows the account (an AuthenticationRecord, an earlier sign-in)
+ * acquires tokens silently. Values never leave this module except to the refresh_token grant.
+ */
+export class RefreshTokenStore {
+  readonly #tokens = new Map<string, string>();
+
+  static key(authorityHost: string, clientId: string, homeAccountId: string): string {
+    return `${authorityHost.toLowerCase()}\u0000${clientId.toLowerCase()}\u0000${homeAccountId}`;
+  }
+
+  get(key: string): string | undefined {
+    return this.#tokens.get(key);
+  }
+
+  set(key: string, refreshToken: string): void {
+    this.#tokens.set(key, refreshToken);
+  }
+
+  /** Forgets the token; with `onlyIf`, only when it is still that value (a concurrent rotation wins). */
+  delete(key: string, onlyIf?: string): void {
+    if (onlyIf === undefined || this.#tokens.get(key) === onlyIf) this.#tokens.delete(key);
+  }
+
+  clear(): void {
+    this.#tokens.clear();
+  }
+}
+
 export class TokenCache {
   readonly #partitions = new Map<string, CachePartition>();
+  /** Refresh tokens of user accounts, next to the access tokens they produce. */
+  readonly refreshTokens = new RefreshTokenStore();
   readonly #maxEntries: number;
   #size = 0;
 
@@ -165,6 +198,7 @@ export class TokenCache {
   /** Empties every partition (providers keep their partition objects). */
   clear(): void {
     for (const partition of this.#partitions.values()) partition.entries.clear();
+    this.refreshTokens.clear();
     this.#size = 0;
   }
 

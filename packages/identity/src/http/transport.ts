@@ -57,6 +57,20 @@ export interface NodeHttpClientOptions {
   proxyOptions?: ProxySettings;
   /** Extra trusted CA certificates (PEM), added to Node's default roots (never replacing them). */
   ca?: string | string[];
+  /**
+   * Trust exactly one server certificate, identified by the hex SHA-1 (40 digits) or SHA-256 (64 digits)
+   * of its DER encoding, instead of CA validation (Service Fabric's self-signed managed identity
+   * endpoint, pinned to IDENTITY_SERVER_THUMBPRINT). Any other certificate is refused before a byte of
+   * the request is sent. Connections are not pooled or proxied.
+   */
+  pinnedCertificate?: { sha1OrSha256Hex: string };
+  /**
+   * Origins (e.g. `http://169.254.169.254`) that may be reached over plain http although they are not
+   * loopback: managed identity endpoints are link-local or host-private addresses named by the platform.
+   */
+  allowHttpOrigins?: readonly string[];
+  /** Never use a proxy, not even HTTPS_PROXY (managed identity endpoints are host-local or link-local). */
+  bypassProxy?: boolean;
 }
 
 type HttpModule = typeof import("node:http");
@@ -88,7 +102,7 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
   return {
     async sendRequest(request: HttpRequest): Promise<HttpResponse> {
       const url = new URL(request.url);
-      assertSecureUrl(url, "Request URL");
+      if (!(url.protocol === "http:" && options.allowHttpOrigins?.includes(url.origin) === true)) assertSecureUrl(url, "Request URL");
       if (request.abortSignal?.aborted) throw new TransportError("ABORTED", "The operation was aborted.");
       const mods = await modules();
       if (options.ca !== undefined && trusted === undefined) {
@@ -96,8 +110,9 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
         const { rootCertificates } = await import("node:tls");
         trusted = [...rootCertificates, ...(Array.isArray(options.ca) ? options.ca : [options.ca])];
       }
-      const proxy = resolveProxy(url, options.proxyOptions);
-      return send(mods, url, request, proxy, trusted, agents);
+      const pin = options.pinnedCertificate === undefined ? undefined : normalizeThumbprint(options.pinnedCertificate.sha1OrSha256Hex);
+      const proxy = pin === undefined && options.bypassProxy !== true ? resolveProxy(url, options.proxyOptions) : undefined;
+      return send(mods, url, request, proxy, trusted, agents, pin);
     },
   };
 }
@@ -109,6 +124,7 @@ function send(
   proxy: ProxySettings | undefined,
   ca: string[] | undefined,
   agents: Agents,
+  pin?: string,
 ): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     const isHttps = url.protocol === "https:";
@@ -171,6 +187,8 @@ function send(
       if (proxy !== undefined && !isHttps) {
         // Plain http through a proxy: absolute-form request line to the proxy itself.
         req = mods.http.request({ ...common, host: proxy.host, port: proxy.port, path: url.href, headers: { ...headers, ...proxyAuthorization(proxy) } }, onResponse);
+      } else if (pin !== undefined && isHttps) {
+        req = mods.https.request({ ...common, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, createConnection: pinnedConnection(url, pin) as never }, onResponse);
       } else if (tunnelSocket !== undefined) {
         req = mods.https.request({ ...common, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, createConnection: () => tunnelSocket as never }, onResponse);
       } else {
@@ -178,7 +196,7 @@ function send(
         const target = { ...common, host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port || (isHttps ? 443 : 80), path: url.pathname + url.search, agent };
         req = isHttps ? mods.https.request(target, onResponse) : mods.http.request(target, onResponse);
       }
-      req.on("error", (error) => finish(networkError(url, error)));
+      req.on("error", (error) => finish(error instanceof TransportError ? error : networkError(url, error)));
       req.end(request.body);
     };
 
@@ -230,6 +248,42 @@ function openTunnel(
     connectReq.on("error", reject);
     connectReq.end();
   });
+}
+
+/** Hex digits only, upper case: `ab:cd:...` and `ABCD...` compare equal. */
+export function normalizeThumbprint(value: string): string {
+  return value.replace(/[\s:]/g, "").toUpperCase();
+}
+
+/**
+ * A TLS connection handed to the HTTP request only after the server's certificate matched the pin.
+ * Why not `rejectUnauthorized: false` + `checkServerIdentity`: Node skips `checkServerIdentity` when
+ * chain validation already failed (always, for a self-signed certificate), so that would accept any
+ * certificate. Here the request is written to the socket only after the check, so a mismatched
+ * server never sees the request (or its secret header).
+ */
+function pinnedConnection(url: URL, pin: string) {
+  return (_options: unknown, callback: (error: Error | null, socket?: import("node:net").Socket) => void): undefined => {
+    import("node:tls").then((tls) => {
+      const host = url.hostname.replace(/^\[|\]$/g, "");
+      const socket = tls.connect({ host, port: Number(url.port || 443), servername: /^[\d.]+$|:/.test(host) ? "" : host, rejectUnauthorized: false });
+      socket.once("error", (error) => callback(error));
+      socket.once("secureConnect", () => {
+        const cert = socket.getPeerCertificate();
+        const actual = normalizeThumbprint((pin.length === 64 ? cert.fingerprint256 : cert.fingerprint) ?? "");
+        if (actual !== "" && actual === pin) {
+          callback(null, socket);
+          return;
+        }
+        socket.destroy();
+        callback(new TransportError(
+          "INSECURE",
+          `The certificate of ${url.origin} did not match the pinned thumbprint: expected ${pin}, the server presented ${actual || "no certificate"} (${pin.length === 64 ? "SHA-256" : "SHA-1"}). The request was not sent.`,
+        ));
+      });
+    }, (error: Error) => callback(error));
+    return undefined;
+  };
 }
 
 function networkError(url: URL, cause: Error): TransportError {

@@ -1,0 +1,76 @@
+// `azid emulator --host ...`: the real binary prints a managed-identity host's environment, and
+// that environment reaches a working endpoint.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import * as http from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+
+const BIN = "packages/cli/bin/azid.js";
+const dataDir = mkdtempSync(join(tmpdir(), "azid-cli-hosts-"));
+let emulator: ReturnType<typeof spawn>;
+let output: { url: string; env: Record<string, string>; hosts: Record<string, Record<string, string>> };
+
+before(async () => {
+  emulator = spawn(process.execPath, [BIN, "emulator", "--json", "--data-dir", dataDir, "--host", "appService", "--host", "pipelines"], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  output = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`azid emulator printed nothing usable: ${out}`)), 20_000);
+    emulator.stdout!.on("data", (chunk) => {
+      out += chunk;
+      try {
+        const parsed = JSON.parse(out) as typeof output;
+        clearTimeout(timer);
+        resolve(parsed);
+      } catch {
+        // not complete yet
+      }
+    });
+    emulator.on("exit", (code) => reject(new Error(`azid emulator exited with ${code}`)));
+  });
+});
+
+after(async () => {
+  emulator.kill("SIGTERM");
+  await new Promise((resolve) => emulator.once("exit", resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function get(url: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers, agent: false }, (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(body) as Record<string, unknown> }));
+      })
+      .on("error", reject);
+  });
+}
+
+describe("azid emulator --host", () => {
+  it("prints the App Service environment next to the Entra one", () => {
+    assert.match(output.env.AZURE_AUTHORITY_HOST!, /^https:\/\/127\.0\.0\.1:\d+$/);
+    const appService = output.hosts.appService!;
+    assert.deepEqual(Object.keys(appService).sort(), ["IDENTITY_ENDPOINT", "IDENTITY_HEADER"]);
+    assert.match(appService.IDENTITY_ENDPOINT!, /^http:\/\/127\.0\.0\.1:\d+\/appService\/msi\/token$/);
+    assert.match(output.hosts.pipelines!.SYSTEM_OIDCREQUESTURI!, /\/oidctoken$/);
+  });
+
+  it("whose endpoint issues a managed-identity token", async () => {
+    const { IDENTITY_ENDPOINT, IDENTITY_HEADER } = output.hosts.appService!;
+    const res = await get(`${IDENTITY_ENDPOINT}?api-version=2019-08-01&resource=${encodeURIComponent("https://vault.azure.net")}`, { "X-IDENTITY-HEADER": IDENTITY_HEADER! });
+    assert.equal(res.status, 200);
+    assert.equal(typeof res.json.access_token, "string");
+    assert.match(String(res.json.expires_on), /^\d+$/);
+  });
+
+  it("refuses an unknown host with exit code 2, listing the valid ones", () => {
+    const result = spawnSync(process.execPath, [BIN, "emulator", "--host", "vm"], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--host must be one of imds, appService, serviceFabric, azureArc, azureMl, cloudShell, workloadIdentity, pipelines, received 'vm'/);
+    assert.match(result.stderr, /Usage: azid emulator/);
+  });
+});

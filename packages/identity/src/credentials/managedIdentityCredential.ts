@@ -1,0 +1,159 @@
+// The managed identity of the Azure resource this process runs on. The host (IMDS, App Service,
+// Service Fabric, Azure Arc, Azure ML, Cloud Shell, or AKS token exchange) is detected once from the
+// environment at construction (managedIdentity/detectHost.ts); each host speaks its protocol in its own
+// file under managedIdentity/. This class validates the identity selector against what the host
+// supports and wires the host to the shared cache. The cache partition is host + endpoint + identity,
+// so any number of instances (one per request is a common mistake) share tokens and in-flight requests.
+import { TokenProvider } from "../cache/tokenProvider.js";
+import { AuthenticationError, CredentialUnavailableError } from "../errors.js";
+import { credentialLogger } from "../logger.js";
+import { describeSelector, selectorOptionNames, type HostKind, type IdentitySelector, type ManagedIdentityHost, type SelectorKind } from "../managedIdentity/host.js";
+import { createHostHttp } from "../managedIdentity/hostHttp.js";
+import { detectHost } from "../managedIdentity/detectHost.js";
+import { tokenExchangeCredential } from "../managedIdentity/tokenExchange.js";
+import { scopeToResource } from "../scopes.js";
+import type { AccessToken, GetTokenOptions, TokenCredential, TokenCredentialOptions } from "../types.js";
+
+/** The client id of a user-assigned identity (or, on AKS, of the workload identity's app). */
+export interface ManagedIdentityCredentialClientIdOptions extends TokenCredentialOptions {
+  clientId?: string;
+}
+
+/** The ARM resource id of a user-assigned identity (/subscriptions/.../userAssignedIdentities/name). */
+export interface ManagedIdentityCredentialResourceIdOptions extends TokenCredentialOptions {
+  resourceId: string;
+}
+
+/** The object (principal) id of a user-assigned identity. */
+export interface ManagedIdentityCredentialObjectIdOptions extends TokenCredentialOptions {
+  objectId: string;
+}
+
+const NAME = "ManagedIdentityCredential";
+const logger = credentialLogger(NAME);
+/** Long enough for IMDS's 410 rule (>= 70 s of retrying) plus one attempt; requestOptions.timeout overrides it. */
+const DEFAULT_TIMEOUT_MS = 90_000;
+
+/** Why a host takes no selector (or only some), for the construction error. */
+const SELECTOR_NOTES: Partial<Record<HostKind, string>> = {
+  cloudShell: "Cloud Shell ignores identity parameters and would return the signed-in user's token instead.",
+  serviceFabric: "The identity is chosen by the Service Fabric cluster resource configuration (https://aka.ms/servicefabricmi).",
+  azureArc: "An Arc-enabled server has only its system-assigned identity.",
+  azureMl: "The Azure ML endpoint (API 2017-09-01) selects identities by client id only.",
+};
+
+export class ManagedIdentityCredential implements TokenCredential {
+  readonly #provider: TokenProvider | undefined;
+  readonly #delegate: TokenCredential | undefined;
+  readonly #host: ManagedIdentityHost | undefined;
+
+  /** A user-assigned identity by client id (or, with AKS workload identity, the app's client id). */
+  constructor(clientId: string, options?: TokenCredentialOptions);
+  constructor(options?: ManagedIdentityCredentialClientIdOptions);
+  constructor(options?: ManagedIdentityCredentialResourceIdOptions);
+  constructor(options?: ManagedIdentityCredentialObjectIdOptions);
+  /** Any one of the above (handy when the selector is decided at run time). */
+  constructor(options?: ManagedIdentityCredentialClientIdOptions | ManagedIdentityCredentialResourceIdOptions | ManagedIdentityCredentialObjectIdOptions);
+  constructor(
+    clientIdOrOptions?: string | ManagedIdentityCredentialClientIdOptions | ManagedIdentityCredentialResourceIdOptions | ManagedIdentityCredentialObjectIdOptions,
+    options?: TokenCredentialOptions,
+  ) {
+    const { selector, credentialOptions } = readSelector(clientIdOrOptions, options);
+    const detected = detectHost(process.env, selector);
+
+    if (detected.kind === "tokenExchange") {
+      if (selector.kind === "objectId" || selector.kind === "resourceId") {
+        throw new RangeError(
+          `${NAME}: AKS workload identity (token exchange) was detected from AZURE_FEDERATED_TOKEN_FILE, AZURE_TENANT_ID and AZURE_CLIENT_ID; it selects the identity by client id only, not by ${selector.kind}. Pass { clientId } instead.`,
+        );
+      }
+      logger.info(`using token exchange (AKS workload identity) for client id ${detected.clientId} in tenant ${detected.tenantId}.`);
+      this.#delegate = tokenExchangeCredential(detected, credentialOptions);
+      return;
+    }
+
+    const { host, detectedFrom } = detected;
+    if (selector.kind !== "system" && !host.supportedSelectors.includes(selector.kind)) {
+      throw new RangeError(
+        `${NAME}: ${host.displayName} was detected (from ${detectedFrom}) and does not support selecting a user-assigned identity by ${selector.kind}. ` +
+          `Supported selectors: ${selectorOptionNames(host.supportedSelectors)}. ${SELECTOR_NOTES[host.kind] ?? ""}`.trim(),
+      );
+    }
+    this.#host = host;
+    logger.info(`using ${host.displayName} (${host.endpoint}), detected from ${detectedFrom}; ${describeSelector(selector)}.`);
+    const http = createHostHttp(host, credentialOptions);
+    this.#provider = new TokenProvider({
+      partition: `mi\u0000${host.kind}\u0000${host.endpoint}\u0000${selector.kind}\u0000${selector.kind === "system" ? "" : selector.value}`,
+      tenantId: undefined,
+      additionallyAllowedTenants: [],
+      logger,
+      defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+      source: (request) => {
+        const resource = scopeToResource(request.scopes[0]!);
+        logger.verbose(`requesting a token from ${host.displayName} (${host.endpoint}) for ${describeSelector(selector)}, resource ${resource}.`);
+        return host.fetchToken({ resource, selector, deadline: request.deadline, http });
+      },
+    });
+  }
+
+  /** One scope per call (managed identity endpoints issue tokens for one resource); `/.default` is stripped. */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    if (Array.isArray(scopes) && scopes.length !== 1) return Promise.reject(oneScopeOnly(scopes));
+    if (this.#delegate !== undefined) return this.#delegate.getToken(scopes, options) as Promise<AccessToken>;
+    const pending = this.#provider!.getToken(scopes, options);
+    const timeout = options?.requestOptions?.timeout;
+    if (timeout === undefined) return pending;
+    return pending.catch((error: unknown) => {
+      throw this.#callerTimeout(error, timeout);
+    });
+  }
+
+  /** The cache's per-caller timeout says "AuthenticationError"; for managed identity no answer in time means "not here". */
+  #callerTimeout(error: unknown, timeoutMs: number): unknown {
+    if (!(error instanceof AuthenticationError) || error.statusCode !== 0 || error.errorResponse.error !== "timeout") return error;
+    const host = this.#host!;
+    return new CredentialUnavailableError(
+      `${NAME}: no token from ${host.displayName} (${host.endpoint}) within requestOptions.timeout (${timeoutMs} ms). ` +
+        (host.kind === "imds" ? "Is this an Azure host with a managed identity? Elsewhere use another credential." : "The endpoint named by the environment is not answering in time."),
+      { cause: error },
+    );
+  }
+}
+
+function readSelector(
+  clientIdOrOptions: string | (TokenCredentialOptions & { clientId?: string; resourceId?: string; objectId?: string }) | undefined,
+  options: TokenCredentialOptions | undefined,
+): { selector: IdentitySelector; credentialOptions: TokenCredentialOptions | undefined } {
+  if (typeof clientIdOrOptions === "string") {
+    return { selector: { kind: "clientId", value: checkId("clientId", clientIdOrOptions) }, credentialOptions: options };
+  }
+  if (clientIdOrOptions === undefined || clientIdOrOptions === null) return { selector: { kind: "system" }, credentialOptions: options };
+  if (typeof clientIdOrOptions !== "object") {
+    throw new TypeError(`${NAME}: the first argument must be a client id (string) or an options object, received ${typeof clientIdOrOptions}.`);
+  }
+  const { clientId, resourceId, objectId, ...credentialOptions } = clientIdOrOptions;
+  const given = (["clientId", "resourceId", "objectId"] as const).filter((k) => clientIdOrOptions[k] !== undefined);
+  if (given.length > 1) {
+    throw new TypeError(`${NAME}: only one of 'clientId', 'resourceId' or 'objectId' can be provided; received ${given.join(" and ")}.`);
+  }
+  if (given.length === 0) return { selector: { kind: "system" }, credentialOptions };
+  const kind: SelectorKind = given[0]!;
+  return { selector: { kind, value: checkId(kind, { clientId, resourceId, objectId }[kind]) }, credentialOptions };
+}
+
+function checkId(name: SelectorKind, value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new TypeError(`${NAME}: ${name} must be a non-empty string (received ${value === "" ? "an empty string" : typeof value}).`);
+  }
+  // Ids travel in query strings and cache keys: no control characters or spaces.
+  if (/[\s\u0000-\u001f\u007f]/.test(value)) throw new TypeError(`${NAME}: ${name} must not contain spaces or control characters.`);
+  if (value.length > 1024) throw new TypeError(`${NAME}: ${name} is ${value.length} characters long; ids are at most 1024.`);
+  return value;
+}
+
+function oneScopeOnly(scopes: string[]): TypeError {
+  const shown = scopes.slice(0, 5).map((s) => JSON.stringify(typeof s === "string" ? s.slice(0, 100) : s)).join(", ");
+  return new TypeError(
+    `${NAME}: exactly one scope per getToken() call is supported (a managed identity token is for one resource); received ${scopes.length}${scopes.length > 0 ? `: ${shown}` : ""}. Call getToken() once per resource.`,
+  );
+}
