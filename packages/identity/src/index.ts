@@ -37,3 +37,24 @@ export {
   type ManagedIdentityCredentialObjectIdOptions,
   type ManagedIdentityCredentialResourceIdOptions,
 } from "./credentials/managedIdentityCredential.js";
+export { AzureCliCredential, type AzureCliCredentialOptions } from "./credentials/azureCliCredential.js";
+export { AzureDeveloperCliCredential, type AzureDeveloperCliCredentialOptions } from "./credentials/azureDeveloperCliCredential.js";
+export { AzurePowerShellCredential, type AzurePowerShellCredentialOptions } from "./credentials/azurePowerShellCredential.js";
+export { DeviceCodeCredential, type DeviceCodeCredentialOptions, type DeviceCodeInfo, type DeviceCodePromptCallback } from "./credentials/deviceCodeCredential.js";
+export {
+  InteractiveBrowserCredential,
+  type BrowserCustomizationOptions,
+  type BrowserOpener,
+  type InteractiveBrowserCredentialInBrowserOptions,
+  type InteractiveBrowserCredentialNodeOptions,
+} from "./credentials/interactiveBrowserCredential.js";
+export { AuthorizationCodeCredential, type AuthorizationCodeCredentialOptions } from "./credentials/authorizationCodeCredential.js";
+export {
+  OnBehalfOfCredential,
+  type OnBehalfOfCredentialAssertionOptions,
+  type OnBehalfOfCredentialCertificateOptions,
+  type OnBehalfOfCredentialOptions,
+  type OnBehalfOfCredentialSecretOptions,
+} from "./credentials/onBehalfOfCredential.js";
+export { type AuthenticationRecord, deserializeAuthenticationRecord, serializeAuthenticationRecord } from "./entra/authenticationRecord.js";
+export type { InteractiveCredentialOptions } from "./entra/userTokens.js";

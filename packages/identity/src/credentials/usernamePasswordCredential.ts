@@ -1,26 +1,25 @@
 // Resource owner password credentials (ROPC): a user's name and password sent to Entra ID.
 // Deprecated upstream because it cannot do multi-factor authentication; kept for compatibility
-// and for EnvironmentCredential's AZURE_USERNAME/AZURE_PASSWORD mode.
-import { TokenProvider } from "../cache/tokenProvider.js";
-import { resolveAuthorityHost } from "../entra/authority.js";
-import { buildClaims } from "../entra/claims.js";
-import { fingerprintOf, requireString } from "../entra/confidentialClient.js";
-import { createGrantSource } from "../entra/grantSource.js";
-import { createHttpContext } from "../http/context.js";
-import { credentialLogger } from "../logger.js";
-import { checkTenantId, resolveAdditionallyAllowedTenants } from "../tenants.js";
+// and for EnvironmentCredential's AZURE_USERNAME/AZURE_PASSWORD mode. The password grant is this
+// credential's "sign-in" step of the shared user machinery, so later tokens (another scope, an
+// expired one) come from the refresh token without sending the password again.
+import type { AuthenticationRecord } from "../entra/authenticationRecord.js";
+import { requireString } from "../entra/confidentialClient.js";
+import { createUserTokenClient, type UserTokenClient } from "../entra/userTokens.js";
+import { AuthenticationError } from "../errors.js";
 import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
 
 export interface UsernamePasswordCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
 
-const OIDC_SCOPES = ["openid", "profile", "offline_access"];
+const GRANT_TIMEOUT_MS = 60_000;
+const MFA_CODES = new Set([50076, 50079, 50158]);
 
 /**
  * @deprecated The username/password flow cannot satisfy multi-factor authentication. Use
  * InteractiveBrowserCredential or DeviceCodeCredential for users, or a service principal.
  */
 export class UsernamePasswordCredential implements TokenCredential {
-  readonly #provider: TokenProvider;
+  readonly #client: UserTokenClient;
 
   constructor(tenantId: string, clientId: string, username: string, password: string, options?: UsernamePasswordCredentialOptions) {
     const name = "UsernamePasswordCredential";
@@ -28,33 +27,45 @@ export class UsernamePasswordCredential implements TokenCredential {
     requireString(clientId, name, "clientId");
     requireString(username, name, "username");
     requireString(password, name, "password");
-    checkTenantId(tenantId);
-    const authorityHost = resolveAuthorityHost(options?.authorityHost);
-    const source = createGrantSource({
-      authorityHost,
-      disableInstanceDiscovery: options?.disableInstanceDiscovery === true,
-      http: createHttpContext(options),
-      buildForm: (request) => ({
-        client_id: clientId,
-        username,
-        password,
-        scope: [...request.scopes, ...OIDC_SCOPES.filter((s) => !request.scopes.includes(s))].join(" "),
-        grant_type: "password",
-        client_info: "1",
-      }),
-      headers: () => ({ "x-anchormailbox": `UPN:${username}` }),
-    });
-    this.#provider = new TokenProvider({
-      partition: `ropc\u0000${authorityHost}\u0000${clientId}\u0000${username.toLowerCase()}\u0000${fingerprintOf(password)}`,
+    this.#client = createUserTokenClient({
+      credentialName: name,
+      clientId,
       tenantId,
-      additionallyAllowedTenants: resolveAdditionallyAllowedTenants(options?.additionallyAllowedTenants),
-      source,
-      logger: credentialLogger(name),
-      buildClaims,
+      options,
+      interact: async (request, grants) => {
+        try {
+          const response = await grants.redeem({ grant_type: "password", username, password }, {
+            tenantId: request.tenantId,
+            scopes: request.scopes,
+            claims: request.claims,
+            deadline: Date.now() + Math.min(GRANT_TIMEOUT_MS, request.timeoutMs ?? GRANT_TIMEOUT_MS),
+            abortSignal: request.abortSignal,
+            headers: { "x-anchormailbox": `UPN:${username}` },
+          });
+          return { response };
+        } catch (error) {
+          throw explainMfa(error);
+        }
+      },
     });
   }
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return this.#provider.getToken(scopes, options);
+    return this.#client.getToken(scopes, options);
   }
+
+  /** Runs the password grant (never silent) and returns the signed-in account. */
+  authenticate(scopes: string | string[], options?: GetTokenOptions): Promise<AuthenticationRecord | undefined> {
+    return this.#client.authenticate(scopes, options);
+  }
+}
+
+/** AADSTS50076/50079: the account needs MFA, which ROPC cannot do. The hint says what to use instead. */
+function explainMfa(error: unknown): unknown {
+  if (!(error instanceof AuthenticationError) || !error.errorResponse.errorCodes?.some((code) => MFA_CODES.has(code))) return error;
+  if (/DeviceCodeCredential/.test(error.errorResponse.errorDescription)) return error; // the shared hint already says it
+  return new AuthenticationError(error.statusCode, {
+    ...error.errorResponse,
+    errorDescription: `${error.errorResponse.errorDescription}\nHint: this account must complete multi-factor authentication, which the username/password flow cannot do. Use InteractiveBrowserCredential or DeviceCodeCredential for users, or a service principal for unattended apps.`,
+  }, { cause: error });
 }

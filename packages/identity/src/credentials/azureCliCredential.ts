@@ -1,0 +1,55 @@
+// The account signed in to the Azure CLI (`az login`), through `az account get-access-token`.
+// Thin: validation, then the shared developer-tool provider (one cache, one process per scope).
+import { fetchAzureCliToken } from "../developerTools/azureCli.js";
+import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
+import { checkToolScope, checkToolSubscription, checkToolTenant, claimsNotSupported, resolveProcessTimeout } from "../developerTools/validate.js";
+import { credentialLogger } from "../logger.js";
+import { resolveAdditionallyAllowedTenants } from "../tenants.js";
+import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+
+export interface AzureCliCredentialOptions extends MultiTenantTokenCredentialOptions {
+  /** Tenant to request tokens for (`az ... --tenant`); default: the CLI's current tenant. */
+  tenantId?: string;
+  /** How long `az` may run, in milliseconds (default 10 000, as in Python's azure-identity). */
+  processTimeoutInMs?: number;
+  /** Subscription id or name whose account is used (`az ... --subscription`). */
+  subscription?: string;
+}
+
+const NAME = "AzureCliCredential";
+
+export class AzureCliCredential implements TokenCredential {
+  readonly #provider: ToolTokenProvider;
+
+  constructor(options?: AzureCliCredentialOptions) {
+    const tenantId = options?.tenantId || undefined;
+    const subscription = options?.subscription || undefined;
+    if (tenantId !== undefined) checkToolTenant(tenantId);
+    if (subscription !== undefined) checkToolSubscription(subscription);
+    const processTimeoutInMs = resolveProcessTimeout(options?.processTimeoutInMs, NAME, 10_000);
+    const logger = credentialLogger(NAME);
+    this.#provider = new ToolTokenProvider({
+      partition: `devtool\u0000az\u0000${subscription ?? ""}`,
+      tenantId,
+      additionallyAllowedTenants: resolveAdditionallyAllowedTenants(options?.additionallyAllowedTenants),
+      processTimeoutInMs,
+      logger,
+      check(scopes, getTokenOptions) {
+        // az takes one resource: the first scope, as @azure/identity does.
+        checkToolScope(scopes[0]);
+        if (getTokenOptions?.tenantId !== undefined) checkToolTenant(getTokenOptions.tenantId, "getToken() tenantId");
+        const claims = getTokenOptions?.claims;
+        if (claims !== undefined && claims.trim() !== "") throw claimsNotSupported("az", claims, scopes[0]!, getTokenOptions?.tenantId ?? tenantId);
+      },
+      fetch: (request) => fetchAzureCliToken({ scope: request.scopes[0]!, tenantId: request.tenantId, subscription }, { ...request, logger }),
+    });
+  }
+
+  /**
+   * Runs `az account get-access-token` for the first scope (cached process-wide; concurrent calls
+   * share one process). Throws CredentialUnavailableError when az is missing or signed out.
+   */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#provider.getToken(scopes, options);
+  }
+}

@@ -1,0 +1,46 @@
+// The account signed in to the Azure Developer CLI (`azd auth login`), through `azd auth token`.
+import { fetchAzureDeveloperCliToken } from "../developerTools/azureDeveloperCli.js";
+import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
+import { checkToolScope, checkToolTenant, resolveProcessTimeout } from "../developerTools/validate.js";
+import { credentialLogger } from "../logger.js";
+import { resolveAdditionallyAllowedTenants } from "../tenants.js";
+import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+
+export interface AzureDeveloperCliCredentialOptions extends MultiTenantTokenCredentialOptions {
+  /** Tenant to request tokens for (`azd auth token --tenant-id`). */
+  tenantId?: string;
+  /** How long `azd` may run, in milliseconds (default 10 000). */
+  processTimeoutInMs?: number;
+}
+
+const NAME = "AzureDeveloperCliCredential";
+
+export class AzureDeveloperCliCredential implements TokenCredential {
+  readonly #provider: ToolTokenProvider;
+
+  constructor(options?: AzureDeveloperCliCredentialOptions) {
+    const tenantId = options?.tenantId || undefined;
+    if (tenantId !== undefined) checkToolTenant(tenantId);
+    const processTimeoutInMs = resolveProcessTimeout(options?.processTimeoutInMs, NAME, 10_000);
+    const logger = credentialLogger(NAME);
+    this.#provider = new ToolTokenProvider({
+      partition: "devtool\u0000azd",
+      tenantId,
+      additionallyAllowedTenants: resolveAdditionallyAllowedTenants(options?.additionallyAllowedTenants),
+      processTimeoutInMs,
+      logger,
+      check(scopes, getTokenOptions) {
+        if (scopes.length === 0) checkToolScope(undefined);
+        for (const scope of scopes) checkToolScope(scope);
+        if (getTokenOptions?.tenantId !== undefined) checkToolTenant(getTokenOptions.tenantId, "getToken() tenantId");
+      },
+      // azd takes every scope and a claims challenge (`--claims`, base64).
+      fetch: (request) => fetchAzureDeveloperCliToken({ scopes: request.scopes, tenantId: request.tenantId, claims: request.claims }, { ...request, logger }),
+    });
+  }
+
+  /** Runs `azd auth token` for all scopes (cached process-wide; concurrent calls share one process). */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#provider.getToken(scopes, options);
+  }
+}

@@ -1,0 +1,46 @@
+// The account signed in to Azure PowerShell (`Connect-AzAccount`), through Get-AzAccessToken.
+import { fetchAzurePowerShellToken } from "../developerTools/azurePowerShell.js";
+import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
+import { checkToolScope, checkToolTenant, claimsNotSupported, resolveProcessTimeout } from "../developerTools/validate.js";
+import { credentialLogger } from "../logger.js";
+import { resolveAdditionallyAllowedTenants } from "../tenants.js";
+import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+
+export interface AzurePowerShellCredentialOptions extends MultiTenantTokenCredentialOptions {
+  /** Tenant to request tokens for (`Get-AzAccessToken -TenantId`). */
+  tenantId?: string;
+  /** How long PowerShell may run, in milliseconds (default 10 000; PowerShell starts slowly). */
+  processTimeoutInMs?: number;
+}
+
+const NAME = "AzurePowerShellCredential";
+
+export class AzurePowerShellCredential implements TokenCredential {
+  readonly #provider: ToolTokenProvider;
+
+  constructor(options?: AzurePowerShellCredentialOptions) {
+    const tenantId = options?.tenantId || undefined;
+    if (tenantId !== undefined) checkToolTenant(tenantId);
+    const processTimeoutInMs = resolveProcessTimeout(options?.processTimeoutInMs, NAME, 10_000);
+    const logger = credentialLogger(NAME);
+    this.#provider = new ToolTokenProvider({
+      partition: "devtool\u0000pwsh",
+      tenantId,
+      additionallyAllowedTenants: resolveAdditionallyAllowedTenants(options?.additionallyAllowedTenants),
+      processTimeoutInMs,
+      logger,
+      check(scopes, getTokenOptions) {
+        checkToolScope(scopes[0]);
+        if (getTokenOptions?.tenantId !== undefined) checkToolTenant(getTokenOptions.tenantId, "getToken() tenantId");
+        const claims = getTokenOptions?.claims;
+        if (claims !== undefined && claims.trim() !== "") throw claimsNotSupported("pwsh", claims, scopes[0]!, getTokenOptions?.tenantId ?? tenantId);
+      },
+      fetch: (request) => fetchAzurePowerShellToken({ scope: request.scopes[0]!, tenantId: request.tenantId }, { ...request, logger }),
+    });
+  }
+
+  /** Runs Get-AzAccessToken for the first scope (cached process-wide; concurrent calls share one process). */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#provider.getToken(scopes, options);
+  }
+}

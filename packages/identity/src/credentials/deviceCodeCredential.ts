@@ -1,0 +1,64 @@
+// Signs a user in with a code entered on another device (https://microsoft.com/devicelogin): for
+// SSH sessions, containers and other places without a browser. Silent first (cached token, then
+// the refresh token); the device code is shown only when a person must act.
+import { runDeviceCodeFlow, type DeviceCodeInfo, type DeviceCodePromptCallback } from "../entra/deviceCodeFlow.js";
+import type { AuthenticationRecord } from "../entra/authenticationRecord.js";
+import { createUserTokenClient, type InteractiveCredentialOptions, type UserTokenClient } from "../entra/userTokens.js";
+import { DeveloperSignOnClientId } from "../tenants.js";
+import type { AccessToken, CredentialPersistenceOptions, GetTokenOptions, TokenCredential } from "../types.js";
+
+export type { DeviceCodeInfo, DeviceCodePromptCallback };
+
+export interface DeviceCodeCredentialOptions extends InteractiveCredentialOptions, CredentialPersistenceOptions {
+  /** Default: "organizations" with the default client id, else "common" (as @azure/identity). */
+  tenantId?: string;
+  /** Default: the developer sign-on client (04b07795-8ddb-461a-bbee-02f9e1bf7b46, as Azure CLI). */
+  clientId?: string;
+  /** Shows the code to the user. Default: prints `message` to stderr. */
+  userPromptCallback?: DeviceCodePromptCallback;
+}
+
+const defaultPrompt: DeviceCodePromptCallback = (info) => {
+  process.stderr.write(`${info.message}\n`);
+};
+
+export class DeviceCodeCredential implements TokenCredential {
+  readonly #client: UserTokenClient;
+
+  constructor(options?: DeviceCodeCredentialOptions) {
+    const name = "DeviceCodeCredential";
+    const clientId = resolveClientId(options?.clientId, name);
+    const prompt = options?.userPromptCallback ?? defaultPrompt;
+    if (typeof prompt !== "function") throw new TypeError(`${name}: userPromptCallback must be a function (received ${typeof prompt}).`);
+    this.#client = createUserTokenClient({
+      credentialName: name,
+      clientId,
+      tenantId: options?.tenantId ?? defaultTenant(clientId),
+      options,
+      interact: async (request, grants) => ({
+        response: await runDeviceCodeFlow({ grants, tenantId: request.tenantId, scopes: request.scopes, claims: request.claims, prompt, abortSignal: request.abortSignal, timeoutMs: request.timeoutMs }),
+      }),
+    });
+  }
+
+  /** A token from the cache or the refresh token; else (unless disableAutomaticAuthentication) a device code sign-in. */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#client.getToken(scopes, options);
+  }
+
+  /** Always shows a device code and returns the signed-in account. */
+  authenticate(scopes: string | string[], options?: GetTokenOptions): Promise<AuthenticationRecord | undefined> {
+    return this.#client.authenticate(scopes, options);
+  }
+}
+
+export function resolveClientId(clientId: unknown, credentialName: string): string {
+  if (clientId === undefined) return DeveloperSignOnClientId;
+  if (typeof clientId !== "string" || clientId.trim() === "") throw new TypeError(`${credentialName}: clientId must be a non-empty string when given (received ${clientId === "" ? "an empty string" : typeof clientId}).`);
+  return clientId;
+}
+
+/** As @azure/identity: the developer sign-on client is a work-or-school app; others may also serve personal accounts. */
+export function defaultTenant(clientId: string): string {
+  return clientId === DeveloperSignOnClientId ? "organizations" : "common";
+}

@@ -1,0 +1,118 @@
+// Signs a user in through the system browser: authorization code + PKCE against a loopback
+// redirect (http://localhost:<port>). Silent first (cached token, then the refresh token); the
+// browser opens only when a person must act, and a sign-in never waits longer than timeoutInMs.
+import type { AuthenticationRecord } from "../entra/authenticationRecord.js";
+import { createUserTokenClient, type InteractiveCredentialOptions, type UserTokenClient } from "../entra/userTokens.js";
+import { browserCommand, type BrowserOpener } from "../browser/openBrowser.js";
+import type { BrowserCustomizationOptions } from "../browser/pages.js";
+import { credentialLogger } from "../logger.js";
+import type { AccessToken, CredentialPersistenceOptions, GetTokenOptions, TokenCredential } from "../types.js";
+import { defaultTenant, resolveClientId } from "./deviceCodeCredential.js";
+
+export type { BrowserCustomizationOptions, BrowserOpener };
+
+export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions, CredentialPersistenceOptions {
+  /** Default: "organizations" with the default client id, else "common". */
+  tenantId?: string;
+  /** Default: the developer sign-on client (04b07795-8ddb-461a-bbee-02f9e1bf7b46). */
+  clientId?: string;
+  /** `http://localhost:PORT` (or a function returning it); without a port a free one is used. */
+  redirectUri?: string | (() => string);
+  /** Pre-fills the account on the sign-in page (and sends prompt=login, as @azure/identity). */
+  loginHint?: string;
+  /** Texts of the pages the browser shows after the redirect (plain text, escaped). */
+  browserCustomizationOptions?: BrowserCustomizationOptions;
+  /** Accepted for compatibility; azid has no broker (WAM) support, so it is ignored. */
+  brokerOptions?: { enabled: boolean; [key: string]: unknown };
+  /** azid extension: `domain_hint` for /authorize (e.g. "contoso.com" to skip home-realm discovery). */
+  domainHint?: string;
+  /** azid extension: the OpenID `prompt` (`login`, `select_account`, `consent`, `none`); default as @azure/identity. */
+  prompt?: string;
+  /** azid extension: how long the user has to finish signing in (default 5 minutes). */
+  timeoutInMs?: number;
+  /** azid extension: opens the sign-in URL (default: the system browser, started without a shell). */
+  browserOpener?: BrowserOpener;
+}
+
+/** The browser-bundle options of @azure/identity; on Node only the shared fields mean anything. */
+export interface InteractiveBrowserCredentialInBrowserOptions extends InteractiveCredentialOptions {
+  clientId: string;
+  tenantId?: string;
+  redirectUri?: string | (() => string);
+  loginStyle?: "redirect" | "popup";
+  loginHint?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+export class InteractiveBrowserCredential implements TokenCredential {
+  readonly #client: UserTokenClient;
+
+  constructor(options?: InteractiveBrowserCredentialNodeOptions | InteractiveBrowserCredentialInBrowserOptions) {
+    const name = "InteractiveBrowserCredential";
+    const node = (options ?? {}) as InteractiveBrowserCredentialNodeOptions;
+    const clientId = resolveClientId(node.clientId, name);
+    const timeoutMs = node.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
+    if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`${name}: timeoutInMs must be a positive number of milliseconds (received ${String(timeoutMs)}).`);
+    if (node.browserOpener !== undefined && typeof node.browserOpener !== "function") throw new TypeError(`${name}: browserOpener must be a function (url) => Promise<void>.`);
+    const redirectOption = node.redirectUri;
+    const logger = credentialLogger(name);
+    if (node.redirectUri !== undefined && typeof node.redirectUri !== "function") parseRedirectUri(node.redirectUri); // fail at construction
+    for (const field of ["loginHint", "domainHint", "prompt"] as const) {
+      if (node[field] !== undefined && typeof node[field] !== "string") throw new TypeError(`${name}: ${field} must be a string (received ${typeof node[field]}).`);
+    }
+    this.#client = createUserTokenClient({
+      credentialName: name,
+      clientId,
+      tenantId: node.tenantId ?? defaultTenant(clientId),
+      options,
+      interact: async (request, grants) => {
+        const redirect = parseRedirectUri(typeof redirectOption === "function" ? redirectOption() : redirectOption);
+        // Without an injected opener, fail now (not after a timeout) where no browser can appear.
+        if (node.browserOpener === undefined) browserCommand(process.platform, process.env, (await import("node:os")).release());
+        const { runBrowserSignIn } = await import("../browser/browserSignIn.js");
+        const { openSystemBrowser } = await import("../browser/openBrowser.js");
+        return runBrowserSignIn({
+          grants,
+          tenantId: request.tenantId,
+          scopes: request.scopes,
+          claims: request.claims,
+          loginHint: node.loginHint ?? request.loginHint,
+          domainHint: node.domainHint,
+          prompt: node.prompt,
+          redirect,
+          openBrowser: node.browserOpener ?? openSystemBrowser,
+          pages: node.browserCustomizationOptions,
+          timeoutMs: Math.min(timeoutMs, request.timeoutMs ?? Number.POSITIVE_INFINITY),
+          abortSignal: request.abortSignal,
+          logger,
+        });
+      },
+    });
+  }
+
+  /** A token from the cache or the refresh token; else (unless disableAutomaticAuthentication) a browser sign-in. */
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#client.getToken(scopes, options);
+  }
+
+  /** Always opens the browser and returns the signed-in account. */
+  authenticate(scopes: string | string[], options?: GetTokenOptions): Promise<AuthenticationRecord | undefined> {
+    return this.#client.authenticate(scopes, options);
+  }
+}
+
+/** `http://localhost[:port][/path]` (or 127.0.0.1) → where the loopback listens; port 0 = any free port. */
+export function parseRedirectUri(value: string | undefined): { port: number; path: string } {
+  if (value === undefined) return { port: 0, path: "/" };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new RangeError(`InteractiveBrowserCredential: redirectUri must be a URL like http://localhost:8400 (received a value that is not a URL).`);
+  }
+  if (url.protocol !== "http:" || !["localhost", "127.0.0.1"].includes(url.hostname) || url.search || url.hash) {
+    throw new RangeError(`InteractiveBrowserCredential: redirectUri must be http://localhost[:PORT][/path] (received ${url.protocol}//${url.host}): the sign-in redirect is received by a loopback server in this process.`);
+  }
+  return { port: url.port === "" ? 0 : Number(url.port), path: url.pathname || "/" };
+}

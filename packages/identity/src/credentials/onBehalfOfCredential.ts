@@ -1,0 +1,126 @@
+// On-behalf-of (protocols.md 1.5.7): a web API exchanges the access token its caller sent (the user
+// assertion) for a token to a downstream API, authenticating as itself with a secret, a certificate
+// or an assertion. Tokens are cached per user assertion: the partition holds a SHA-256 of it, so
+// two users' tokens never mix and the assertion itself is never a key.
+import { TokenProvider } from "../cache/tokenProvider.js";
+import { resolveAuthorityHost } from "../entra/authority.js";
+import { loadCertificate } from "../entra/certificate.js";
+import { buildClaims } from "../entra/claims.js";
+import { createClientAssertion } from "../entra/clientAssertion.js";
+import { fingerprintOf, requireString, type ClientAuthentication } from "../entra/confidentialClient.js";
+import { toAccessToken, UserGrantClient } from "../entra/userGrant.js";
+import { AuthenticationError } from "../errors.js";
+import { createHttpContext } from "../http/context.js";
+import { credentialLogger } from "../logger.js";
+import { checkTenantId, resolveAdditionallyAllowedTenants } from "../tenants.js";
+import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { callGetAssertion } from "./clientAssertionCredential.js";
+
+export interface OnBehalfOfCredentialSecretOptions {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** The access token the caller presented to this API. */
+  userAssertionToken: string;
+}
+
+export interface OnBehalfOfCredentialCertificateOptions {
+  tenantId: string;
+  clientId: string;
+  /** A PEM file with the certificate and its private key (PKCS#12 is accepted too). */
+  certificatePath: string;
+  userAssertionToken: string;
+  /** Send the certificate chain (`x5c`) for subject name/issuer authentication. */
+  sendCertificateChain?: boolean;
+}
+
+export interface OnBehalfOfCredentialAssertionOptions {
+  tenantId: string;
+  clientId: string;
+  /** Returns a client assertion for the app (a federated token, or a JWT signed elsewhere). */
+  getAssertion: () => Promise<string>;
+  userAssertionToken: string;
+}
+
+export type OnBehalfOfCredentialOptions = (OnBehalfOfCredentialSecretOptions | OnBehalfOfCredentialCertificateOptions | OnBehalfOfCredentialAssertionOptions) &
+  MultiTenantTokenCredentialOptions & CredentialPersistenceOptions & AuthorityValidationOptions;
+
+type CommonOptions = MultiTenantTokenCredentialOptions & CredentialPersistenceOptions & AuthorityValidationOptions;
+
+const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+let assertionCallbacks = 0;
+
+export class OnBehalfOfCredential implements TokenCredential {
+  readonly #provider: TokenProvider;
+
+  constructor(options: OnBehalfOfCredentialCertificateOptions & CommonOptions);
+  constructor(options: OnBehalfOfCredentialSecretOptions & CommonOptions);
+  constructor(options: OnBehalfOfCredentialAssertionOptions & CommonOptions);
+  constructor(options: OnBehalfOfCredentialOptions) {
+    const name = "OnBehalfOfCredential";
+    if (typeof options !== "object" || options === null) throw new TypeError(`${name}: pass an options object with tenantId, clientId, userAssertionToken and one of clientSecret, certificatePath or getAssertion.`);
+    const all = options as Partial<OnBehalfOfCredentialSecretOptions & OnBehalfOfCredentialCertificateOptions & OnBehalfOfCredentialAssertionOptions> & CommonOptions;
+    const tenantId = requireString(all.tenantId, name, "tenantId");
+    const clientId = requireString(all.clientId, name, "clientId");
+    const userAssertion = requireString(all.userAssertionToken, name, "userAssertionToken");
+    checkTenantId(tenantId);
+    const given = (["clientSecret", "certificatePath", "getAssertion"] as const).filter((key) => all[key] !== undefined);
+    if (given.length !== 1) {
+      throw new TypeError(`${name}: pass exactly one of clientSecret, certificatePath or getAssertion to authenticate the app (received ${given.length === 0 ? "none" : given.join(" and ")}).`);
+    }
+    let authentication: ClientAuthentication;
+    let fingerprint: string;
+    if (all.clientSecret !== undefined) {
+      const secret = requireString(all.clientSecret, name, "clientSecret");
+      authentication = { kind: "secret", secret };
+      fingerprint = fingerprintOf(secret);
+    } else if (all.certificatePath !== undefined) {
+      const certificate = loadCertificate({ path: requireString(all.certificatePath, name, "certificatePath") });
+      const sendCertificateChain = all.sendCertificateChain === true;
+      authentication = { kind: "assertion", getAssertion: async (audience) => createClientAssertion(certificate, { clientId, audience, sendCertificateChain }) };
+      fingerprint = `${certificate.x5tS256}${sendCertificateChain ? "+x5c" : ""}`;
+    } else {
+      const getAssertion = all.getAssertion;
+      if (typeof getAssertion !== "function") throw new TypeError(`${name}: getAssertion must be a function returning the app's client assertion (received ${typeof getAssertion}).`);
+      authentication = { kind: "assertion", getAssertion: () => callGetAssertion(getAssertion, name) };
+      fingerprint = `callback-${++assertionCallbacks}`;
+    }
+    const authorityHost = resolveAuthorityHost(all.authorityHost);
+    const grants = new UserGrantClient({ authorityHost, clientId, disableInstanceDiscovery: all.disableInstanceDiscovery === true, http: createHttpContext(all), clientAuthentication: authentication });
+    this.#provider = new TokenProvider({
+      partition: `obo\u0000${authorityHost}\u0000${clientId.toLowerCase()}\u0000${fingerprint}\u0000${fingerprintOf(userAssertion)}`,
+      tenantId,
+      additionallyAllowedTenants: resolveAdditionallyAllowedTenants(all.additionallyAllowedTenants),
+      logger: credentialLogger(name),
+      buildClaims,
+      source: async (request) => {
+        try {
+          const response = await grants.redeem(
+            { grant_type: JWT_BEARER, requested_token_use: "on_behalf_of", assertion: userAssertion },
+            { tenantId: request.tenantId ?? tenantId, scopes: request.scopes, claims: request.claims, deadline: request.deadline },
+          );
+          return toAccessToken(response);
+        } catch (error) {
+          throw explainAssertionErrors(error);
+        }
+      },
+    });
+  }
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return this.#provider.getToken(scopes, options);
+  }
+}
+
+/** The user assertion is the usual culprit: say which way it is wrong. */
+function explainAssertionErrors(error: unknown): unknown {
+  if (!(error instanceof AuthenticationError)) return error;
+  const codes = error.errorResponse.errorCodes ?? [];
+  const hint = codes.includes(500133)
+    ? "The user assertion (the caller's access token) has expired: have the client send a fresh token and create a new OnBehalfOfCredential for it."
+    : codes.includes(65001)
+      ? "The user (or an admin) has not consented to this API calling the downstream API on their behalf: grant consent for the requested scopes."
+      : undefined;
+  if (hint === undefined) return error;
+  return new AuthenticationError(error.statusCode, { ...error.errorResponse, errorDescription: `${error.errorResponse.errorDescription}\nHint: ${hint}` }, { cause: error });
+}
