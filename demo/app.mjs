@@ -6,8 +6,11 @@ import {
   ClientAssertionCredential,
   ClientCertificateCredential,
   ClientSecretCredential,
+  AzurePipelinesCredential,
   EnvironmentCredential,
+  ManagedIdentityCredential,
   UsernamePasswordCredential,
+  WorkloadIdentityCredential,
   getBearerTokenProvider,
 } from "@azid/identity";
 
@@ -22,12 +25,16 @@ const credentials = [
   ["ClientCertificateCredential (RS256, x5c)", new ClientCertificateCredential(env.AZURE_TENANT_ID, env.AZID_DEMO_CERT_CLIENT_ID, { certificatePath: env.AZID_DEMO_CERT_PATH }, { ...common, assertionAlgorithm: "RS256", sendCertificateChain: true })],
   ["ClientAssertionCredential (federated)", new ClientAssertionCredential(env.AZURE_TENANT_ID, env.AZID_DEMO_FEDERATED_CLIENT_ID, async () => env.AZID_DEMO_ASSERTION, common)],
   ["UsernamePasswordCredential", env.AZID_DEMO_USERNAME ? new UsernamePasswordCredential(env.AZURE_TENANT_ID, env.AZID_DEMO_PUBLIC_CLIENT_ID, env.AZID_DEMO_USERNAME, env.AZID_DEMO_PASSWORD, common) : undefined],
+  ["ManagedIdentityCredential (system, IMDS)", new ManagedIdentityCredential()],
+  ["ManagedIdentityCredential (user-assigned)", new ManagedIdentityCredential({ clientId: env.AZID_DEMO_USER_IDENTITY_CLIENT_ID })],
+  ["WorkloadIdentityCredential", new WorkloadIdentityCredential({ ...common, tenantId: env.AZURE_TENANT_ID, clientId: env.AZID_DEMO_WI_CLIENT_ID, tokenFilePath: env.AZID_DEMO_WI_TOKEN_FILE })],
+  ["AzurePipelinesCredential", new AzurePipelinesCredential(env.AZURESUBSCRIPTION_TENANT_ID, env.AZURESUBSCRIPTION_CLIENT_ID, env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID, env.SYSTEM_ACCESSTOKEN, common)],
   ["ChainedTokenCredential", new ChainedTokenCredential(new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, common))],
 ];
 
 function claims(token) {
   const payload = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
-  const who = payload.upn ?? payload.unique_name ?? `app ${String(payload.appid).slice(0, 8)}…`;
+  const who = payload.upn ?? payload.unique_name ?? `${payload.xms_mirid ? "MI" : "app"} ${String(payload.appid).slice(0, 8)}…`;
   const grants = payload.roles ? `roles=${payload.roles.join(",")}` : payload.scp ? `scp=${payload.scp}` : "";
   return { aud: payload.aud, who, grants, exp: new Date(payload.exp * 1000).toISOString().slice(11, 19) };
 }

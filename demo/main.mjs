@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startEmulator } from "@azid/emulator";
+import { DEFAULT_USER_IDENTITY_CLIENT_ID, startEmulator } from "@azid/emulator";
 import { startAzurite } from "../scripts/lib/azurite.mjs";
 
 const dataDir = join(tmpdir(), "azid-demo");
@@ -35,6 +35,9 @@ try {
   console.error(`(Azurite unavailable, skipping the storage part: ${error.message.split("\n")[0]})`);
 }
 
+// Workload identity: a Kubernetes-style service account token file from the emulator's own issuer.
+const workload = await emulator.writeWorkloadIdentityToken();
+
 const user = tenant.users[0];
 const publicApp = tenant.apps.find((a) => a.publicClient);
 const env = {
@@ -48,13 +51,20 @@ const env = {
   AZID_DEMO_PASSWORD: user?.password ?? "",
   AZID_DEMO_PUBLIC_CLIENT_ID: publicApp?.clientId ?? "",
   AZID_DEMO_BLOB_ENDPOINT: azurite?.blobEndpoint ?? "",
+  // Managed identity: the emulator's IMDS stands in for 169.254.169.254.
+  ...emulator.managedIdentity.env("imds"),
+  AZID_DEMO_USER_IDENTITY_CLIENT_ID: DEFAULT_USER_IDENTITY_CLIENT_ID,
+  AZID_DEMO_WI_TOKEN_FILE: workload.AZURE_FEDERATED_TOKEN_FILE,
+  AZID_DEMO_WI_CLIENT_ID: workload.AZURE_CLIENT_ID,
+  ...emulator.pipelines.env(),
 };
 
 console.log(`Entra ID emulator: ${emulator.url}   Azurite (OAuth, HTTPS): ${azurite?.url ?? "not running"}\n`);
 const app = spawn(process.execPath, [fileURLToPath(new URL("./app.mjs", import.meta.url))], { stdio: "inherit", env });
 const code = await new Promise((resolve) => app.on("exit", (c) => resolve(c ?? 1)));
 const tokenRequests = emulator.requests.filter((r) => r.route === "token").length;
-console.log(`\nThe emulator answered ${tokenRequests} token requests.`);
+const imdsRequests = emulator.requests.filter((r) => r.route === "imds").length;
+console.log(`\nThe emulator answered ${tokenRequests} token requests and ${imdsRequests} IMDS requests.`);
 await azurite?.close();
 await emulator.close();
 process.exit(code);
