@@ -31,10 +31,10 @@ const writeMarkdown = flag("markdown") || (!quick && !flag("no-markdown"));
 const jsonPath = option("json") ?? process.env.BENCH_JSON ?? join(ROOT, quick ? "bench/results.quick.json" : "bench/results.json");
 
 const SETTINGS = quick
-  ? { seconds: 0.1, rounds: 1, scopesSmallK: 100, scopesLargeK: 1_000, coldConcurrency: 200, importRuns: 3, memoryCount: 1_000, memoryUsedCount: 100 }
-  : { seconds: 1, rounds: 3, scopesSmallK: 400, scopesLargeK: 10_000, coldConcurrency: 200, importRuns: 15, memoryCount: 10_000, memoryUsedCount: 1_000 };
+  ? { seconds: 0.1, rounds: 1, scopesSmallK: 100, scopesLargeK: 1_000, coldConcurrency: 200, importRuns: 3, memoryCount: 1_000, memoryUsedCount: 100, miInstances: 100 }
+  : { seconds: 1, rounds: 3, scopesSmallK: 400, scopesLargeK: 10_000, coldConcurrency: 200, importRuns: 15, memoryCount: 10_000, memoryUsedCount: 1_000, miInstances: 1_000 };
 const FILL_CONCURRENCY = 32;
-const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory"];
+const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory", "managedIdentity"];
 const selected = new Set(only ?? ALL);
 for (const name of selected) if (!ALL.includes(name)) throw new Error(`--only: unknown scenario "${name}" (known: ${ALL.join(", ")})`);
 
@@ -138,7 +138,36 @@ const TARGETS = {
   importMB: { op: "<=", value: 3, text: "≤ 3 MB" },
   packages: { op: "<=", value: 1, text: "1 package" },
   memory: { op: "<=", value: 10, text: "≤ 10 KB" },
+  miImds: { op: "<=", value: 1, text: "1 request" },
 };
+
+async function managedIdentity(ctx) {
+  const imdsHost = ctx.emu.managedIdentity.httpUrl;
+  const imdsRequests = () => ctx.emu.requests.filter((r) => r.route === "imds").length;
+  const inChild = async (lib, scenario, params, timeoutMs) => {
+    const before = imdsRequests();
+    const result = await scenarioInChild(ctx, lib, scenario, { imdsHost, ...params }, { timeoutMs, nodeFlags: ["--expose-gc"] });
+    return { ...result, imdsRequests: imdsRequests() - before };
+  };
+  const timing = { seconds: SETTINGS.seconds, rounds: SETTINGS.rounds };
+  log("7/7 managed identity: cached getToken, azid");
+  const azidLatency = await inChild("azid", "miLatency", timing, 60_000);
+  log("7/7 managed identity: cached getToken, @azure/identity");
+  const azureLatency = await inChild("azure", "miLatency", timing, 90_000);
+  const count = SETTINGS.miInstances;
+  log(`7/7 managed identity: ${count} fresh instances, azid`);
+  const azidInstances = await inChild("azid", "miInstances", { count }, 120_000);
+  log(`7/7 managed identity: ${count} fresh instances, @azure/identity`);
+  const azureInstances = await inChild("azure", "miInstances", { count }, 180_000);
+  return {
+    details: { azidLatency, azureLatency, azidInstances, azureInstances },
+    rows: [
+      { label: "cached MI getToken mean µs/op", azid: azidLatency.meanUs, azure: azureLatency.meanUs, target: TARGETS.latency, headline: true },
+      { label: `IMDS requests for ${count.toLocaleString("en-US")} fresh instances`, azid: azidInstances.imdsRequests, azure: azureInstances.imdsRequests, target: TARGETS.miImds, headline: true },
+      { label: `wall time ms (${count.toLocaleString("en-US")} instances)`, azid: azidInstances.wallMs, azure: azureInstances.wallMs },
+    ],
+  };
+}
 
 async function latency(ctx) {
   const params = { seconds: SETTINGS.seconds, rounds: SETTINGS.rounds };
@@ -344,6 +373,16 @@ const DEFINITIONS = [
       "all kept in an array, runs gc again, and reports the heapUsed (and RSS) difference divided by the count; no token is requested (the target applies to this row). " +
       `The "one getToken each" rows repeat this with ${fmtK(S.memoryUsedCount)} credentials whose distinct secrets are registered with the emulator, and call \`getToken\` once on each ` +
       "(16 in flight) before the second measurement, so each credential's client state and cached token are included.",
+  },
+  {
+    id: "managedIdentity",
+    title: "7. Managed identity (IMDS)",
+    needsEmulator: true,
+    run: managedIdentity,
+    howMeasured:
+      "Both libraries get AZURE_POD_IDENTITY_AUTHORITY_HOST pointing at the emulator's IMDS (never 169.254.169.254). Cached latency: as scenario 1 with a system-assigned ManagedIdentityCredential. " +
+      `Instances: ${fmtK(S.miInstances)} ManagedIdentityCredential instances created in one process, then getToken on all of them at once (the "one credential per request" mistake); ` +
+      "the parent counts the IMDS requests the emulator received.",
   },
 ];
 

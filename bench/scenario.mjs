@@ -178,6 +178,23 @@ const scenarios = {
     };
   },
 
+  /** 7a. Managed identity (IMDS on the emulator): repeated getToken served from the cache. */
+  async miLatency(_newCredential, newManagedIdentity) {
+    const credential = newManagedIdentity();
+    checkToken(await withTimeout(credential.getToken(STORAGE_SCOPE), 30_000, "warm-up managed identity getToken"), "warm-up");
+    return measure(() => credential.getToken(STORAGE_SCOPE), { seconds: args.seconds, rounds: args.rounds });
+  },
+
+  /** 7b. The common mistake: a new ManagedIdentityCredential per request, all at once. */
+  async miInstances(_newCredential, newManagedIdentity) {
+    const credentials = Array.from({ length: args.count }, () => newManagedIdentity());
+    const start = process.hrtime.bigint();
+    const settled = await withTimeout(Promise.allSettled(credentials.map((c) => c.getToken(STORAGE_SCOPE))), 120_000, `${args.count} instances`);
+    const fulfilled = settled.filter((r) => r.status === "fulfilled").length;
+    if (fulfilled === 0) throw new Error(`all calls failed; first: ${describeError(settled[0]?.reason)}`);
+    return { instances: args.count, fulfilled, wallMs: Number(process.hrtime.bigint() - start) / 1e6 };
+  },
+
   /** 6. Heap retained per constructed credential (optionally after one getToken on each). */
   async memory(newCredential) {
     const warm = newCredential("warm-up-secret"); // loads lazily-initialised module state first
@@ -213,10 +230,13 @@ const scenarios = {
 try {
   const scenario = scenarios[args.scenario];
   if (scenario === undefined) throw new Error(`unknown scenario "${args.scenario}"`);
-  const { ClientSecretCredential } = await loadLibrary(args.lib);
+  // Managed identity talks to the emulator's IMDS; never to 169.254.169.254.
+  if (args.imdsHost) process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = args.imdsHost;
+  const { ClientSecretCredential, ManagedIdentityCredential } = await loadLibrary(args.lib);
   const newCredential = (secret = args.clientSecret) =>
     new ClientSecretCredential(args.tenantId, args.clientId, secret, { authorityHost: args.authorityHost, disableInstanceDiscovery: true });
-  const result = await scenario(newCredential);
+  const newManagedIdentity = () => new ManagedIdentityCredential();
+  const result = await scenario(newCredential, newManagedIdentity);
   emit({ scenario: args.scenario, lib: args.lib, ...result });
   // An SDK may keep sockets or timers alive; the measurement is over, so leave now.
   process.exit(process.exitCode ?? 0);
