@@ -1,12 +1,19 @@
-// Installs the Debian packages the tests use (real parts, not mocks): tinyproxy for the proxy test.
+// Installs the Debian packages the tests use (real parts, not mocks): tinyproxy for the proxy test,
+// chromium (driven by playwright-core, never a downloaded browser) and a font for the browser test.
 // Runs before `npm test`. On a machine where apt is not usable it says what is missing instead;
 // tests that need a missing tool then fail under CI and are skipped with a reason elsewhere.
 import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 
-const needed = [{ command: "tinyproxy", pkg: "tinyproxy" }];
+const needed = [
+  { command: "tinyproxy", pkg: "tinyproxy" },
+  { command: "chromium", pkg: "chromium" },
+  // Without a font chromium renders the sign-in page's text as boxes in screenshots.
+  { file: "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", pkg: "fonts-liberation" },
+];
 
 const has = (command) => spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
-const missing = needed.filter(({ command }) => !has(command));
+const missing = needed.filter(({ command, file }) => (command === undefined ? !existsSync(file) : !has(command)));
 if (missing.length === 0) process.exit(0);
 
 const packages = missing.map((m) => m.pkg);

@@ -43,12 +43,22 @@ export interface AppRegistration {
   secrets?: string[];
   /** PEM certificates whose keys may sign client assertions */
   certificates?: string[];
+  /**
+   * Where /authorize may send the code. Compared exactly, except that a public client's
+   * `http://localhost` (or `http://127.0.0.1`) also allows any port on either loopback name (RFC 8252 7.3).
+   */
   redirectUris?: string[];
   federatedCredentials?: FederatedCredential[];
   /** a public client (no secret) may use user flows such as ROPC */
   publicClient?: boolean;
   /** application roles granted to the app itself (the `roles` claim of app-only tokens) */
   roles?: string[];
+  /**
+   * Interactive sign-in shows a consent page the first time each user signs in to this app, as when
+   * no admin consented for the tenant. Default false: apps count as admin-consented, and only
+   * prompt=consent asks.
+   */
+  requireUserConsent?: boolean;
 }
 
 /**
@@ -67,7 +77,7 @@ export interface UserConfig {
   password: string;
   objectId?: string;
   displayName?: string;
-  /** ROPC then fails with AADSTS50076 like a user under a Conditional Access MFA policy */
+  /** ROPC then fails with AADSTS50076 like a user under a Conditional Access MFA policy; interactive sign-in succeeds (amr pwd + mfa) */
   mfaRequired?: boolean;
 }
 

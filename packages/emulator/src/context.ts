@@ -1,6 +1,10 @@
 // What request handlers share: the live configuration, keys and settings of one emulator run.
 import type { EmulatorConfig } from "./config.js";
 import type { AssertionReplayCache } from "./entra/assertionReplay.js";
+import type { AuthorizationCodes } from "./entra/authorizationCodeGrant.js";
+import type { DeviceCodes } from "./entra/deviceCodeFlow.js";
+import type { RefreshTokenRevocations } from "./entra/refreshTokenRevocations.js";
+import type { SignInFlows } from "./entra/signInFlows.js";
 import type { LocalFederationIssuers } from "./federation/issuers.js";
 import type { PipelinesSettings } from "./pipelines/oidc.js";
 import type { SigningKey } from "./tokens/signingKey.js";
@@ -21,4 +25,13 @@ export interface EmulatorContext {
   readonly caCertPem: string;
   /** the Azure Pipelines OIDC endpoint's path, bearer and service connection */
   readonly pipelines: PipelinesSettings;
+  /** state of the user flows between requests: sign-in pages, codes, device codes, revocations */
+  readonly interactive: InteractiveState;
+}
+
+export interface InteractiveState {
+  readonly flows: SignInFlows;
+  readonly codes: AuthorizationCodes;
+  readonly deviceCodes: DeviceCodes;
+  readonly revocations: RefreshTokenRevocations;
 }

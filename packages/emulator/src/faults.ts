@@ -1,14 +1,29 @@
 // Fault injection: make the next matching request(s) fail the way real services fail - an error
 // status with Retry-After, a slow or missing answer, or a broken body - to test client resilience.
 import { aadsts, entraErrorBody } from "./entra/errors.js";
-import { jsonResponse, type HttpResponse } from "./http/response.js";
+import { htmlResponse, jsonResponse, type HttpResponse } from "./http/response.js";
 import { appServiceError, imdsError, serviceFabricError } from "./managedIdentity/errors.js";
+import { errorPage } from "./pages/signInPages.js";
 import { azureDevOpsError } from "./pipelines/errors.js";
 
 export type ManagedIdentityRoute = "imds" | "appService" | "serviceFabric" | "azureArc" | "azureMl" | "cloudShell";
-export type RouteName = "token" | "openid-configuration" | "jwks" | "instance-discovery" | "federation" | ManagedIdentityRoute | "pipelines" | "other";
+export type RouteName =
+  | "token"
+  | "authorize"
+  | "devicecode"
+  | "devicelogin"
+  | "openid-configuration"
+  | "jwks"
+  | "instance-discovery"
+  | "federation"
+  | ManagedIdentityRoute
+  | "pipelines"
+  | "other";
 const ROUTES: readonly RouteName[] = [
   "token",
+  "authorize",
+  "devicecode",
+  "devicelogin",
   "openid-configuration",
   "jwks",
   "instance-discovery",
@@ -108,6 +123,10 @@ function defaultErrorResponse(route: RouteName, status: number, host: string): H
       return serviceFabricError(status, status === 429 ? "TooManyRequests" : "InternalServerError", text);
     case "pipelines":
       return azureDevOpsError(status, "TaskOrchestrationPlanNotFoundException", text);
+    case "authorize":
+    case "devicelogin":
+      // What a person sees when the sign-in service is down: a page, not JSON.
+      return htmlResponse(status, errorPage({ title: "Sorry, but we're having trouble signing you in.", message: `AADSTS90033: A transient error has occurred. Please try again. ${text}`, details: {} }));
     default:
       return jsonResponse(status, entraErrorBody(aadsts.transientError(), host));
   }

@@ -1,6 +1,9 @@
 // Maps a request to its route name (what faults and recordings refer to) and its handler.
 import type { EmulatorContext } from "./context.js";
 import { instanceDiscovery, openidConfiguration, signingKeys } from "./entra/discovery.js";
+import { handleAuthorize } from "./entra/authorize.js";
+import { startDeviceCode } from "./entra/deviceCodeFlow.js";
+import { handleDeviceLogin } from "./entra/deviceLogin.js";
 import { aadsts } from "./entra/errors.js";
 import { handleTokenRequest } from "./entra/tokenEndpoint.js";
 import type { RouteName } from "./faults.js";
@@ -34,6 +37,10 @@ const ROUTES: { name: RouteName; pattern: RegExp; methods: string[]; handler: (c
     methods: ["POST"],
     handler: (c, r, m) => handleTokenRequest(c, m[1]!, r.form ?? {}),
   },
+  // GET shows the sign-in page; its form posts back here.
+  { name: "authorize", pattern: new RegExp(`^/${TENANT}/oauth2/v2\\.0/authorize$`), methods: ["GET", "POST"], handler: (c, r, m) => handleAuthorize(c, m[1]!, r) },
+  { name: "devicecode", pattern: new RegExp(`^/${TENANT}/oauth2/v2\\.0/devicecode$`), methods: ["POST"], handler: (c, r, m) => startDeviceCode(c, m[1]!, r.form ?? {}) },
+  { name: "devicelogin", pattern: /^\/devicelogin$/, methods: ["GET", "POST"], handler: (c, r) => handleDeviceLogin(c, r) },
   {
     name: "federation",
     pattern: /^\/federation\/([A-Za-z0-9._~-]+)\/\.well-known\/openid-configuration$/,
@@ -52,7 +59,7 @@ export function routeRequest(context: EmulatorContext, request: ParsedRequest): 
       name: route.name,
       handle: async () => {
         if (!route.methods.includes(request.method)) {
-          if (route.name === "token") throw aadsts.postOnly();
+          if (route.name === "token" || route.name === "devicecode") throw aadsts.postOnly();
           return jsonResponse(405, { error: "method_not_allowed", error_description: `${request.method} is not supported on ${request.path}` }, { allow: route.methods.join(", ") });
         }
         return route.handler(context, request, Array.from(match, decodeSegment));

@@ -13,6 +13,10 @@ import type { EmulatorContext } from "./context.js";
 import { openDataDir } from "./dataDir.js";
 import { emulatorEnvironment } from "./environment.js";
 import { AssertionReplayCache } from "./entra/assertionReplay.js";
+import { AuthorizationCodes } from "./entra/authorizationCodeGrant.js";
+import { DeviceCodes } from "./entra/deviceCodeFlow.js";
+import { RefreshTokenRevocations } from "./entra/refreshTokenRevocations.js";
+import { SignInFlows } from "./entra/signInFlows.js";
 import { FaultList } from "./faults.js";
 import { LocalFederationIssuers } from "./federation/issuers.js";
 import { writeWorkloadIdentityToken } from "./federation/workloadIdentity.js";
@@ -66,6 +70,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const url = origin(isWildcard(settings.host) ? "127.0.0.1" : settings.host);
     const federation = new LocalFederationIssuers(url, signingKey);
     const pipelines = createPipelinesSettings();
+    const interactive = {
+      flows: new SignInFlows(),
+      codes: new AuthorizationCodes(),
+      deviceCodes: new DeviceCodes({ lifetimeSeconds: settings.deviceCodeLifetimeSeconds, intervalSeconds: settings.deviceCodeIntervalSeconds, slowDown: settings.deviceCodeSlowDown }),
+      revocations: new RefreshTokenRevocations(),
+    };
     const context: EmulatorContext = {
       url,
       origins: [...new Set([url, ...certificateHosts.map(origin)])],
@@ -77,10 +87,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       refreshInSeconds: settings.refreshInSeconds,
       caCertPem: ca.certPem,
       pipelines,
+      interactive,
     };
     const pipeline = { context, faults, requests, closing: closing.signal };
     // Attached only now because the context needs the port; no request is read before this runs.
-    server.on("request", createRequestListener({ ...pipeline, route: (request) => routeRequest(context, request), control: { config, faults, requests } }));
+    server.on("request", createRequestListener({ ...pipeline, route: (request) => routeRequest(context, request), control: { config, faults, requests, interactive } }));
 
     await arc.prepare();
     const mi: ManagedIdentityContext = {
@@ -130,6 +141,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return { certPem, keyPem };
       },
       env: () => emulatorEnvironment(url, ca.certPath, config),
+      deviceCode: {
+        approve: (userCode, username) => interactive.deviceCodes.approve(userCode, username),
+        deny: (userCode) => interactive.deviceCodes.deny(userCode),
+        pending: () => interactive.deviceCodes.pending(),
+      },
+      revokeRefreshTokens: (username) => interactive.revocations.revoke(username),
       decodeToken: (jwt) => {
         const { header, payload } = verifyOwnToken(jwt, [signingKey]);
         return { header, payload };
@@ -166,6 +183,9 @@ interface Settings {
   managedIdentityTokenLifetimeSeconds: number;
   refreshInSeconds: number | undefined;
   rejectReplayedAssertions: boolean;
+  deviceCodeLifetimeSeconds: number;
+  deviceCodeIntervalSeconds: number;
+  deviceCodeSlowDown: boolean;
 }
 
 function validateOptions(options: EmulatorOptions): Settings {
@@ -195,6 +215,9 @@ function validateOptions(options: EmulatorOptions): Settings {
     managedIdentityTokenLifetimeSeconds: positive("managedIdentityTokenLifetimeSeconds", options.managedIdentityTokenLifetimeSeconds) ?? 86400,
     refreshInSeconds: positive("refreshInSeconds", options.refreshInSeconds),
     rejectReplayedAssertions: options.rejectReplayedAssertions ?? false,
+    deviceCodeLifetimeSeconds: positive("deviceCodeLifetimeSeconds", options.deviceCodeLifetimeSeconds) ?? 900,
+    deviceCodeIntervalSeconds: positive("deviceCodeIntervalSeconds", options.deviceCodeIntervalSeconds) ?? 5,
+    deviceCodeSlowDown: options.deviceCodeSlowDown ?? true,
   };
 }
 

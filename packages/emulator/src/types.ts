@@ -29,6 +29,15 @@ export interface EmulatorOptions {
    * @azure/identity) reuses one assertion for up to 10 minutes). Turn on to prove a client never reuses one.
    */
   rejectReplayedAssertions?: boolean;
+  /** device codes expire after this many seconds (expired_token afterwards); default 900, like Entra */
+  deviceCodeLifetimeSeconds?: number;
+  /** the `interval` the device code response asks clients to poll at; default 5 (tests use 1) */
+  deviceCodeIntervalSeconds?: number;
+  /**
+   * Answer slow_down to a poll that comes sooner than `interval` after the previous one (default
+   * true). msal-node treats slow_down as fatal (protocols.md 1.5.5): set false for @azure/identity.
+   */
+  deviceCodeSlowDown?: boolean;
   /** lifetime of managed-identity tokens; default 86400 (24 h, like real ones, so refresh-at-half-life paths run) */
   managedIdentityTokenLifetimeSeconds?: number;
   managedIdentity?: {
@@ -78,6 +87,16 @@ export interface EmulatorPipelines {
   env(): Record<string, string>;
 }
 
+/** Test hooks for device code sign-ins: what a person would do on /devicelogin. */
+export interface EmulatorDeviceCodes {
+  /** Signs `username` (default: the first configured user of the code's tenant) in for the code; throws RangeError for an unknown, expired or finished code. */
+  approve(userCode: string, username?: string): void;
+  /** Declines the code: the client's next poll gets authorization_declined. */
+  deny(userCode: string): void;
+  /** Codes waiting for a person, oldest first. */
+  pending(): Array<{ userCode: string; clientId: string; scopes: string[] }>;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -119,6 +138,13 @@ export interface Emulator {
    * AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_AUTHORITY_HOST. Calling again rotates the content.
    */
   writeWorkloadIdentityToken(options?: WorkloadIdentityTokenOptions): Promise<Record<string, string>>;
+  /** device code sign-ins started with POST /{tenant}/oauth2/v2.0/devicecode */
+  readonly deviceCode: EmulatorDeviceCodes;
+  /**
+   * Revokes the refresh tokens issued so far to `username`, or to every user (like "revoke sessions"
+   * or a password reset): redeeming one then fails with invalid_grant AADSTS50173, suberror bad_token.
+   */
+  revokeRefreshTokens(username?: string): void;
   /** decodes a token this emulator issued; throws unless its signature verifies */
   decodeToken(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> };
   /** stops every listener, destroys every open socket (hung ones included) and removes the emulator's temporary files */

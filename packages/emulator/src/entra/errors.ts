@@ -69,6 +69,45 @@ export const aadsts = {
   invalidRefreshToken: (why: string) => invalidGrant(9002313, `Invalid request. Request is malformed or invalid. The refresh token is not valid: ${why}`),
   refreshTokenClientMismatch: () => invalidGrant(70000, "Provided grant is invalid or malformed. The refresh token was issued to a different client."),
   transientError: () => new EntraError(503, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again."),
+
+  // Interactive sign-in and the authorization code (protocols.md 1.5.3, 1.6).
+  redirectUriMismatch: (redirectUri: string, clientId: string) =>
+    invalidRequest(50011, `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`),
+  unsupportedResponseType: (responseType: string) => new EntraError(400, "unsupported_response_type", 700054, `response_type '${responseType}' is not enabled for the application.`),
+  unsupportedResponseMode: (mode: string) => invalidRequest(900351, `The response_mode '${mode}' is not supported. Use query or form_post.`),
+  pkceRequired: () => invalidRequest(9002325, "Proof Key for Code Exchange is required for cross-origin authorization code redemption. Send code_challenge and code_challenge_method=S256."),
+  invalidCodeChallenge: (why: string) => invalidRequest(50147, `The code_challenge is not valid: ${why}`),
+  invalidPrompt: (prompt: string) => invalidRequest(90023, `Unsupported 'prompt' value '${prompt}'.`),
+  loginRequired: () => new EntraError(400, "login_required", 50058, "A silent sign-in request was sent but no user is signed in."),
+  userCancelled: () => new EntraError(400, "access_denied", 65004, "User declined to consent to access the app."),
+  invalidAuthorizationCode: (why: string) => invalidGrant(70000, `Provided grant is invalid or malformed. ${why}`),
+  codeAlreadyRedeemed: () => invalidGrant(54005, "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token."),
+  codeExpired: () => invalidGrant(70008, "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource."),
+  redirectUriNotCodeRedirect: () => invalidGrant(50011, "The redirect URI specified in the request does not match the redirect URI used to obtain the authorization code."),
+  pkceVerifierMismatch: () => invalidGrant(501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request."),
+
+  // Device code (1.5.5). Polling errors are HTTP 400 with the RFC 8628 error names.
+  authorizationPending: () => new EntraError(400, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling."),
+  slowDown: (interval: number) => new EntraError(400, "slow_down", 70016, `OAuth 2.0 device flow error. Polling too frequently: wait at least ${interval} seconds between requests.`),
+  authorizationDeclined: () => new EntraError(400, "authorization_declined", 65004, "The user declined the authorization request on the device sign-in page."),
+  badVerificationCode: () => new EntraError(400, "bad_verification_code", 70018, "Invalid verification code entered."),
+  expiredDeviceCode: () => new EntraError(400, "expired_token", 70019, "Verification code expired."),
+
+  // Refresh tokens (1.5.4).
+  refreshTokenExpired: (issued: string) => invalidGrant(700082, `The refresh token has expired due to inactivity. The token was issued on ${issued} and was inactive for 90.00:00:00.`),
+  refreshTokenRevoked: (issued: string, validFrom: string) =>
+    invalidGrant(
+      50173,
+      `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${issued}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${validFrom}'.`,
+      "bad_token",
+    ),
+
+  // On-behalf-of (1.5.7).
+  oboAssertionExpired: (now: string, expiry: string) =>
+    invalidGrant(500133, `Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: ${now}, expiry time of assertion ${expiry}.`),
+  oboAudienceMismatch: (audience: string, clientId: string) =>
+    invalidGrant(50013, `Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${audience}' and the expected audience is '${clientId}' or one of the Application Uris of this application with App ID '${clientId}'.`),
+  oboAssertionInvalid: (why: string) => invalidGrant(50013, `Assertion failed signature validation. [Reason - ${why}]`),
 } as const;
 
 export interface ErrorBody {
@@ -99,6 +138,6 @@ export function entraErrorBody(error: EntraError, host: string, correlationId: s
 }
 
 /** `yyyy-mm-dd hh:mm:ssZ`, the format Entra uses in bodies and descriptions. */
-function entraTimestamp(date: Date): string {
+export function entraTimestamp(date: Date): string {
   return date.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z");
 }

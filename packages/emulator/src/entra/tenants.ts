@@ -31,3 +31,17 @@ export function findUser(tenants: TenantConfig[], username: string): { tenant: T
   }
   return undefined;
 }
+
+/** The tenants a user signing in here may belong to: the named one, or all of them for an alias. */
+export function candidateTenants(config: EmulatorConfig, resolved: ResolvedTenant): TenantConfig[] {
+  return resolved.kind === "tenant" ? [resolved.tenant] : config.tenants;
+}
+
+/** The app a user flow names, looked up in the named tenant or, for an alias, in any tenant. */
+export function findAppForUserFlow(config: EmulatorConfig, resolved: ResolvedTenant, clientId: string): { tenant: TenantConfig; app: AppRegistration } | undefined {
+  for (const tenant of candidateTenants(config, resolved)) {
+    const app = findApp(tenant, clientId);
+    if (app !== undefined) return { tenant, app };
+  }
+  return undefined;
+}

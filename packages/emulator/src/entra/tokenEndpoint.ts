@@ -6,6 +6,9 @@ import { requiredParameter } from "./clientAuthentication.js";
 import { clientCredentialsGrant } from "./clientCredentialsGrant.js";
 import { aadsts } from "./errors.js";
 import { resolveTenant } from "./tenants.js";
+import { authorizationCodeGrant } from "./authorizationCodeGrant.js";
+import { deviceCodeGrant } from "./deviceCodeFlow.js";
+import { onBehalfOfGrant } from "./onBehalfOfGrant.js";
 import { passwordGrant, refreshTokenGrant } from "./userGrants.js";
 
 export async function handleTokenRequest(context: EmulatorContext, tenantSegment: string, form: Record<string, string>): Promise<HttpResponse> {
@@ -20,6 +23,14 @@ export async function handleTokenRequest(context: EmulatorContext, tenantSegment
       return passwordGrant(context, resolved, form);
     case "refresh_token":
       return refreshTokenGrant(context, resolved, form);
+    case "authorization_code":
+      return authorizationCodeGrant(context, resolved, form);
+    // MSAL-JS sends the short form, MSAL Python and the RFC the URN (protocols.md 1.5.5).
+    case "device_code":
+    case "urn:ietf:params:oauth:grant-type:device_code":
+      return deviceCodeGrant(context, resolved, form);
+    case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+      return onBehalfOfGrant(context, resolved, form);
     default:
       throw aadsts.unsupportedGrantType(grantType);
   }

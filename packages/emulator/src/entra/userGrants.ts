@@ -41,21 +41,25 @@ export async function refreshTokenGrant(context: EmulatorContext, resolved: Reso
   const clientId = requiredParameter(form, "client_id");
   const grant = readRefreshToken(requiredParameter(form, "refresh_token"), [context.signingKey]);
   if (typeof grant === "string") throw aadsts.invalidRefreshToken(grant);
+  if ("expired" in grant) throw aadsts.refreshTokenExpired(isoTime(grant.issuedAtMs));
   if (grant.clientId.toLowerCase() !== clientId.toLowerCase()) throw aadsts.refreshTokenClientMismatch();
   const tenant = context.config.tenants.find((candidate) => candidate.id === grant.tenantId);
   if (tenant === undefined || (resolved.kind === "tenant" && resolved.tenant.id !== tenant.id)) {
     throw aadsts.invalidRefreshToken("it was issued in another tenant");
   }
   const { app, appidacr } = await authenticateClient(context, tenant, form, false);
+  const validFrom = context.interactive.revocations.validFrom(grant.username);
+  if (grant.issuedAtMs <= validFrom) throw aadsts.refreshTokenRevoked(isoTime(grant.issuedAtMs), isoTime(validFrom));
   const user = findUser([tenant], grant.username)?.user;
   if (user === undefined) throw aadsts.invalidRefreshToken("its user no longer exists");
 
+  // A claims challenge (CAE, step-up) is satisfied by the fresh grant itself; only cp1 shapes the token.
   const scope = form.scope === undefined || form.scope === "" ? DEFAULT_USER_SCOPE : form.scope;
   const cae = requestsCaeCapability(form.claims);
   return issueUserTokens(context, { tenant, app, user, appidacr, scope, cae, wantsClientInfo: form.client_info === "1" });
 }
 
-interface UserTokenRequest {
+export interface UserTokenRequest {
   tenant: TenantConfig;
   app: AppRegistration;
   user: UserConfig;
@@ -63,9 +67,14 @@ interface UserTokenRequest {
   scope: string;
   cae: boolean;
   wantsClientInfo: boolean;
+  /** from the authorize request, echoed in the id_token */
+  nonce?: string;
+  /** the user completed MFA (interactive sign-in of an MFA-required user): amr pwd + mfa */
+  mfa?: boolean;
 }
 
-function issueUserTokens(context: EmulatorContext, request: UserTokenRequest): HttpResponse {
+/** Access token (v1, delegated), id_token, a fresh refresh token and, on request, client_info. */
+export function issueUserTokens(context: EmulatorContext, request: UserTokenRequest): HttpResponse {
   const { tenant, app, user } = request;
   const scopes = delegatedScopes(request.scope);
   const objectId = userObjectId(tenant.id, user);
@@ -81,7 +90,15 @@ function issueUserTokens(context: EmulatorContext, request: UserTokenRequest): H
     clientId: app.clientId,
     resource: scopes.resource,
     appidacr: request.appidacr,
-    principal: { kind: "user", objectId, subject: signedIn.subject, username: user.username, permissions: scopes.permissions, ...(user.displayName === undefined ? {} : { name: user.displayName }) },
+    principal: {
+      kind: "user",
+      objectId,
+      subject: signedIn.subject,
+      username: user.username,
+      permissions: scopes.permissions,
+      ...(user.displayName === undefined ? {} : { name: user.displayName }),
+      ...(request.mfa === true ? { amr: ["pwd", "mfa"] } : {}),
+    },
     lifetimeSeconds: context.accessTokenLifetimeSeconds,
     cae: request.cae,
   });
@@ -89,10 +106,14 @@ function issueUserTokens(context: EmulatorContext, request: UserTokenRequest): H
     accessToken,
     scope: scopes.granted,
     // Entra only adds one when offline_access was requested; MSAL always requests it, so the
-    // emulator always returns one and keeps the rule out of every test's way.
-    refreshToken: mintRefreshToken(context.signingKey, { tenantId: tenant.id, clientId: app.clientId, username: user.username }),
-    idToken: mintIdToken(context.signingKey, `${context.url}/${tenant.id}/v2.0`, app.clientId, signedIn),
+    // emulator always returns one and keeps the rule out of every test's way. A new one each time
+    // (rotation); older ones keep working, as in Entra, until revoked or expired.
+    refreshToken: mintRefreshToken(context.signingKey, { tenantId: tenant.id, clientId: app.clientId, username: user.username }, context.interactive.revocations.issueTime()),
+    idToken: mintIdToken(context.signingKey, `${context.url}/${tenant.id}/v2.0`, app.clientId, signedIn, request.nonce),
     ...(request.wantsClientInfo ? { clientInfo: clientInfo(signedIn) } : {}),
   });
 }
 
+function isoTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -8,7 +8,7 @@ export type AppIdAcr = "0" | "1" | "2";
 
 export type TokenPrincipal =
   | { kind: "app"; objectId: string; roles: string[] }
-  | { kind: "user"; objectId: string; subject: string; username: string; name?: string; permissions: string };
+  | { kind: "user"; objectId: string; subject: string; username: string; name?: string; permissions: string; /** default ["pwd"] */ amr?: string[] };
 
 export interface AccessTokenRequest {
   tenantId: string;
@@ -60,7 +60,7 @@ export function mintAccessToken(key: SigningKey, request: AccessTokenRequest): M
           scp: principal.permissions,
           upn: principal.username,
           unique_name: principal.username,
-          amr: ["pwd"],
+          amr: principal.amr ?? ["pwd"],
           ...(principal.name === undefined ? {} : { name: principal.name }),
         };
   return { token: key.sign({ ...common, ...specific, ...request.extraClaims }), expiresIn: request.lifetimeSeconds };

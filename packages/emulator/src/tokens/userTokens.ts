@@ -17,7 +17,8 @@ const REFRESH_TOKEN_LIFETIME_SECONDS = 90 * 24 * 3600;
 /** marks our refresh tokens so an access or id token can never be redeemed as one */
 const REFRESH_TOKEN_TYPE = "azid-emulator-refresh-token";
 
-export function mintIdToken(key: SigningKey, issuer: string, clientId: string, user: SignedInUser): string {
+/** `nonce` is echoed from the authorize request, which MSAL checks (protocols.md 1.8). */
+export function mintIdToken(key: SigningKey, issuer: string, clientId: string, user: SignedInUser, nonce?: string): string {
   const now = Math.floor(Date.now() / 1000);
   return key.sign({
     aud: clientId,
@@ -30,6 +31,7 @@ export function mintIdToken(key: SigningKey, issuer: string, clientId: string, u
     tid: user.tenantId,
     preferred_username: user.username,
     ...(user.name === undefined ? {} : { name: user.name }),
+    ...(nonce === undefined ? {} : { nonce }),
     uti: randomUUID(),
     ver: "2.0",
   });
@@ -46,22 +48,28 @@ export interface RefreshGrant {
   username: string;
 }
 
-/** Self-contained and signed, so the emulator keeps no session state between requests. */
-export function mintRefreshToken(key: SigningKey, grant: RefreshGrant): string {
-  const now = Math.floor(Date.now() / 1000);
-  return key.sign({ typ: REFRESH_TOKEN_TYPE, tid: grant.tenantId, cid: grant.clientId, usr: grant.username, iat: now, exp: now + REFRESH_TOKEN_LIFETIME_SECONDS, jti: randomUUID() });
+export interface RedeemableRefreshGrant extends RefreshGrant {
+  /** epoch ms, compared with revocations */
+  issuedAtMs: number;
 }
 
-/** Returns the grant, or a reason the token cannot be redeemed. */
-export function readRefreshToken(token: string, keys: SigningKey[]): RefreshGrant | string {
+/** Self-contained and signed, so the emulator keeps no session state between requests. */
+export function mintRefreshToken(key: SigningKey, grant: RefreshGrant, issuedAtMs: number = Date.now()): string {
+  const iat = Math.floor(issuedAtMs / 1000);
+  return key.sign({ typ: REFRESH_TOKEN_TYPE, tid: grant.tenantId, cid: grant.clientId, usr: grant.username, iat, ims: issuedAtMs, exp: iat + REFRESH_TOKEN_LIFETIME_SECONDS, jti: randomUUID() });
+}
+
+/** Returns the grant, "expired" (past its 90 days), or a reason the token cannot be redeemed. */
+export function readRefreshToken(token: string, keys: SigningKey[]): RedeemableRefreshGrant | { expired: true; issuedAtMs: number } | string {
   let payload: Record<string, unknown>;
   try {
     payload = verifyOwnToken(token, keys).payload;
   } catch (error) {
     return `it was not issued by this emulator run (${(error as Error).message})`;
   }
-  const { typ, tid, cid, usr, exp } = payload;
+  const { typ, tid, cid, usr, exp, iat, ims } = payload;
   if (typ !== REFRESH_TOKEN_TYPE || typeof tid !== "string" || typeof cid !== "string" || typeof usr !== "string") return "it is not a refresh token";
-  if (typeof exp !== "number" || exp < Date.now() / 1000) return "it has expired";
-  return { tenantId: tid, clientId: cid, username: usr };
+  const issuedAtMs = typeof ims === "number" ? ims : typeof iat === "number" ? iat * 1000 : 0;
+  if (typeof exp !== "number" || exp < Date.now() / 1000) return { expired: true, issuedAtMs };
+  return { tenantId: tid, clientId: cid, username: usr, issuedAtMs };
 }
