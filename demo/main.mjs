@@ -13,7 +13,7 @@ import { startAzurite } from "../scripts/lib/azurite.mjs";
 
 const dataDir = join(tmpdir(), "azid-demo");
 mkdirSync(dataDir, { recursive: true });
-const emulator = await startEmulator({ dataDir });
+const emulator = await startEmulator({ dataDir, deviceCodeIntervalSeconds: 1 });
 const tenant = emulator.config.tenants[0];
 
 // A certificate app: its certificate is issued by the emulator's CA, its private key stays here.
@@ -59,12 +59,21 @@ const env = {
   ...emulator.pipelines.env(),
 };
 
+// The "user" of the device-code sign-in: approves each code shown, as if typed in at /devicelogin.
+const deviceUser = setInterval(() => {
+  for (const { userCode } of emulator.deviceCode.pending()) {
+    console.log(`  [demo user] enters code ${userCode} at ${emulator.url}/devicelogin and signs in as ${user?.username}`);
+    emulator.deviceCode.approve(userCode, user?.username);
+  }
+}, 200);
+
 console.log(`Entra ID emulator: ${emulator.url}   Azurite (OAuth, HTTPS): ${azurite?.url ?? "not running"}\n`);
 const app = spawn(process.execPath, [fileURLToPath(new URL("./app.mjs", import.meta.url))], { stdio: "inherit", env });
 const code = await new Promise((resolve) => app.on("exit", (c) => resolve(c ?? 1)));
 const tokenRequests = emulator.requests.filter((r) => r.route === "token").length;
 const imdsRequests = emulator.requests.filter((r) => r.route === "imds").length;
 console.log(`\nThe emulator answered ${tokenRequests} token requests and ${imdsRequests} IMDS requests.`);
+clearInterval(deviceUser);
 await azurite?.close();
 await emulator.close();
 process.exit(code);
