@@ -1,13 +1,17 @@
 // The azid command line: dispatch to one command per file, turn known failures into one clear line
-// on stderr and a non-zero exit code (2 for usage mistakes, 1 for everything else).
+// on stderr and an exit code per kind of failure (exitCodes.ts: 2 usage, 3 no credential available,
+// 4 authentication failed, 1 everything else).
 import { UsageError } from "./args.js";
+import { doctorHelp, runDoctor } from "./commands/doctor.js";
 import { emulatorHelp, runEmulator } from "./commands/emulator.js";
 import { runToken, tokenHelp } from "./commands/token.js";
+import { EXIT, exitCodeFor } from "./exitCodes.js";
 
 const help = `Usage: azid <command> [options]
 
 Commands:
-  token      print an access token (like az account get-access-token)
+  token      print an access token (like az account get-access-token), from DefaultAzureCredential
+  doctor     show what DefaultAzureCredential finds on this machine, credential by credential
   emulator   run the local Microsoft Entra ID emulator and print the env vars that use it
 
 Run 'azid <command> --help' for a command's options.`;
@@ -18,6 +22,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     switch (command) {
       case "token":
         return await runToken(rest, out);
+      case "doctor":
+        return await runDoctor(rest, out);
       case "emulator":
         return await runEmulator(rest, out);
       case undefined:
@@ -31,11 +37,12 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      err.write(`azid: ${error.message}\n\n${command === "token" ? tokenHelp : command === "emulator" ? emulatorHelp : help}\n`);
-      return 2;
+      const usage = { token: tokenHelp, doctor: doctorHelp, emulator: emulatorHelp }[command ?? ""] ?? help;
+      err.write(`azid: ${error.message}\n\n${usage}\n`);
+      return EXIT.usage;
     }
     const e = error as Error;
     err.write(`azid ${command}: ${e.name}: ${e.message}\n`);
-    return 1;
+    return exitCodeFor(error);
   }
 }

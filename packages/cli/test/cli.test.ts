@@ -63,6 +63,12 @@ describe("azid token", () => {
     const output = JSON.parse(result.stdout) as { accessToken: string; expiresOn: string; expires_on: number; tokenType: string; tenant: string };
     assert.equal(output.tokenType, "Bearer");
     assert.equal(output.tenant, emulatorEnv.AZURE_TENANT_ID);
+    // DefaultAzureCredential: the environment's service principal wins; its non-secret claims are shown
+    const { credential, claims } = output as unknown as { credential: string; claims: Record<string, unknown> };
+    assert.equal(credential, "EnvironmentCredential");
+    assert.equal(claims.appid, emulatorEnv.AZURE_CLIENT_ID);
+    assert.equal(claims.aud, "https://storage.azure.com");
+    assert.equal(claims.tid, emulatorEnv.AZURE_TENANT_ID);
     assert.match(output.expiresOn, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.000000$/);
     assert.ok(output.expires_on * 1000 > Date.now());
     const payload = JSON.parse(Buffer.from(output.accessToken.split(".")[1]!, "base64url").toString());
@@ -79,17 +85,24 @@ describe("azid token", () => {
     assert.equal(payload.aud, "https://vault.azure.net");
   });
 
-  it("a wrong secret exits 1 with the AADSTS error, never the secret", () => {
+  it("a wrong secret exits 4 (authentication failed) with the AADSTS error, never the secret", () => {
     const result = azid(["token", "--scope", "https://storage.azure.com/.default"], { ...emulatorEnv, AZURE_CLIENT_SECRET: "wrong~secret~value" });
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 4);
     assert.match(result.stderr, /AuthenticationError: invalid_client.*\n?.*AADSTS7000215/s);
     assert.ok(!result.stderr.includes("wrong~secret~value"));
   });
 
-  it("no configuration: exits 1 saying which variables are missing", () => {
-    const result = azid(["token", "--scope", "https://storage.azure.com/.default"], { AZURE_TENANT_ID: "", AZURE_CLIENT_ID: "", AZURE_CLIENT_SECRET: "" });
-    assert.equal(result.code, 1);
+  it("no configuration: exits 3 (unavailable) saying which variables are missing", () => {
+    // No developer tools on PATH, IMDS pointed at a closed loopback port.
+    const nothing = { AZURE_TENANT_ID: "", AZURE_CLIENT_ID: "", AZURE_CLIENT_SECRET: "", PATH: dataDir, AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:1" };
+    const result = azid(["token", "--scope", "https://storage.azure.com/.default", "--credential", "env"], nothing);
+    assert.equal(result.code, 3);
     assert.match(result.stderr, /CredentialUnavailableError: EnvironmentCredential is unavailable\. Missing: AZURE_TENANT_ID; AZURE_CLIENT_ID/);
+    const chain = azid(["token", "--scope", "https://storage.azure.com/.default"], nothing);
+    assert.equal(chain.code, 3);
+    assert.match(chain.stderr, /AggregateAuthenticationError: DefaultAzureCredential authentication failed/);
+    assert.match(chain.stderr, /EnvironmentCredential +unavailable: Missing: AZURE_TENANT_ID; AZURE_CLIENT_ID/);
+    assert.match(chain.stderr, /AzureCliCredential .*install the Azure CLI/);
   });
 
   it("usage mistakes exit 2", () => {
@@ -97,6 +110,9 @@ describe("azid token", () => {
     assert.equal(azid(["token", "--scope"]).code, 2);
     assert.equal(azid(["token", "--scope", "x", "--output", "yaml"]).code, 2);
     assert.equal(azid(["nonsense"]).code, 2);
+    const unknown = azid(["token", "--scope", "x", "--credential", "magic"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /--credential must be one of default, env, wi, mi, cli, azd, pwsh/);
     const bad = azid(["token", "--scope", "a b"], emulatorEnv);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /Invalid scope/);

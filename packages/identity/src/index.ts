@@ -58,3 +58,18 @@ export {
 } from "./credentials/onBehalfOfCredential.js";
 export { type AuthenticationRecord, deserializeAuthenticationRecord, serializeAuthenticationRecord } from "./entra/authenticationRecord.js";
 export type { InteractiveCredentialOptions } from "./entra/userTokens.js";
+export {
+  DefaultAzureCredential,
+  getDefaultAzureCredential,
+  type DefaultAzureCredentialClientIdOptions,
+  type DefaultAzureCredentialEnvVars,
+  type DefaultAzureCredentialOptions,
+  type DefaultAzureCredentialResourceIdOptions,
+} from "./credentials/defaultAzureCredential.js";
+// azid extension for `azid doctor` (not in @azure/identity): reports every credential of the chain.
+export {
+  diagnoseDefaultAzureCredential,
+  type CredentialDiagnosis,
+  type DefaultAzureCredentialDiagnosis,
+  type DiagnoseOptions,
+} from "./defaultChain/diagnose.js";

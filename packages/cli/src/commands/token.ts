@@ -1,23 +1,91 @@
-// `azid token`: print an access token like `az account get-access-token`, from the credential the
-// environment configures.
-import { EnvironmentCredential } from "@azid/identity";
+// `azid token`: print an access token like `az account get-access-token`, from DefaultAzureCredential
+// (or one named credential), with the token's non-secret claims and which credential issued it.
+import {
+  AzureCliCredential,
+  AzureDeveloperCliCredential,
+  AzurePowerShellCredential,
+  DefaultAzureCredential,
+  DeviceCodeCredential,
+  EnvironmentCredential,
+  InteractiveBrowserCredential,
+  ManagedIdentityCredential,
+  WorkloadIdentityCredential,
+  type AccessToken,
+  type TokenCredential,
+} from "@azid/identity";
 import { flag, parseArgs, UsageError } from "../args.js";
+import { decodeClaims } from "../claims.js";
+import { authorityOptions } from "../credentialOptions.js";
+import { EXIT } from "../exitCodes.js";
 
-export const tokenHelp = `Usage: azid token --scope SCOPE [--tenant TENANT] [--output json|token]
+export const tokenHelp = `Usage: azid token --scope SCOPE [--tenant TENANT] [--credential NAME] [--output json|token]
 
-Prints an access token from the credential configured by the environment (AZURE_TENANT_ID,
-AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, or AZURE_USERNAME and
-AZURE_PASSWORD; AZURE_AUTHORITY_HOST for other clouds or the emulator).
-  --scope SCOPE       e.g. https://management.azure.com/.default (repeatable)
-  --resource URI      shorthand for --scope URI/.default
-  --tenant TENANT     request the token for another (allowed) tenant
-  --output FORMAT     json (default, like az account get-access-token) or token (the bare token)`;
+Prints an access token. By default from DefaultAzureCredential: the environment (AZURE_TENANT_ID,
+AZURE_CLIENT_ID, AZURE_CLIENT_SECRET...), workload identity, managed identity, then the signed-in
+Azure CLI, Azure PowerShell or Azure Developer CLI ('azid doctor' shows what this machine provides).
+  --scope SCOPE        e.g. https://management.azure.com/.default (repeatable)
+  --resource URI       shorthand for --scope URI/.default
+  --tenant TENANT      request the token for another (allowed) tenant
+  --credential NAME    default (DefaultAzureCredential), env, wi, mi, cli, azd, pwsh, browser, devicecode,
+                       or a credential class name (e.g. AzureCliCredential)
+  --output FORMAT      json (default: az's fields, the credential, and the token's non-secret claims)
+                       or token (the bare token)
+  --json               same as --output json
+Exit codes: 0 token printed, 2 usage, 3 no credential available, 4 authentication failed, 1 other.`;
+
+type Factory = () => TokenCredential;
+
+const CREDENTIALS: Record<string, Factory> = {
+  default: () => new DefaultAzureCredential(authorityOptions()),
+  env: () => new EnvironmentCredential(authorityOptions()),
+  wi: () => new WorkloadIdentityCredential(authorityOptions()),
+  mi: () => new ManagedIdentityCredential(),
+  cli: () => new AzureCliCredential(),
+  azd: () => new AzureDeveloperCliCredential(),
+  pwsh: () => new AzurePowerShellCredential(),
+  browser: () => new InteractiveBrowserCredential(authorityOptions()),
+  // The prompt goes to stderr: stdout carries only the token.
+  devicecode: () => new DeviceCodeCredential({ ...authorityOptions(), userPromptCallback: (info) => void process.stderr.write(`${info.message}\n`) }),
+};
+
+const ALIASES: Record<string, string> = {
+  defaultazurecredential: "default",
+  environment: "env",
+  environmentcredential: "env",
+  workloadidentity: "wi",
+  workloadidentitycredential: "wi",
+  managedidentity: "mi",
+  managedidentitycredential: "mi",
+  az: "cli",
+  azurecli: "cli",
+  azureclicredential: "cli",
+  azuredeveloperclicredential: "azd",
+  powershell: "pwsh",
+  azurepowershellcredential: "pwsh",
+  interactivebrowsercredential: "browser",
+  devicecodecredential: "devicecode",
+};
+
+export function resolveCredentialName(value: string): string {
+  const key = value.trim().toLowerCase();
+  const name = CREDENTIALS[key] !== undefined ? key : ALIASES[key];
+  if (name === undefined) throw new UsageError(`--credential must be one of ${Object.keys(CREDENTIALS).join(", ")} (or a credential class name), received '${value}'`);
+  return name;
+}
 
 export async function runToken(argv: string[], out: NodeJS.WritableStream): Promise<number> {
-  const args = parseArgs(argv, { scope: { value: true, repeat: true }, resource: { value: true }, tenant: { value: true }, output: { value: true }, help: {} });
+  const args = parseArgs(argv, {
+    scope: { value: true, repeat: true },
+    resource: { value: true },
+    tenant: { value: true },
+    credential: { value: true },
+    output: { value: true },
+    json: {},
+    help: {},
+  });
   if (args.flags.has("help")) {
     out.write(tokenHelp + "\n");
-    return 0;
+    return EXIT.ok;
   }
   const scopes = [...(args.flags.get("scope") ?? [])];
   const resource = flag(args, "resource");
@@ -25,21 +93,43 @@ export async function runToken(argv: string[], out: NodeJS.WritableStream): Prom
   if (scopes.length === 0) throw new UsageError("pass --scope SCOPE (or --resource URI)");
   const output = flag(args, "output") ?? "json";
   if (output !== "json" && output !== "token") throw new UsageError(`--output must be json or token, received '${output}'`);
+  if (args.flags.has("json") && flag(args, "output") === "token") throw new UsageError("--json and --output token contradict each other");
   const tenant = flag(args, "tenant");
+  const name = resolveCredentialName(flag(args, "credential") ?? "default");
 
-  const credential = new EnvironmentCredential(process.env.AZURE_AUTHORITY_HOST ? { disableInstanceDiscovery: true } : {});
-  const token = await credential.getToken(scopes, tenant !== undefined ? { tenantId: tenant } : {});
-  if (token === null) throw new Error("the credential returned no token");
-  if (output === "token") out.write(token.token + "\n");
-  else {
-    const expiresOn = new Date(token.expiresOnTimestamp);
-    out.write(JSON.stringify({
-      accessToken: token.token,
-      expiresOn: expiresOn.toISOString().replace("T", " ").replace(/\.\d+Z$/, ".000000"),
-      expires_on: Math.floor(token.expiresOnTimestamp / 1000),
-      tokenType: token.tokenType ?? "Bearer",
-      ...(tenant !== undefined ? { tenant } : process.env.AZURE_TENANT_ID ? { tenant: process.env.AZURE_TENANT_ID } : {}),
-    }, null, 2) + "\n");
+  const credential = CREDENTIALS[name]!();
+  const options = tenant !== undefined ? { tenantId: tenant } : {};
+  let token: AccessToken | null;
+  let issuer = credential.constructor.name;
+  if (credential instanceof DefaultAzureCredential) {
+    const result = await credential.getTokenWithSource(scopes, options);
+    token = result.token;
+    issuer = result.credential.constructor.name;
+  } else {
+    token = await credential.getToken(scopes, options);
   }
-  return 0;
+  if (token === null) throw new Error("the credential returned no token");
+  if (output === "token") {
+    out.write(token.token + "\n");
+    return EXIT.ok;
+  }
+  const claims = decodeClaims(token.token);
+  const tenantShown = tenant ?? (typeof claims.tid === "string" ? claims.tid : undefined) ?? process.env.AZURE_TENANT_ID;
+  const expiresOn = new Date(token.expiresOnTimestamp);
+  out.write(
+    JSON.stringify(
+      {
+        accessToken: token.token,
+        expiresOn: expiresOn.toISOString().replace("T", " ").replace(/\.\d+Z$/, ".000000"),
+        expires_on: Math.floor(token.expiresOnTimestamp / 1000),
+        tokenType: token.tokenType ?? "Bearer",
+        ...(tenantShown !== undefined ? { tenant: tenantShown } : {}),
+        credential: issuer,
+        claims,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  return EXIT.ok;
 }

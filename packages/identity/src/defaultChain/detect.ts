@@ -1,0 +1,138 @@
+// What this machine provides for each credential of the chain, for `azid doctor`: the names of the
+// environment variables that are set, the files and tools found, and ids that are not secrets
+// (tenant, client, endpoint). Values of secrets are never read into the report.
+import { AllSupportedEnvironmentVariables } from "../credentials/environmentCredential.js";
+import { findExecutable, type ExecutableSearch } from "../developerTools/findExecutable.js";
+import { detectHost } from "../managedIdentity/detectHost.js";
+import type { IdentitySelector } from "../managedIdentity/host.js";
+import { nodeFs } from "../nodeBuiltins.js";
+import { managedIdentitySelector, type ChainOptions } from "./members.js";
+import type { ChainCredentialName } from "./selection.js";
+
+export interface Detection {
+  /** Whether the credential has what it needs here (variables set, tool installed, host detected). */
+  configured: boolean;
+  /** Environment variable names, files and tools it would use. */
+  from: string[];
+  /** Non-secret facts: ids, endpoint, executable path. */
+  details: Record<string, string>;
+}
+
+/** Variables whose values must never be shown. */
+export const SECRET_VARIABLES = ["AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD", "IDENTITY_HEADER", "MSI_SECRET"] as const;
+
+function read(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function fileState(path: string): string {
+  try {
+    return nodeFs().statSync(path).isFile() ? "exists" : "is not a file";
+  } catch {
+    return "not found";
+  }
+}
+
+export async function detect(name: ChainCredentialName, options: ChainOptions): Promise<Detection> {
+  switch (name) {
+    case "EnvironmentCredential": {
+      const from = AllSupportedEnvironmentVariables.filter((v) => read(v) !== undefined);
+      const details: Record<string, string> = {};
+      const tenantId = read("AZURE_TENANT_ID");
+      const clientId = read("AZURE_CLIENT_ID");
+      if (tenantId) details.tenantId = tenantId;
+      if (clientId) details.clientId = clientId;
+      let mode: string | undefined;
+      if (tenantId && clientId && read("AZURE_CLIENT_SECRET")) mode = "client secret";
+      else if (tenantId && clientId && read("AZURE_CLIENT_CERTIFICATE_PATH")) {
+        mode = "client certificate";
+        details.certificate = `${read("AZURE_CLIENT_CERTIFICATE_PATH")} (${fileState(read("AZURE_CLIENT_CERTIFICATE_PATH")!)})`;
+      } else if (tenantId && clientId && read("AZURE_USERNAME") && read("AZURE_PASSWORD")) mode = "username and password";
+      if (mode !== undefined) details.mode = mode;
+      return { configured: mode !== undefined, from, details };
+    }
+    case "WorkloadIdentityCredential": {
+      const tenantId = options.tenantId ?? read("AZURE_TENANT_ID");
+      const clientId = options.workloadIdentityClientId ?? options.managedIdentityClientId ?? read("AZURE_CLIENT_ID");
+      const tokenFile = read("AZURE_FEDERATED_TOKEN_FILE");
+      const from = ["AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_ID", "AZURE_TENANT_ID"].filter((v) => read(v) !== undefined);
+      const details: Record<string, string> = {};
+      if (tenantId) details.tenantId = tenantId;
+      if (clientId) details.clientId = clientId;
+      if (tokenFile) details.tokenFile = `${tokenFile} (${fileState(tokenFile)})`;
+      return { configured: Boolean(tenantId && clientId && tokenFile), from, details };
+    }
+    case "ManagedIdentityCredential": {
+      const selector = managedIdentitySelector(options);
+      const details: Record<string, string> = {};
+      if ("clientId" in selector) details.clientId = selector.clientId;
+      if ("resourceId" in selector) details.resourceId = selector.resourceId;
+      const from = ["IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT", "IMDS_ENDPOINT", "MSI_ENDPOINT", "MSI_SECRET", "AZURE_POD_IDENTITY_AUTHORITY_HOST", "AZURE_FEDERATED_TOKEN_FILE"].filter((v) => read(v) !== undefined);
+      if (read("AZURE_CLIENT_ID") !== undefined && options.managedIdentityClientId === undefined && options.managedIdentityResourceId === undefined) from.push("AZURE_CLIENT_ID");
+      try {
+        const identity: IdentitySelector = "clientId" in selector ? { kind: "clientId", value: selector.clientId } : "resourceId" in selector ? { kind: "resourceId", value: selector.resourceId } : { kind: "system" };
+        const detected = detectHost(process.env, identity);
+        if (detected.kind === "tokenExchange") {
+          details.host = "AKS workload identity (token exchange)";
+          return { configured: true, from, details };
+        }
+        details.host = detected.host.displayName;
+        details.endpoint = detected.host.endpoint;
+        details.detectedFrom = detected.detectedFrom;
+        // The default IMDS address is a guess, not a configuration: only the probe can tell.
+        const guessed = detected.host.kind === "imds" && read("AZURE_POD_IDENTITY_AUTHORITY_HOST") === undefined;
+        return { configured: !guessed, from, details };
+      } catch (error) {
+        details.error = error instanceof Error ? error.message : String(error);
+        return { configured: false, from, details };
+      }
+    }
+    case "VisualStudioCodeCredential":
+      return { configured: false, from: [], details: {} };
+    case "AzureCliCredential":
+      return findTool(["az"]);
+    case "AzurePowerShellCredential":
+      return findTool(process.platform === "win32" ? ["pwsh", "powershell"] : ["pwsh"]);
+    case "AzureDeveloperCliCredential":
+      return findTool(["azd"]);
+    case "InteractiveBrowserCredential":
+      return { configured: true, from: ["excludeInteractiveBrowserCredential: false"], details: {} };
+  }
+}
+
+async function findTool(names: string[]): Promise<Detection> {
+  const path = await import("node:path");
+  const fs = nodeFs();
+  const p = process.platform === "win32" ? path.win32 : path.posix;
+  const search: ExecutableSearch = {
+    platform: process.platform,
+    env: process.env,
+    isExecutableFile(file) {
+      try {
+        if (!fs.statSync(file).isFile()) return false;
+        if (process.platform !== "win32") fs.accessSync(file, fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    readText(file) {
+      try {
+        return fs.statSync(file).size <= 64 * 1024 ? fs.readFileSync(file, "utf8") : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    join: p.join,
+    dirname: p.dirname,
+    isAbsolute: p.isAbsolute,
+  };
+  try {
+    const found = findExecutable(names, search);
+    if (found === undefined) return { configured: false, from: [], details: { searched: `${names.join(", ")} on PATH` } };
+    return { configured: true, from: [found.file], details: { executable: found.file } };
+  } catch (error) {
+    return { configured: false, from: [], details: { error: error instanceof Error ? error.message : String(error) } };
+  }
+}

@@ -1,0 +1,111 @@
+// Builds each credential of DefaultAzureCredential's chain from its options, as @azure/identity's
+// factories do (which client id goes where, the tenant, the process timeout). A credential whose
+// constructor throws becomes a placeholder that reports the reason as "unavailable", so one
+// unconfigured source never prevents the others from being tried.
+import { AzureCliCredential } from "../credentials/azureCliCredential.js";
+import { AzureDeveloperCliCredential } from "../credentials/azureDeveloperCliCredential.js";
+import { AzurePowerShellCredential } from "../credentials/azurePowerShellCredential.js";
+import { EnvironmentCredential } from "../credentials/environmentCredential.js";
+import { InteractiveBrowserCredential } from "../credentials/interactiveBrowserCredential.js";
+import { WorkloadIdentityCredential } from "../credentials/workloadIdentityCredential.js";
+import { CredentialUnavailableError, CredentialUnavailableErrorName } from "../errors.js";
+import type { AccessToken, AuthorityValidationOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { ChainManagedIdentityCredential, type ManagedIdentitySelectorOptions } from "./probedManagedIdentity.js";
+import type { ChainCredentialName } from "./selection.js";
+
+/** The DefaultAzureCredential options the members read (the public type lives with the class). */
+export interface ChainOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
+  tenantId?: string;
+  managedIdentityClientId?: string;
+  managedIdentityResourceId?: string;
+  workloadIdentityClientId?: string;
+  processTimeoutInMs?: number;
+}
+
+export interface ChainMember {
+  name: ChainCredentialName;
+  /** What the chain calls. */
+  credential: TokenCredential;
+  /** What issued the token, as reported by getTokenWithSource (differs from `credential` for managed identity). */
+  source: TokenCredential;
+  /** Set when the credential could not be built; `credential` is then a placeholder. */
+  constructionError?: Error;
+}
+
+export interface MemberSettings {
+  /** Probe IMDS before asking it for a token (off when ManagedIdentityCredential is selected alone). */
+  probeImds: boolean;
+  /** Never open a browser (azid doctor). */
+  noInteraction?: boolean;
+}
+
+const VSCODE_UNAVAILABLE =
+  "VisualStudioCodeCredential is unavailable: it signs in through the VS Code authentication broker (@azure/identity-vscode), which azid does not provide.";
+
+/** A member that could not be created: every getToken reports why, as "unavailable". */
+class UnavailableChainCredential implements TokenCredential {
+  readonly #error: CredentialUnavailableError;
+  constructor(error: CredentialUnavailableError) {
+    this.#error = error;
+  }
+  getToken(): Promise<AccessToken> {
+    return Promise.reject(this.#error);
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+export function createMember(name: ChainCredentialName, options: ChainOptions, settings: MemberSettings): ChainMember {
+  if (name === "VisualStudioCodeCredential") {
+    const error = new CredentialUnavailableError(VSCODE_UNAVAILABLE);
+    const placeholder = new UnavailableChainCredential(error);
+    return { name, credential: placeholder, source: placeholder };
+  }
+  try {
+    const credential = construct(name, options, settings);
+    const source = credential instanceof ChainManagedIdentityCredential ? credential.credential : credential;
+    return { name, credential, source };
+  } catch (error) {
+    const cause = error instanceof Error ? error : new Error(String(error));
+    const message = cause.name === CredentialUnavailableErrorName ? cause.message : `${name} could not be created: ${cause.name}: ${cause.message}`;
+    const placeholder = new UnavailableChainCredential(new CredentialUnavailableError(message, { cause }));
+    return { name, credential: placeholder, source: placeholder, constructionError: cause };
+  }
+}
+
+function construct(name: Exclude<ChainCredentialName, "VisualStudioCodeCredential">, options: ChainOptions, settings: MemberSettings): TokenCredential {
+  const { tenantId, managedIdentityClientId, managedIdentityResourceId, workloadIdentityClientId, processTimeoutInMs, ...common } = options;
+  const tools = { ...common, ...(tenantId !== undefined ? { tenantId } : {}), ...(processTimeoutInMs !== undefined ? { processTimeoutInMs } : {}) };
+  switch (name) {
+    case "EnvironmentCredential":
+      return new EnvironmentCredential(common);
+    case "WorkloadIdentityCredential": {
+      const clientId = workloadIdentityClientId ?? managedIdentityClientId;
+      return new WorkloadIdentityCredential({ ...common, ...(tenantId !== undefined ? { tenantId } : {}), ...(clientId !== undefined ? { clientId } : {}) });
+    }
+    case "ManagedIdentityCredential":
+      return new ChainManagedIdentityCredential(managedIdentitySelector(options), common, { probe: settings.probeImds });
+    case "AzureCliCredential":
+      return new AzureCliCredential(tools);
+    case "AzurePowerShellCredential":
+      return new AzurePowerShellCredential(tools);
+    case "AzureDeveloperCliCredential":
+      return new AzureDeveloperCliCredential(tools);
+    case "InteractiveBrowserCredential":
+      return new InteractiveBrowserCredential({ ...common, ...(tenantId !== undefined ? { tenantId } : {}), ...(settings.noInteraction ? { disableAutomaticAuthentication: true } : {}) });
+  }
+}
+
+/**
+ * @azure/identity's rule: a resource id wins; with AKS workload identity variables the workload
+ * identity client id; else managedIdentityClientId, then AZURE_CLIENT_ID; else system-assigned.
+ */
+export function managedIdentitySelector(options: ChainOptions): ManagedIdentitySelectorOptions {
+  if (options.managedIdentityResourceId !== undefined) return { resourceId: options.managedIdentityResourceId };
+  const clientId = options.managedIdentityClientId ?? nonEmpty(process.env.AZURE_CLIENT_ID);
+  const workloadClientId = options.workloadIdentityClientId ?? clientId;
+  if (nonEmpty(process.env.AZURE_FEDERATED_TOKEN_FILE) !== undefined && workloadClientId !== undefined) return { clientId: workloadClientId };
+  return clientId !== undefined ? { clientId } : {};
+}
