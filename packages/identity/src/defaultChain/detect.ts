@@ -2,7 +2,8 @@
 // environment variables that are set, the files and tools found, and ids that are not secrets
 // (tenant, client, endpoint). Values of secrets are never read into the report.
 import { AllSupportedEnvironmentVariables } from "../credentials/environmentCredential.js";
-import { findExecutable, type ExecutableSearch } from "../developerTools/findExecutable.js";
+import { findExecutable } from "../developerTools/findExecutable.js";
+import { realSearch } from "../developerTools/runTool.js";
 import { detectHost } from "../managedIdentity/detectHost.js";
 import type { IdentitySelector } from "../managedIdentity/host.js";
 import { nodeFs } from "../nodeBuiltins.js";
@@ -102,32 +103,7 @@ export async function detect(name: ChainCredentialName, options: ChainOptions): 
 }
 
 async function findTool(names: string[]): Promise<Detection> {
-  const path = await import("node:path");
-  const fs = nodeFs();
-  const p = process.platform === "win32" ? path.win32 : path.posix;
-  const search: ExecutableSearch = {
-    platform: process.platform,
-    env: process.env,
-    isExecutableFile(file) {
-      try {
-        if (!fs.statSync(file).isFile()) return false;
-        if (process.platform !== "win32") fs.accessSync(file, fs.constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    readText(file) {
-      try {
-        return fs.statSync(file).size <= 64 * 1024 ? fs.readFileSync(file, "utf8") : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    join: p.join,
-    dirname: p.dirname,
-    isAbsolute: p.isAbsolute,
-  };
+  const search = await realSearch();
   try {
     const found = findExecutable(names, search);
     if (found === undefined) return { configured: false, from: [], details: { searched: `${names.join(", ")} on PATH` } };

@@ -66,7 +66,8 @@ export function safeWorkingDirectory(): string {
 
 let path: typeof import("node:path") | undefined;
 
-async function realSearch(): Promise<ExecutableSearch> {
+/** The real file system and PATH, for findExecutable (also used by `azid doctor` detection). */
+export async function realSearch(): Promise<ExecutableSearch> {
   path ??= await import("node:path");
   const fs = nodeFs();
   const p = process.platform === "win32" ? path.win32 : path.posix;
