@@ -6,10 +6,11 @@
 // server work never runs in the measured process and nothing can leave loopback.
 //
 // Options:
-//   BENCH_QUICK=1 or --quick    smoke run with small N (~20 s); writes bench/results.quick.json
+//   BENCH_QUICK=1 or --quick    smoke run with small N (~20 s, plus ~70 s for localDev); writes bench/results.quick.json
 //                               and leaves BENCHMARKS.md alone unless --markdown is given
 //   --markdown / --no-markdown  force / skip rewriting BENCHMARKS.md (default: full runs only)
-//   --only=latency,scopes,...   run a subset (latency, scopes, cold, import, footprint, memory)
+//   --only=latency,scopes,...   run a subset (latency, scopes, cold, import, footprint, memory,
+//                               managedIdentity, localDev)
 //   --json=<path>               where to write the JSON results
 // Exits non-zero when a scenario fails (not when a target is missed; see results.json `targets`).
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
@@ -20,6 +21,7 @@ import { join } from "node:path";
 import { childEnv, hasGuard, ROOT, runScenario } from "./lib/proc.mjs";
 import { measureImportCost } from "./lib/importCost.mjs";
 import { measureFootprint } from "./lib/footprint.mjs";
+import { measureLocalDev } from "./lib/localDev.mjs";
 import { markdownReport, meetsTarget, textReport } from "./lib/report.mjs";
 
 const argv = process.argv.slice(2);
@@ -31,10 +33,12 @@ const writeMarkdown = flag("markdown") || (!quick && !flag("no-markdown"));
 const jsonPath = option("json") ?? process.env.BENCH_JSON ?? join(ROOT, quick ? "bench/results.quick.json" : "bench/results.json");
 
 const SETTINGS = quick
-  ? { seconds: 0.1, rounds: 1, scopesSmallK: 100, scopesLargeK: 1_000, coldConcurrency: 200, importRuns: 3, memoryCount: 1_000, memoryUsedCount: 100, miInstances: 100 }
-  : { seconds: 1, rounds: 3, scopesSmallK: 400, scopesLargeK: 10_000, coldConcurrency: 200, importRuns: 15, memoryCount: 10_000, memoryUsedCount: 1_000, miInstances: 1_000 };
+  ? { seconds: 0.1, rounds: 1, scopesSmallK: 100, scopesLargeK: 1_000, coldConcurrency: 200, importRuns: 3, memoryCount: 1_000, memoryUsedCount: 100, miInstances: 100, localDevRuns: 1 }
+  : { seconds: 1, rounds: 3, scopesSmallK: 400, scopesLargeK: 10_000, coldConcurrency: 200, importRuns: 15, memoryCount: 10_000, memoryUsedCount: 1_000, miInstances: 1_000, localDevRuns: 3 };
+/** How long a local-development child waits for its first token before giving up (@azure/identity hangs for minutes on a black-hole IMDS). */
+const LOCAL_DEV_CAP_MS = 30_000;
 const FILL_CONCURRENCY = 32;
-const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory", "managedIdentity"];
+const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory", "managedIdentity", "localDev"];
 const selected = new Set(only ?? ALL);
 for (const name of selected) if (!ALL.includes(name)) throw new Error(`--only: unknown scenario "${name}" (known: ${ALL.join(", ")})`);
 
@@ -139,6 +143,9 @@ const TARGETS = {
   packages: { op: "<=", value: 1, text: "1 package" },
   memory: { op: "<=", value: 10, text: "≤ 10 KB" },
   miImds: { op: "<=", value: 1, text: "1 request" },
+  devFirst: { op: "<=", value: 500, text: "≤ 0.5 s" },
+  devSecond: { op: "<=", value: 1000, text: "≤ 1 ms" },
+  devBlackHole: { op: "<=", value: 2000, text: "≤ 2 s" },
 };
 
 async function managedIdentity(ctx) {
@@ -167,6 +174,23 @@ async function managedIdentity(ctx) {
       { label: `wall time ms (${count.toLocaleString("en-US")} instances)`, azid: azidInstances.wallMs, azure: azureInstances.wallMs },
     ],
   };
+}
+
+async function localDev() {
+  const r = await measureLocalDev({ runs: SETTINGS.localDevRuns, capMs: LOCAL_DEV_CAP_MS, log });
+  for (const [id, c] of Object.entries(r)) if (c.azid.gaveUp) throw new Error(`azid got no token within ${LOCAL_DEV_CAP_MS / 1000} s (${id})`);
+  // @azure/identity gave up: azid is at least cap / azid's time faster.
+  const atLeast = (c) => (c.azure.gaveUp && typeof c.azid.firstMs === "number" ? `> ${Math.floor(LOCAL_DEV_CAP_MS / c.azid.firstMs)}×` : undefined);
+  const rows = [];
+  for (const [c, name, firstTarget] of [[r.refused, "IMDS refused", TARGETS.devFirst], [r.blackHole, "IMDS black hole", TARGETS.devBlackHole]]) {
+    rows.push(
+      { label: `${name}: first token ms (constructor + getToken)`, azid: c.azid.firstMs, azure: c.azure.firstMs, target: firstTarget, headline: true, ratio: atLeast(c) },
+      { label: `${name}: second getToken µs`, azid: c.azid.secondUs, azure: c.azure.secondUs, target: c === r.refused ? TARGETS.devSecond : undefined, headline: c === r.refused },
+      { label: `${name}: az runs per process (2 getToken calls)`, azid: c.azid.azRuns, azure: c.azure.gaveUp ? "—" : c.azure.azRuns, ratio: false },
+    );
+  }
+  rows.push({ label: "IMDS black hole: connections to it per process", azid: r.blackHole.azid.imdsConnections, azure: r.blackHole.azure.imdsConnections, ratio: false });
+  return { details: r, rows };
 }
 
 async function latency(ctx) {
@@ -383,6 +407,23 @@ const DEFINITIONS = [
       "Both libraries get AZURE_POD_IDENTITY_AUTHORITY_HOST pointing at the emulator's IMDS (never 169.254.169.254). Cached latency: as scenario 1 with a system-assigned ManagedIdentityCredential. " +
       `Instances: ${fmtK(S.miInstances)} ManagedIdentityCredential instances created in one process, then getToken on all of them at once (the "one credential per request" mistake); ` +
       "the parent counts the IMDS requests the emulator received.",
+  },
+  {
+    id: "localDev",
+    title: "8. Local development with DefaultAzureCredential",
+    needsEmulator: false,
+    run: localDev,
+    howMeasured:
+      "A developer's laptop: `az` is signed in (the test suite's fake az, a node script printing what `az account get-access-token` prints, with a one-hour token; " +
+      "it and node are alone on PATH), HOME is an empty temporary directory and no other AZURE_* variable is set, so Environment and Workload identity have nothing to use. " +
+      "Managed identity is kept on loopback with AZURE_POD_IDENTITY_AUTHORITY_HOST (never 169.254.169.254): either a closed port (connection refused) " +
+      "or a server in the bench process that accepts connections and never answers (black hole). " +
+      `Each sample is a fresh child process timing \`new DefaultAzureCredential()\` + the first \`getToken("https://management.azure.com/.default")\`, then a second getToken; ` +
+      `median of ${S.localDevRuns} process${S.localDevRuns > 1 ? "es" : ""} per library and case (every run is in results.json), after the library is imported (import cost is scenario 4). ` +
+      "Both tokens must be the fake az's (its tenant and audience), so a wrong credential winning fails the scenario. " +
+      `A child gives up on its first token after ${LOCAL_DEV_CAP_MS / 1000} s (that library is then not run again for that case). ` +
+      "Caveat: @azure/identity takes AZURE_POD_IDENTITY_AUTHORITY_HOST as proof that IMDS exists and skips its 1 s availability probe, going straight to MSAL's token request and its retries; " +
+      "on a real laptop (no variable) it would probe 169.254.169.254 with a 1 s deadline instead. azid probes either address the same way (once per process, 1 s deadline, no retries).",
   },
 ];
 

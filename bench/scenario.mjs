@@ -7,6 +7,7 @@ import { median, quantile, xorshift32 } from "./lib/stats.mjs";
 
 const RESULT_MARKER = "@@BENCH_RESULT@@";
 const STORAGE_SCOPE = "https://storage.azure.com/.default";
+const MANAGEMENT_SCOPE = "https://management.azure.com/.default";
 
 const args = JSON.parse(process.argv[2] ?? "{}");
 
@@ -23,7 +24,7 @@ async function loadLibrary(lib) {
 function withTimeout(promise, ms, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms: is the emulator at ${args.authorityHost} reachable?`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms${args.authorityHost ? `: is the emulator at ${args.authorityHost} reachable?` : ""}`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -33,6 +34,22 @@ function checkToken(token, what) {
     throw new Error(`${what}: getToken returned no token (${JSON.stringify(token)})`);
   }
   if (!(token.expiresOnTimestamp > Date.now())) throw new Error(`${what}: token already expired (expiresOnTimestamp ${token.expiresOnTimestamp})`);
+  return token;
+}
+
+/** A token printed by the fake az the parent put on PATH (its tenant is the bench's), valid for about an hour. */
+function checkFakeAzToken(token, what) {
+  checkToken(token, what);
+  let claims;
+  try {
+    claims = JSON.parse(Buffer.from(token.token.split(".")[1], "base64url").toString("utf8"));
+  } catch {
+    claims = undefined;
+  }
+  if (claims?.fake !== true || claims.tid !== args.fakeTenant || claims.aud !== MANAGEMENT_SCOPE.replace(/\/\.default$/, "")) {
+    throw new Error(`${what} is not the fake az's token: some other credential answered (claims: ${JSON.stringify(claims)?.slice(0, 300)})`);
+  }
+  if (token.expiresOnTimestamp < Date.now() + 50 * 60_000) throw new Error(`${what} expires in under 50 minutes (expiresOnTimestamp ${token.expiresOnTimestamp})`);
   return token;
 }
 
@@ -195,6 +212,29 @@ const scenarios = {
     return { instances: args.count, fulfilled, wallMs: Number(process.hrtime.bigint() - start) / 1e6 };
   },
 
+  /**
+   * 8. DefaultAzureCredential on a developer's machine: the parent put a signed-in fake `az` on PATH
+   * and pointed managed identity at a loopback IMDS that refuses or never answers. Times the
+   * constructor + first getToken, then the second getToken; gives up on the first after args.capMs.
+   */
+  async localDev(_newCredential, _newManagedIdentity, { DefaultAzureCredential }) {
+    const start = process.hrtime.bigint();
+    const credential = new DefaultAzureCredential();
+    let timer;
+    const gaveUp = new Promise((resolve) => (timer = setTimeout(resolve, args.capMs, "gave up")));
+    const first = await Promise.race([credential.getToken(MANAGEMENT_SCOPE), gaveUp]);
+    const firstMs = Number(process.hrtime.bigint() - start) / 1e6;
+    clearTimeout(timer);
+    if (first === "gave up") return { gaveUp: true, capMs: args.capMs, firstMs };
+    checkFakeAzToken(first, "first token");
+    const secondStart = process.hrtime.bigint();
+    const second = await withTimeout(credential.getToken(MANAGEMENT_SCOPE), args.capMs, "second getToken");
+    const secondUs = Number(process.hrtime.bigint() - secondStart) / 1e3;
+    checkFakeAzToken(second, "second token");
+    // azid says which member of the chain it now sticks to; @azure/identity has no such accessor.
+    return { firstMs, secondUs, secondSameToken: second.token === first.token, credential: credential.selectedCredentialName ?? null };
+  },
+
   /** 6. Heap retained per constructed credential (optionally after one getToken on each). */
   async memory(newCredential) {
     const warm = newCredential("warm-up-secret"); // loads lazily-initialised module state first
@@ -232,11 +272,12 @@ try {
   if (scenario === undefined) throw new Error(`unknown scenario "${args.scenario}"`);
   // Managed identity talks to the emulator's IMDS; never to 169.254.169.254.
   if (args.imdsHost) process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = args.imdsHost;
-  const { ClientSecretCredential, ManagedIdentityCredential } = await loadLibrary(args.lib);
+  const library = await loadLibrary(args.lib);
+  const { ClientSecretCredential, ManagedIdentityCredential } = library;
   const newCredential = (secret = args.clientSecret) =>
     new ClientSecretCredential(args.tenantId, args.clientId, secret, { authorityHost: args.authorityHost, disableInstanceDiscovery: true });
   const newManagedIdentity = () => new ManagedIdentityCredential();
-  const result = await scenario(newCredential, newManagedIdentity);
+  const result = await scenario(newCredential, newManagedIdentity, library);
   emit({ scenario: args.scenario, lib: args.lib, ...result });
   // An SDK may keep sockets or timers alive; the measurement is over, so leave now.
   process.exit(process.exitCode ?? 0);

@@ -7,6 +7,7 @@ import {
   ClientCertificateCredential,
   ClientSecretCredential,
   AzurePipelinesCredential,
+  DefaultAzureCredential,
   DeviceCodeCredential,
   EnvironmentCredential,
   ManagedIdentityCredential,
@@ -31,6 +32,8 @@ const credentials = [
   ["ManagedIdentityCredential (user-assigned)", new ManagedIdentityCredential({ clientId: env.AZID_DEMO_USER_IDENTITY_CLIENT_ID })],
   ["WorkloadIdentityCredential", new WorkloadIdentityCredential({ ...common, tenantId: env.AZURE_TENANT_ID, clientId: env.AZID_DEMO_WI_CLIENT_ID, tokenFilePath: env.AZID_DEMO_WI_TOKEN_FILE })],
   ["AzurePipelinesCredential", new AzurePipelinesCredential(env.AZURESUBSCRIPTION_TENANT_ID, env.AZURESUBSCRIPTION_CLIENT_ID, env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID, env.SYSTEM_ACCESSTOKEN, common)],
+  // The service-principal variables are set here, so the chain stops at EnvironmentCredential.
+  ["DefaultAzureCredential", new DefaultAzureCredential(common)],
   ["ChainedTokenCredential", new ChainedTokenCredential(new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, common))],
 ];
 
@@ -47,14 +50,15 @@ for (const [name, credential] of credentials) {
   if (credential === undefined) continue;
   try {
     let started = process.hrtime.bigint();
-    const token = await credential.getToken(STORAGE);
+    // DefaultAzureCredential also says which of its credentials answered.
+    const { token, credential: source } = credential.getTokenWithSource ? await credential.getTokenWithSource(STORAGE) : { token: await credential.getToken(STORAGE) };
     const coldMs = Number(process.hrtime.bigint() - started) / 1e6;
     const n = 10_000;
     started = process.hrtime.bigint();
     for (let i = 0; i < n; i++) await credential.getToken(STORAGE);
     const cachedUs = Number(process.hrtime.bigint() - started) / 1e3 / n;
     const c = claims(token.token);
-    rows.push([name, `${coldMs.toFixed(1)} ms`, `${cachedUs.toFixed(2)} µs`, c.aud, c.who, c.grants, c.exp]);
+    rows.push([source ? `${name} → ${source.constructor.name}` : name, `${coldMs.toFixed(1)} ms`, `${cachedUs.toFixed(2)} µs`, c.aud, c.who, c.grants, c.exp]);
   } catch (error) {
     failures++;
     rows.push([name, "FAILED", "", `${error.name}: ${error.message.split("\n")[0]}`, "", "", ""]);

@@ -4,7 +4,8 @@
 // with @azure/storage-blob.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,13 +68,57 @@ const deviceUser = setInterval(() => {
   }
 }, 200);
 
+// Every child runs with the network guard: nothing may leave loopback.
+const guard = ["--import", new URL("../scripts/network-guard.mjs", import.meta.url).href];
+const azid = fileURLToPath(new URL("../packages/cli/bin/azid.js", import.meta.url));
+const run = (args, childEnv, stdio = "inherit") =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [...guard, ...args], { stdio: ["ignore", stdio, "inherit"], env: childEnv });
+    let out = "";
+    child.stdout?.on("data", (chunk) => (out += chunk));
+    child.on("exit", (c) => resolve({ code: c ?? 1, out }));
+  });
+
 console.log(`Entra ID emulator: ${emulator.url}   Azurite (OAuth, HTTPS): ${azurite?.url ?? "not running"}\n`);
-const app = spawn(process.execPath, [fileURLToPath(new URL("./app.mjs", import.meta.url))], { stdio: "inherit", env });
-const code = await new Promise((resolve) => app.on("exit", (c) => resolve(c ?? 1)));
+let { code } = await run([fileURLToPath(new URL("./app.mjs", import.meta.url))], env);
+
+// A developer's machine: no service principal, no managed identity (IMDS refuses), no developer
+// tools on PATH, but Visual Studio signed in (its MSAL cache in ~/.IdentityService, written by the
+// emulator). `azid doctor` explains what DefaultAzureCredential finds; `azid token` then uses it.
+const developerHome = join(dataDir, "developer-home");
+rmSync(developerHome, { recursive: true, force: true });
+const seeded = await emulator.writeSharedTokenCache({ path: join(developerHome, ".IdentityService", "msal.cache") });
+const emptyPath = join(developerHome, "bin");
+mkdirSync(emptyPath, { recursive: true });
+const developerEnv = {
+  HOME: developerHome,
+  PATH: emptyPath,
+  NODE_EXTRA_CA_CERTS: emulator.caCertPath,
+  AZURE_AUTHORITY_HOST: emulator.url,
+  AZURE_POD_IDENTITY_AUTHORITY_HOST: `http://127.0.0.1:${await closedPort()}`,
+};
+console.log(`\n$ azid doctor   (a developer's machine: Visual Studio signed in as ${seeded.username}, nothing else)`);
+const doctor = await run([azid, "doctor", "--scope", "https://storage.azure.com/.default"], developerEnv);
+const token = await run([azid, "token", "--scope", "https://storage.azure.com/.default", "--output", "json"], developerEnv, "pipe");
+if (token.code === 0) {
+  const { credential, expiresOn, claims } = JSON.parse(token.out);
+  console.log(`$ azid token --scope https://storage.azure.com/.default\n  a token from ${credential} for ${claims?.upn ?? claims?.appid}, audience ${claims?.aud}, expires ${expiresOn}`);
+} else console.log(`azid token failed (exit ${token.code})`);
+if (doctor.code !== 0 || token.code !== 0) code ||= 1;
+
 const tokenRequests = emulator.requests.filter((r) => r.route === "token").length;
 const imdsRequests = emulator.requests.filter((r) => r.route === "imds").length;
 console.log(`\nThe emulator answered ${tokenRequests} token requests and ${imdsRequests} IMDS requests.`);
 clearInterval(deviceUser);
+
+/** A loopback port where nothing listens: connections are refused at once. */
+async function closedPort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 await azurite?.close();
 await emulator.close();
 process.exit(code);

@@ -2,7 +2,8 @@
 //
 // A scenario is { id, title, howMeasured, rows, error? }; a row is
 // { label, azid, azure, target?, ratio? } where azid/azure are numbers (or strings such as "not run")
-// and target is { op: "<=", value, text }. The ratio column is azure / azid unless ratio === false.
+// and target is { op: "<=", value, text }. The ratio column is azure / azid unless ratio === false
+// (no ratio) or a string (shown as is, e.g. "> 15×" when @azure/identity gave up).
 
 export function formatNumber(value) {
   if (typeof value === "string") return value;
@@ -16,6 +17,7 @@ export function formatNumber(value) {
 
 export function ratioOf(row) {
   if (row.ratio === false) return "";
+  if (typeof row.ratio === "string") return row.ratio;
   if (typeof row.azid !== "number" || typeof row.azure !== "number") return "";
   if (row.azid === 0) return row.azure === 0 ? "1×" : "∞";
   const ratio = row.azure / row.azid;

@@ -112,7 +112,7 @@ describe("azid token", () => {
     assert.equal(azid(["nonsense"]).code, 2);
     const unknown = azid(["token", "--scope", "x", "--credential", "magic"]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /--credential must be one of default, env, wi, mi, cli, azd, pwsh/);
+    assert.match(unknown.stderr, /--credential must be one of default, env, wi, mi, sharedcache, vscode, cli, azd, pwsh/);
     const bad = azid(["token", "--scope", "a b"], emulatorEnv);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /Invalid scope/);

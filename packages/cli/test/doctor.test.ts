@@ -53,6 +53,7 @@ function azid(args: string[], env: Record<string, string> = {}): Promise<Run> {
   base.NODE_OPTIONS = (process.env.NODE_OPTIONS ?? "").replace(/--import[= ]tsx\b/, "").replace(/--conditions=\S+/, "").trim();
   base.PATH = [FAKE_TOOLS, dirname(process.execPath)].join(":");
   base.AZURE_POD_IDENTITY_AUTHORITY_HOST = "http://127.0.0.1:1"; // refused: never the real IMDS
+  base.HOME = join(dataDir, "home"); // no shared token cache or VS Code sign-in of the machine's user
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -84,12 +85,13 @@ describe("azid doctor", () => {
     const result = await azid(["doctor"], onlyAz);
     assert.equal(result.code, 0, result.stderr);
     const out = result.stdout;
-    const names = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
+    const names = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
     const rows = out.split("\n").filter((l) => /^\d+ +\w+Credential/.test(l));
     assert.deepEqual(rows.map((r) => r.split(/\s+/)[1]), names);
-    assert.match(rows[4]!, /AzureCliCredential +yes +\d+ ms +got a token +<- used by DefaultAzureCredential/);
+    assert.match(rows[5]!, /AzureCliCredential +yes +\d+ ms +got a token +<- used by DefaultAzureCredential/);
     assert.match(rows[2]!, /ManagedIdentityCredential .* unavailable/);
-    assert.match(rows[7]!, /not tried/);
+    assert.match(rows[8]!, /not tried/);
+    assert.match(rows[3]!, /SharedTokenCacheCredential +no .* unavailable/);
     assert.match(out, /reason: +ManagedIdentityCredential: managed identity endpoint unreachable: not running on Azure/);
     assert.match(out, /fix: +set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET/);
     assert.match(out, /fix: +run `Connect-AzAccount` in PowerShell/);
@@ -100,12 +102,29 @@ describe("azid doctor", () => {
     assert.doesNotMatch(out + result.stderr, JWT, "no token printed");
   });
 
+  it("a Visual Studio sign-in in the shared token cache: used before az, its account shown, its tokens never", async () => {
+    const home = join(dataDir, "vs-home");
+    const seeded = await emu.writeSharedTokenCache({ path: join(home, ".IdentityService", "msal.cache") });
+    const env = { ...onlyAz, HOME: home, NODE_EXTRA_CA_CERTS: emu.caCertPath, AZURE_AUTHORITY_HOST: emu.url };
+    const result = await azid(["doctor", "--scope", STORAGE], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /SharedTokenCacheCredential +yes +\d+ ms +got a token +<- used by DefaultAzureCredential/);
+    assert.match(result.stdout, new RegExp(`accounts=${seeded.username} \\(tenant ${seeded.tenantId}\\)`));
+    assert.match(result.stdout, /DefaultAzureCredential would use SharedTokenCacheCredential\./);
+    assert.doesNotMatch(result.stdout + result.stderr, JWT);
+    const token = await azid(["token", "--scope", STORAGE, "--credential", "sharedcache"], env);
+    assert.equal(token.code, 0, token.stderr);
+    const body = JSON.parse(token.stdout) as { credential: string; claims: { upn: string } };
+    assert.equal(body.credential, "SharedTokenCacheCredential");
+    assert.equal(body.claims.upn, seeded.username);
+  });
+
   it("--json: the same report for machines", async () => {
     const result = await azid(["doctor", "--json", "--scope", STORAGE], onlyAz);
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout) as Report;
     assert.equal(report.selected, "AzureCliCredential");
-    assert.equal(report.credentials.length, 8);
+    assert.equal(report.credentials.length, 9);
     const cli = report.credentials.find((c) => c.name === "AzureCliCredential")!;
     assert.equal(cli.outcome, "token");
     assert.equal(cli.selected, true);

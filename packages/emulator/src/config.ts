@@ -59,6 +59,11 @@ export interface AppRegistration {
    * prompt=consent asks.
    */
   requireUserConsent?: boolean;
+  /**
+   * "1" for the Microsoft first-party family (FOCI): a refresh token issued to one family app may be
+   * redeemed by any other (as the Azure CLI and Visual Studio clients do), and responses carry `foci`.
+   */
+  familyId?: string;
 }
 
 /**
@@ -88,6 +93,9 @@ export const DEFAULT_TENANT_DOMAIN = "azid.onmicrosoft.com";
 export const DEFAULT_CLIENT_ID = "3f6a2b1c-8d4e-4f5a-9b6c-7d8e9f0a1b2c";
 export const DEFAULT_CLIENT_SECRET = "azid-emulator-secret~not-a-real-secret";
 export const DEFAULT_PUBLIC_CLIENT_ID = "5b8c4d2e-1f3a-4b6c-8d9e-0f1a2b3c4d5e";
+/** Well-known public clients of Microsoft's developer tools (first-party family "1"). */
+export const AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+export const VISUAL_STUDIO_CLIENT_ID = "872cd9fa-d31f-45e0-9eab-6e460a02d1f1";
 export const DEFAULT_USERNAME = "alice@azid.onmicrosoft.com";
 export const DEFAULT_PASSWORD = "azid-emulator-password";
 export const DEFAULT_USER_OBJECT_ID = "9c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5";
@@ -139,6 +147,11 @@ export function defaultEmulatorConfig(): EmulatorConfig {
             publicClient: true,
             redirectUris: ["http://localhost"],
           },
+          // The developer tools' own public clients, both in the Microsoft family (their refresh
+          // tokens are interchangeable): what the Azure CLI and Visual Studio sign in with, and what
+          // DeviceCode/InteractiveBrowser/SharedTokenCache credentials use when given no clientId.
+          { clientId: AZURE_CLI_CLIENT_ID, displayName: "Microsoft Azure CLI", publicClient: true, redirectUris: ["http://localhost"], familyId: "1" },
+          { clientId: VISUAL_STUDIO_CLIENT_ID, displayName: "Visual Studio", publicClient: true, redirectUris: ["http://localhost"], familyId: "1" },
         ],
         users: [{ username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, objectId: DEFAULT_USER_OBJECT_ID, displayName: "Alice Emulator" }],
         managedIdentities: [

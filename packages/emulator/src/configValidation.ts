@@ -141,6 +141,7 @@ function readApp(value: unknown, at: string, fail: Fail): AppRegistration {
     ...optional(app.publicClient, (v) => ({ publicClient: boolean(v, `${at}.publicClient`, fail) })),
     ...optional(app.roles, (v) => ({ roles: stringArray(v, `${at}.roles`, fail) })),
     ...optional(app.requireUserConsent, (v) => ({ requireUserConsent: boolean(v, `${at}.requireUserConsent`, fail) })),
+    ...optional(app.familyId, (v) => ({ familyId: string(v, `${at}.familyId`, fail) })),
   };
 }
 

@@ -4,9 +4,11 @@ export type { Emulator, EmulatorDeviceCodes, EmulatorManagedIdentity, EmulatorOp
 export type { FaultInjector, FaultSpec, ManagedIdentityRoute, RouteName } from "./faults.js";
 export type { FederationIssuers } from "./federation/issuers.js";
 export type { WorkloadIdentityTokenOptions } from "./federation/workloadIdentity.js";
+export type { SeededAccount, SharedTokenCacheOptions } from "./entra/sharedTokenCache.js";
 export type { AppRegistration, EmulatorConfig, FederatedCredential, ManagedIdentityConfig, TenantConfig, UserConfig } from "./config.js";
 export {
   defaultEmulatorConfig,
+  AZURE_CLI_CLIENT_ID,
   DEFAULT_CLIENT_ID,
   DEFAULT_CLIENT_SECRET,
   DEFAULT_FEDERATED_SUBJECT,
@@ -29,5 +31,6 @@ export {
   SECOND_USER_IDENTITY_OBJECT_ID,
   SECOND_USER_IDENTITY_RESOURCE_ID,
   TOKEN_EXCHANGE_AUDIENCE,
+  VISUAL_STUDIO_CLIENT_ID,
 } from "./config.js";
 export { EmulatorConfigError, loadEmulatorConfig } from "./configValidation.js";

@@ -16,6 +16,7 @@ import { AssertionReplayCache } from "./entra/assertionReplay.js";
 import { AuthorizationCodes } from "./entra/authorizationCodeGrant.js";
 import { DeviceCodes } from "./entra/deviceCodeFlow.js";
 import { RefreshTokenRevocations } from "./entra/refreshTokenRevocations.js";
+import { writeSharedTokenCache } from "./entra/sharedTokenCache.js";
 import { SignInFlows } from "./entra/signInFlows.js";
 import { FaultList } from "./faults.js";
 import { LocalFederationIssuers } from "./federation/issuers.js";
@@ -131,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         subject: pipelinesSubject(pipelines.serviceConnectionId),
         env: () => pipelinesEnvironment(url, pipelines, config),
       },
+      writeSharedTokenCache: (cacheOptions) => writeSharedTokenCache({ url, config, signingKey, revocations: interactive.revocations }, cacheOptions),
       writeWorkloadIdentityToken: (tokenOptions) => writeWorkloadIdentityToken({ url, config, federation, directory: temporaryDirectory }, tokenOptions),
       issueServerCertificate: (hosts) => {
         const { certPem, keyPem } = issueServerCertificate(ca, hosts);

@@ -1,5 +1,6 @@
 // The public shape of a running emulator and its options.
 import type { EmulatorConfig } from "./config.js";
+import type { SeededAccount, SharedTokenCacheOptions } from "./entra/sharedTokenCache.js";
 import type { FaultInjector, RouteName } from "./faults.js";
 import type { FederationIssuers } from "./federation/issuers.js";
 import type { WorkloadIdentityTokenOptions } from "./federation/workloadIdentity.js";
@@ -138,6 +139,11 @@ export interface Emulator {
    * AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_AUTHORITY_HOST. Calling again rotates the content.
    */
   writeWorkloadIdentityToken(options?: WorkloadIdentityTokenOptions): Promise<Record<string, string>>;
+  /**
+   * Writes an MSAL token cache file holding a signed-in user (Account, IdToken, family refresh
+   * token), as Visual Studio leaves ~/.IdentityService/msal.cache: for SharedTokenCacheCredential.
+   */
+  writeSharedTokenCache(options: SharedTokenCacheOptions): Promise<SeededAccount>;
   /** device code sign-ins started with POST /{tenant}/oauth2/v2.0/devicecode */
   readonly deviceCode: EmulatorDeviceCodes;
   /**

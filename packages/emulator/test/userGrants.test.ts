@@ -1,6 +1,6 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER_OBJECT_ID, DEFAULT_USERNAME } from "@azid/emulator";
+import { AZURE_CLI_CLIENT_ID, VISUAL_STUDIO_CLIENT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER_OBJECT_ID, DEFAULT_USERNAME } from "@azid/emulator";
 import { send, startTestEmulator, tokenPath } from "./support/client.js";
 
 const MFA_USER = "bob@azid.onmicrosoft.com";
@@ -116,5 +116,22 @@ describe("password (ROPC) and refresh_token grants", () => {
   it("adds xms_cc to user tokens when cp1 is requested", async () => {
     const res = await ropc({ claims: JSON.stringify({ access_token: { xms_cc: { values: ["cp1"] } } }) });
     assert.deepEqual(emu.decodeToken(String(res.json.access_token)).payload.xms_cc, ["cp1"]);
+  });
+
+  it("family refresh tokens (FOCI): a Visual Studio token is redeemed by the Azure CLI client, with foci in the answer; a non-family token is not", async () => {
+    const refresh = (refreshToken: string, clientId: string) =>
+      send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: clientId, grant_type: "refresh_token", refresh_token: refreshToken, scope: "https://management.azure.com/.default offline_access", client_info: "1" } });
+    const visualStudio = await ropc({ client_id: VISUAL_STUDIO_CLIENT_ID });
+    assert.equal(visualStudio.status, 200, visualStudio.body);
+    assert.equal(visualStudio.json.foci, "1");
+    const asCli = await refresh(String(visualStudio.json.refresh_token), AZURE_CLI_CLIENT_ID);
+    assert.equal(asCli.status, 200, asCli.body);
+    assert.equal(asCli.json.foci, "1");
+    assert.equal(emu.decodeToken(String(asCli.json.access_token)).payload.appid, AZURE_CLI_CLIENT_ID);
+    const publicApp = await ropc();
+    assert.equal(publicApp.json.foci, undefined);
+    const crossed = await refresh(String(publicApp.json.refresh_token), AZURE_CLI_CLIENT_ID);
+    assert.equal(crossed.status, 400);
+    assert.deepEqual(crossed.json.error_codes, [70000]);
   });
 });

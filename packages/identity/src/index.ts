@@ -38,6 +38,8 @@ export {
   type ManagedIdentityCredentialResourceIdOptions,
 } from "./credentials/managedIdentityCredential.js";
 export { AzureCliCredential, type AzureCliCredentialOptions } from "./credentials/azureCliCredential.js";
+export { SharedTokenCacheCredential, type SharedTokenCacheCredentialOptions } from "./credentials/sharedTokenCacheCredential.js";
+export { VisualStudioCodeCredential, type VisualStudioCodeCredentialOptions } from "./credentials/visualStudioCodeCredential.js";
 export { AzureDeveloperCliCredential, type AzureDeveloperCliCredentialOptions } from "./credentials/azureDeveloperCliCredential.js";
 export { AzurePowerShellCredential, type AzurePowerShellCredentialOptions } from "./credentials/azurePowerShellCredential.js";
 export { DeviceCodeCredential, type DeviceCodeCredentialOptions, type DeviceCodeInfo, type DeviceCodePromptCallback } from "./credentials/deviceCodeCredential.js";

@@ -9,6 +9,8 @@ import {
   EnvironmentCredential,
   InteractiveBrowserCredential,
   ManagedIdentityCredential,
+  SharedTokenCacheCredential,
+  VisualStudioCodeCredential,
   WorkloadIdentityCredential,
   type AccessToken,
   type TokenCredential,
@@ -21,13 +23,14 @@ import { EXIT } from "../exitCodes.js";
 export const tokenHelp = `Usage: azid token --scope SCOPE [--tenant TENANT] [--credential NAME] [--output json|token]
 
 Prints an access token. By default from DefaultAzureCredential: the environment (AZURE_TENANT_ID,
-AZURE_CLIENT_ID, AZURE_CLIENT_SECRET...), workload identity, managed identity, then the signed-in
-Azure CLI, Azure PowerShell or Azure Developer CLI ('azid doctor' shows what this machine provides).
+AZURE_CLIENT_ID, AZURE_CLIENT_SECRET...), workload identity, managed identity, the shared token
+cache, then the signed-in Azure CLI, Azure PowerShell or Azure Developer CLI ('azid doctor' shows
+what this machine provides).
   --scope SCOPE        e.g. https://management.azure.com/.default (repeatable)
   --resource URI       shorthand for --scope URI/.default
   --tenant TENANT      request the token for another (allowed) tenant
-  --credential NAME    default (DefaultAzureCredential), env, wi, mi, cli, azd, pwsh, browser, devicecode,
-                       or a credential class name (e.g. AzureCliCredential)
+  --credential NAME    default (DefaultAzureCredential), env, wi, mi, sharedcache, vscode, cli, azd,
+                       pwsh, browser, devicecode, or a credential class name (e.g. AzureCliCredential)
   --output FORMAT      json (default: az's fields, the credential, and the token's non-secret claims)
                        or token (the bare token)
   --json               same as --output json
@@ -40,6 +43,8 @@ const CREDENTIALS: Record<string, Factory> = {
   env: () => new EnvironmentCredential(authorityOptions()),
   wi: () => new WorkloadIdentityCredential(authorityOptions()),
   mi: () => new ManagedIdentityCredential(),
+  sharedcache: () => new SharedTokenCacheCredential(authorityOptions()),
+  vscode: () => new VisualStudioCodeCredential(),
   cli: () => new AzureCliCredential(),
   azd: () => new AzureDeveloperCliCredential(),
   pwsh: () => new AzurePowerShellCredential(),
@@ -56,6 +61,10 @@ const ALIASES: Record<string, string> = {
   workloadidentitycredential: "wi",
   managedidentity: "mi",
   managedidentitycredential: "mi",
+  sharedtokencache: "sharedcache",
+  sharedtokencachecredential: "sharedcache",
+  visualstudiocode: "vscode",
+  visualstudiocodecredential: "vscode",
   az: "cli",
   azurecli: "cli",
   azureclicredential: "cli",

@@ -9,6 +9,8 @@ export interface TokenResponseParts {
   refreshToken?: string;
   idToken?: string;
   clientInfo?: string;
+  /** FOCI family of the app, returned as `foci` */
+  familyId?: string;
 }
 
 export function tokenResponse(context: EmulatorContext, parts: TokenResponseParts): HttpResponse {
@@ -22,5 +24,6 @@ export function tokenResponse(context: EmulatorContext, parts: TokenResponsePart
     ...(parts.refreshToken === undefined ? {} : { refresh_token: parts.refreshToken }),
     ...(parts.idToken === undefined ? {} : { id_token: parts.idToken }),
     ...(parts.clientInfo === undefined ? {} : { client_info: parts.clientInfo }),
+    ...(parts.familyId === undefined ? {} : { foci: parts.familyId }),
   });
 }

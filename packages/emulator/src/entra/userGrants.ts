@@ -11,7 +11,7 @@ import { authenticateClient, requiredParameter } from "./clientAuthentication.js
 import { aadsts } from "./errors.js";
 import { delegatedScopes } from "./scopes.js";
 import { secretsEqual } from "./secretComparison.js";
-import { findUser, type ResolvedTenant } from "./tenants.js";
+import { findApp, findUser, type ResolvedTenant } from "./tenants.js";
 import { tokenResponse } from "./tokenResponse.js";
 
 /** What MSAL asks for when the caller names no scope on a refresh. */
@@ -42,11 +42,11 @@ export async function refreshTokenGrant(context: EmulatorContext, resolved: Reso
   const grant = readRefreshToken(requiredParameter(form, "refresh_token"), [context.signingKey]);
   if (typeof grant === "string") throw aadsts.invalidRefreshToken(grant);
   if ("expired" in grant) throw aadsts.refreshTokenExpired(isoTime(grant.issuedAtMs));
-  if (grant.clientId.toLowerCase() !== clientId.toLowerCase()) throw aadsts.refreshTokenClientMismatch();
   const tenant = context.config.tenants.find((candidate) => candidate.id === grant.tenantId);
   if (tenant === undefined || (resolved.kind === "tenant" && resolved.tenant.id !== tenant.id)) {
     throw aadsts.invalidRefreshToken("it was issued in another tenant");
   }
+  if (grant.clientId.toLowerCase() !== clientId.toLowerCase() && !sameFamily(tenant, grant.clientId, clientId)) throw aadsts.refreshTokenClientMismatch();
   const { app, appidacr } = await authenticateClient(context, tenant, form, false);
   const validFrom = context.interactive.revocations.validFrom(grant.username);
   if (grant.issuedAtMs <= validFrom) throw aadsts.refreshTokenRevoked(isoTime(grant.issuedAtMs), isoTime(validFrom));
@@ -111,7 +111,14 @@ export function issueUserTokens(context: EmulatorContext, request: UserTokenRequ
     refreshToken: mintRefreshToken(context.signingKey, { tenantId: tenant.id, clientId: app.clientId, username: user.username }, context.interactive.revocations.issueTime()),
     idToken: mintIdToken(context.signingKey, `${context.url}/${tenant.id}/v2.0`, app.clientId, signedIn, request.nonce),
     ...(request.wantsClientInfo ? { clientInfo: clientInfo(signedIn) } : {}),
+    ...(app.familyId !== undefined ? { familyId: app.familyId } : {}),
   });
+}
+
+/** Family refresh tokens (FOCI): both apps registered with the same familyId. */
+function sameFamily(tenant: TenantConfig, issuedTo: string, redeemer: string): boolean {
+  const family = findApp(tenant, issuedTo)?.familyId;
+  return family !== undefined && findApp(tenant, redeemer)?.familyId === family;
 }
 
 function isoTime(epochMs: number): string {

@@ -42,7 +42,13 @@ export interface DefaultAzureCredentialOptions extends MultiTenantTokenCredentia
   excludeWorkloadIdentityCredential?: boolean;
   /** azid extension: skip ManagedIdentityCredential (and its IMDS probe). */
   excludeManagedIdentityCredential?: boolean;
-  /** azid extension: skip the VisualStudioCodeCredential placeholder. */
+  /** azid extension (Python's exclude_shared_token_cache_credential): skip SharedTokenCacheCredential. */
+  excludeSharedTokenCacheCredential?: boolean;
+  /** Python's shared_cache_username: the shared-cache account to use (default AZURE_USERNAME). */
+  sharedTokenCacheUsername?: string;
+  /** Python's shared_cache_tenant_id: the shared-cache account's tenant (default AZURE_TENANT_ID). */
+  sharedTokenCacheTenantId?: string;
+  /** azid extension: skip VisualStudioCodeCredential. */
   excludeVisualStudioCodeCredential?: boolean;
   /** azid extension: skip AzureCliCredential. */
   excludeAzureCliCredential?: boolean;

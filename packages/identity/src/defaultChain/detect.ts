@@ -2,11 +2,13 @@
 // environment variables that are set, the files and tools found, and ids that are not secrets
 // (tenant, client, endpoint). Values of secrets are never read into the report.
 import { AllSupportedEnvironmentVariables } from "../credentials/environmentCredential.js";
+import { readVSCodeSignIn } from "../credentials/visualStudioCodeCredential.js";
 import { findExecutable } from "../developerTools/findExecutable.js";
 import { realSearch } from "../developerTools/runTool.js";
 import { detectHost } from "../managedIdentity/detectHost.js";
 import type { IdentitySelector } from "../managedIdentity/host.js";
 import { nodeFs } from "../nodeBuiltins.js";
+import { readSharedCache, sharedCachePath } from "../sharedCache/msalCacheFile.js";
 import { managedIdentitySelector, type ChainOptions } from "./members.js";
 import type { ChainCredentialName } from "./selection.js";
 
@@ -89,8 +91,10 @@ export async function detect(name: ChainCredentialName, options: ChainOptions): 
         return { configured: false, from, details };
       }
     }
+    case "SharedTokenCacheCredential":
+      return detectSharedCache();
     case "VisualStudioCodeCredential":
-      return { configured: false, from: [], details: {} };
+      return detectVSCode();
     case "AzureCliCredential":
       return findTool(["az"]);
     case "AzurePowerShellCredential":
@@ -108,6 +112,29 @@ async function findTool(names: string[]): Promise<Detection> {
     const found = findExecutable(names, search);
     if (found === undefined) return { configured: false, from: [], details: { searched: `${names.join(", ")} on PATH` } };
     return { configured: true, from: [found.file], details: { executable: found.file } };
+  } catch (error) {
+    return { configured: false, from: [], details: { error: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
+/** The shared cache file and its accounts (usernames and tenants only, never a token). */
+async function detectSharedCache(): Promise<Detection> {
+  try {
+    const path = sharedCachePath();
+    const contents = await readSharedCache(path);
+    if (contents === undefined) return { configured: false, from: [], details: { cache: `${path} (not found)` } };
+    const accounts = contents.accounts.map((a) => `${a.username || a.homeAccountId} (tenant ${a.realm})`);
+    return { configured: accounts.length > 0, from: [path], details: { cache: path, accounts: accounts.length > 0 ? accounts.join(", ") : "none" } };
+  } catch (error) {
+    return { configured: false, from: [], details: { error: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
+function detectVSCode(): Detection {
+  try {
+    const signIn = readVSCodeSignIn();
+    if (signIn === undefined) return { configured: false, from: [], details: {} };
+    return { configured: false, from: [signIn.path], details: { signedInAs: signIn.username, tenantId: signIn.tenantId, broker: process.platform === "win32" ? "WAM (not bundled)" : "unavailable on this OS" } };
   } catch (error) {
     return { configured: false, from: [], details: { error: error instanceof Error ? error.message : String(error) } };
   }

@@ -7,6 +7,8 @@ import { AzureDeveloperCliCredential } from "../credentials/azureDeveloperCliCre
 import { AzurePowerShellCredential } from "../credentials/azurePowerShellCredential.js";
 import { EnvironmentCredential } from "../credentials/environmentCredential.js";
 import { InteractiveBrowserCredential } from "../credentials/interactiveBrowserCredential.js";
+import { SharedTokenCacheCredential } from "../credentials/sharedTokenCacheCredential.js";
+import { VisualStudioCodeCredential } from "../credentials/visualStudioCodeCredential.js";
 import { WorkloadIdentityCredential } from "../credentials/workloadIdentityCredential.js";
 import { CredentialUnavailableError, CredentialUnavailableErrorName } from "../errors.js";
 import type { AccessToken, AuthorityValidationOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
@@ -20,6 +22,10 @@ export interface ChainOptions extends MultiTenantTokenCredentialOptions, Authori
   managedIdentityResourceId?: string;
   workloadIdentityClientId?: string;
   processTimeoutInMs?: number;
+  /** The shared-cache account's username (default AZURE_USERNAME), as Python's shared_cache_username. */
+  sharedTokenCacheUsername?: string;
+  /** The shared-cache account's tenant (default AZURE_TENANT_ID), as Python's shared_cache_tenant_id. */
+  sharedTokenCacheTenantId?: string;
 }
 
 export interface ChainMember {
@@ -39,9 +45,6 @@ export interface MemberSettings {
   noInteraction?: boolean;
 }
 
-const VSCODE_UNAVAILABLE =
-  "VisualStudioCodeCredential is unavailable: it signs in through the VS Code authentication broker (@azure/identity-vscode), which azid does not provide.";
-
 /** A member that could not be created: every getToken reports why, as "unavailable". */
 class UnavailableChainCredential implements TokenCredential {
   readonly #error: CredentialUnavailableError;
@@ -58,11 +61,6 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 export function createMember(name: ChainCredentialName, options: ChainOptions, settings: MemberSettings): ChainMember {
-  if (name === "VisualStudioCodeCredential") {
-    const error = new CredentialUnavailableError(VSCODE_UNAVAILABLE);
-    const placeholder = new UnavailableChainCredential(error);
-    return { name, credential: placeholder, source: placeholder };
-  }
   try {
     const credential = construct(name, options, settings);
     const source = credential instanceof ChainManagedIdentityCredential ? credential.credential : credential;
@@ -75,8 +73,8 @@ export function createMember(name: ChainCredentialName, options: ChainOptions, s
   }
 }
 
-function construct(name: Exclude<ChainCredentialName, "VisualStudioCodeCredential">, options: ChainOptions, settings: MemberSettings): TokenCredential {
-  const { tenantId, managedIdentityClientId, managedIdentityResourceId, workloadIdentityClientId, processTimeoutInMs, ...common } = options;
+function construct(name: ChainCredentialName, options: ChainOptions, settings: MemberSettings): TokenCredential {
+  const { tenantId, managedIdentityClientId, managedIdentityResourceId, workloadIdentityClientId, processTimeoutInMs, sharedTokenCacheUsername, sharedTokenCacheTenantId, ...common } = options;
   const tools = { ...common, ...(tenantId !== undefined ? { tenantId } : {}), ...(processTimeoutInMs !== undefined ? { processTimeoutInMs } : {}) };
   switch (name) {
     case "EnvironmentCredential":
@@ -87,6 +85,13 @@ function construct(name: Exclude<ChainCredentialName, "VisualStudioCodeCredentia
     }
     case "ManagedIdentityCredential":
       return new ChainManagedIdentityCredential(managedIdentitySelector(options), common, { probe: settings.probeImds });
+    case "SharedTokenCacheCredential": {
+      const username = sharedTokenCacheUsername ?? nonEmpty(process.env.AZURE_USERNAME);
+      const cacheTenant = sharedTokenCacheTenantId ?? nonEmpty(process.env.AZURE_TENANT_ID);
+      return new SharedTokenCacheCredential({ ...common, ...(username !== undefined ? { username } : {}), ...(cacheTenant !== undefined ? { tenantId: cacheTenant } : {}) });
+    }
+    case "VisualStudioCodeCredential":
+      return new VisualStudioCodeCredential({ ...common, ...(tenantId !== undefined ? { tenantId } : {}) });
     case "AzureCliCredential":
       return new AzureCliCredential(tools);
     case "AzurePowerShellCredential":

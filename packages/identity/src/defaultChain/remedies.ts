@@ -21,6 +21,10 @@ export function remedyFor(name: ChainCredentialName, error: unknown): string {
         return "run on an Azure resource with a managed identity; for local development set AZURE_TOKEN_CREDENTIALS=dev to skip it";
       }
       return "enable a managed identity on this resource, or set AZURE_CLIENT_ID (managedIdentityClientId) to a user-assigned identity attached to it";
+    case "SharedTokenCacheCredential":
+      if (/writable by other users|belongs to another user/.test(message)) return "fix the cache file's ownership and mode as the reason says, or set excludeSharedTokenCacheCredential";
+      if (/multiple accounts|no account matching/.test(message)) return "set AZURE_USERNAME (and AZURE_TENANT_ID) to the account to use";
+      return "nothing, unless you rely on a Visual Studio sign-in: it only serves accounts that Microsoft developer tools left in ~/.IdentityService/msal.cache";
     case "VisualStudioCodeCredential":
       return "sign in with the Azure CLI instead (`az login`)";
     case "AzureCliCredential":
@@ -65,7 +69,7 @@ export function chainFailure(attempts: readonly ChainAttempt[], excluded: readon
     return labelled;
   });
   const lines = attempts.map(({ name, error }) => {
-    const reason = oneLine(error instanceof Error ? error.message : String(error)).replace(new RegExp(`^${name}(:| is unavailable[.:])?\\s*`), "");
+    const reason = oneLine(error instanceof Error ? error.message : String(error)).replace(new RegExp(`^${name}(:| is unavailable[.:]| authentication unavailable[.:])?\\s*`), "");
     return `  ${name.padEnd(width)}  unavailable: ${reason} Fix: ${remedyFor(name, error)}.`;
   });
   const aggregate = new AggregateAuthenticationError(errors, "DefaultAzureCredential authentication failed.");

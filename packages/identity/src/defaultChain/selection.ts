@@ -2,11 +2,12 @@
 // the documented chain, narrowed by AZURE_TOKEN_CREDENTIALS (`dev`, `prod`, or one class name) and
 // then by the exclude* options. Decided once, at construction; a bad value fails there.
 
-/** The chain, in order. VisualStudioCodeCredential is a placeholder (see members.ts). */
+/** The chain, in order (Python's: SharedTokenCacheCredential is not in @azure/identity's). */
 export const DEFAULT_CHAIN = [
   "EnvironmentCredential",
   "WorkloadIdentityCredential",
   "ManagedIdentityCredential",
+  "SharedTokenCacheCredential",
   "VisualStudioCodeCredential",
   "AzureCliCredential",
   "AzurePowerShellCredential",
@@ -21,6 +22,7 @@ export const EXCLUDE_OPTION: Record<ChainCredentialName, string> = {
   EnvironmentCredential: "excludeEnvironmentCredential",
   WorkloadIdentityCredential: "excludeWorkloadIdentityCredential",
   ManagedIdentityCredential: "excludeManagedIdentityCredential",
+  SharedTokenCacheCredential: "excludeSharedTokenCacheCredential",
   VisualStudioCodeCredential: "excludeVisualStudioCodeCredential",
   AzureCliCredential: "excludeAzureCliCredential",
   AzurePowerShellCredential: "excludeAzurePowerShellCredential",
@@ -28,7 +30,7 @@ export const EXCLUDE_OPTION: Record<ChainCredentialName, string> = {
   InteractiveBrowserCredential: "excludeInteractiveBrowserCredential",
 };
 
-const DEV: readonly ChainCredentialName[] = ["VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
+const DEV: readonly ChainCredentialName[] = ["SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
 const PROD: readonly ChainCredentialName[] = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
 
 export type TokenCredentialsSetting =

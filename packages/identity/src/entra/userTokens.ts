@@ -61,6 +61,8 @@ export interface UserTokenSettings {
   fingerprint?: string;
   /** An account to sign in silently (the `authenticationRecord` option). */
   authenticationRecord?: AuthenticationRecord | undefined;
+  /** Told when Entra rotated an account's refresh token (SharedTokenCacheCredential writes it back to its file). */
+  onRefreshTokenRotated?: ((account: UserAccount, refreshToken: string) => Promise<void>) | undefined;
 }
 
 /** Entra errors after which a refresh token is useless and a person must sign in again (protocols.md 1.4.2). */
@@ -224,7 +226,10 @@ export class UserTokenClient {
       throw silentFailure(request.scopes, `Entra ID rejected the refresh token for ${who} (${error.errorResponse.error}${error.aadstsCode !== undefined ? `, AADSTS${error.aadstsCode}` : ""})`, error);
     }
     // Entra rotates refresh tokens: keep the newest, unless a concurrent sign-in already replaced it.
-    if (response.refreshToken !== undefined && tokenCache.refreshTokens.get(storeKey) === refreshToken) tokenCache.refreshTokens.set(storeKey, response.refreshToken);
+    if (response.refreshToken !== undefined && tokenCache.refreshTokens.get(storeKey) === refreshToken) {
+      tokenCache.refreshTokens.set(storeKey, response.refreshToken);
+      await this.#settings.onRefreshTokenRotated?.(account, response.refreshToken);
+    }
     return toAccessToken(response);
   }
 }
@@ -255,6 +260,7 @@ export interface UserCredentialSetup {
   interact: (request: InteractionRequest, grants: UserGrantClient) => Promise<InteractionResult>;
   clientAuthentication?: ClientAuthentication;
   fingerprint?: string;
+  onRefreshTokenRotated?: UserTokenSettings["onRefreshTokenRotated"];
 }
 
 /** Validates the common options and wires a credential's sign-in step to the shared machinery. */
@@ -281,5 +287,6 @@ export function createUserTokenClient(setup: UserCredentialSetup): UserTokenClie
     disableAutomaticAuthentication: options?.disableAutomaticAuthentication === true,
     ...(setup.fingerprint !== undefined ? { fingerprint: setup.fingerprint } : {}),
     authenticationRecord: record,
+    onRefreshTokenRotated: setup.onRefreshTokenRotated,
   });
 }

@@ -5,6 +5,7 @@ import * as net from "node:net";
 import { after, before, beforeEach } from "node:test";
 import { forgetImdsProbes } from "../../src/defaultChain/probedManagedIdentity.js";
 import { useFakeTools, type ToolHarness } from "../developerTools/toolHarness.js";
+import { useTemporaryHome } from "../support/home.js";
 
 const CHAIN_VARIABLES = [
   "AZURE_TOKEN_CREDENTIALS", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH",
@@ -19,6 +20,7 @@ export const SIGNED_OUT = { AZID_FAKE_AZ: "not-logged-in", AZID_FAKE_AZD: "not-l
 
 export function useChainEnvironment(): ToolHarness {
   const tools = useFakeTools();
+  useTemporaryHome(); // no shared token cache, VS Code sign-in or Azure CLI profile of the machine's user
   beforeEach(() => {
     for (const name of CHAIN_VARIABLES) delete process.env[name];
     process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = CLOSED_IMDS;

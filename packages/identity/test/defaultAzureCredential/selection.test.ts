@@ -11,8 +11,8 @@ const STORAGE = "https://storage.azure.com/.default";
 const tools = useChainEnvironment();
 const blackHole = useBlackHole();
 
-const ALL = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
-const DEV = ["VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"];
+const ALL = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
+const DEV = ["SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"];
 const PROD = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
 
 /** The credentials the chain would try (through the same planner as the class). */
@@ -74,7 +74,7 @@ describe("AZURE_TOKEN_CREDENTIALS", () => {
     });
   }
 
-  for (const value of ["developer", "AzureCli", "BrokerCredential", "dev,prod", "SharedTokenCacheCredential"]) {
+  for (const value of ["developer", "AzureCli", "BrokerCredential", "dev,prod", "SharedTokenCache"]) {
     it(`'${value}': RangeError at construction listing the valid values`, () => {
       tools.setEnv({ AZURE_TOKEN_CREDENTIALS: value });
       assert.throws(
@@ -111,7 +111,7 @@ describe("exclude options", () => {
   it("combine with AZURE_TOKEN_CREDENTIALS (both must allow a credential)", async () => {
     tools.hideTools();
     tools.setEnv({ AZURE_TOKEN_CREDENTIALS: "dev" });
-    assert.deepEqual(await triedByGetToken({ excludeAzureCliCredential: true, excludeVisualStudioCodeCredential: true }), ["AzurePowerShellCredential", "AzureDeveloperCliCredential"]);
+    assert.deepEqual(await triedByGetToken({ excludeAzureCliCredential: true, excludeVisualStudioCodeCredential: true, excludeSharedTokenCacheCredential: true }), ["AzurePowerShellCredential", "AzureDeveloperCliCredential"]);
   });
 
   it("excluding everything, or a non-boolean: an error at construction", () => {
