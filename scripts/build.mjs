@@ -1,11 +1,15 @@
 // Builds every package. @azid/identity: tsc type-checks and emits declarations (ESM and CJS
-// flavours), then esbuild bundles the code into one file per format, so loading the library reads
-// and compiles one file instead of ~35 (import cost is a feature we measure). The emulator and the
-// CLI are plain tsc ESM output.
+// flavours), then esbuild bundles the code: the entry holds what constructing credentials needs,
+// and every `await import()` in the sources (developer tools, browser and device-code sign-in,
+// azid doctor, the Node HTTP transport...) becomes a chunk loaded on first use, so `require()`
+// compiles only what a process uses (import cost is a feature we measure). esbuild splits ESM
+// only, so the CommonJS tree is the same files, each converted on its own: a shared chunk is one
+// module instance in either tree. The emulator and the CLI are plain tsc ESM output.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { build } from "esbuild";
+import { join } from "node:path";
+import { build, transform } from "esbuild";
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve("typescript/bin/tsc");
@@ -22,8 +26,15 @@ const common = {
   legalComments: "none",
   logLevel: "warning",
 };
-await build({ ...common, format: "esm", outfile: "packages/identity/dist/esm/index.js" });
-await build({ ...common, format: "cjs", outfile: "packages/identity/dist/cjs/index.js" });
+const ESM = "packages/identity/dist/esm";
+const CJS = "packages/identity/dist/cjs";
+for (const dir of [ESM, CJS]) rmSync(join(dir, "chunks"), { recursive: true, force: true });
+await build({ ...common, format: "esm", splitting: true, outdir: ESM, chunkNames: "chunks/[name]-[hash]" });
+// The same files as CommonJS: static imports become require(), import() a deferred require().
+mkdirSync(join(CJS, "chunks"), { recursive: true });
+for (const file of ["index.js", ...readdirSync(join(ESM, "chunks")).map((f) => `chunks/${f}`)]) {
+  const { code } = await transform(readFileSync(join(ESM, file), "utf8"), { format: "cjs", platform: "node", target: "node20", supported: { "dynamic-import": false }, logLevel: "warning" });
+  writeFileSync(join(CJS, file), code);
+}
 // The CommonJS build lives under a "type": "module" package, so it needs its own marker.
-mkdirSync("packages/identity/dist/cjs", { recursive: true });
-writeFileSync("packages/identity/dist/cjs/package.json", '{ "type": "commonjs" }\n');
+writeFileSync(join(CJS, "package.json"), '{ "type": "commonjs" }\n');

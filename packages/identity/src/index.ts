@@ -69,9 +69,5 @@ export {
   type DefaultAzureCredentialResourceIdOptions,
 } from "./credentials/defaultAzureCredential.js";
 // azid extension for `azid doctor` (not in @azure/identity): reports every credential of the chain.
-export {
-  diagnoseDefaultAzureCredential,
-  type CredentialDiagnosis,
-  type DefaultAzureCredentialDiagnosis,
-  type DiagnoseOptions,
-} from "./defaultChain/diagnose.js";
+export { diagnoseDefaultAzureCredential } from "./defaultChain/diagnoseLazily.js";
+export type { CredentialDiagnosis, DefaultAzureCredentialDiagnosis, DiagnoseOptions } from "./defaultChain/diagnose.js";

@@ -108,3 +108,8 @@ export function credentialLogger(title: string): CredentialLogger {
     error: (m) => logger.error(`${title} =>`, m),
   };
 }
+
+/** `text` on one line: a reason as a credential gave it, newlines folded. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}

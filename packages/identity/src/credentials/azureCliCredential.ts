@@ -1,6 +1,5 @@
 // The account signed in to the Azure CLI (`az login`), through `az account get-access-token`.
 // Thin: validation, then the shared developer-tool provider (one cache, one process per scope).
-import { fetchAzureCliToken } from "../developerTools/azureCli.js";
 import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
 import { checkToolScope, checkToolSubscription, checkToolTenant, claimsNotSupported, resolveProcessTimeout } from "../developerTools/validate.js";
 import { credentialLogger } from "../logger.js";
@@ -41,7 +40,8 @@ export class AzureCliCredential implements TokenCredential {
         const claims = getTokenOptions?.claims;
         if (claims !== undefined && claims.trim() !== "") throw claimsNotSupported("az", claims, scopes[0]!, getTokenOptions?.tenantId ?? tenantId);
       },
-      fetch: (request) => fetchAzureCliToken({ scope: request.scopes[0]!, tenantId: request.tenantId, subscription }, { ...request, logger }),
+      // Loaded on first use: processes that never run az never compile it.
+      fetch: async (request) => (await import("../lazy.js")).fetchAzureCliToken({ scope: request.scopes[0]!, tenantId: request.tenantId, subscription }, { ...request, logger }),
     });
   }
 

@@ -1,5 +1,4 @@
 // The account signed in to the Azure Developer CLI (`azd auth login`), through `azd auth token`.
-import { fetchAzureDeveloperCliToken } from "../developerTools/azureDeveloperCli.js";
 import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
 import { checkToolScope, checkToolTenant, resolveProcessTimeout } from "../developerTools/validate.js";
 import { credentialLogger } from "../logger.js";
@@ -35,7 +34,7 @@ export class AzureDeveloperCliCredential implements TokenCredential {
         if (getTokenOptions?.tenantId !== undefined) checkToolTenant(getTokenOptions.tenantId, "getToken() tenantId");
       },
       // azd takes every scope and a claims challenge (`--claims`, base64).
-      fetch: (request) => fetchAzureDeveloperCliToken({ scopes: request.scopes, tenantId: request.tenantId, claims: request.claims }, { ...request, logger }),
+      fetch: async (request) => (await import("../lazy.js")).fetchAzureDeveloperCliToken({ scopes: request.scopes, tenantId: request.tenantId, claims: request.claims }, { ...request, logger }),
     });
   }
 

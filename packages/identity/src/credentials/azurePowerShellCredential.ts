@@ -1,5 +1,4 @@
 // The account signed in to Azure PowerShell (`Connect-AzAccount`), through Get-AzAccessToken.
-import { fetchAzurePowerShellToken } from "../developerTools/azurePowerShell.js";
 import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
 import { checkToolScope, checkToolTenant, claimsNotSupported, resolveProcessTimeout } from "../developerTools/validate.js";
 import { credentialLogger } from "../logger.js";
@@ -35,7 +34,7 @@ export class AzurePowerShellCredential implements TokenCredential {
         const claims = getTokenOptions?.claims;
         if (claims !== undefined && claims.trim() !== "") throw claimsNotSupported("pwsh", claims, scopes[0]!, getTokenOptions?.tenantId ?? tenantId);
       },
-      fetch: (request) => fetchAzurePowerShellToken({ scope: request.scopes[0]!, tenantId: request.tenantId }, { ...request, logger }),
+      fetch: async (request) => (await import("../lazy.js")).fetchAzurePowerShellToken({ scope: request.scopes[0]!, tenantId: request.tenantId }, { ...request, logger }),
     });
   }
 

@@ -10,9 +10,9 @@
 // Construction, selection and member factories live in defaultChain/.
 import { planDefaultChain } from "../defaultChain/plan.js";
 import type { ChainMember } from "../defaultChain/members.js";
-import { chainFailure, oneLine, type ChainAttempt } from "../defaultChain/remedies.js";
+import type { ChainAttempt } from "../defaultChain/remedies.js";
 import { AuthenticationRequiredErrorName, CredentialUnavailableError, CredentialUnavailableErrorName } from "../errors.js";
-import { credentialLogger } from "../logger.js";
+import { credentialLogger, oneLine } from "../logger.js";
 import { ensureScopes } from "../scopes.js";
 import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
 import { ChainedTokenCredential } from "./chainedTokenCredential.js";
@@ -157,7 +157,8 @@ export class DefaultAzureCredential extends ChainedTokenCredential {
       this.#sticky = member;
       return { token, member };
     }
-    const failure = chainFailure(attempts, this.#notTried);
+    // The failure report (a fix per credential) is loaded only when everything failed.
+    const failure = (await import("../lazy.js")).chainFailure(attempts, this.#notTried);
     logger.info(`getToken() => ${failure.message.split("\n")[0]}`);
     throw failure;
   }

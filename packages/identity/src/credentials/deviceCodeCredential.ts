@@ -1,7 +1,7 @@
 // Signs a user in with a code entered on another device (https://microsoft.com/devicelogin): for
 // SSH sessions, containers and other places without a browser. Silent first (cached token, then
 // the refresh token); the device code is shown only when a person must act.
-import { runDeviceCodeFlow, type DeviceCodeInfo, type DeviceCodePromptCallback } from "../entra/deviceCodeFlow.js";
+import type { DeviceCodeInfo, DeviceCodePromptCallback } from "../entra/deviceCodeFlow.js";
 import type { AuthenticationRecord } from "../entra/authenticationRecord.js";
 import { createUserTokenClient, type InteractiveCredentialOptions, type UserTokenClient } from "../entra/userTokens.js";
 import { DeveloperSignOnClientId } from "../tenants.js";
@@ -36,7 +36,7 @@ export class DeviceCodeCredential implements TokenCredential {
       tenantId: options?.tenantId ?? defaultTenant(clientId),
       options,
       interact: async (request, grants) => ({
-        response: await runDeviceCodeFlow({ grants, tenantId: request.tenantId, scopes: request.scopes, claims: request.claims, prompt, abortSignal: request.abortSignal, timeoutMs: request.timeoutMs }),
+        response: await (await import("../lazy.js")).runDeviceCodeFlow({ grants, tenantId: request.tenantId, scopes: request.scopes, claims: request.claims, prompt, abortSignal: request.abortSignal, timeoutMs: request.timeoutMs }),
       }),
     });
   }

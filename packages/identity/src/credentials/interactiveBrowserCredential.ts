@@ -70,8 +70,8 @@ export class InteractiveBrowserCredential implements TokenCredential {
         const redirect = parseRedirectUri(typeof redirectOption === "function" ? redirectOption() : redirectOption);
         // Without an injected opener, fail now (not after a timeout) where no browser can appear.
         if (node.browserOpener === undefined) browserCommand(process.platform, process.env, (await import("node:os")).release());
-        const { runBrowserSignIn } = await import("../browser/browserSignIn.js");
-        const { openSystemBrowser } = await import("../browser/openBrowser.js");
+        const { runBrowserSignIn } = await import("../lazy.js");
+        const { openSystemBrowser } = await import("../lazy.js");
         return runBrowserSignIn({
           grants,
           tenantId: request.tenantId,

@@ -8,7 +8,8 @@ import { resolveAuthorityHost } from "../entra/authority.js";
 import { createUserTokenClient, type UserTokenClient } from "../entra/userTokens.js";
 import { AuthenticationRequiredError, CredentialUnavailableError } from "../errors.js";
 import { credentialLogger } from "../logger.js";
-import { readSharedCache, sharedCachePath, writeRotatedRefreshToken, type SharedCacheAccount, type SharedCacheRefreshToken } from "../sharedCache/msalCacheFile.js";
+import { sharedCachePath } from "../sharedCache/location.js";
+import type { SharedCacheAccount, SharedCacheRefreshToken } from "../sharedCache/msalCacheFile.js";
 import { checkTenantId, DeveloperSignOnClientId } from "../tenants.js";
 import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
 
@@ -77,7 +78,7 @@ export class SharedTokenCacheCredential implements TokenCredential {
 
   async #open(): Promise<Session> {
     try {
-      const contents = await readSharedCache(this.#path);
+      const contents = await (await import("../lazy.js")).readSharedCache(this.#path);
       if (contents === undefined) throw unavailable(`there is no shared token cache at ${this.#path}. To use it, ${FIX}.`);
       const host = new URL(this.#authorityHost).host.toLowerCase();
       const environments = PUBLIC_CLOUD_ALIASES.includes(host) ? PUBLIC_CLOUD_ALIASES : [host];
@@ -141,6 +142,7 @@ export class SharedTokenCacheCredential implements TokenCredential {
   async #persist(entryKey: string, next: string): Promise<void> {
     const previous = this.#inFile;
     if (previous === undefined) return;
+    const { writeRotatedRefreshToken } = await import("../lazy.js");
     if (await writeRotatedRefreshToken(this.#path, entryKey, previous, next)) this.#inFile = next;
     else this.#logger.info(`the rotated refresh token was not written back to ${this.#path} (locked or changed by another tool); the previous one stays valid there.`);
   }

@@ -8,7 +8,8 @@ import { realSearch } from "../developerTools/runTool.js";
 import { detectHost } from "../managedIdentity/detectHost.js";
 import type { IdentitySelector } from "../managedIdentity/host.js";
 import { nodeFs } from "../nodeBuiltins.js";
-import { readSharedCache, sharedCachePath } from "../sharedCache/msalCacheFile.js";
+import { sharedCachePath } from "../sharedCache/location.js";
+import { readSharedCache } from "../sharedCache/msalCacheFile.js";
 import { managedIdentitySelector, type ChainOptions } from "./members.js";
 import type { ChainCredentialName } from "./selection.js";
 

@@ -5,12 +5,12 @@
 // would use. Never opens a browser. The report carries decoded, non-secret claims, never a token,
 // and is scrubbed of secret values before it is returned.
 import { AuthenticationRequiredErrorName, CredentialUnavailableErrorName } from "../errors.js";
-import { scrubSecrets } from "../logger.js";
+import { oneLine, scrubSecrets } from "../logger.js";
 import { ensureScopes } from "../scopes.js";
 import type { DefaultAzureCredentialClientIdOptions, DefaultAzureCredentialResourceIdOptions } from "../credentials/defaultAzureCredential.js";
 import { detect, SECRET_VARIABLES, type Detection } from "./detect.js";
 import { planDefaultChain } from "./plan.js";
-import { oneLine, remedyFor } from "./remedies.js";
+import { remedyFor } from "./remedies.js";
 import type { ChainCredentialName, TokenCredentialsSetting } from "./selection.js";
 
 export interface CredentialDiagnosis {

@@ -2,6 +2,7 @@
 // line per credential with its outcome, reason and fix, so "DefaultAzureCredential failed" is never
 // the end of the story (user-pain-points.md §1.3).
 import { AggregateAuthenticationError, CredentialUnavailableError } from "../errors.js";
+import { oneLine } from "../logger.js";
 import type { ChainCredentialName } from "./selection.js";
 
 const TROUBLESHOOT = "https://aka.ms/azsdk/js/identity/defaultazurecredential/troubleshoot";
@@ -44,11 +45,6 @@ export function remedyFor(name: ChainCredentialName, error: unknown): string {
     case "InteractiveBrowserCredential":
       return "complete the sign-in in the browser; where no browser can open use DeviceCodeCredential";
   }
-}
-
-/** `text` on one line: the reason as the credential gave it, newlines folded. */
-export function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").trim();
 }
 
 export interface ChainAttempt {

@@ -10,7 +10,6 @@
 import { CredentialUnavailableError } from "../errors.js";
 import { nodeFs } from "../nodeBuiltins.js";
 
-export const SHARED_CACHE_NAME = "msal.cache";
 const MAX_BYTES = 8 * 1024 * 1024;
 
 export interface SharedCacheAccount {
@@ -36,27 +35,6 @@ export interface SharedCacheContents {
   refreshTokens: SharedCacheRefreshToken[];
   /** When the file last changed, to reload only when another tool wrote it. */
   modifiedMs: number;
-}
-
-/** `~/.IdentityService/<name>`, or `%LOCALAPPDATA%\.IdentityService\<name>` on Windows. */
-export function sharedCachePath(name: string = SHARED_CACHE_NAME): string {
-  if (!/^[\w.-]{1,100}$/.test(name) || name.startsWith(".")) {
-    throw new RangeError(`tokenCachePersistenceOptions.name must be a plain file name of letters, digits, '_', '-' and '.' (received ${JSON.stringify(name.slice(0, 100))}).`);
-  }
-  const windows = process.platform === "win32";
-  const base = windows ? process.env.LOCALAPPDATA : (process.env.HOME ?? homeDirectory());
-  if (base === undefined || base === "") {
-    throw new CredentialUnavailableError(`SharedTokenCacheCredential cannot locate the shared token cache: ${windows ? "LOCALAPPDATA" : "HOME"} is not set.`);
-  }
-  return `${base}${windows ? "\\" : "/"}.IdentityService${windows ? "\\" : "/"}${name}`;
-}
-
-function homeDirectory(): string | undefined {
-  try {
-    return (process.getBuiltinModule?.("node:os") as typeof import("node:os") | undefined)?.homedir();
-  } catch {
-    return undefined;
-  }
 }
 
 /** Reads and parses the cache; undefined when there is no file. Throws CredentialUnavailableError naming what is wrong. */
