@@ -1,9 +1,7 @@
 // The account signed in to the Azure CLI (`az login`), through `az account get-access-token`.
 // Thin: validation, then the shared developer-tool provider (one cache, one process per scope).
 import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
-import { checkToolScope, checkToolSubscription, checkToolTenant, claimsNotSupported, resolveProcessTimeout } from "../developerTools/validate.js";
-import { credentialLogger } from "../logger.js";
-import { resolveAdditionallyAllowedTenants } from "../tenants.js";
+import { checkToolScope, checkToolSubscription, checkToolTenant, claimsNotSupported, toolCredentialSettings } from "../developerTools/validate.js";
 import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
 
 export interface AzureCliCredentialOptions extends MultiTenantTokenCredentialOptions {
@@ -21,18 +19,13 @@ export class AzureCliCredential implements TokenCredential {
   readonly #provider: ToolTokenProvider;
 
   constructor(options?: AzureCliCredentialOptions) {
-    const tenantId = options?.tenantId || undefined;
+    const settings = toolCredentialSettings(NAME, options);
+    const { tenantId, logger } = settings;
     const subscription = options?.subscription || undefined;
-    if (tenantId !== undefined) checkToolTenant(tenantId);
     if (subscription !== undefined) checkToolSubscription(subscription);
-    const processTimeoutInMs = resolveProcessTimeout(options?.processTimeoutInMs, NAME, 10_000);
-    const logger = credentialLogger(NAME);
     this.#provider = new ToolTokenProvider({
+      ...settings,
       partition: `devtool\u0000az\u0000${subscription ?? ""}`,
-      tenantId,
-      additionallyAllowedTenants: resolveAdditionallyAllowedTenants(options?.additionallyAllowedTenants),
-      processTimeoutInMs,
-      logger,
       check(scopes, getTokenOptions) {
         // az takes one resource: the first scope, as @azure/identity does.
         checkToolScope(scopes[0]);

@@ -1,8 +1,6 @@
 // The account signed in to the Azure Developer CLI (`azd auth login`), through `azd auth token`.
 import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
-import { checkToolScope, checkToolTenant, resolveProcessTimeout } from "../developerTools/validate.js";
-import { credentialLogger } from "../logger.js";
-import { resolveAdditionallyAllowedTenants } from "../tenants.js";
+import { checkToolScope, checkToolTenant, toolCredentialSettings } from "../developerTools/validate.js";
 import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
 
 export interface AzureDeveloperCliCredentialOptions extends MultiTenantTokenCredentialOptions {
@@ -18,16 +16,11 @@ export class AzureDeveloperCliCredential implements TokenCredential {
   readonly #provider: ToolTokenProvider;
 
   constructor(options?: AzureDeveloperCliCredentialOptions) {
-    const tenantId = options?.tenantId || undefined;
-    if (tenantId !== undefined) checkToolTenant(tenantId);
-    const processTimeoutInMs = resolveProcessTimeout(options?.processTimeoutInMs, NAME, 10_000);
-    const logger = credentialLogger(NAME);
+    const settings = toolCredentialSettings(NAME, options);
+    const { tenantId, logger } = settings;
     this.#provider = new ToolTokenProvider({
+      ...settings,
       partition: "devtool\u0000azd",
-      tenantId,
-      additionallyAllowedTenants: resolveAdditionallyAllowedTenants(options?.additionallyAllowedTenants),
-      processTimeoutInMs,
-      logger,
       check(scopes, getTokenOptions) {
         if (scopes.length === 0) checkToolScope(undefined);
         for (const scope of scopes) checkToolScope(scope);

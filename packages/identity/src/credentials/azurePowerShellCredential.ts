@@ -1,8 +1,6 @@
 // The account signed in to Azure PowerShell (`Connect-AzAccount`), through Get-AzAccessToken.
 import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
-import { checkToolScope, checkToolTenant, claimsNotSupported, resolveProcessTimeout } from "../developerTools/validate.js";
-import { credentialLogger } from "../logger.js";
-import { resolveAdditionallyAllowedTenants } from "../tenants.js";
+import { checkToolScope, checkToolTenant, claimsNotSupported, toolCredentialSettings } from "../developerTools/validate.js";
 import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
 
 export interface AzurePowerShellCredentialOptions extends MultiTenantTokenCredentialOptions {
@@ -18,16 +16,11 @@ export class AzurePowerShellCredential implements TokenCredential {
   readonly #provider: ToolTokenProvider;
 
   constructor(options?: AzurePowerShellCredentialOptions) {
-    const tenantId = options?.tenantId || undefined;
-    if (tenantId !== undefined) checkToolTenant(tenantId);
-    const processTimeoutInMs = resolveProcessTimeout(options?.processTimeoutInMs, NAME, 10_000);
-    const logger = credentialLogger(NAME);
+    const settings = toolCredentialSettings(NAME, options);
+    const { tenantId, logger } = settings;
     this.#provider = new ToolTokenProvider({
+      ...settings,
       partition: "devtool\u0000pwsh",
-      tenantId,
-      additionallyAllowedTenants: resolveAdditionallyAllowedTenants(options?.additionallyAllowedTenants),
-      processTimeoutInMs,
-      logger,
       check(scopes, getTokenOptions) {
         checkToolScope(scopes[0]);
         if (getTokenOptions?.tenantId !== undefined) checkToolTenant(getTokenOptions.tenantId, "getToken() tenantId");

@@ -5,6 +5,8 @@
 // (js#7731, CVE-2021-28458, CVE-2023-36415). Failures name the first bad character by code point
 // and position, never the whole value: a misplaced secret must not end up in an error or a log.
 import { CredentialUnavailableError } from "../errors.js";
+import { credentialLogger, type CredentialLogger } from "../logger.js";
+import { resolveAdditionallyAllowedTenants } from "../tenants.js";
 
 const SCOPE_CHARACTER = /^[0-9a-zA-Z\-_.:/]$/;
 const TENANT_CHARACTER = /^[0-9a-zA-Z\-.]$/;
@@ -95,4 +97,26 @@ export function claimsNotSupported(tool: "az" | "pwsh", claims: string, scope: s
       : `Connect-AzAccount -ClaimsChallenge ${encoded}${tenantId !== undefined ? ` -Tenant ${tenantId}` : ""}`;
   const note = tool === "az" ? " (requires Azure CLI 2.76.0 or later)" : "";
   return new CredentialUnavailableError(`${CLAIMS_PREFIX} ${command}${note}`);
+}
+
+export interface ToolCredentialSettings {
+  tenantId: string | undefined;
+  processTimeoutInMs: number;
+  additionallyAllowedTenants: string[];
+  logger: CredentialLogger;
+}
+
+/** The options az, azd and pwsh credentials share, validated at construction (an empty tenantId means none). */
+export function toolCredentialSettings(
+  credentialName: string,
+  options: { tenantId?: string; processTimeoutInMs?: number; additionallyAllowedTenants?: string[] } | undefined,
+): ToolCredentialSettings {
+  const tenantId = options?.tenantId || undefined;
+  if (tenantId !== undefined) checkToolTenant(tenantId);
+  return {
+    tenantId,
+    processTimeoutInMs: resolveProcessTimeout(options?.processTimeoutInMs, credentialName, 10_000),
+    additionallyAllowedTenants: resolveAdditionallyAllowedTenants(options?.additionallyAllowedTenants),
+    logger: credentialLogger(credentialName),
+  };
 }
