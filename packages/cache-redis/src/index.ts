@@ -1,0 +1,2 @@
+// placeholder: see docs/design/plugins.md
+export {};
