@@ -42,6 +42,16 @@ describe("client credentials with a certificate assertion", () => {
     assert.equal(res.status, 200, res.body);
   });
 
+  it("accepts x5t and x5t#S256 padded with '=' (msal-python pads x5t; Entra accepts both)", async () => {
+    for (const thumbprint of ["x5t", "x5t#S256"] as const) {
+      const assertion = signAssertion(cert.certPem, cert.privateKey, { thumbprint, padded: true, claims: assertionClaims(audience, CLIENT_ID) });
+      const header = JSON.parse(Buffer.from(assertion.split(".")[0]!, "base64url").toString()) as Record<string, string>;
+      assert.match(header[thumbprint]!, /=$/, "the test must really send padding");
+      const res = await request(assertion);
+      assert.equal(res.status, 200, res.body);
+    }
+  });
+
   it("accepts the tenant's domain in the audience", async () => {
     const claims = assertionClaims(`${emu.url}/${DEFAULT_TENANT_DOMAIN}/oauth2/v2.0/token`, CLIENT_ID);
     const res = await request(signAssertion(cert.certPem, cert.privateKey, { claims }), DEFAULT_TENANT_DOMAIN);

@@ -35,11 +35,16 @@ export function verifyCertificateAssertion(context: EmulatorContext, tenantNames
   }
 }
 
-/** Registered certificates are matched by the thumbprint header, as Entra does (no x5c chains). */
+/**
+ * Registered certificates are matched by the thumbprint header, as Entra does (no x5c chains).
+ * RFC 7515 says base64url without padding, but msal-python pads x5t with `=` and Entra accepts it,
+ * so the trailing padding is ignored here too.
+ */
 function findCertificate(app: AppRegistration, header: Record<string, unknown>): X509Certificate {
   const sha256 = header["x5t#S256"];
   const sha1 = header.x5t;
-  const [thumbprint, algorithm] = typeof sha256 === "string" ? [sha256, "sha256"] : typeof sha1 === "string" ? [sha1, "sha1"] : [undefined, undefined];
+  const [padded, algorithm] = typeof sha256 === "string" ? [sha256, "sha256"] : typeof sha1 === "string" ? [sha1, "sha1"] : [undefined, undefined];
+  const thumbprint = padded?.replace(/=+$/, "");
   if (thumbprint === undefined || algorithm === undefined) {
     throw aadsts.assertionSignature("The assertion header names no certificate: send x5t#S256 (or x5t) with the certificate thumbprint.");
   }

@@ -4,6 +4,8 @@ import { constants, createHash, randomUUID, sign, X509Certificate, type KeyObjec
 export interface AssertionOptions {
   alg?: "PS256" | "RS256";
   thumbprint?: "x5t#S256" | "x5t" | "none";
+  /** base64 with `=` padding, as msal-python sends x5t (RFC 7515 says without) */
+  padded?: boolean;
   header?: Record<string, unknown>;
   claims: Record<string, unknown>;
 }
@@ -13,8 +15,9 @@ export function signAssertion(certPem: string, privateKey: KeyObject, options: A
   const raw = new X509Certificate(certPem).raw;
   const thumbprint = options.thumbprint ?? "x5t#S256";
   const header: Record<string, unknown> = { alg, typ: "JWT", ...options.header };
-  if (thumbprint === "x5t#S256") header["x5t#S256"] = createHash("sha256").update(raw).digest("base64url");
-  if (thumbprint === "x5t") header.x5t = createHash("sha1").update(raw).digest("base64url");
+  const encode = (digest: Buffer) => (options.padded === true ? digest.toString("base64").replace(/\+/g, "-").replace(/\//g, "_") : digest.toString("base64url"));
+  if (thumbprint === "x5t#S256") header["x5t#S256"] = encode(createHash("sha256").update(raw).digest());
+  if (thumbprint === "x5t") header.x5t = encode(createHash("sha1").update(raw).digest());
   const input = `${b64(header)}.${b64(options.claims)}`;
   const key = alg === "PS256" ? { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : privateKey;
   return `${input}.${sign("sha256", Buffer.from(input), key).toString("base64url")}`;
