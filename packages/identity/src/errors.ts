@@ -34,6 +34,8 @@ export class CredentialUnavailableError extends Error {
 export class AuthenticationError extends Error {
   readonly statusCode: number;
   readonly errorResponse: ErrorResponse;
+  /** How long the server asked callers to wait (its Retry-After), when it throttled (429) or was unavailable (503). */
+  retryAfterMs?: number;
 
   constructor(statusCode: number, errorBody: ErrorResponse | string | object | undefined | null, options?: { cause?: unknown }) {
     const errorResponse = toErrorResponse(statusCode, errorBody);

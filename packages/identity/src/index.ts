@@ -13,6 +13,15 @@ export {
   type ErrorResponse,
 } from "./errors.js";
 export { logger, setLogLevel, getLogLevel, AzureLogger, type AzureLogLevel } from "./logger.js";
+export {
+  useIdentityPlugin,
+  type AzidPluginContext,
+  type DistributedFetchInfo,
+  type DistributedTokenCache,
+  type IdentityPlugin,
+  type PersistenceProvider,
+  type PersistentStore,
+} from "./plugins.js";
 export { AzureAuthorityHosts } from "./entra/authority.js";
 export { CertificateLoadError } from "./entra/certificate.js";
 export type { HttpClient, HttpRequest, HttpResponse } from "./http/transport.js";

@@ -4,6 +4,7 @@
 // certificates are loaded in constructors.
 export type NodeCrypto = typeof import("node:crypto");
 export type NodeFs = typeof import("node:fs");
+export type NodeOs = typeof import("node:os");
 
 let crypto: NodeCrypto | undefined;
 let fs: NodeFs | undefined;
@@ -24,4 +25,11 @@ export function nodeCrypto(): NodeCrypto {
 /** node:fs, fetched on first use: an ESM import of it builds a facade of all its exports up front. */
 export function nodeFs(): NodeFs {
   return (fs ??= loadBuiltin<NodeFs>("node:fs"));
+}
+
+let os: NodeOs | undefined;
+
+/** node:os, fetched on first use. */
+export function nodeOs(): NodeOs {
+  return (os ??= loadBuiltin<NodeOs>("node:os"));
 }

@@ -6,6 +6,8 @@ import type { CredentialLogger } from "../logger.js";
 import { ensureScopes } from "../scopes.js";
 import { processMultiTenantRequest } from "../tenants.js";
 import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
+import { nodeCrypto } from "../nodeBuiltins.js";
+import { pluginRegistry } from "../plugins.js";
 import { tokenCache, type CachePartition } from "./tokenCache.js";
 
 /** What a token source is asked for. */
@@ -32,6 +34,16 @@ export interface TokenProviderOptions {
   buildClaims?: (claims: string | undefined, enableCae: boolean) => string | undefined;
   /** Default overall deadline for a network acquisition (ms). */
   defaultTimeoutMs?: number;
+  /**
+   * App-only tokens (service principals, managed identity, workload identity, Pipelines) may be shared
+   * through a fleet cache registered by a plugin (docs/design/plugins.md). User tokens never are.
+   */
+  appOnly?: boolean;
+  /**
+   * Narrows the fleet cache key beyond the partition, e.g. the host name for a system-assigned managed
+   * identity: every VM's IMDS looks alike, but each VM may have an identity of its own.
+   */
+  fleetScope?: () => string;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -66,6 +78,31 @@ export class TokenProvider {
     return this.#acquire(scopes, options ?? {});
   }
 
+  /**
+   * Wraps a network fetch with the fleet cache, when a plugin registered one. The registry is read at
+   * each call, so a plugin registered after the credential was built still applies. A token from L2
+   * that is about to expire is not trusted: the network decides then.
+   */
+  #throughFleetCache(
+    partition: CachePartition,
+    tenantId: string | undefined,
+    enableCae: boolean,
+    storeKey: string,
+    fetch: () => Promise<AccessToken>,
+    timeoutMs: number,
+  ): () => Promise<AccessToken> {
+    let key: string | undefined;
+    return () => {
+      const fleet = pluginRegistry.distributedCache;
+      if (fleet === undefined) return fetch();
+      key ??= fleetCacheKey(`${this.#partitionName(tenantId, enableCae)}\u0000${this.#options.fleetScope?.() ?? ""}`, storeKey);
+      const current = partition.entries.get(storeKey)?.token;
+      return fleet
+        .getOrFetch(key, fetch, { reason: current === undefined ? "miss" : "refresh", current, deadline: Date.now() + timeoutMs })
+        .then((token) => (isUsableFleetToken(token) ? token : fetch()));
+    };
+  }
+
   async #acquire(rawScopes: string | string[], options: GetTokenOptions): Promise<AccessToken> {
     const { logger } = this.#options;
     if (options.abortSignal?.aborted) throw abortError();
@@ -84,7 +121,7 @@ export class TokenProvider {
       const request: TokenRequest = { scopes, tenantId, claims: requestClaims, enableCae, deadline: Date.now() + timeoutMs };
       return this.#options.source(request);
     };
-    const fetch = fetchWith(claims);
+    const fetch = this.#options.appOnly === true && options.claims === undefined ? this.#throughFleetCache(partition, tenantId, enableCae, storeKey, fetchWith(claims), timeoutMs) : fetchWith(claims);
     const onRefreshError = (error: unknown) =>
       logger.warning(`background token refresh failed; serving the cached token until it expires. ${describe(error)}`);
 
@@ -109,8 +146,19 @@ export class TokenProvider {
   }
 }
 
+/** The fleet (L2) cache key: a hash of the identity's partition and the scopes, so it carries no secret. */
+export function fleetCacheKey(partitionName: string, scopeKey: string): string {
+  return nodeCrypto().createHash("sha256").update(`${partitionName}\u0000${scopeKey}`).digest("hex");
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+}
+
+function isUsableFleetToken(token: unknown): token is AccessToken {
+  if (typeof token !== "object" || token === null) return false;
+  const { token: value, expiresOnTimestamp } = token as AccessToken;
+  return typeof value === "string" && value.length > 0 && typeof expiresOnTimestamp === "number" && expiresOnTimestamp > Date.now() + 5_000;
 }
 
 export function abortError(): Error {

@@ -24,6 +24,8 @@ export class ClientAssertionCredential implements TokenCredential {
       authentication: { kind: "assertion", getAssertion: () => callGetAssertion(getAssertion, name) },
       // The callback is opaque: two instances may return different identities, so they never share tokens.
       fingerprint: `callback-${++instances}`,
+      // ...and for the same reason the fingerprint means nothing in another process: no fleet cache.
+      fleetShareable: false,
       options,
     });
   }

@@ -7,6 +7,7 @@
 import { TokenProvider } from "../cache/tokenProvider.js";
 import { AuthenticationError, CredentialUnavailableError } from "../errors.js";
 import { credentialLogger } from "../logger.js";
+import { nodeOs } from "../nodeBuiltins.js";
 import { describeSelector, selectorOptionNames, type HostKind, type IdentitySelector, type ManagedIdentityHost, type SelectorKind } from "../managedIdentity/host.js";
 import { createHostHttp } from "../managedIdentity/hostHttp.js";
 import { detectHost } from "../managedIdentity/detectHost.js";
@@ -88,6 +89,10 @@ export class ManagedIdentityCredential implements TokenCredential {
       additionallyAllowedTenants: [],
       logger,
       defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+      appOnly: true,
+      // A system-assigned identity belongs to this machine (every VM's IMDS looks the same): share its
+      // tokens only among processes on this host. A user-assigned id names the same identity anywhere.
+      ...(selector.kind === "system" ? { fleetScope: () => `host:${nodeOs().hostname()}` } : {}),
       source: (request) => {
         const resource = scopeToResource(request.scopes[0]!);
         logger.verbose(`requesting a token from ${host.displayName} (${host.endpoint}) for ${describeSelector(selector)}, resource ${resource}.`);

@@ -26,6 +26,12 @@ export interface ConfidentialClientSettings {
   /** Distinguishes credentials with the same client id (hash of the secret, certificate thumbprint...). */
   fingerprint: string;
   options: (MultiTenantTokenCredentialOptions & AuthorityValidationOptions) | undefined;
+  /**
+   * Share tokens through a plugin's fleet cache (default true). Only when `fingerprint` is the same for
+   * the same credential in every process: a process-local fingerprint would let one process's tokens
+   * answer for another's unproven credential.
+   */
+  fleetShareable?: boolean;
 }
 
 export function fingerprintOf(secret: string): string {
@@ -65,5 +71,6 @@ export function createConfidentialClientProvider(settings: ConfidentialClientSet
     source,
     logger: credentialLogger(credentialName),
     buildClaims,
+    appOnly: settings.fleetShareable !== false,
   });
 }

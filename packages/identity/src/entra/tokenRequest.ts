@@ -3,7 +3,7 @@
 // refresh token, ...) goes through here; the callers only build the form.
 import { AuthenticationError, parseOAuthErrorBody } from "../errors.js";
 import type { HttpContext } from "../http/context.js";
-import { sendWithRetry } from "../http/retry.js";
+import { sendWithRetry, withRetryAfter } from "../http/retry.js";
 import { TransportError } from "../http/transport.js";
 import { scrubSecrets } from "../logger.js";
 import type { AbortSignalLike } from "../types.js";
@@ -59,8 +59,13 @@ export async function requestToken(request: TokenEndpointRequest): Promise<Token
   } catch (error) {
     throw transportFailure(error, request.tokenEndpoint);
   }
-  return parseTokenResponse(response.status, response.bodyText, sentAt, request.tokenEndpoint);
+  try {
+    return parseTokenResponse(response.status, response.bodyText, sentAt, request.tokenEndpoint);
+  } catch (error) {
+    throw withRetryAfter(error, response);
+  }
 }
+
 
 function transportFailure(error: unknown, endpoint: string): Error {
   if (!(error instanceof TransportError)) return error as Error;

@@ -3,6 +3,7 @@
 // attempt are retried too (a hung connection is the classic transient failure), aborts never are.
 import type { AbortSignalLike, RetryOptions } from "../types.js";
 import { TransportError, type HttpClient, type HttpRequest, type HttpResponse } from "./transport.js";
+import { AuthenticationError } from "../errors.js";
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -37,6 +38,15 @@ export function parseRetryAfter(headers: Record<string, string>, now = Date.now(
   if (/^\d+(\.\d+)?$/.test(retryAfter.trim())) return Math.round(Number(retryAfter) * 1000);
   const date = Date.parse(retryAfter);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** A throttled or unavailable answer keeps the server's Retry-After, so a fleet cache can hold off too. */
+export function withRetryAfter(error: unknown, response: { status: number; headers: Record<string, string> }): unknown {
+  if (error instanceof AuthenticationError && (response.status === 429 || response.status === 503)) {
+    const asked = parseRetryAfter(response.headers);
+    if (asked !== undefined) error.retryAfterMs = asked;
+  }
+  return error;
 }
 
 export interface RetryContext {

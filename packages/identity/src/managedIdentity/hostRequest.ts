@@ -9,6 +9,7 @@ import { AuthenticationError, CredentialUnavailableError } from "../errors.js";
 import { TransportError, type HttpResponse } from "../http/transport.js";
 import type { AccessToken } from "../types.js";
 import { describeRequest, type HostTokenRequest, type ManagedIdentityHost } from "./host.js";
+import { withRetryAfter } from "../http/retry.js";
 import { sendWithManagedIdentityRetry, transportErrno } from "./retryPolicy.js";
 import { parseHostErrorBody, parseManagedIdentityToken, redact } from "./tokenResponse.js";
 
@@ -48,7 +49,7 @@ export async function requestHostToken(call: HostCall): Promise<AccessToken> {
 
 export function tokenFromResponse(call: HostCall, response: HttpResponse, attempts: number, sentAt: number): AccessToken {
   if (response.status >= 200 && response.status < 300) return parseManagedIdentityToken(response.bodyText, sentAt, describeRequest(call.host, call.request));
-  throw statusFailure(call, response, attempts);
+  throw withRetryAfter(statusFailure(call, response, attempts), response);
 }
 
 const IDENTITY_NOT_FOUND = /identity not found|no (managed |user[- ]assigned |system[- ]assigned )?identit(y|ies)|not (been )?assigned|unable to load (the )?(proper|requested) managed identity|ManagedIdentityNotFound|identity (does not exist|is not (configured|enabled))/i;

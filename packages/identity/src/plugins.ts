@@ -1,0 +1,102 @@
+// useIdentityPlugin: optional packages plug in here at run time, so the core keeps zero dependencies
+// (docs/design/plugins.md). A plugin is a function that receives the context and calls its setters.
+// The registry is process-wide, like the one token cache it extends.
+import type { AccessToken } from "./types.js";
+
+/** A fleet-wide (L2) cache for app-only tokens, e.g. @azid/cache-redis. */
+export interface DistributedTokenCache {
+  getOrFetch(key: string, fetch: () => Promise<AccessToken>, info: DistributedFetchInfo): Promise<AccessToken>;
+}
+
+export interface DistributedFetchInfo {
+  /** "miss": the process cache had nothing; "refresh": it still serves `current` but a refresh is due. */
+  reason: "miss" | "refresh";
+  current: AccessToken | undefined;
+  /** Epoch ms by which the caller wants an answer. */
+  deadline: number;
+}
+
+/** Persistent storage for `tokenCachePersistenceOptions`, e.g. @azid/cache-persistence. */
+export interface PersistenceProvider {
+  open(options: { name: string; cae: boolean; allowUnencryptedStorage: boolean }): Promise<PersistentStore>;
+}
+
+export interface PersistentStore {
+  readonly location: string;
+  readonly encrypted: boolean;
+  read(): Promise<string | undefined>;
+  modify(update: (current: string | undefined) => string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface AzidPluginContext {
+  readonly azid: { readonly contractVersion: 1 };
+  setDistributedTokenCache(cache: DistributedTokenCache | undefined): void;
+  setPersistence(provider: PersistenceProvider | undefined): void;
+}
+
+/** A plugin, as accepted by `useIdentityPlugin` (the same shape as @azure/identity's `IdentityPlugin`). */
+export type IdentityPlugin = (context: unknown) => void;
+
+interface Registry {
+  distributedCache: DistributedTokenCache | undefined;
+  persistence: PersistenceProvider | undefined;
+}
+
+/** What plugins have registered. Read on each cache miss, so a plugin registered late still applies. */
+export const pluginRegistry: Registry = { distributedCache: undefined, persistence: undefined };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+const MICROSOFT_PLUGIN = "useIdentityPlugin: this is one of Microsoft's @azure/identity plugins; it drives @azure/identity's internals and cannot work with azid.";
+
+/** Microsoft's plugins reach for these fields of @azure/identity's context; each gets azid's answer. */
+function refuseMicrosoftPlugin(alternative: string): () => never {
+  return () => {
+    throw new TypeError(`${MICROSOFT_PLUGIN} ${alternative}`);
+  };
+}
+
+const context = Object.freeze(
+  Object.defineProperties(
+    {
+      azid: Object.freeze({ contractVersion: 1 as const }),
+      setDistributedTokenCache(cache: DistributedTokenCache | undefined): void {
+        if (cache !== undefined && (!isObject(cache) || typeof cache.getOrFetch !== "function")) {
+          throw new TypeError("useIdentityPlugin: setDistributedTokenCache expects an object with a getOrFetch(key, fetch, info) method.");
+        }
+        pluginRegistry.distributedCache = cache;
+      },
+      setPersistence(provider: PersistenceProvider | undefined): void {
+        if (provider !== undefined && (!isObject(provider) || typeof provider.open !== "function")) {
+          throw new TypeError("useIdentityPlugin: setPersistence expects an object with an open(options) method.");
+        }
+        pluginRegistry.persistence = provider;
+      },
+    } satisfies AzidPluginContext,
+    {
+      cachePluginControl: { get: refuseMicrosoftPlugin("For a persistent token cache use @azid/cache-persistence: useIdentityPlugin(cachePersistencePlugin).") },
+      vsCodeCredentialControl: {
+        get: refuseMicrosoftPlugin("VisualStudioCodeCredential needs no plugin in azid: it names the signed-in account and why the broker's tokens can't be used; use AzureCliCredential for local development."),
+      },
+      nativeBrokerPluginControl: {
+        get: refuseMicrosoftPlugin("The WAM broker (@azure/identity-broker) is not supported by azid: use InteractiveBrowserCredential or DeviceCodeCredential."),
+      },
+    },
+  ),
+);
+
+/**
+ * Extends azid with an optional package: `useIdentityPlugin(cachePersistencePlugin)` from
+ * `@azid/cache-persistence`, or `useIdentityPlugin(redisCachePlugin({ client }))` from `@azid/cache-redis`.
+ * Microsoft's plugins (`@azure/identity-cache-persistence`, `-vscode`, `-broker`) are recognised and
+ * refused with a TypeError naming azid's alternative.
+ */
+export function useIdentityPlugin(plugin: IdentityPlugin): void {
+  if (typeof plugin !== "function") {
+    throw new TypeError(`useIdentityPlugin: expected a plugin function (received ${plugin === null ? "null" : typeof plugin}).`);
+  }
+  plugin(context);
+}
