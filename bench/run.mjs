@@ -88,6 +88,7 @@ async function startEmulatorForBench() {
   }
   const dataDir = mkdtempSync(join(tmpdir(), "azid-bench-"));
   const emu = await emulator.startEmulator({ dataDir, host: "127.0.0.1", accessTokenLifetimeSeconds: 3600 });
+  emu.config.resources = [...(emu.config.resources ?? []), "https://*.example"]; // scenario 2's K resources, https://r{i}.example
   const host = new URL(emu.url).hostname;
   if (!isLoopbackHost(host)) {
     await emu.close();

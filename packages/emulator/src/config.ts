@@ -3,6 +3,12 @@
 
 export interface EmulatorConfig {
   tenants: TenantConfig[];
+  /**
+   * App ID URIs (or app ids) of APIs every tenant may request tokens for, beyond Microsoft's
+   * built-in resources (`WELL_KNOWN_RESOURCES`) and the tenant's own apps. `*` stands for one DNS
+   * label. A scope for anything else fails with AADSTS500011, as in Entra.
+   */
+  resources?: string[];
 }
 
 export interface TenantConfig {
@@ -49,6 +55,11 @@ export interface AppRegistration {
    */
   redirectUris?: string[];
   federatedCredentials?: FederatedCredential[];
+  /**
+   * App ID URIs the app exposes as an API ("Expose an API" in the portal), e.g. "api://contoso-orders".
+   * The app is always a resource under its client id and `api://<client id>` too.
+   */
+  identifierUris?: string[];
   /** a public client (no secret) may use user flows such as ROPC */
   publicClient?: boolean;
   /** application roles granted to the app itself (the `roles` claim of app-only tokens) */

@@ -49,7 +49,7 @@ export function validateEmulatorConfig(value: unknown, source?: string): Emulato
       seen.add(name);
     }
   });
-  return { tenants };
+  return { tenants, ...optional(root.resources, (v) => ({ resources: stringArray(v, "resources", fail) })) };
 }
 
 type Fail = (field: string, problem: string) => never;
@@ -138,6 +138,7 @@ function readApp(value: unknown, at: string, fail: Fail): AppRegistration {
     ...optional(app.federatedCredentials, (v) => ({
       federatedCredentials: array(v, `${at}.federatedCredentials`, fail).map((c, i) => readFederated(c, `${at}.federatedCredentials[${i}]`, fail)),
     })),
+    ...optional(app.identifierUris, (v) => ({ identifierUris: stringArray(v, `${at}.identifierUris`, fail) })),
     ...optional(app.publicClient, (v) => ({ publicClient: boolean(v, `${at}.publicClient`, fail) })),
     ...optional(app.roles, (v) => ({ roles: stringArray(v, `${at}.roles`, fail) })),
     ...optional(app.requireUserConsent, (v) => ({ requireUserConsent: boolean(v, `${at}.requireUserConsent`, fail) })),

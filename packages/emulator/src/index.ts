@@ -34,3 +34,4 @@ export {
   VISUAL_STUDIO_CLIENT_ID,
 } from "./config.js";
 export { EmulatorConfigError, loadEmulatorConfig } from "./configValidation.js";
+export { WELL_KNOWN_RESOURCES } from "./entra/resources.js";

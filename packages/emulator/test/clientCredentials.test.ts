@@ -52,6 +52,7 @@ describe("client credentials with a secret", () => {
 
   it("derives a stable oid and keeps other resources' audiences as given", async () => {
     const a = await send(emu, tokenPath(DEFAULT_TENANT_DOMAIN), { form: grant({ scope: "https://management.azure.com//.default" }) });
+    emu.config.resources = ["api://my-api"];
     const b = await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: grant({ scope: "api://my-api/.default" }) });
     const pa = emu.decodeToken(String(a.json.access_token)).payload;
     const pb = emu.decodeToken(String(b.json.access_token)).payload;

@@ -12,6 +12,7 @@ import { pairwiseSubject, userObjectId } from "../principals.js";
 import { requestsCaeCapability } from "./claimsRequest.js";
 import { aadsts, EntraError, entraErrorBody } from "./errors.js";
 import { isRegisteredRedirectUri } from "./redirectUris.js";
+import { requireKnownResource } from "./resources.js";
 import { delegatedScopes } from "./scopes.js";
 import { browserSession, processSignInForm, readBrowserCookie, renderSignIn, type SignInFlow } from "./signInFlows.js";
 import { candidateTenants, findAppForUserFlow, resolveTenant } from "./tenants.js";
@@ -74,7 +75,7 @@ function showSignIn(context: EmulatorContext, tenantSegment: string, request: Au
   };
   let authorize: AuthorizeRequest;
   try {
-    authorize = validate(base, q);
+    authorize = validate(base, q, (resource) => requireKnownResource(context.config, candidateTenants(context.config, resolved), resource));
   } catch (error) {
     if (error instanceof EntraError) return redirectToApp(base, errorParameters(context, error));
     throw error;
@@ -85,14 +86,14 @@ function showSignIn(context: EmulatorContext, tenantSegment: string, request: Au
   return renderSignIn(request.path, flow, target, q.login_hint ?? "", undefined, session.setCookie);
 }
 
-function validate(base: AuthorizeRequest, q: Record<string, string>): AuthorizeRequest {
+function validate(base: AuthorizeRequest, q: Record<string, string>, requireKnown: (resource: string) => void): AuthorizeRequest {
   const responseMode = q.response_mode ?? "query";
   if (responseMode !== "query" && responseMode !== "form_post") throw aadsts.unsupportedResponseMode(responseMode);
   const responseType = q.response_type;
   if (responseType === undefined || responseType === "") throw aadsts.missingParameter("response_type");
   if (responseType !== "code") throw aadsts.unsupportedResponseType(responseType);
   if (base.scope === "") throw aadsts.missingParameter("scope");
-  delegatedScopes(base.scope);
+  requireKnown(delegatedScopes(base.scope).resource);
   // Other claims (the id_token defaults MSAL always sends, step-up challenges) are accepted as asked.
   const cae = requestsCaeCapability(q.claims);
 

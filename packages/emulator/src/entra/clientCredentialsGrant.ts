@@ -7,6 +7,7 @@ import { servicePrincipalObjectId } from "../principals.js";
 import { mintAccessToken } from "../tokens/accessToken.js";
 import { requestsCaeCapability } from "./claimsRequest.js";
 import { authenticateClient, requiredParameter } from "./clientAuthentication.js";
+import { requireKnownResource } from "./resources.js";
 import { clientCredentialsResource } from "./scopes.js";
 import { tokenResponse } from "./tokenResponse.js";
 
@@ -18,6 +19,7 @@ export async function clientCredentialsGrant(context: EmulatorContext, tenant: T
   const resource = clientCredentialsResource(scope);
   const cae = requestsCaeCapability(form.claims);
   const { app, appidacr } = await authenticateClient(context, tenant, form, true);
+  requireKnownResource(context.config, [tenant], resource);
 
   const accessToken = mintAccessToken(context.signingKey, {
     tenantId: tenant.id,

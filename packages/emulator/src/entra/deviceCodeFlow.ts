@@ -9,6 +9,7 @@ import { jsonResponse, type HttpResponse } from "../http/response.js";
 import { requestsCaeCapability } from "./claimsRequest.js";
 import { authenticateClient, requiredParameter } from "./clientAuthentication.js";
 import { aadsts } from "./errors.js";
+import { requireKnownResource } from "./resources.js";
 import { delegatedScopes, splitScopes } from "./scopes.js";
 import { candidateTenants, findAppForUserFlow, findUser, resolveTenant, type ResolvedTenant } from "./tenants.js";
 import { issueUserTokens } from "./userGrants.js";
@@ -125,10 +126,11 @@ export function startDeviceCode(context: EmulatorContext, tenantSegment: string,
   const resolved = resolveTenant(context.config, tenantSegment);
   const clientId = requiredParameter(form, "client_id");
   const scope = requiredParameter(form, "scope");
-  delegatedScopes(scope); // invalid scopes fail now, not at the end of the sign-in
+  const scopes = delegatedScopes(scope); // invalid scopes fail now, not at the end of the sign-in
   const cae = requestsCaeCapability(form.claims);
   const found = findAppForUserFlow(context.config, resolved, clientId);
   if (found === undefined) throw aadsts.appNotFound(clientId, resolved.kind === "tenant" ? resolved.tenant.id : resolved.alias);
+  requireKnownResource(context.config, candidateTenants(context.config, resolved), scopes.resource);
 
   const entry = context.interactive.deviceCodes.start({ tenants: candidateTenants(context.config, resolved), appTenant: found.tenant, app: found.app, scope, cae });
   const verificationUri = `${context.url}/devicelogin`;

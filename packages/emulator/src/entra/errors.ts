@@ -36,6 +36,13 @@ export const aadsts = {
   unsupportedGrantType: (grant: string) => new EntraError(400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grant}'.`),
   invalidScope: (scope: string, why: string) =>
     new EntraError(400, "invalid_scope", 70011, `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid. ${why}`),
+  resourceNotFound: (resource: string, tenantName: string) =>
+    new EntraError(
+      400,
+      "invalid_resource",
+      500011,
+      `The resource principal named ${resource} was not found in the tenant named ${tenantName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    ),
   appNotFound: (clientId: string, tenantId: string) =>
     new EntraError(
       400,

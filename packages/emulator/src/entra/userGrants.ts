@@ -9,6 +9,7 @@ import { clientInfo, mintIdToken, mintRefreshToken, readRefreshToken, type Signe
 import { requestsCaeCapability } from "./claimsRequest.js";
 import { authenticateClient, requiredParameter } from "./clientAuthentication.js";
 import { aadsts } from "./errors.js";
+import { requireKnownResource } from "./resources.js";
 import { delegatedScopes } from "./scopes.js";
 import { secretsEqual } from "./secretComparison.js";
 import { findApp, findUser, type ResolvedTenant } from "./tenants.js";
@@ -77,6 +78,7 @@ export interface UserTokenRequest {
 export function issueUserTokens(context: EmulatorContext, request: UserTokenRequest): HttpResponse {
   const { tenant, app, user } = request;
   const scopes = delegatedScopes(request.scope);
+  requireKnownResource(context.config, [tenant], scopes.resource);
   const objectId = userObjectId(tenant.id, user);
   const signedIn: SignedInUser = {
     tenantId: tenant.id,
