@@ -54,7 +54,7 @@ describe("managed identities in the configuration", () => {
     await assert.rejects(startEmulator({ dataDir: "/nonexistent/azid", config, managedIdentity: { tenantId: guid(9) } }), /not a configured tenant/);
     const emu = await startTestEmulator({ config, managedIdentity: { tenantId: OTHER_TENANT } });
     try {
-      const res = await miRequest(withQuery(`${emu.managedIdentity.httpUrl}/metadata/identity/oauth2/token`, { "api-version": "2018-02-01", resource: "https://x" }), {
+      const res = await miRequest(withQuery(`${emu.managedIdentity.httpUrl}/metadata/identity/oauth2/token`, { "api-version": "2018-02-01", resource: "https://vault.azure.net" }), {
         headers: { Metadata: "true" },
       });
       assert.equal(res.status, 200, res.body);

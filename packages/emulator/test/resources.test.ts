@@ -14,6 +14,7 @@ import {
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { send, startTestEmulator, tempDir, tokenPath } from "./support/client.js";
+import { miRequest, withQuery } from "./support/managedIdentity.js";
 
 describe("resources must be known (AADSTS500011)", () => {
   let emu: Awaited<ReturnType<typeof startTestEmulator>>;
@@ -103,6 +104,37 @@ describe("resources must be known (AADSTS500011)", () => {
     const location = new URL(String(authorize.headers.location));
     assert.equal(location.searchParams.get("error"), "invalid_resource");
     assert.match(location.searchParams.get("error_description") ?? "", /^AADSTS500011: The resource principal named api:\/\/nobody was not found/);
+  });
+});
+
+describe("managed identity hosts relay AADSTS500011 in their own error shape", () => {
+  let emu: Awaited<ReturnType<typeof startTestEmulator>>;
+  before(async () => {
+    emu = await startTestEmulator();
+  });
+  after(() => emu.stop());
+  const UNKNOWN = "api://unknown-app";
+  const described = /^AADSTS500011: The resource principal named api:\/\/unknown-app was not found/;
+
+  it("IMDS: {error: invalid_resource, error_description}", async () => {
+    const res = await miRequest(withQuery(`${emu.managedIdentity.httpUrl}/metadata/identity/oauth2/token`, { "api-version": "2018-02-01", resource: UNKNOWN }), { headers: { Metadata: "true" } });
+    assert.equal(res.status, 400, res.body);
+    assert.equal(res.json.error, "invalid_resource");
+    assert.match(String(res.json.error_description), described);
+    assert.equal(res.json.access_token, undefined);
+  });
+
+  it("App Service: {statusCode, message}", async () => {
+    const env = emu.managedIdentity.env("appService");
+    const res = await miRequest(withQuery(env.IDENTITY_ENDPOINT!, { "api-version": "2019-08-01", resource: UNKNOWN }), { headers: { "X-IDENTITY-HEADER": env.IDENTITY_HEADER! } });
+    assert.equal(res.status, 400, res.body);
+    assert.equal(res.json.statusCode, 400);
+    assert.match(String(res.json.message), described);
+  });
+
+  it("a known resource still gets its token on the same host", async () => {
+    const res = await miRequest(withQuery(`${emu.managedIdentity.httpUrl}/metadata/identity/oauth2/token`, { "api-version": "2018-02-01", resource: "https://management.azure.com/" }), { headers: { Metadata: "true" } });
+    assert.equal(res.status, 200, res.body);
   });
 });
 

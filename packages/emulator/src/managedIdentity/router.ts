@@ -3,6 +3,7 @@
 // port; IMDS keeps its real path so AZURE_POD_IDENTITY_AUTHORITY_HOST can point at the listener);
 // Service Fabric has its own HTTPS listener. A trailing slash is accepted everywhere: msal-node's
 // URL normalisation adds one.
+import { EntraError } from "../entra/errors.js";
 import type { ManagedIdentityRoute } from "../faults.js";
 import type { IncomingRequest } from "../http/incomingRequest.js";
 import { jsonResponse, type HttpResponse } from "../http/response.js";
@@ -12,6 +13,7 @@ import { AZURE_ARC_TOKEN_PATH, handleAzureArcRequest } from "./azureArc.js";
 import { AZURE_ML_TOKEN_PATH, handleAzureMlRequest } from "./azureMl.js";
 import { CLOUD_SHELL_TOKEN_PATH, handleCloudShellRequest } from "./cloudShell.js";
 import type { ManagedIdentityContext } from "./context.js";
+import { appServiceError, imdsError, serviceFabricError } from "./errors.js";
 import { handleImdsRequest, IMDS_TOKEN_PATH } from "./imds.js";
 import { handleServiceFabricRequest, SERVICE_FABRIC_TOKEN_PATH } from "./serviceFabric.js";
 
@@ -54,7 +56,19 @@ function routeIn(routes: HostRoute[], context: ManagedIdentityContext, request: 
       if (request.method !== route.method) {
         return jsonResponse(405, { error: "method_not_allowed", error_description: `${request.method} is not supported on ${request.path}` }, { allow: route.method });
       }
-      return route.handler(context, request);
+      try {
+        return await route.handler(context, request);
+      } catch (error) {
+        if (error instanceof EntraError) return relayedEntraError(route.name, error);
+        throw error;
+      }
     },
   };
+}
+
+/** An error from Entra behind the host (an unknown resource), in the shape that host uses. */
+function relayedEntraError(host: ManagedIdentityRoute, error: EntraError): HttpResponse {
+  if (host === "appService") return appServiceError(error.status, error.message);
+  if (host === "serviceFabric") return serviceFabricError(error.status, error.error, error.message);
+  return imdsError(error.status, error.error, error.message);
 }

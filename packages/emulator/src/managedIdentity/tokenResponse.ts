@@ -2,6 +2,7 @@
 // The token is the v1 app-only shape Entra issues to a managed identity's service principal:
 // appid = the identity's client id, oid = its object id, appidacr 2, and xms_mirid = its resource id.
 import type { ManagedIdentityConfig, TenantConfig } from "../config.js";
+import { requireKnownResource } from "../entra/resources.js";
 import { mintAccessToken } from "../tokens/accessToken.js";
 import type { ManagedIdentityContext } from "./context.js";
 
@@ -24,6 +25,8 @@ export function issueManagedIdentityToken(
   resource: string,
   params: Record<string, string> = {},
 ): ManagedIdentityToken {
+  // The host relays Entra's answer: an unknown resource is AADSTS500011, in the host's error shape.
+  requireKnownResource(context.emulator.config, [tenant], resource);
   const now = Math.floor(Date.now() / 1000);
   const lifetime = context.tokenLifetimeSeconds;
   const { token } = mintAccessToken(context.emulator.signingKey, {
