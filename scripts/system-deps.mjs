@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 
 const needed = [
   { command: "tinyproxy", pkg: "tinyproxy" },
+  { command: "redis-server", pkg: "redis-server" }, // @azid/cache-redis tests, bench and demo (also brings redis-cli)
   { command: "chromium", pkg: "chromium" },
   // Without a font chromium renders the sign-in page's text as boxes in screenshots.
   { file: "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", pkg: "fonts-liberation" },
