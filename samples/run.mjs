@@ -1,0 +1,34 @@
+// `node samples/run.mjs <sample> [variant]`: runs one sample against the local Entra ID emulator
+// (and Azurite when the sample needs storage), with the environment the sample would have on Azure.
+// Nothing leaves this machine. Run `npm run build` first (samples import the built @azid/identity).
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { startEmulator } from "@azid/emulator";
+import { approveDeviceCodes, SAMPLE_EMULATOR_OPTIONS, SAMPLES, sampleEnv, startServices } from "./emulatorSetup.mjs";
+
+const [name, variant] = process.argv.slice(2);
+if (!(name in SAMPLES)) {
+  console.error(`Usage: node samples/run.mjs <sample> [variant]\n${Object.entries(SAMPLES).map(([n, s]) => `  ${n.padEnd(30)} ${s.description}`).join("\n")}`);
+  process.exit(2);
+}
+
+const emulator = await startEmulator(SAMPLE_EMULATOR_OPTIONS);
+const services = await startServices(emulator, [name]);
+const env = await sampleEnv(name, services, variant);
+console.error(`[run] emulator at ${emulator.url}; running samples/${name}/main.mjs with:\n${Object.keys(env).map((k) => `  ${k}`).join("\n")}`);
+const stop = name === "device-code-cli" ? approveDeviceCodes(emulator, (code) => console.error(`[run] a person enters ${code} and signs in`)) : () => {};
+
+const { PATH, HOME, SYSTEMROOT } = process.env;
+const child = spawn(process.execPath, [fileURLToPath(new URL(`./${name}/main.mjs`, import.meta.url))], {
+  stdio: "inherit",
+  env: { PATH, HOME, ...(SYSTEMROOT ? { SYSTEMROOT } : {}), ...env },
+});
+if (SAMPLES[name].server) {
+  console.error(`[run] the API runs until Ctrl+C. Get a caller token with scope api://${env.AZURE_CLIENT_ID}/.default (see samples/obo-web-api/README.md).`);
+  process.once("SIGINT", () => child.kill("SIGTERM"));
+}
+const code = await new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
+stop();
+await services.close();
+await emulator.close();
+process.exit(code);
