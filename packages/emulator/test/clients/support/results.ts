@@ -11,7 +11,8 @@ const OUTPUT_DIR = fileURLToPath(new URL("../../../../../.test-output/clients/",
 export interface ClientResultRow {
   client: string;
   scenario: string;
-  result: "pass" | "fail" | "skip";
+  /** "blocked": the test proved the client can't be pointed at the emulator, and why (see note) */
+  result: "pass" | "fail" | "skip" | "blocked";
   /** short, never a token or a secret: the reason for a skip, the first line of a failure */
   note?: string;
 }
@@ -20,7 +21,13 @@ export interface ClientRecorder {
   /** the client's name with its version, as the table shows it; set once the version is known */
   client: string;
   /** a node:test `it` whose outcome becomes a row of the table */
-  case(scenario: string, body: () => Promise<void>, skip?: () => string | undefined): void;
+  case(scenario: string, body: () => Promise<void | CaseOutcome>, skip?: () => string | undefined): void;
+}
+
+/** What a passing test may add to its row. */
+export interface CaseOutcome {
+  result?: "blocked";
+  note?: string;
 }
 
 export function clientResults(file: string, client: string): ClientRecorder {
@@ -41,8 +48,8 @@ export function clientResults(file: string, client: string): ClientRecorder {
           return;
         }
         try {
-          await body();
-          rows.push({ client: recorder.client, scenario, result: "pass" });
+          const outcome = (await body()) ?? {};
+          rows.push({ client: recorder.client, scenario, result: outcome.result ?? "pass", ...(outcome.note === undefined ? {} : { note: outcome.note }) });
         } catch (error) {
           rows.push({ client: recorder.client, scenario, result: "fail", note: String((error as Error).message ?? error).split("\n")[0]!.slice(0, 160) });
           throw error;
