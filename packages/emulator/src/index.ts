@@ -35,3 +35,4 @@ export {
 } from "./config.js";
 export { EmulatorConfigError, loadEmulatorConfig } from "./configValidation.js";
 export { WELL_KNOWN_RESOURCES } from "./entra/resources.js";
+export { CONTROL_SECRET_VARIABLE } from "./http/controlAccess.js";

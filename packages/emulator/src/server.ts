@@ -22,6 +22,7 @@ import { FaultList } from "./faults.js";
 import { LocalFederationIssuers } from "./federation/issuers.js";
 import { writeWorkloadIdentityToken } from "./federation/workloadIdentity.js";
 import { createRequestListener } from "./http/requestPipeline.js";
+import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./http/requestLog.js";
 import { routeRequest } from "./router.js";
 import { ArcChallenges } from "./managedIdentity/azureArc.js";
 import type { ManagedIdentityContext } from "./managedIdentity/context.js";
@@ -32,7 +33,7 @@ import { isLoopbackHost, urlHost } from "./net/loopback.js";
 import { createPipelinesSettings, pipelinesSubject } from "./pipelines/oidc.js";
 import { createSelfSignedCertificate, issueServerCertificate } from "./tls/certificates.js";
 import { createSigningKey, verifyOwnToken } from "./tokens/signingKey.js";
-import type { Emulator, EmulatorOptions, RecordedRequest } from "./types.js";
+import type { Emulator, EmulatorOptions } from "./types.js";
 
 const LOOPBACK_NAMES = ["127.0.0.1", "::1", "localhost"];
 
@@ -48,7 +49,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const config = options.config ?? defaultEmulatorConfig();
   const faults = new FaultList();
-  const requests: RecordedRequest[] = [];
+  const log = new RequestLog(settings.requestLogLimit, settings.recordSecrets);
+  const controlSecret = options.controlSecret ?? randomBytes(32).toString("base64url");
   const closing = new AbortController();
   const sockets = new Set<Socket>();
   const server = tls === undefined ? http.createServer() : https.createServer({ key: tls.keyPem, cert: tls.certPem });
@@ -90,9 +92,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       pipelines,
       interactive,
     };
-    const pipeline = { context, faults, requests, closing: closing.signal };
+    const pipeline = { context, faults, log, listenHost: settings.host, closing: closing.signal };
     // Attached only now because the context needs the port; no request is read before this runs.
-    server.on("request", createRequestListener({ ...pipeline, route: (request) => routeRequest(context, request), control: { config, faults, requests, interactive } }));
+    server.on("request", createRequestListener({ ...pipeline, route: (request) => routeRequest(context, request), control: { config, faults, log, interactive, secret: controlSecret, origins: context.origins.map((o) => o.toLowerCase()) } }));
 
     await arc.prepare();
     const mi: ManagedIdentityContext = {
@@ -113,7 +115,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       caCertPath: ca.certPath,
       caCertPem: ca.certPem,
       config,
-      requests,
+      requests: log.entries,
+      controlSecret,
       faults,
       federation,
       managedIdentity: {
@@ -188,6 +191,8 @@ interface Settings {
   deviceCodeLifetimeSeconds: number;
   deviceCodeIntervalSeconds: number;
   deviceCodeSlowDown: boolean;
+  requestLogLimit: number;
+  recordSecrets: boolean;
 }
 
 function validateOptions(options: EmulatorOptions): Settings {
@@ -204,6 +209,9 @@ function validateOptions(options: EmulatorOptions): Settings {
     if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
     return value;
   };
+  if (options.controlSecret !== undefined && (typeof options.controlSecret !== "string" || options.controlSecret.length < 16 || /\s/.test(options.controlSecret))) {
+    throw new RangeError("controlSecret must be a string of at least 16 characters without spaces (omit it to get a random one per run)");
+  }
   const tenantId = options.managedIdentity?.tenantId;
   if (tenantId !== undefined && !(options.config ?? defaultEmulatorConfig()).tenants.some((tenant) => tenant.id.toLowerCase() === tenantId.toLowerCase())) {
     throw new RangeError(`managedIdentity.tenantId "${tenantId}" is not a configured tenant`);
@@ -220,6 +228,8 @@ function validateOptions(options: EmulatorOptions): Settings {
     deviceCodeLifetimeSeconds: positive("deviceCodeLifetimeSeconds", options.deviceCodeLifetimeSeconds) ?? 900,
     deviceCodeIntervalSeconds: positive("deviceCodeIntervalSeconds", options.deviceCodeIntervalSeconds) ?? 5,
     deviceCodeSlowDown: options.deviceCodeSlowDown ?? true,
+    requestLogLimit: positive("requestLogLimit", options.requestLogLimit) ?? DEFAULT_REQUEST_LOG_LIMIT,
+    recordSecrets: options.recordSecrets ?? false,
   };
 }
 

@@ -39,6 +39,16 @@ export interface EmulatorOptions {
    * true). msal-node treats slow_down as fatal (protocols.md 1.5.5): set false for @azure/identity.
    */
   deviceCodeSlowDown?: boolean;
+  /** how many requests `emu.requests` keeps, newest last (a ring: older ones are dropped); default 1000 */
+  requestLogLimit?: number;
+  /**
+   * Keep credentials (client secrets, assertions, passwords, refresh tokens, codes, Authorization
+   * headers) in `emu.requests`, for in-process tests that assert exactly what a client sent.
+   * Default false: they are recorded as "[redacted]". GET /_emulator/requests always redacts.
+   */
+  recordSecrets?: boolean;
+  /** the control API's secret (default: random per run); at least 16 characters */
+  controlSecret?: string;
   /** lifetime of managed-identity tokens; default 86400 (24 h, like real ones, so refresh-at-half-life paths run) */
   managedIdentityTokenLifetimeSeconds?: number;
   managedIdentity?: {
@@ -121,8 +131,16 @@ export interface Emulator {
   readonly caCertPem: string;
   /** live: tests may add apps or secrets between requests */
   readonly config: EmulatorConfig;
-  /** every request in arrival order (control requests to /_emulator/ excepted) */
+  /**
+   * the newest requests (`requestLogLimit`, default 1000) in arrival order, control requests to
+   * /_emulator/ excepted; credentials redacted unless `recordSecrets`, long values cut at 16 KiB
+   */
   readonly requests: RecordedRequest[];
+  /**
+   * The secret the /_emulator/ control API requires: `Authorization: Bearer <controlSecret>`, with
+   * JSON bodies only. `azid emulator` prints it as AZID_EMULATOR_CONTROL_SECRET.
+   */
+  readonly controlSecret: string;
   readonly faults: FaultInjector;
   readonly federation: FederationIssuers;
   /** a server certificate signed by the emulator's CA, e.g. for Azurite --cert/--key */

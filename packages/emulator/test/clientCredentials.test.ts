@@ -116,14 +116,16 @@ describe("client credentials with a secret", () => {
     assert.deepEqual(res.json.error_codes, [900561]);
   });
 
-  it("records the form as sent", async () => {
+  it("records the form as sent, with the secret redacted", async () => {
     const before = emu.requests.length;
     await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: grant() });
     const recorded = emu.requests[before]!;
     assert.equal(recorded.route, "token");
     assert.equal(recorded.method, "POST");
     assert.equal(recorded.status, 200);
-    assert.equal(recorded.form?.client_secret, DEFAULT_CLIENT_SECRET);
+    assert.equal(recorded.form?.client_secret, "[redacted]");
+    assert.equal(recorded.form?.client_id, DEFAULT_CLIENT_ID);
+    assert.ok(!recorded.body.includes(DEFAULT_CLIENT_SECRET) && !recorded.body.includes(encodeURIComponent(DEFAULT_CLIENT_SECRET)), recorded.body);
     assert.equal(recorded.headers["content-type"], "application/x-www-form-urlencoded;charset=utf-8");
   });
 });

@@ -12,7 +12,7 @@ const RESOURCE = "https://management.azure.com";
 describe("Azure Arc", () => {
   let emu: Awaited<ReturnType<typeof startTestEmulator>>;
   before(async () => {
-    emu = await startTestEmulator();
+    emu = await startTestEmulator({ recordSecrets: true }); // these tests assert the secret each client sent
   });
   after(() => emu.stop());
 

@@ -17,7 +17,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 let emu: Awaited<ReturnType<typeof startTestEmulator>>;
 before(async () => {
-  emu = await startTestEmulator();
+  emu = await startTestEmulator({ recordSecrets: true }); // these tests assert the secret each client sent
 });
 after(() => emu.stop());
 

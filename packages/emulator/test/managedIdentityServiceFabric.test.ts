@@ -12,7 +12,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 describe("Service Fabric", () => {
   let emu: Awaited<ReturnType<typeof startTestEmulator>>;
   before(async () => {
-    emu = await startTestEmulator();
+    emu = await startTestEmulator({ recordSecrets: true }); // these tests assert the secret each client sent
   });
   after(() => emu.stop());
 

@@ -7,7 +7,7 @@ import { send, startTestEmulator, tokenPath } from "./support/client.js";
 describe("Azure Pipelines OIDC", () => {
   let emu: Awaited<ReturnType<typeof startTestEmulator>>;
   before(async () => {
-    emu = await startTestEmulator();
+    emu = await startTestEmulator({ recordSecrets: true }); // these tests assert the secret each client sent
   });
   after(() => emu.stop());
 

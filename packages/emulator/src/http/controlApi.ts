@@ -2,12 +2,14 @@
 // add or clear faults, read or clear recorded requests, read or replace the configuration, act on
 // device codes as a person would, revoke refresh tokens.
 // These requests are neither recorded nor subject to faults, so a harness can always reach them.
+// Every request must pass refuseControlRequest (controlAccess.ts) first: the per-run secret, JSON only.
 import type { EmulatorConfig } from "../config.js";
 import type { InteractiveState } from "../context.js";
 import { validateEmulatorConfig } from "../configValidation.js";
 import { validateFaultSpec, type FaultList } from "../faults.js";
-import type { RecordedRequest } from "../types.js";
+import { refuseControlRequest } from "./controlAccess.js";
 import type { IncomingRequest } from "./incomingRequest.js";
+import type { RequestLog } from "./requestLog.js";
 import { jsonResponse, type HttpResponse } from "./response.js";
 
 export const CONTROL_PREFIX = "/_emulator/";
@@ -15,11 +17,17 @@ export const CONTROL_PREFIX = "/_emulator/";
 export interface ControlState {
   config: EmulatorConfig;
   faults: FaultList;
-  requests: RecordedRequest[];
+  log: RequestLog;
   interactive: InteractiveState;
+  /** this run's control secret (Authorization: Bearer) */
+  secret: string;
+  /** the emulator's own origins: the only Origin headers accepted */
+  origins: readonly string[];
 }
 
 export function handleControlRequest(state: ControlState, request: IncomingRequest): HttpResponse {
+  const refusal = refuseControlRequest(request, state.secret, state.origins);
+  if (refusal !== undefined) return refusal;
   const resource = request.path.slice(CONTROL_PREFIX.length);
   const key = `${request.method} ${resource}`;
   try {
@@ -31,15 +39,15 @@ export function handleControlRequest(state: ControlState, request: IncomingReque
         state.faults.clear();
         return jsonResponse(200, { ok: true });
       case "GET requests":
-        return jsonResponse(200, state.requests);
+        return jsonResponse(200, state.log.exported());
       case "DELETE requests":
-        state.requests.length = 0;
+        state.log.clear();
         return jsonResponse(200, { ok: true });
       case "GET config":
         return jsonResponse(200, state.config);
       case "PUT config":
         // Replace in place: the Emulator object and every handler hold this same object.
-        state.config.tenants = validateEmulatorConfig(parseJson(request.body), "PUT /_emulator/config").tenants;
+        replaceConfig(state.config, validateEmulatorConfig(parseJson(request.body), "PUT /_emulator/config"));
         return jsonResponse(200, { ok: true });
       case "GET device-codes":
         return jsonResponse(200, state.interactive.deviceCodes.pending());
@@ -62,6 +70,12 @@ export function handleControlRequest(state: ControlState, request: IncomingReque
   } catch (error) {
     return jsonResponse(400, { error: "invalid_request", error_description: (error as Error).message });
   }
+}
+
+function replaceConfig(live: EmulatorConfig, next: EmulatorConfig): void {
+  live.tenants = next.tenants;
+  if (next.resources === undefined) delete live.resources;
+  else live.resources = next.resources;
 }
 
 function parseObject(body: string): Record<string, unknown> {

@@ -6,15 +6,18 @@ import type { EmulatorContext } from "../context.js";
 import { EntraError, entraErrorBody } from "../entra/errors.js";
 import { faultAction, type FaultList } from "../faults.js";
 import type { Route } from "../router.js";
-import type { RecordedRequest } from "../types.js";
+import { isAcceptedHostHeader } from "../net/hostHeader.js";
 import { CONTROL_PREFIX, handleControlRequest, type ControlState } from "./controlApi.js";
 import { BodyTooLargeError, readIncomingRequest, type IncomingRequest } from "./incomingRequest.js";
+import type { RequestLog } from "./requestLog.js";
 import { jsonResponse, type HttpResponse } from "./response.js";
 
 export interface PipelineState {
   context: EmulatorContext;
   faults: FaultList;
-  requests: RecordedRequest[];
+  log: RequestLog;
+  /** the host the emulator was asked to listen on: its name is accepted in Host headers */
+  listenHost: string;
   /** aborted by close(), ending delayed answers at once */
   closing: AbortSignal;
   /** which route a request is for: the Entra routes, or one listener's managed-identity routes */
@@ -44,10 +47,13 @@ async function handle(state: PipelineState, message: IncomingMessage, response: 
     return;
   }
   const { context } = state;
+  if (!isAcceptedHostHeader(request.headers.host, state.listenHost)) {
+    return send(response, jsonResponse(421, { error: "misdirected_request", error_description: "The emulator answers only requests addressed to it by IP address, localhost or its configured host (a foreign Host header)." }));
+  }
   if (state.control !== undefined && request.path.startsWith(CONTROL_PREFIX)) return send(response, handleControlRequest(state.control, request));
 
   const route = state.route(request);
-  const record: RecordedRequest = {
+  const record = state.log.record({
     method: request.method,
     path: request.path,
     query: request.query,
@@ -57,8 +63,7 @@ async function handle(state: PipelineState, message: IncomingMessage, response: 
     time: Date.now(),
     route: route.name,
     status: 0,
-  };
-  state.requests.push(record);
+  });
 
   const fault = state.faults.take(route.name);
   const action = fault === undefined ? undefined : faultAction(fault, context.url);

@@ -17,14 +17,20 @@ export interface WireRequest {
   method?: string;
   form?: Record<string, string>;
   json?: unknown;
+  /** sent as is, with only the headers the test gives */
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
-export function send(emu: Pick<Emulator, "url" | "caCertPem">, path: string, request: WireRequest = {}): Promise<WireResponse> {
+/** Control API requests (/_emulator/...) carry the emulator's control secret unless the test sets Authorization itself. */
+export function send(emu: Pick<Emulator, "url" | "caCertPem"> & { controlSecret?: string }, path: string, request: WireRequest = {}): Promise<WireResponse> {
   const url = new URL(path, emu.url);
   const body =
-    request.form !== undefined ? new URLSearchParams(request.form).toString() : request.json !== undefined ? JSON.stringify(request.json) : undefined;
-  const headers: Record<string, string> = { ...request.headers };
+    request.form !== undefined ? new URLSearchParams(request.form).toString() : request.json !== undefined ? JSON.stringify(request.json) : request.rawBody;
+  const headers: Record<string, string> = {
+    ...(url.pathname.startsWith("/_emulator/") && emu.controlSecret !== undefined ? { authorization: `Bearer ${emu.controlSecret}` } : {}),
+    ...request.headers,
+  };
   if (request.form !== undefined) headers["content-type"] = "application/x-www-form-urlencoded;charset=utf-8";
   if (request.json !== undefined) headers["content-type"] = "application/json";
   const method = request.method ?? (body === undefined ? "GET" : "POST");

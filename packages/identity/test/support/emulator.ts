@@ -27,7 +27,8 @@ export function useEmulator(): EmulatorFixture {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "azid-test-"));
     // Stricter than Entra on purpose: azid must never present the same certificate assertion twice.
-    const emu = await startEmulator({ dataDir, rejectReplayedAssertions: true });
+    // recordSecrets: these tests assert the exact secrets and assertions each credential sent.
+    const emu = await startEmulator({ dataDir, rejectReplayedAssertions: true, recordSecrets: true });
     fixture.emu = emu;
     fixture.tenantId = emu.config.tenants[0]!.id;
     fixture.options = { authorityHost: emu.url, disableInstanceDiscovery: true, tlsOptions: { ca: emu.caCertPem }, retryOptions: { retryDelayInMs: 20 } };
