@@ -61,7 +61,7 @@ describe("Debian's Python azure-identity and msal against the emulator, in a loo
       else unavailable = `Debian's azure-identity is not importable by ${PYTHON} (install the azure-cli package: node scripts/system-deps.mjs): ${probe.stderr.trim().split("\n").at(-1)}`;
     }
     if (versions !== undefined) results.client = `Python azure-identity ${versions.azure_identity} + msal ${versions.msal} (Debian, Python ${versions.python})`;
-    emu = await startTestEmulator({ deviceCodeIntervalSeconds: 1 });
+    emu = await startTestEmulator({ deviceCodeIntervalSeconds: 1, recordSecrets: true });
     const certificate = await emu.createClientCertificate("python-client");
     writeFileSync(certificatePath, certificate.keyPem + certificate.certPem, { mode: 0o600 });
     emu.config.tenants[0]!.apps.find((app) => app.clientId === DEFAULT_CLIENT_ID)!.certificates!.push(certificate.certPem);
