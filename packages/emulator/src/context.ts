@@ -1,12 +1,12 @@
 // What request handlers share: the live configuration, keys and settings of one emulator run.
 import type { EmulatorConfig } from "./config.js";
 import type { AssertionReplayCache } from "./entra/assertionReplay.js";
-import type { AuthorizationCodes } from "./entra/authorizationCodeGrant.js";
-import type { DeviceCodes } from "./entra/deviceCodeFlow.js";
+import type { AuthorizationCodes } from "./entra/authorizationCodes.js";
+import type { DeviceCodes } from "./entra/deviceCodes.js";
 import type { RefreshTokenRevocations } from "./entra/refreshTokenRevocations.js";
 import type { SignInFlows } from "./entra/signInFlows.js";
 import type { LocalFederationIssuers } from "./federation/issuers.js";
-import type { PipelinesSettings } from "./pipelines/oidc.js";
+import type { PipelinesSettings } from "./pipelines/settings.js";
 import type { SigningKey } from "./tokens/signingKey.js";
 
 export interface EmulatorContext {

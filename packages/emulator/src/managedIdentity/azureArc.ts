@@ -3,10 +3,6 @@
 // after the service wrote a random secret to that file, readable only by privileged local users;
 // the client proves it may read it by sending `Authorization: Basic <file contents>`.
 // Arc servers have only a system-assigned identity: any selector is refused with 400.
-import { randomBytes } from "node:crypto";
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { secretsEqual } from "../entra/secretComparison.js";
 import type { IncomingRequest } from "../http/incomingRequest.js";
 import { jsonResponse, type HttpResponse } from "../http/response.js";
 import type { ManagedIdentityContext } from "./context.js";
@@ -20,38 +16,6 @@ export const AZURE_ARC_TOKEN_PATH = `${AZURE_ARC_PREFIX}/metadata/identity/oauth
 const SELECTOR_PARAMETERS = ["client_id", "object_id", "msi_res_id", "mi_res_id", "principal_id"];
 /** The oldest api-version the Arc docs use; msal-node sends 2020-06-01. */
 const FIRST_API_VERSION = "2019-11-01";
-const SECRET_BYTES = 32;
-
-/** The key files this run wrote and the secrets in them (valid until the emulator closes). */
-export class ArcChallenges {
-  private readonly secrets: string[] = [];
-  private readonly files: string[] = [];
-
-  constructor(readonly directory: string) {}
-
-  async prepare(): Promise<void> {
-    await mkdir(this.directory, { recursive: true, mode: 0o700 });
-  }
-
-  /** Writes a fresh secret (well under the 4096-byte limit clients enforce) to a new .key file; returns its path. */
-  async issue(): Promise<string> {
-    const secret = randomBytes(SECRET_BYTES).toString("hex");
-    const path = join(this.directory, `${randomBytes(16).toString("hex")}.key`);
-    await writeFile(path, secret, { mode: 0o600, flag: "wx" });
-    this.secrets.push(secret);
-    this.files.push(path);
-    return path;
-  }
-
-  accepts(secret: string): boolean {
-    return this.secrets.some((known) => secretsEqual(known, secret));
-  }
-
-  async removeFiles(): Promise<void> {
-    await Promise.all(this.files.map((path) => rm(path, { force: true })));
-    this.files.length = 0;
-  }
-}
 
 export async function handleAzureArcRequest(context: ManagedIdentityContext, request: IncomingRequest): Promise<HttpResponse> {
   const metadataError = requireMetadataHeader(request);

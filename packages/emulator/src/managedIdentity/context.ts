@@ -1,7 +1,7 @@
 // What the managed-identity hosts share: the emulator's configuration and key, the tenant whose
 // identities they serve, and each host's per-run secret (IDENTITY_HEADER, MSI_SECRET, ...).
 import type { EmulatorContext } from "../context.js";
-import type { ArcChallenges } from "./azureArc.js";
+import type { ArcChallenges } from "./arcChallenges.js";
 
 export interface ManagedIdentityContext {
   readonly emulator: EmulatorContext;

@@ -4,8 +4,7 @@
 // The JWT comes from the emulator's "pipelines" federation issuer, subject sc://azid/emulator/<id>,
 // audience api://AzureADTokenExchange, so the default app's federated credential trusts it.
 // Every call mints a fresh token: the endpoint is idempotent (JS calls it twice per token).
-import { randomBytes } from "node:crypto";
-import { DEFAULT_PIPELINES_SERVICE_CONNECTION_ID, PIPELINES_ISSUER_NAME, TOKEN_EXCHANGE_AUDIENCE } from "../config.js";
+import { PIPELINES_ISSUER_NAME, TOKEN_EXCHANGE_AUDIENCE } from "../config.js";
 import type { EmulatorContext } from "../context.js";
 import { secretsEqual } from "../entra/secretComparison.js";
 import { jsonResponse, type HttpResponse } from "../http/response.js";
@@ -14,24 +13,6 @@ import { azureDevOpsError, azureDevOpsUnauthorized } from "./errors.js";
 /** The shape of the real SYSTEM_OIDCREQUESTURI, on the emulator's host. */
 export const PIPELINES_OIDC_PATTERN = /^\/[^/]+\/[^/]+\/_apis\/distributedtask\/hubs\/[^/]+\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/;
 const OIDC_TOKEN_LIFETIME_SECONDS = 3600;
-
-export interface PipelinesSettings {
-  /** path of SYSTEM_OIDCREQUESTURI on the emulator's URL */
-  readonly oidcRequestPath: string;
-  /** $(System.AccessToken): the bearer the endpoint requires */
-  readonly systemAccessToken: string;
-  readonly serviceConnectionId: string;
-}
-
-export function createPipelinesSettings(): PipelinesSettings {
-  const id = () => randomBytes(16).toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
-  return {
-    oidcRequestPath: `/azid/${id()}/_apis/distributedtask/hubs/build/plans/${id()}/jobs/${id()}/oidctoken`,
-    // Azure DevOps access tokens are opaque to the agent; a long random string stands in.
-    systemAccessToken: randomBytes(32).toString("base64url"),
-    serviceConnectionId: DEFAULT_PIPELINES_SERVICE_CONNECTION_ID,
-  };
-}
 
 /** `sc://<organization>/<project>/<service connection>` */
 export function pipelinesSubject(serviceConnectionId: string): string {
