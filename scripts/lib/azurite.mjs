@@ -21,14 +21,15 @@ function freePort() {
 
 /**
  * @param {{ issueServerCertificate(hosts: string[]): { certPem: string; keyPem: string } }} emulator
- * @param {{ env?: NodeJS.ProcessEnv }} [options]
- * @returns {Promise<{ url: string; blobEndpoint: string; close(): Promise<void> }>}
+ * @param {{ env?: NodeJS.ProcessEnv; service?: "blob" | "queue" | "table" }} [options] which Azurite service to start (default blob)
+ * @returns {Promise<{ url: string; blobEndpoint: string; endpoint: string; close(): Promise<void> }>}
  */
 export async function startAzurite(emulator, options = {}) {
+  const service = options.service ?? "blob";
   const require = createRequire(import.meta.url);
   let main;
   try {
-    main = join(dirname(require.resolve("azurite/package.json")), "dist/src/blob/main.js");
+    main = join(dirname(require.resolve("azurite/package.json")), `dist/src/${service}/main.js`);
   } catch {
     throw new Error("Azurite is not installed: run `npm ci` at the repository root (it is a devDependency).");
   }
@@ -38,7 +39,7 @@ export async function startAzurite(emulator, options = {}) {
   writeFileSync(join(dir, "key.pem"), keyPem, { mode: 0o600 });
   const port = await freePort();
   const child = spawn(process.execPath, [
-    main, "--blobHost", "127.0.0.1", "--blobPort", String(port), "--oauth", "basic",
+    main, `--${service}Host`, "127.0.0.1", `--${service}Port`, String(port), "--oauth", "basic",
     "--cert", join(dir, "cert.pem"), "--key", join(dir, "key.pem"),
     "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
   ], { stdio: ["ignore", "pipe", "pipe"], env: options.env ?? process.env });
@@ -53,7 +54,7 @@ export async function startAzurite(emulator, options = {}) {
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(reject, `Azurite did not start within 20 s:\n${output}`), 20_000);
     const check = () => {
-      if (/successfully listen/i.test(output)) {
+      if (/successfully (listen|started)/i.test(output)) { // blob and queue say "listening", table "started"
         clearTimeout(timer);
         resolve(undefined);
       }
@@ -69,6 +70,8 @@ export async function startAzurite(emulator, options = {}) {
   return {
     url,
     blobEndpoint: `${url}/devstoreaccount1`,
+    /** the account's endpoint on whichever service was started */
+    endpoint: `${url}/devstoreaccount1`,
     async close() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -1,0 +1,52 @@
+// @azure/data-tables with azid's ClientSecretCredential against a real Azurite table service in
+// OAuth mode over HTTPS, beside storageBlob.test.ts. The client runs in a child process, where
+// NODE_EXTRA_CA_CERTS makes the emulator's CA (which signed Azurite's certificate) trusted.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { after, before, describe } from "node:test";
+import { clientResults } from "../../../emulator/test/clients/support/results.js";
+import { useEmulator } from "../support/emulator.js";
+import { parseChildJson, runNodeScript } from "./nodeChild.js";
+
+const CHILD = fileURLToPath(new URL("./dataTablesClient.mjs", import.meta.url));
+const env = useEmulator();
+const results = clientResults("data-tables", "@azure/data-tables on Azurite (azid ClientSecretCredential)");
+
+interface Azurite {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+describe("@azure/data-tables with ClientSecretCredential against Azurite (OAuth, HTTPS)", () => {
+  let azurite: Azurite;
+  before(async () => {
+    const helper = new URL("../../../../scripts/lib/azurite.mjs", import.meta.url).href;
+    const { startAzurite } = (await import(helper)) as { startAzurite(emulator: unknown, options: { service: string }): Promise<Azurite> };
+    azurite = await startAzurite(env.emu, { service: "table" });
+  });
+  after(async () => {
+    await azurite?.close();
+  });
+
+  // Table names: letters and digits only.
+  const run = (scenario: string, app: { clientId: string; secret: string }) =>
+    runNodeScript(CHILD, [scenario], { ...env.childEnv(app), AZID_TEST_TABLE_ENDPOINT: azurite.endpoint, AZID_TEST_TABLE: `azid${randomUUID().replace(/-/g, "").slice(0, 8)}` });
+  const tokenRequestsOf = (clientId: string) => env.tokenRequests().filter((r) => r.form?.client_id === clientId);
+
+  results.case("create a table, insert, merge, read and list entities: one token request", async () => {
+    const app = env.addApp({ roles: ["Table.Write"] });
+    const result = parseChildJson<{ written: string; read: { text: string; count: number }; rows: string[]; tables: string[] }>(await run("roundTrip", app));
+    assert.deepEqual(result.read, { text: result.written, count: 43 });
+    assert.deepEqual(result.rows, ["1"]);
+    assert.equal(result.tables.length, 1);
+    assert.deepEqual(tokenRequestsOf(app.clientId).map((r) => [r.form?.scope, r.status]), [["https://storage.azure.com/.default", 200]]);
+  });
+
+  results.case("Azurite refuses a genuine emulator token for another audience", async () => {
+    const app = env.addApp();
+    const result = parseChildJson<{ error?: { name: string; statusCode: number; code: string } }>(await run("otherAudience", app));
+    assert.equal(result.error?.name, "RestError");
+    assert.equal(result.error?.statusCode, 403);
+  });
+});
