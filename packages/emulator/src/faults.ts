@@ -15,6 +15,7 @@ export type RouteName =
   | "openid-configuration"
   | "jwks"
   | "instance-discovery"
+  | "userrealm"
   | "federation"
   | ManagedIdentityRoute
   | "pipelines"
@@ -27,6 +28,7 @@ const ROUTES: readonly RouteName[] = [
   "openid-configuration",
   "jwks",
   "instance-discovery",
+  "userrealm",
   "federation",
   "imds",
   "appService",

@@ -6,6 +6,7 @@ import { startDeviceCode } from "./entra/deviceCodeFlow.js";
 import { handleDeviceLogin } from "./entra/deviceLogin.js";
 import { aadsts } from "./entra/errors.js";
 import { handleTokenRequest } from "./entra/tokenEndpoint.js";
+import { userRealm } from "./entra/userRealm.js";
 import type { RouteName } from "./faults.js";
 import { jsonResponse, type HttpResponse } from "./http/response.js";
 import { handlePipelinesOidcRequest, PIPELINES_OIDC_PATTERN } from "./pipelines/oidc.js";
@@ -29,6 +30,7 @@ export interface Route {
 const TENANT = "([^/]+)";
 const ROUTES: { name: RouteName; pattern: RegExp; methods: string[]; handler: (context: EmulatorContext, request: ParsedRequest, match: string[]) => Promise<HttpResponse> | HttpResponse }[] = [
   { name: "instance-discovery", pattern: /^\/common\/discovery\/instance$/, methods: ["GET"], handler: (c, r) => instanceDiscovery(c, r.query) },
+  { name: "userrealm", pattern: /^\/common\/userrealm\/([^/]+)$/, methods: ["GET"], handler: (c, _r, m) => userRealm(c, m[1]!) },
   { name: "openid-configuration", pattern: new RegExp(`^/${TENANT}/v2\\.0/\\.well-known/openid-configuration$`), methods: ["GET"], handler: (c, _r, m) => openidConfiguration(c, m[1]!) },
   { name: "jwks", pattern: new RegExp(`^/${TENANT}/discovery(?:/v2\\.0)?/keys$`), methods: ["GET"], handler: (c, _r, m) => signingKeys(c, m[1]!) },
   {

@@ -96,4 +96,14 @@ describe("discovery", () => {
     assert.equal(res.status, 404);
     assert.equal(res.json.error, "not_found");
   });
+
+  it("answers MSAL Python's home realm discovery: the directory's users are managed, others unknown", async () => {
+    const managed = await send(emu, `/common/userrealm/${encodeURIComponent(`alice@${DEFAULT_TENANT_DOMAIN}`)}?api-version=1.0`);
+    assert.equal(managed.status, 200);
+    assert.equal(managed.json.account_type, "Managed");
+    assert.equal(managed.json.domain_name, DEFAULT_TENANT_DOMAIN);
+    const unknown = await send(emu, "/common/userrealm/bob%40elsewhere.example?api-version=1.0");
+    assert.equal(unknown.json.account_type, "Unknown");
+    assert.equal(emu.requests.at(-1)?.route, "userrealm");
+  });
 });
