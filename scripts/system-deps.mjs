@@ -17,6 +17,12 @@ const needed = [
   { file: "/usr/bin/az", pkg: "azure-cli" },
   // `ip link set lo up` inside the loopback-only network namespaces those tests run clients in.
   { command: "ip", pkg: "iproute2" },
+  // @azid/cache-persistence: a real Secret Service (gnome-keyring) in a throwaway D-Bus session;
+  // secret-tool writes Microsoft's item layouts and reads them back; gdbus locks the test keyring.
+  { command: "gnome-keyring-daemon", pkg: "gnome-keyring" },
+  { command: "dbus-run-session", pkg: "dbus" },
+  { command: "secret-tool", pkg: "libsecret-tools" },
+  { command: "gdbus", pkg: "libglib2.0-bin" },
 ];
 
 const has = (command) => spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;

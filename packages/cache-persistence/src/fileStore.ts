@@ -1,0 +1,100 @@
+// One persistent store: a cache file read without a lock (retrying a torn read) and replaced under
+// the cross-process lock, atomically. What the file holds is a codec's business: the cache text
+// encrypted (keyCodec.ts) or, when the user opted in, the text itself.
+import { basename } from "node:path";
+import type { PersistentStore } from "./contract.js";
+import { cacheFileVersion, readCacheFile, writeCacheFileAtomically } from "./cacheFile.js";
+import { acquireLock, type LockOptions } from "./lockFile.js";
+
+export interface StoreCodec {
+  readonly encrypted: boolean;
+  /** The text, or undefined when the bytes are not a readable cache (corrupt, torn, other key). */
+  decode(bytes: Buffer, fileName: string): Promise<string | undefined>;
+  encode(text: string, fileName: string): Uint8Array | string;
+  /** Forgets key material. */
+  dispose(): void;
+}
+
+export interface LockStats {
+  acquisitions: number;
+  maxWaitMs: number;
+  totalWaitMs: number;
+  recovered: number;
+}
+
+export interface FileStore extends PersistentStore {
+  /** Lock waits of this store's modify() calls so far (tests and benchmarks assert the bound). */
+  lockStats(): LockStats;
+}
+
+export interface FileStoreOptions {
+  maxBytes: number;
+  lock?: LockOptions;
+}
+
+/** modify() calls on one file within this process queue here instead of contending for the file lock. */
+const queues = new Map<string, Promise<unknown>>();
+
+export function createFileStore(location: string, codec: StoreCodec, options: FileStoreOptions): FileStore {
+  const fileName = basename(location);
+  const stats: LockStats = { acquisitions: 0, maxWaitMs: 0, totalWaitMs: 0, recovered: 0 };
+  let closed = false;
+  const checkOpen = () => {
+    if (closed) throw new Error(`The persistent token cache store ${location} was closed; open it again.`);
+  };
+
+  const decodeSnapshot = async (bytes: Buffer) => (bytes.length === 0 ? undefined : codec.decode(bytes, fileName));
+
+  async function read(): Promise<string | undefined> {
+    checkOpen();
+    for (let attempt = 0; ; attempt++) {
+      const snapshot = await readCacheFile(location, options.maxBytes);
+      if (snapshot === undefined) return undefined;
+      const text = await decodeSnapshot(snapshot.bytes);
+      if (text !== undefined) return text;
+      // Unreadable. If the file changed while we read it (a tool that writes in place, not by
+      // rename), that was a torn read: read again. If not, it is corrupt: empty until rewritten.
+      if (attempt >= 3 || (await cacheFileVersion(location)) === snapshot.version) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 2 * (attempt + 1)));
+    }
+  }
+
+  async function modifyLocked(update: (current: string | undefined) => string): Promise<void> {
+    const lock = await acquireLock(`${location}.lockfile`, options.lock);
+    stats.acquisitions++;
+    stats.totalWaitMs += lock.waitedMs;
+    stats.maxWaitMs = Math.max(stats.maxWaitMs, lock.waitedMs);
+    stats.recovered += lock.recovered;
+    try {
+      const snapshot = await readCacheFile(location, options.maxBytes);
+      const current = snapshot === undefined ? undefined : await decodeSnapshot(snapshot.bytes);
+      const next = update(current);
+      if (typeof next !== "string") throw new TypeError(`PersistentStore.modify: the update function must return the whole cache as a string (received ${typeof next}).`);
+      await writeCacheFileAtomically(location, codec.encode(next, fileName));
+    } finally {
+      await lock.release();
+    }
+  }
+
+  return {
+    location,
+    encrypted: codec.encrypted,
+    read,
+    modify(update) {
+      checkOpen();
+      const previous = queues.get(location) ?? Promise.resolve();
+      const run = previous.catch(() => undefined).then(() => modifyLocked(update));
+      const settled = run.catch(() => undefined);
+      queues.set(location, settled);
+      void settled.then(() => {
+        if (queues.get(location) === settled) queues.delete(location);
+      });
+      return run;
+    },
+    async close() {
+      closed = true;
+      codec.dispose();
+    },
+    lockStats: () => ({ ...stats }),
+  };
+}
