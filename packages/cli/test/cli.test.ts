@@ -114,7 +114,26 @@ describe("azid token", () => {
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /--credential must be one of default, env, wi, mi, sharedcache, vscode, cli, azd, pwsh/);
     const bad = azid(["token", "--scope", "a b"], emulatorEnv);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /Invalid scope/);
+    assert.equal(bad.code, 2, "a malformed scope is a usage error");
+    assert.match(bad.stderr, /--scope 'a b' is not a valid scope: no spaces or quotes; give each scope its own --scope/);
+  });
+
+  it("extra arguments are refused, not dropped (--scope A B loses B otherwise)", () => {
+    const extra = azid(["token", "--scope", "https://storage.azure.com/.default", "https://vault.azure.net/.default"], emulatorEnv);
+    assert.equal(extra.code, 2);
+    assert.match(extra.stderr, /unexpected argument 'https:\/\/vault\.azure\.net\/\.default' \(give each scope its own --scope\)/);
+    assert.equal(extra.stdout, "", "no token printed");
+    const doctor = azid(["doctor", "extra"], emulatorEnv);
+    assert.equal(doctor.code, 2);
+    assert.match(doctor.stderr, /unexpected argument 'extra'/);
+  });
+
+  it("scopes for two resources: one token serves one resource, said before any request", () => {
+    const result = azid(["token", "--scope", "https://storage.azure.com/.default", "--scope", "https://vault.azure.net/.default"], emulatorEnv);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /one token serves one resource, and these scopes name 2 \(https:\/\/storage\.azure\.com, https:\/\/vault\.azure\.net\): run azid token once per resource/);
+    assert.doesNotMatch(result.stderr, /\.default scope is missing|AADSTS/);
+    const sameResource = azid(["token", "--scope", "https://graph.microsoft.com/User.Read", "--scope", "openid", "--scope", "https://graph.microsoft.com/Mail.Read", "--credential", "env"], emulatorEnv);
+    assert.doesNotMatch(sameResource.stderr, /one token serves one resource/, "permissions of one resource, plus OIDC scopes, are one resource");
   });
 });

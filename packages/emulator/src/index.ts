@@ -36,3 +36,5 @@ export {
 export { EmulatorConfigError, loadEmulatorConfig } from "./configValidation.js";
 export { WELL_KNOWN_RESOURCES } from "./entra/resources.js";
 export { CONTROL_SECRET_VARIABLE } from "./http/controlAccess.js";
+/** Decodes (never verifies) a compact JWT; throws JwtFormatError when it is not one. */
+export { decodeJwt, JwtFormatError, type DecodedJwt } from "./tokens/jwt.js";

@@ -3,10 +3,11 @@
 // the token's non-secret claims or the reason and the fix, and which credential would be used. The
 // walk itself is the library's (diagnoseDefaultAzureCredential); this file only prints it.
 import { diagnoseDefaultAzureCredential, type CredentialDiagnosis, type DefaultAzureCredentialDiagnosis } from "@azid/identity";
-import { flag, parseArgs } from "../args.js";
+import { flag, parseArgs, UsageError } from "../args.js";
 import { formatClaims } from "../claims.js";
 import { authorityOptions } from "../credentialOptions.js";
 import { EXIT } from "../exitCodes.js";
+import { checkScopes } from "../scopes.js";
 
 export const doctorHelp = `Usage: azid doctor [--scope SCOPE] [--json]
 
@@ -24,7 +25,10 @@ export async function runDoctor(argv: string[], out: NodeJS.WritableStream): Pro
     out.write(doctorHelp + "\n");
     return EXIT.ok;
   }
-  const report = await diagnoseDefaultAzureCredential({ ...authorityOptions(), scopes: flag(args, "scope") ?? "https://management.azure.com/.default" });
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+  const scope = flag(args, "scope") ?? "https://management.azure.com/.default";
+  checkScopes([scope]);
+  const report = await diagnoseDefaultAzureCredential({ ...authorityOptions(), scopes: scope });
   out.write(args.flags.has("json") ? JSON.stringify(report, null, 2) + "\n" : formatReport(report));
   if (report.selected !== undefined) return EXIT.ok;
   return report.stoppedAt !== undefined ? EXIT.authenticationFailed : EXIT.unavailable;

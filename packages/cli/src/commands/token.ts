@@ -2,6 +2,8 @@
 // (or one named credential), with the token's non-secret claims and which credential issued it.
 import {
   AzureCliCredential,
+  AzurePipelinesCredential,
+  CredentialUnavailableError,
   AzureDeveloperCliCredential,
   AzurePowerShellCredential,
   DefaultAzureCredential,
@@ -19,6 +21,7 @@ import { flag, parseArgs, UsageError } from "../args.js";
 import { decodeClaims } from "../claims.js";
 import { authorityOptions } from "../credentialOptions.js";
 import { EXIT } from "../exitCodes.js";
+import { checkScopes } from "../scopes.js";
 
 export const tokenHelp = `Usage: azid token --scope SCOPE [--tenant TENANT] [--credential NAME] [--output json|token]
 
@@ -26,11 +29,15 @@ Prints an access token. By default from DefaultAzureCredential: the environment 
 AZURE_CLIENT_ID, AZURE_CLIENT_SECRET...), workload identity, managed identity, the shared token
 cache, then the signed-in Azure CLI, Azure PowerShell or Azure Developer CLI ('azid doctor' shows
 what this machine provides).
-  --scope SCOPE        e.g. https://management.azure.com/.default (repeatable)
+  --scope SCOPE        e.g. https://management.azure.com/.default (repeatable, for one resource:
+                       a token serves one resource)
   --resource URI       shorthand for --scope URI/.default
   --tenant TENANT      request the token for another (allowed) tenant
   --credential NAME    default (DefaultAzureCredential), env, wi, mi, sharedcache, vscode, cli, azd,
-                       pwsh, browser, devicecode, or a credential class name (e.g. AzureCliCredential)
+                       pwsh, browser, devicecode, pipelines, or a credential class name (e.g.
+                       AzureCliCredential). pipelines reads AZURESUBSCRIPTION_TENANT_ID,
+                       AZURESUBSCRIPTION_CLIENT_ID, AZURESUBSCRIPTION_SERVICE_CONNECTION_ID and
+                       SYSTEM_ACCESSTOKEN, as the AzureCLI@2 task sets them
   --output FORMAT      json (default: az's fields, the credential, and the token's non-secret claims)
                        or token (the bare token)
   --json               same as --output json
@@ -51,7 +58,20 @@ const CREDENTIALS: Record<string, Factory> = {
   browser: () => new InteractiveBrowserCredential(authorityOptions()),
   // The prompt goes to stderr: stdout carries only the token.
   devicecode: () => new DeviceCodeCredential({ ...authorityOptions(), userPromptCallback: (info) => void process.stderr.write(`${info.message}\n`) }),
+  pipelines: pipelinesCredential,
 };
+
+/** The variables the AzureCLI@2 / AzurePowerShell@5 tasks export for a workload-identity service connection. */
+const PIPELINES_VARIABLES = ["AZURESUBSCRIPTION_TENANT_ID", "AZURESUBSCRIPTION_CLIENT_ID", "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID", "SYSTEM_ACCESSTOKEN"] as const;
+
+function pipelinesCredential(): TokenCredential {
+  const missing = PIPELINES_VARIABLES.filter((name) => !process.env[name]);
+  if (missing.length > 0) {
+    throw new CredentialUnavailableError(`AzurePipelinesCredential is unavailable. Missing: ${missing.join("; ")} (in a pipeline, map SYSTEM_ACCESSTOKEN: $(System.AccessToken) into the step's env).`);
+  }
+  const [tenantId, clientId, serviceConnectionId, systemAccessToken] = PIPELINES_VARIABLES.map((name) => process.env[name]!);
+  return new AzurePipelinesCredential(tenantId!, clientId!, serviceConnectionId!, systemAccessToken!, authorityOptions());
+}
 
 const ALIASES: Record<string, string> = {
   defaultazurecredential: "default",
@@ -73,6 +93,8 @@ const ALIASES: Record<string, string> = {
   azurepowershellcredential: "pwsh",
   interactivebrowsercredential: "browser",
   devicecodecredential: "devicecode",
+  azurepipelines: "pipelines",
+  azurepipelinescredential: "pipelines",
 };
 
 export function resolveCredentialName(value: string): string {
@@ -96,10 +118,12 @@ export async function runToken(argv: string[], out: NodeJS.WritableStream): Prom
     out.write(tokenHelp + "\n");
     return EXIT.ok;
   }
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' (give each scope its own --scope)`);
   const scopes = [...(args.flags.get("scope") ?? [])];
   const resource = flag(args, "resource");
   if (resource !== undefined) scopes.push(`${resource.replace(/\/+$/, "")}/.default`);
   if (scopes.length === 0) throw new UsageError("pass --scope SCOPE (or --resource URI)");
+  checkScopes(scopes);
   const output = flag(args, "output") ?? "json";
   if (output !== "json" && output !== "token") throw new UsageError(`--output must be json or token, received '${output}'`);
   if (args.flags.has("json") && flag(args, "output") === "token") throw new UsageError("--json and --output token contradict each other");
