@@ -93,7 +93,7 @@ export function unavailable(reason: PersistenceUnavailableReason, platform: Node
   return new PersistenceUnavailableError(reason, `Encrypted token cache persistence is unavailable. ${message}`, fixesFor(reason, platform));
 }
 
-const OPT_IN = "or store the cache unencrypted in a 0600 file: tokenCachePersistenceOptions.unsafeAllowUnencryptedStorage = true (Python's name: allowUnencryptedStorage)";
+const OPT_IN = "or store the cache unencrypted in a 0600 file: tokenCachePersistenceOptions.unsafeAllowUnencryptedStorage = true (or its alias allowUnencryptedStorage, after Python's allow_unencrypted_storage)";
 
 function fixesFor(reason: PersistenceUnavailableReason, platform: NodeJS.Platform): string[] {
   if (reason === "binding-missing") {

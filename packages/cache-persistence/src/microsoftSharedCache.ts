@@ -97,8 +97,19 @@ function secretToolLookup(attributes: string[], maxBytes: number): Promise<strin
           ]),
         );
       }
-      // Exit status 1 with nothing said: no such item. Anything on stderr is the keyring failing.
-      if (error.code === 1 && stderr.trim() === "") return resolve(undefined);
+      // Exit status 1 with nothing said: no such item, or (secret-tool says nothing then either) an
+      // item in a locked collection. Anything on stderr is the keyring failing.
+      if (error.code === 1 && stderr.trim() === "") {
+        return void itemExists(attributes).then((exists) =>
+          exists
+            ? reject(
+                new PersistenceUnavailableError("keyring-locked", "The Microsoft tools' token cache is in a locked keyring collection.", [
+                  "unlock the login keyring (log in to the desktop session)",
+                ]),
+              )
+            : resolve(undefined),
+        );
+      }
       const detail = stderr.split("\n")[0]!.slice(0, 200);
       const locked = /lock|prompt|dismiss/i.test(detail);
       reject(
@@ -107,6 +118,13 @@ function secretToolLookup(attributes: string[], maxBytes: number): Promise<strin
         ]),
       );
     });
+  });
+}
+
+/** Whether an item with these attributes exists (its secret may be unreadable: locked). */
+function itemExists(attributes: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile("secret-tool", ["search", ...attributes], { timeout: 30_000, encoding: "utf8", windowsHide: true }, (_error, stdout) => resolve(/^\[\//m.test(stdout)));
   });
 }
 
