@@ -1,6 +1,7 @@
 // The demo app: what a user's program does. Everything comes from the environment the emulator
-// printed; no test hooks. Prints one row per credential: cold time (a real HTTPS token request),
-// cached time, and the claims of the token it got.
+// printed; no test hooks. Prints one row per credential: its first call (a real HTTPS token request,
+// or a cache hit when an earlier row already fetched the same identity's token: the process-wide
+// cache serves every instance of it), the cached time, and the claims of the token it got.
 import {
   ChainedTokenCredential,
   ClientAssertionCredential,
@@ -41,8 +42,12 @@ function claims(token) {
   const payload = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
   const who = payload.upn ?? payload.unique_name ?? `${payload.xms_mirid ? "MI" : "app"} ${String(payload.appid).slice(0, 8)}…`;
   const grants = payload.roles ? `roles=${payload.roles.join(",")}` : payload.scp ? `scp=${payload.scp}` : "";
-  return { aud: payload.aud, who, grants, exp: new Date(payload.exp * 1000).toISOString().slice(11, 19) };
+  // With the date: managed-identity tokens live 24 hours, so a time alone can look already past.
+  return { aud: payload.aud, who, grants, exp: new Date(payload.exp * 1000).toISOString().slice(0, 16).replace("T", " ") };
 }
+
+/** Each token string a row got first, by row name: a fresh request always mints a new token. */
+const firstSeenIn = new Map();
 
 const rows = [];
 let failures = 0;
@@ -58,14 +63,17 @@ for (const [name, credential] of credentials) {
     for (let i = 0; i < n; i++) await credential.getToken(STORAGE);
     const cachedUs = Number(process.hrtime.bigint() - started) / 1e3 / n;
     const c = claims(token.token);
-    rows.push([source ? `${name} → ${source.constructor.name}` : name, `${coldMs.toFixed(1)} ms`, `${cachedUs.toFixed(2)} µs`, c.aud, c.who, c.grants, c.exp]);
+    const earlier = firstSeenIn.get(token.token);
+    if (earlier === undefined) firstSeenIn.set(token.token, name);
+    const first = earlier === undefined ? `${coldMs.toFixed(1)} ms` : `cache hit (${earlier})`;
+    rows.push([source ? `${name} → ${source.constructor.name}` : name, first, `${cachedUs.toFixed(2)} µs`, c.aud, c.who, c.grants, c.exp]);
   } catch (error) {
     failures++;
     rows.push([name, "FAILED", "", `${error.name}: ${error.message.split("\n")[0]}`, "", "", ""]);
   }
 }
 
-const header = ["Credential", "Cold", "Cached", "aud", "who", "grants", "expires (UTC)"];
+const header = ["Credential", "First call", "Cached", "aud", "who", "grants", "expires (UTC)"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  ");
 console.log(line(header));

@@ -174,6 +174,14 @@ describe("azid doctor", () => {
     assert.match(result.stdout, /fix: +run `az login`/);
   });
 
+  it("an unconfigured EnvironmentCredential shows no 'from:', though AZURE_AUTHORITY_HOST is set", async () => {
+    const result = await azid(["doctor"], { ...signedOut, AZURE_AUTHORITY_HOST: emu.url, NODE_EXTRA_CA_CERTS: emu.caCertPath });
+    const section = result.stdout.split("\n1. EnvironmentCredential")[1]?.split("\n2. ")[0] ?? "";
+    assert.match(section, /unavailable/);
+    assert.doesNotMatch(section, /from:/);
+    assert.doesNotMatch(result.stdout, /from: +AZURE_AUTHORITY_HOST/);
+  });
+
   it("a wrong secret: exit 4, the chain would stop at EnvironmentCredential even though az is signed in", async () => {
     const result = await azid(["doctor"], { ...servicePrincipal(), AZURE_CLIENT_SECRET: "wrong~secret~value" });
     assert.equal(result.code, 4, result.stderr);

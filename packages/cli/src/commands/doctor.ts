@@ -60,7 +60,9 @@ export function formatReport(report: DefaultAzureCredentialDiagnosis): string {
   report.credentials.forEach((c, i) => {
     text.push(`${i + 1}. ${c.name}: ${RESULT[c.outcome]}${c.elapsedMs !== undefined ? ` (${c.elapsedMs} ms)` : ""}`);
     if (c.excludedBecause !== undefined) text.push(`   why:     ${c.excludedBecause}`);
-    if (c.from.length > 0) text.push(`   from:    ${c.from.join(", ")}`);
+    // "from" names what configures the credential; for one that is not configured it would only
+    // list unrelated variables that happen to be set (AZURE_AUTHORITY_HOST for EnvironmentCredential).
+    if (c.configured && c.from.length > 0) text.push(`   from:    ${c.from.join(", ")}`);
     const details = Object.entries(c.details);
     if (details.length > 0) text.push(`   found:   ${details.map(([k, v]) => `${k}=${v}`).join("; ")}`);
     if (c.claims !== undefined) text.push(`   claims:  ${formatClaims(c.claims)}`);
