@@ -13,6 +13,12 @@ export interface FileSnapshot {
   bytes: Buffer;
   /** Identifies this version of the file, to tell a torn read from a truly corrupt file. */
   version: string;
+  /** The file was written while it was read (a writer rewriting it in place): the bytes may be torn. */
+  changedWhileRead: boolean;
+}
+
+function versionOf(stat: import("node:fs").Stats): string {
+  return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 }
 
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -32,7 +38,9 @@ export async function readCacheFile(path: string, maxBytes: number): Promise<Fil
     const stat = await handle.stat();
     checkCacheFile(path, stat, maxBytes);
     const bytes = await handle.readFile();
-    return { bytes, version: `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}` };
+    const after = await handle.stat();
+    const version = versionOf(stat);
+    return { bytes, version, changedWhileRead: versionOf(after) !== version || bytes.length !== stat.size };
   } finally {
     await handle.close();
   }
@@ -47,8 +55,7 @@ export async function cacheFileVersion(path: string): Promise<string | undefined
     return undefined;
   }
   try {
-    const stat = await handle.stat();
-    return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+    return versionOf(await handle.stat());
   } finally {
     await handle.close();
   }

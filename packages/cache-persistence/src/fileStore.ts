@@ -50,11 +50,13 @@ export function createFileStore(location: string, codec: StoreCodec, options: Fi
     for (let attempt = 0; ; attempt++) {
       const snapshot = await readCacheFile(location, options.maxBytes);
       if (snapshot === undefined) return undefined;
-      const text = await decodeSnapshot(snapshot.bytes);
+      // A tool that rewrites the file in place (not by rename) can be caught half way: then the
+      // bytes may mix two versions, and even parse. Such a read, or an unreadable one taken just as
+      // the file changed, is read again; an unreadable file that stays as it is, is corrupt: empty
+      // until the next modify rewrites it.
+      const text = snapshot.changedWhileRead ? undefined : await decodeSnapshot(snapshot.bytes);
       if (text !== undefined) return text;
-      // Unreadable. If the file changed while we read it (a tool that writes in place, not by
-      // rename), that was a torn read: read again. If not, it is corrupt: empty until rewritten.
-      if (attempt >= 3 || (await cacheFileVersion(location)) === snapshot.version) return undefined;
+      if (attempt >= 5 || (!snapshot.changedWhileRead && (await cacheFileVersion(location)) === snapshot.version)) return undefined;
       await new Promise((resolve) => setTimeout(resolve, 2 * (attempt + 1)));
     }
   }
@@ -66,8 +68,11 @@ export function createFileStore(location: string, codec: StoreCodec, options: Fi
     stats.maxWaitMs = Math.max(stats.maxWaitMs, lock.waitedMs);
     stats.recovered += lock.recovered;
     try {
-      const snapshot = await readCacheFile(location, options.maxBytes);
-      const current = snapshot === undefined ? undefined : await decodeSnapshot(snapshot.bytes);
+      // Writers that honour the lock never write now; one that doesn't (MSAL Python after its 5 s
+      // lock timeout) could: read again rather than build on torn bytes.
+      let snapshot = await readCacheFile(location, options.maxBytes);
+      for (let attempt = 0; snapshot?.changedWhileRead === true && attempt < 5; attempt++) snapshot = await readCacheFile(location, options.maxBytes);
+      const current = snapshot === undefined || snapshot.changedWhileRead ? undefined : await decodeSnapshot(snapshot.bytes);
       const next = update(current);
       if (typeof next !== "string") throw new TypeError(`PersistentStore.modify: the update function must return the whole cache as a string (received ${typeof next}).`);
       await writeCacheFileAtomically(location, codec.encode(next, fileName));

@@ -76,7 +76,7 @@ export function osKeyStore(account: string, options: OsKeyStoreOptions = {}): Ke
   };
 }
 
-async function loadNapiKeyring(): Promise<KeyringBinding> {
+export async function loadNapiKeyring(): Promise<KeyringBinding> {
   const module = (await import("@napi-rs/keyring")) as unknown as KeyringBinding & { default?: KeyringBinding };
   return typeof module.AsyncEntry === "function" ? module : (module.default as KeyringBinding);
 }

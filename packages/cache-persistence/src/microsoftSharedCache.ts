@@ -23,7 +23,7 @@ import type { MicrosoftCacheOrigin, MicrosoftSharedCache } from "./contract.js";
 import { readCacheFile } from "./cacheFile.js";
 import { DEFAULT_MAX_FILE_BYTES } from "./fileGuard.js";
 import { PersistenceUnavailableError } from "./errors.js";
-import type { KeyringBinding } from "./keyStore.js";
+import { loadNapiKeyring, type KeyringBinding } from "./keyStore.js";
 import { cacheFileName, identityServiceDirectory } from "./location.js";
 
 export const MICROSOFT_SERVICE = "Microsoft.Developer.IdentityService";
@@ -68,8 +68,8 @@ export function openMicrosoftSharedCache(options: MicrosoftSharedCacheOptions): 
           const text = await secretToolLookup(lookup.attributes, maxBytes);
           if (text !== undefined && text !== "") return { text, origin: lookup.origin };
         }
-      } else if (platform === "darwin" && options.loadBinding !== undefined) {
-        const binding = await options.loadBinding();
+      } else if (platform === "darwin") {
+        const binding = await (options.loadBinding ?? loadNapiKeyring)();
         const text = await new binding.AsyncEntry(MICROSOFT_SERVICE, MICROSOFT_ACCOUNT).getSecret();
         if (text !== null && text.length > 0) return { text: Buffer.from(text).toString("utf8"), origin: "macos-keychain" as const };
       }
