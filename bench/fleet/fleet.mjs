@@ -49,7 +49,7 @@ function startMember(settings, env, nodeArgs, timeoutMs, index) {
       const result = line === undefined ? undefined : JSON.parse(line.slice("@@BENCH_RESULT@@ ".length));
       if (result?.error !== undefined) return reject(new Error(`fleet member ${index}: ${result.error}\n${tail(stderr)}`));
       if (code !== 0 || result === undefined) return reject(new Error(`fleet member ${index} exited with ${signal ?? code}\n${tail(stderr)}`));
-      resolve(result);
+      resolve(Object.assign(result, { stderr: tail(stderr) }));
     });
   });
   return { child, ready, done };

@@ -1,0 +1,309 @@
+// Benchmark scenario "fleet": N Node processes x K scopes starting together against the emulator,
+// with the Redis fleet cache (@azid/cache-redis), without it, and with @azure/identity. Its own
+// emulator (short-lived tokens, so refreshes happen within the run) and its own redis-server live
+// in the bench parent; every member is a child process (bench/fleet/member.mjs) with the loopback
+// network guard. Each run gets a fresh app registration and a fresh Redis key prefix, so no run
+// sees another's tokens.
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { childEnv, guardFlags } from "../lib/proc.mjs";
+import { quantile } from "../lib/stats.mjs";
+import { ensureCacheRedisBuilt } from "./build.mjs";
+import { runFleet } from "./fleet.mjs";
+
+const REDIS_HELPER = new URL("../../scripts/lib/redis.mjs", import.meta.url).href;
+const MI_RESOURCES = ["https://storage.azure.com", "https://vault.azure.net", "https://management.azure.com", "https://graph.microsoft.com", "https://servicebus.azure.net"];
+const RETRY_AFTER_S = 2;
+
+export function fleetSettings(quick) {
+  return quick
+    ? { processes: 8, scopes: 10, lifetimeS: 20, lifetimes: 1, l2Scopes: 100, frozenRounds: 1 }
+    : { processes: 16, scopes: 50, lifetimeS: 30, lifetimes: 3, l2Scopes: 500, frozenRounds: 3 };
+}
+
+const TARGETS = {
+  cold: (scopes) => ({ op: "<=", value: scopes, text: `${scopes} requests` }),
+  refresh: { op: "<=", value: 1.2, text: "≤ 1.2" },
+  imds: { op: "<=", value: 1, text: "1 request" },
+  killed: { op: "<=", value: 0, text: "0 failures" },
+  frozen: { op: "<=", value: 250, text: "≤ 250 ms" },
+  burst: { op: "<=", value: 1, text: "≤ 1 request" },
+};
+
+class FleetBench {
+  constructor(settings, log) {
+    this.s = settings;
+    this.log = log;
+    this.key = randomBytes(32).toString("base64");
+  }
+
+  async start() {
+    ensureCacheRedisBuilt();
+    const { startEmulator } = await import("@azid/emulator");
+    this.redisLib = await import(REDIS_HELPER);
+    this.dataDir = mkdtempSync(join(tmpdir(), "azid-bench-fleet-"));
+    this.emu = await startEmulator({ dataDir: this.dataDir, accessTokenLifetimeSeconds: this.s.lifetimeS, managedIdentityTokenLifetimeSeconds: 3600 });
+    this.redis = await this.redisLib.startRedis();
+    this.tenant = this.emu.config.tenants[0];
+  }
+
+  async close() {
+    await this.redis?.stop().catch(() => undefined);
+    await this.emu?.close();
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  scopes(count = this.s.scopes) {
+    return Array.from({ length: count }, (_, i) => `https://fleet${i}.blob.core.windows.net/.default`);
+  }
+
+  /** A fresh app registration, so a run's token requests are told apart by client_id. */
+  app() {
+    const clientId = randomUUID();
+    const secret = `bench~${randomUUID()}`;
+    this.tenant.apps.push({ clientId, secrets: [secret], certificates: [], roles: [], federatedCredentials: [] });
+    return { kind: "secret", tenantId: this.tenant.id, clientId, clientSecret: secret, authorityHost: this.emu.url };
+  }
+
+  /** Starts a fleet; `variant` is "plugin", "none" (azid alone) or "azure". */
+  fleet({ variant, credential, scopes, phases, size = this.s.processes, env = {}, onStart, prefix = randomUUID().slice(0, 8) }) {
+    const lib = variant === "azure" ? "azure" : "azid";
+    const plugin = variant === "plugin" ? { client: "node-redis", port: this.redis.port, key: this.key, prefix } : undefined;
+    return runFleet({
+      size,
+      nodeArgs: guardFlags(),
+      env: childEnv({ NODE_EXTRA_CA_CERTS: this.emu.caCertPath, ...env }),
+      settings: () => ({ lib, plugin, credential, scopes, phases }),
+      onStart,
+      timeoutMs: 600_000,
+    });
+  }
+
+  requests(route, filter = () => true) {
+    return this.emu.requests.filter((r) => r.route === route && filter(r));
+  }
+
+  byClient(clientId) {
+    return (r) => r.form?.client_id === clientId;
+  }
+}
+
+/** The plugin's own counters, summed over the fleet (results.json shows why a run made the requests it made). */
+const pluginStatsOf = (results) => {
+  const sum = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.pluginStats ?? {})) sum[k] = (sum[k] ?? 0) + v;
+  return sum;
+};
+const failuresOf = (results) => results.reduce((n, r) => n + r.failures, 0);
+const errorsOf = (results) => [...new Set(results.flatMap((r) => r.errors))].slice(0, 3).join("; ");
+const latencies = (results, phase = 0) => results.flatMap((r) => r.phases[phase].latenciesUs);
+const slowestMs = (results, phase = 0) => Math.max(...results.map((r) => r.phases[phase].ms));
+
+function checkNoFailures(results, what) {
+  const failures = failuresOf(results);
+  if (failures > 0) throw new Error(`${what}: ${failures} getToken call(s) failed: ${errorsOf(results)}`);
+}
+
+async function coldStart(b) {
+  const scopes = b.scopes();
+  const out = {};
+  for (const variant of ["plugin", "none", "azure"]) {
+    b.log(`fleet: cold start, ${b.s.processes} processes x ${scopes.length} scopes, ${variant}`);
+    const credential = b.app();
+    const results = await b.fleet({ variant, credential, scopes, phases: [{ type: "cold" }] });
+    checkNoFailures(results, `cold start (${variant})`);
+    out[variant] = { plugin: pluginStatsOf(results), requests: b.requests("token", b.byClient(credential.clientId)).length, wallMs: slowestMs(results), p99Ms: quantile(latencies(results), 0.99) / 1000 };
+  }
+  return out;
+}
+
+async function managedIdentity(b) {
+  const scopes = MI_RESOURCES.map((r) => `${r}/.default`);
+  const env = b.emu.managedIdentity.env("imds");
+  const out = {};
+  for (const variant of ["plugin", "none", "azure"]) {
+    b.log(`fleet: managed identity, ${b.s.processes} processes x ${scopes.length} resources, ${variant}`);
+    const before = b.requests("imds").length;
+    const results = await b.fleet({ variant, credential: { kind: "mi" }, scopes, phases: [{ type: "cold" }], env });
+    checkNoFailures(results, `managed identity (${variant})`);
+    out[variant] = { plugin: pluginStatsOf(results), perResource: (b.requests("imds").length - before) / scopes.length };
+  }
+  return out;
+}
+
+/** Refresh requests per key, divided by how many times one process saw its token change. */
+function refreshRate(results, requests, scopes) {
+  const changes = results.flatMap((r) => scopes.map((s) => r.tokens[s].length - 1));
+  const meanChanges = changes.reduce((a, b) => a + b, 0) / changes.length;
+  const refreshRequests = requests - scopes.length; // the cold start fetched each scope once
+  return { plugin: pluginStatsOf(results), refreshRequests, meanChanges, perTokenPerLifetime: meanChanges > 0 ? refreshRequests / (scopes.length * meanChanges) : NaN };
+}
+
+async function refreshes(b) {
+  const scopes = b.scopes();
+  const durationMs = b.s.lifetimeS * 1000 * b.s.lifetimes;
+  b.log(`fleet: refreshes over ${b.s.lifetimes} lifetime(s) of ${b.s.lifetimeS} s tokens, with and without the plugin side by side (${Math.round(durationMs / 1000)} s)`);
+  const phases = [{ type: "cold" }, { type: "loop", durationMs, intervalMs: 250 }];
+  const withPlugin = b.app();
+  const without = b.app();
+  const [pluginResults, noneResults] = await Promise.all([
+    b.fleet({ variant: "plugin", credential: withPlugin, scopes, phases }),
+    b.fleet({ variant: "none", credential: without, scopes, phases }),
+  ]);
+  checkNoFailures(pluginResults, "refreshes (plugin)");
+  checkNoFailures(noneResults, "refreshes (no plugin)");
+  return {
+    plugin: refreshRate(pluginResults, b.requests("token", b.byClient(withPlugin.clientId)).length, scopes),
+    none: refreshRate(noneResults, b.requests("token", b.byClient(without.clientId)).length, scopes),
+  };
+}
+
+async function redisKilled(b) {
+  const scopes = b.scopes();
+  const durationMs = Math.round(b.s.lifetimeS * 1000 * 1.5);
+  b.log(`fleet: redis-server killed mid-run (SIGKILL after ${Math.round(durationMs / 3000)} s of a ${Math.round(durationMs / 1000)} s run spanning a refresh)`);
+  const credential = b.app();
+  let killer;
+  const results = await b.fleet({
+    variant: "plugin",
+    credential,
+    scopes,
+    phases: [{ type: "cold" }, { type: "loop", durationMs, intervalMs: 250 }],
+    onStart: () => (killer = new Promise((resolve) => setTimeout(() => resolve(b.redis.kill()), durationMs / 3))),
+  });
+  await killer;
+  const calls = results.reduce((n, r) => n + r.phases.reduce((m, p) => m + p.calls, 0), 0);
+  const failed = failuresOf(results);
+  b.redis = await b.redisLib.startRedis(); // a fresh one for the runs that follow
+  return { plugin: pluginStatsOf(results), failed, served: calls - failed, requests: b.requests("token", b.byClient(credential.clientId)).length, errors: errorsOf(results) };
+}
+
+async function redisFrozen(b) {
+  const scopes = b.scopes();
+  const rounds = b.s.frozenRounds;
+  b.log(`fleet: cold start with no Redis (azid alone) and with a Redis that accepts connections and never answers (SIGSTOP), alternated, ${rounds} round(s)`);
+  const p = (results, q) => quantile(latencies(results), q) / 1000;
+  const none = [];
+  const frozen = [];
+  for (let round = 0; round < rounds; round++) {
+    const alone = await b.fleet({ variant: "none", credential: b.app(), scopes, phases: [{ type: "cold" }] });
+    checkNoFailures(alone, "cold start without Redis");
+    none.push(alone);
+    try {
+      frozen.push(await b.fleet({ variant: "plugin", credential: b.app(), scopes, phases: [{ type: "cold" }], onStart: () => b.redis.freeze() }));
+    } finally {
+      b.redis.thaw();
+    }
+    checkNoFailures(frozen.at(-1), "cold start with a frozen Redis");
+  }
+  // The median round's p99 of each (a round disturbed by other load on the machine does not decide it).
+  const summary = (runs) => ({ p99: quantile(runs.map((r) => p(r, 0.99)), 0.5), p50: quantile(runs.map((r) => p(r, 0.5)), 0.5), rounds: runs.map((r) => p(r, 0.99)) });
+  return { none: summary(none), frozen: summary(frozen) };
+}
+
+async function throttled(b) {
+  const scopes = b.scopes();
+  const out = {};
+  for (const variant of ["plugin", "none", "azure"]) {
+    b.log(`fleet: cold start into a ${RETRY_AFTER_S} s burst of HTTP 429 (Retry-After: ${RETRY_AFTER_S}), ${variant}`);
+    const credential = b.app();
+    let burstStart = 0;
+    const results = await b.fleet({
+      variant,
+      credential,
+      scopes,
+      phases: [{ type: "cold" }],
+      onStart: () => {
+        burstStart = Date.now();
+        b.emu.faults.add({ route: "token", status: 429, retryAfter: RETRY_AFTER_S, durationMs: RETRY_AFTER_S * 1000 });
+      },
+    });
+    b.emu.faults.clear();
+    const during = b.requests("token", (r) => b.byClient(credential.clientId)(r) && r.time < burstStart + RETRY_AFTER_S * 1000);
+    const perKey = new Map();
+    for (const r of during) perKey.set(r.form?.scope, (perKey.get(r.form?.scope) ?? 0) + 1);
+    out[variant] = { plugin: pluginStatsOf(results), maxPerKey: Math.max(0, ...perKey.values()), meanPerKey: during.length / scopes.length, failed: failuresOf(results), errors: errorsOf(results) };
+  }
+  return out;
+}
+
+async function l2HitCost(b) {
+  const scopes = b.scopes(b.s.l2Scopes);
+  const credential = b.app();
+  const prefix = `l2-${randomUUID().slice(0, 8)}`;
+  b.log(`fleet: cost of an L1 miss that is an L2 hit (${scopes.length} scopes, one getToken at a time)`);
+  await b.fleet({ variant: "plugin", credential, scopes, phases: [{ type: "cold" }], size: 1, prefix });
+  const before = b.requests("token", b.byClient(credential.clientId)).length;
+  const [hit] = await b.fleet({ variant: "plugin", credential, scopes, phases: [{ type: "sequential" }], size: 1, prefix });
+  const extraRequests = b.requests("token", b.byClient(credential.clientId)).length - before;
+  const [azidMiss] = await b.fleet({ variant: "none", credential: b.app(), scopes, phases: [{ type: "sequential" }], size: 1 });
+  const [azureMiss] = await b.fleet({ variant: "azure", credential: b.app(), scopes, phases: [{ type: "sequential" }], size: 1 });
+  const summary = (r) => ({ meanUs: r.phases[0].latenciesUs.reduce((a, v) => a + v, 0) / r.phases[0].latenciesUs.length, p50Us: quantile(r.phases[0].latenciesUs, 0.5), p99Us: quantile(r.phases[0].latenciesUs, 0.99) });
+  return { hit: { ...summary(hit), extraRequests }, azidMiss: summary(azidMiss), azureMiss: summary(azureMiss) };
+}
+
+export function fleetDefinition({ quick, log }) {
+  const s = fleetSettings(quick);
+  const shape = `${s.processes} processes × ${s.scopes} scopes`;
+  return {
+    id: "fleet",
+    title: `9. Fleet cache on Redis (${shape})`,
+    needsEmulator: false,
+    async run() {
+      const b = new FleetBench(s, log);
+      try {
+        await b.start();
+        const cold = await coldStart(b);
+        const mi = await managedIdentity(b);
+        const refresh = await refreshes(b);
+        const killed = await redisKilled(b);
+        const frozen = await redisFrozen(b);
+        const burst = await throttled(b);
+        const l2 = await l2HitCost(b);
+        return { details: { settings: s, cold, mi, refresh, killed, frozen, burst, l2 }, rows: rowsFor(s, { cold, mi, refresh, killed, frozen, burst, l2 }) };
+      } finally {
+        await b.close();
+      }
+    },
+    howMeasured:
+      `${shape} (one child Node process each, started together: each connects and builds its credential, then all get "go" at once), against a dedicated emulator issuing ${s.lifetimeS} s tokens and a real redis-server on loopback. ` +
+      "azid column: @azid/identity with `useIdentityPlugin(redisCachePlugin({ client, encryptionKeys }))` (node-redis client); the @azure/identity column and the \"azid without the plugin\" rows show what a fleet does without a shared cache. " +
+      "Every run uses a fresh app registration and Redis key prefix, and token requests are counted by the emulator per client_id. " +
+      `Cold start: every process calls getToken for all scopes at once. Refreshes: after the cold start every process calls getToken for all scopes every 250 ms for ${s.lifetimes} token lifetime(s), with and without the plugin side by side; ` +
+      "refreshes per token per lifetime = refresh requests per scope ÷ the number of times one process saw its token change (what one process alone would need; 1 means the fleet refreshed like a single process). " +
+      `Managed identity: system-assigned, IMDS imitated by the emulator (AZURE_POD_IDENTITY_AUTHORITY_HOST), ${MI_RESOURCES.length} resources. ` +
+      "Redis killed: the refresh loop for 1.5 lifetimes with redis-server SIGKILLed a third of the way in (so refreshes happen without it). " +
+      "Frozen Redis: redis-server SIGSTOPped after the members connected (connections still accepted, never answered); p99 of the cold-start getToken latency over all calls, against azid with no Redis at all; the two alternate, and the median round of each is shown. " +
+      `429 burst: the emulator answers every token request with 429 + Retry-After: ${RETRY_AFTER_S} for ${RETRY_AFTER_S} s from the start; requests per scope that reached it in that window. ` +
+      `L2 hit cost: one process fills Redis with ${s.l2Scopes} tokens; a second process calls getToken once per scope, one at a time (each an L1 miss answered from Redis); the other columns are the same calls answered by the emulator (azid without the plugin, @azure/identity).`,
+  };
+}
+
+function rowsFor(s, r) {
+  const n = (v) => v.toLocaleString("en-US");
+  const x = (a, b) => (b > 0 ? `${(a / b).toFixed(a / b >= 10 ? 0 : 1)}× vs azid alone` : "");
+  return [
+    { label: `cold start: token requests (${n(s.processes * s.scopes)} getToken calls)`, azid: r.cold.plugin.requests, azure: r.cold.azure.requests, target: TARGETS.cold(s.scopes), headline: true },
+    { label: "  azid without the plugin: token requests", azid: r.cold.none.requests, azure: "", ratio: false },
+    { label: "cold start: slowest process ms", azid: r.cold.plugin.wallMs, azure: r.cold.azure.wallMs },
+    { label: `refreshes per token per lifetime (${s.lifetimes} × ${s.lifetimeS} s)`, azid: r.refresh.plugin.perTokenPerLifetime, azure: "not run", ratio: x(r.refresh.none.perTokenPerLifetime, r.refresh.plugin.perTokenPerLifetime), target: TARGETS.refresh, headline: true },
+    { label: "  azid without the plugin", azid: r.refresh.none.perTokenPerLifetime, azure: "", ratio: false },
+    { label: "  refresh requests (with / without the plugin)", azid: r.refresh.plugin.refreshRequests, azure: "", ratio: x(r.refresh.none.refreshRequests, r.refresh.plugin.refreshRequests) },
+    { label: `managed identity: IMDS requests per resource (${s.processes} processes)`, azid: r.mi.plugin.perResource, azure: r.mi.azure.perResource, target: TARGETS.imds, headline: true },
+    { label: "  azid without the plugin", azid: r.mi.none.perResource, azure: "", ratio: false },
+    { label: "redis-server killed mid-run: failed getToken calls", azid: r.killed.failed, azure: "", ratio: false, target: TARGETS.killed, headline: true },
+    { label: "  getToken calls served meanwhile", azid: r.killed.served, azure: "", ratio: false },
+    { label: "frozen Redis: cold-start getToken p99 ms", azid: r.frozen.frozen.p99, azure: "", ratio: false },
+    { label: "  no Redis at all: p99 ms", azid: r.frozen.none.p99, azure: "", ratio: false },
+    { label: "frozen Redis: p99 over the no-Redis case, ms", azid: r.frozen.frozen.p99 - r.frozen.none.p99, azure: "", ratio: false, target: TARGETS.frozen, headline: true },
+    { label: `429 burst: most requests for one scope during Retry-After (${RETRY_AFTER_S} s)`, azid: r.burst.plugin.maxPerKey, azure: r.burst.azure.maxPerKey, target: TARGETS.burst, headline: true },
+    { label: "  azid without the plugin", azid: r.burst.none.maxPerKey, azure: "", ratio: false },
+    { label: "  failed getToken calls (with plugin / @azure/identity)", azid: r.burst.plugin.failed, azure: r.burst.azure.failed, ratio: false },
+    { label: "L1 miss: mean µs per getToken (azid: an L2 hit from Redis; @azure/identity: a token request)", azid: r.l2.hit.meanUs, azure: r.l2.azureMiss.meanUs, headline: true },
+    { label: "  p99 µs", azid: r.l2.hit.p99Us, azure: r.l2.azureMiss.p99Us },
+    { label: "  azid without the plugin (a token request): mean µs", azid: r.l2.azidMiss.meanUs, azure: "", ratio: x(r.l2.azidMiss.meanUs, r.l2.hit.meanUs) },
+    { label: "  token requests while reading from Redis", azid: r.l2.hit.extraRequests, azure: "", ratio: false },
+  ];
+}
