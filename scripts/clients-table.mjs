@@ -12,7 +12,7 @@ const README = resolve("packages/emulator/README.md");
 const BEGIN = "<!-- clients:begin -->";
 const END = "<!-- clients:end -->";
 // The order clients appear in; files not listed follow, by name.
-const ORDER = ["python-azure-identity", "msal-node", "azure-identity", "azure-cli", "storage-queue", "data-tables"];
+const ORDER = ["python-azure-identity", "msal-node", "azure-identity", "azure-cli", "azure-cli-limits", "storage-queue", "data-tables"];
 const MARKS = { pass: "✅ pass", fail: "❌ fail", skip: "⏭️ skipped", blocked: "🚫 blocked (proven)" };
 
 function loadResults() {

@@ -43,10 +43,11 @@ describe("@azure/identity against the emulator: environment, managed identity, d
     rmSync(files, { recursive: true, force: true });
   });
 
-  async function run(scenario: string, env: Record<string, string>, whileRunning?: () => Promise<void>) {
+  async function run(scenario: string, env: Record<string, string>, whileRunning?: (finished: () => boolean) => Promise<void>) {
     const before = emu.requests.length;
-    const child = runNodeScript(CHILD, [scenario], { ...process.env, ...emu.env(), AZID_TEST_SCOPE: STORAGE, ...env });
-    await whileRunning?.();
+    let done = false;
+    const child = runNodeScript(CHILD, [scenario], { ...process.env, ...emu.env(), AZID_TEST_SCOPE: STORAGE, ...env }).finally(() => (done = true));
+    await whileRunning?.(() => done);
     const output = parseChildJson<Outcome>(await child);
     assert.equal(output.error, undefined, `${output.error?.name}: ${output.error?.message}`);
     assert.equal(output.cached, true, "the second getToken came from the cache");
@@ -96,9 +97,9 @@ describe("@azure/identity against the emulator: environment, managed identity, d
   }
 
   results.case("DeviceCodeCredential (approved through the emulator)", async () => {
-    const { payload, requests } = await run("deviceCode", { AZID_TEST_PUBLIC_CLIENT_ID: DEFAULT_PUBLIC_CLIENT_ID }, async () => {
-      // What the person does on /devicelogin, once the code is there.
-      for (;;) {
+    const { payload, requests } = await run("deviceCode", { AZID_TEST_PUBLIC_CLIENT_ID: DEFAULT_PUBLIC_CLIENT_ID }, async (finished) => {
+      // What the person does on /devicelogin, once the code is there (or never, if the child failed).
+      while (!finished()) {
         const code = emu.deviceCode.pending().find((pending) => pending.clientId === DEFAULT_PUBLIC_CLIENT_ID);
         if (code !== undefined) return emu.deviceCode.approve(code.userCode);
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,6 +3,7 @@
 // NODE_EXTRA_CA_CERTS makes the emulator's CA (which signed Azurite's certificate) trusted.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { after, before, describe } from "node:test";
 import { clientResults } from "../../../emulator/test/clients/support/results.js";
@@ -11,7 +12,8 @@ import { parseChildJson, runNodeScript } from "./nodeChild.js";
 
 const CHILD = fileURLToPath(new URL("./dataTablesClient.mjs", import.meta.url));
 const env = useEmulator();
-const results = clientResults("data-tables", "@azure/data-tables on Azurite (azid ClientSecretCredential)");
+const versionOf = (name: string) => (JSON.parse(readFileSync(fileURLToPath(import.meta.resolve(`${name}/package.json`)), "utf8")) as { version: string }).version;
+const results = clientResults("data-tables", `@azure/data-tables ${versionOf("@azure/data-tables")} on Azurite ${versionOf("azurite")} (azid ClientSecretCredential)`);
 
 interface Azurite {
   endpoint: string;
