@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import {
   DEFAULT_CLIENT_ID,
   DEFAULT_CLIENT_SECRET,
+  DEFAULT_PASSWORD,
   DEFAULT_PUBLIC_CLIENT_ID,
   DEFAULT_SYSTEM_IDENTITY_CLIENT_ID,
   DEFAULT_TENANT_ID,
@@ -48,6 +49,9 @@ describe("Debian's Python azure-identity and msal against the emulator, in a loo
   const runPython = (scenario: string, env: Record<string, string>, onLine?: (line: string) => void) =>
     runInLoopbackNamespace(PYTHON, [SCRIPT, scenario], {
       ports: emu === undefined ? [] : [portOf(emu.url), portOf(emu.managedIdentity.httpUrl), portOf(emu.managedIdentity.serviceFabricUrl)],
+      // msal-python's home realm discovery (username/password) asks https://<host>/common/userrealm/
+      // without the authority's port: inside the namespace, 443 leads to the emulator too.
+      aliases: emu === undefined ? {} : { 443: portOf(emu.url) },
       // Nothing from the test's own environment: a Python client sees only what a user would set.
       env: { PATH: "/usr/bin:/bin", HOME: files, LANG: "C.UTF-8", REQUESTS_CA_BUNDLE: emu?.caCertPath ?? "", AZID_TEST_SCOPE: STORAGE, ...env },
       ...(onLine === undefined ? {} : { onStdoutLine: onLine }),
@@ -76,11 +80,11 @@ describe("Debian's Python azure-identity and msal against the emulator, in a loo
   const ensureAvailable = () => assert.equal(unavailable, undefined, unavailable);
 
   /** Runs a scenario; returns the outcome and the requests it made. */
-  async function scenario(name: string, env: Record<string, string>, onLine?: (line: string) => void) {
+  async function scenario(name: string, env: Record<string, string>, onLine?: (line: string) => void, expectError = false) {
     ensureAvailable();
     const before = emu.requests.length;
     const outcome = lastJsonLine<PythonOutcome>(await runPython(name, env, onLine));
-    assert.equal(outcome.error, undefined, `${outcome.error?.type}: ${outcome.error?.message}`);
+    if (!expectError) assert.equal(outcome.error, undefined, `${outcome.error?.type}: ${outcome.error?.message}`);
     return { outcome, requests: emu.requests.slice(before) };
   }
 
@@ -134,6 +138,39 @@ for host, port in (("10.255.255.1", 443), ("127.0.0.1", ${portOf(emu.url) === 1 
     assert.equal(sent.form!.grant_type, "client_credentials");
     assert.equal(sent.form!.client_secret, DEFAULT_CLIENT_SECRET);
     assert.ok(!requests.some((r) => r.route === "instance-discovery"), "instance_discovery=False skips discovery");
+  }, skip);
+
+  results.case("ClientSecretCredential, wrong secret: the emulator's AADSTS error reaches the caller", async () => {
+    const wrong = "not~the~secret_42";
+    const { outcome, requests } = await scenario("secret", { ...authority(), ...secretEnv, AZURE_CLIENT_SECRET: wrong }, undefined, true);
+    assert.equal(outcome.error?.type, "ClientAuthenticationError");
+    assert.match(outcome.error?.message ?? "", /AADSTS7000215: Invalid client secret provided/);
+    assert.ok(!outcome.error?.message.includes(wrong), "the secret is not in the message");
+    assert.deepEqual(requests.filter((r) => r.route === "token").map((r) => r.status), [401]);
+  }, skip);
+
+  results.case("an unknown resource: AADSTS500011, as from Entra", async () => {
+    const { outcome, requests } = await scenario("secret", { ...authority(), ...secretEnv, AZID_TEST_SCOPE: "api://azid-no-such-api/.default" }, undefined, true);
+    assert.equal(outcome.error?.type, "ClientAuthenticationError");
+    assert.match(outcome.error?.message ?? "", /AADSTS500011: The resource principal named api:\/\/azid-no-such-api was not found/);
+    assert.deepEqual(requests.filter((r) => r.route === "token").map((r) => r.status), [400]);
+  }, skip);
+
+  results.case("UsernamePasswordCredential (home realm discovery on port 443)", async () => {
+    const { outcome, requests } = await scenario("username_password", {
+      ...authority(),
+      AZURE_TENANT_ID: DEFAULT_TENANT_ID,
+      AZID_TEST_PUBLIC_CLIENT_ID: DEFAULT_PUBLIC_CLIENT_ID,
+      AZID_TEST_USERNAME: DEFAULT_USERNAME,
+      AZID_TEST_PASSWORD: DEFAULT_PASSWORD,
+    });
+    const { payload } = emu.decodeToken(outcome.token!);
+    assert.equal(payload.upn, DEFAULT_USERNAME);
+    assert.equal(payload.appid, DEFAULT_PUBLIC_CLIENT_ID);
+    assert.equal(outcome.cached, true);
+    assert.deepEqual(requests.filter((r) => r.route === "userrealm").map((r) => [r.path, r.status]), [[`/common/userrealm/${DEFAULT_USERNAME}`, 200]]);
+    const sent = msalTokenRequest(requests);
+    assert.equal(sent.form!.grant_type, "password");
   }, skip);
 
   results.case("CertificateCredential (PEM; msal signs RS256 with a padded x5t)", async () => {

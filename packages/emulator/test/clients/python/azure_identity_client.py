@@ -17,6 +17,7 @@ from azure.identity import (
     DeviceCodeCredential,
     EnvironmentCredential,
     ManagedIdentityCredential,
+    UsernamePasswordCredential,
 )
 from azure.identity._version import VERSION
 
@@ -42,6 +43,10 @@ def credential_for(scenario):
     if scenario == "device_code":
         return DeviceCodeCredential(
             client_id=env["AZID_TEST_PUBLIC_CLIENT_ID"], tenant_id=env["AZURE_TENANT_ID"], prompt_callback=announce_device_code, timeout=60, **COMMON
+        )
+    if scenario == "username_password":
+        return UsernamePasswordCredential(
+            env["AZID_TEST_PUBLIC_CLIENT_ID"], env["AZID_TEST_USERNAME"], env["AZID_TEST_PASSWORD"], tenant_id=env["AZURE_TENANT_ID"], **COMMON
         )
     raise SystemExit("unknown scenario " + scenario)
 

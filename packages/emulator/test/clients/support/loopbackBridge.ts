@@ -23,6 +23,8 @@ export interface NamespacedResult {
 export interface NamespacedOptions {
   /** loopback ports the program may reach (the emulator's, the managed-identity listeners', ...) */
   ports: number[];
+  /** ports that lead elsewhere inside, e.g. { 443: emulatorPort } for a client that drops the authority's port */
+  aliases?: Record<number, number>;
   env: NodeJS.ProcessEnv;
   cwd?: string;
   timeoutMs?: number;
@@ -56,10 +58,13 @@ async function bridgePort(socketDir: string, port: number): Promise<Server> {
 
 export async function runInLoopbackNamespace(command: string, args: string[], options: NamespacedOptions): Promise<NamespacedResult> {
   const socketDir = mkdtempSync(join(tmpdir(), "azid-netns-"));
-  const servers = await Promise.all([...new Set(options.ports)].map((port) => bridgePort(socketDir, port)));
+  const aliases = Object.entries(options.aliases ?? {}).map(([inside, outside]) => ({ inside: Number(inside), outside }));
+  const outsidePorts = [...new Set([...options.ports, ...aliases.map((alias) => alias.outside)])];
+  const servers = await Promise.all(outsidePorts.map((port) => bridgePort(socketDir, port)));
+  const portList = [...new Set(options.ports)].map(String).concat(aliases.map(({ inside, outside }) => `${inside}:${outside}`)).join(",");
   try {
     return await new Promise<NamespacedResult>((resolve, reject) => {
-      const child = spawn("unshare", ["-n", process.execPath, ENTRY, socketDir, [...new Set(options.ports)].join(","), "--", command, ...args], {
+      const child = spawn("unshare", ["-n", process.execPath, ENTRY, socketDir, portList, "--", command, ...args], {
         env: options.env,
         cwd: options.cwd ?? "/",
         stdio: ["ignore", "pipe", "pipe"],

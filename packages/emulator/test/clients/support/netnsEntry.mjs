@@ -14,12 +14,14 @@ if (separator !== "--" || command === undefined) {
 }
 execFileSync("ip", ["link", "set", "lo", "up"]);
 
+// Each entry is "<port>" (the same port inside and out) or "<inside>:<outside>", e.g. 443:<emulator
+// port> for a client that ignores the port of the authority it was given.
 const servers = await Promise.all(
-  portList.split(",").filter(Boolean).map(
-    (port) =>
+  portList.split(",").filter(Boolean).map((entry) => entry.split(":")).map(
+    ([port, outsidePort = port]) =>
       new Promise((resolve, reject) => {
         const server = createServer((inside) => {
-          const outside = createConnection(join(socketDir, `${port}.sock`));
+          const outside = createConnection(join(socketDir, `${outsidePort}.sock`));
           inside.pipe(outside).pipe(inside);
           inside.on("error", () => outside.destroy());
           outside.on("error", () => inside.destroy());
