@@ -5,7 +5,7 @@
 import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, X509Certificate } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CLIENT_ID, DEFAULT_SYSTEM_IDENTITY_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER_IDENTITY_CLIENT_ID, type ManagedIdentityHost, type RecordedRequest } from "@azid/emulator";
@@ -33,7 +33,7 @@ describe("@azure/msal-node against the emulator", () => {
   let emu: Awaited<ReturnType<typeof startTestEmulator>>;
   let arcEmu: Awaited<ReturnType<typeof startTestEmulator>> | undefined;
   let arcUnavailable: string | undefined;
-  let createdArcFolder = false;
+  let createdArcFolder: string | undefined;
   const files = tempDir("msal-node");
   const certificatePath = join(files, "client.pem");
   const serviceFabricTrust = join(files, "trust.pem");
@@ -49,21 +49,21 @@ describe("@azure/msal-node against the emulator", () => {
     writeFileSync(serviceFabricTrust, emu.caCertPem + emu.managedIdentity.serviceFabricCertPem);
     if (process.getuid?.() !== 0) arcUnavailable = `msal-node reads Azure Arc keys only from ${ARC_AGENT_TOKENS}, which needs root to create`;
     else {
-      createdArcFolder = !existsSync(ARC_AGENT_TOKENS);
-      mkdirSync(ARC_AGENT_TOKENS, { recursive: true, mode: 0o700 });
+      // The first folder this made (e.g. /var/opt/azcmagent), removed again afterwards; undefined if it existed.
+      createdArcFolder = mkdirSync(ARC_AGENT_TOKENS, { recursive: true, mode: 0o700 });
       arcEmu = await startTestEmulator({ recordSecrets: true, managedIdentity: { arcTokenDirectory: ARC_AGENT_TOKENS } });
     }
   });
   after(async () => {
     await Promise.all([emu?.stop(), arcEmu?.stop()]);
-    if (createdArcFolder) rmdirSync(ARC_AGENT_TOKENS); // empty again: close() removed its key files
+    if (createdArcFolder !== undefined) rmSync(createdArcFolder, { recursive: true, force: true });
     rmSync(files, { recursive: true, force: true });
   });
 
-  async function run(target: typeof emu, scenario: string, env: Record<string, string>) {
+  async function run(target: typeof emu, scenario: string, env: Record<string, string>, expectError = false) {
     const before = target.requests.length;
     const output = parseChildJson<MsalOutcome>(await runNodeScript(CHILD, [scenario], { ...process.env, ...target.env(), AZID_TEST_SCOPE: STORAGE, ...env }));
-    assert.equal(output.error, undefined, `${output.error?.name} ${output.error?.errorCode}: ${output.error?.message}`);
+    if (!expectError) assert.equal(output.error, undefined, `${output.error?.name} ${output.error?.errorCode}: ${output.error?.message}`);
     return { output, requests: target.requests.slice(before) };
   }
 
@@ -91,6 +91,16 @@ describe("@azure/msal-node against the emulator", () => {
     const { output, requests } = await run(emu, "secret", {});
     assertToken(emu, output, DEFAULT_CLIENT_ID);
     assert.ok(msalTokenRequest(requests).form!.client_secret);
+  });
+
+  results.case("ConfidentialClientApplication, wrong secret: msal-node's ServerError carries the AADSTS error", async () => {
+    const wrong = "not~the~secret_42";
+    const { output, requests } = await run(emu, "secret", { AZURE_CLIENT_SECRET: wrong }, true);
+    assert.equal(output.error?.name, "ServerError");
+    assert.equal(output.error?.errorCode, "invalid_client");
+    assert.match(output.error?.message ?? "", /AADSTS7000215: Invalid client secret provided/);
+    assert.ok(!output.error?.message.includes(wrong));
+    assert.deepEqual(requests.filter((r) => r.route === "token").map((r) => r.status), [401]);
   });
 
   results.case("ConfidentialClientApplication, certificate (PS256, x5t#S256)", async () => {
