@@ -15,6 +15,8 @@ import { basename, dirname } from "node:path";
 import { link, lstat, open, rename, rm, unlink } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { PersistenceLockError } from "./errors.js";
+import { isRunning, readHolder, type Holder } from "./lockHolder.js";
+import { anotherHasClaim, claimNextTurn, dropClaim, STARVING_AFTER_MS } from "./lockPriority.js";
 
 export interface LockOptions {
   /** Give up after waiting this long for a live holder (default 15 s; a stale lock is recovered long before). */
@@ -57,31 +59,39 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
   if (releasedAgo < POLITE_WINDOW_MS) await new Promise((resolve) => setTimeout(resolve, POLITE_WINDOW_MS - releasedAgo));
   let backoff = 1;
   let recovered = 0;
+  let claimed = false; // this acquisition has claimed the next turn (lockPriority.ts)
   for (;;) {
-    try {
-      const handle = await open(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600);
-      const waitedMs = performance.now() - started;
-      heldHere.add(lockPath);
+    const deferring = !claimed && (await anotherHasClaim(lockPath));
+    if (!deferring) {
       try {
-        await handle.write(`${process.pid} azid`);
+        const handle = await open(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600);
+        const waitedMs = performance.now() - started;
+        heldHere.add(lockPath);
+        if (claimed) await dropClaim(lockPath);
+        try {
+          await handle.write(`${process.pid} azid`);
+        } catch (error) {
+          await releaseHandle(lockPath, handle);
+          throw error;
+        }
+        return { waitedMs, recovered, release: () => releaseHandle(lockPath, handle) };
       } catch (error) {
-        await releaseHandle(lockPath, handle);
-        throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        // EPERM: Windows, while the previous holder's delete is pending.
+        if (code !== "EEXIST" && code !== "EPERM") {
+          if (claimed) await dropClaim(lockPath);
+          throw new PersistenceLockError(lockPath, performance.now() - started, `Cannot create the token cache lock ${lockPath} (${code ?? "error"}); check that this user can write to its directory.`);
+        }
       }
-      return { waitedMs, recovered, release: () => releaseHandle(lockPath, handle) };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // EPERM: Windows, while the previous holder's delete is pending.
-      if (code !== "EEXIST" && code !== "EPERM") {
-        throw new PersistenceLockError(lockPath, performance.now() - started, `Cannot create the token cache lock ${lockPath} (${code ?? "error"}); check that this user can write to its directory.`);
+      if (await breakIfStale(lockPath, staleAfterMs, graceMs)) {
+        recovered++;
+        continue;
       }
-    }
-    if (await breakIfStale(lockPath, staleAfterMs, graceMs)) {
-      recovered++;
-      continue;
     }
     const waited = performance.now() - started;
+    if (!claimed && !deferring && waited >= STARVING_AFTER_MS) claimed = await claimNextTurn(lockPath);
     if (waited >= timeoutMs) {
+      if (claimed) await dropClaim(lockPath);
       const holder = await readHolder(lockPath);
       throw new PersistenceLockError(
         lockPath,
@@ -107,45 +117,11 @@ async function releaseHandle(lockPath: string, handle: import("node:fs/promises"
   }
 }
 
-interface Holder {
-  pid: number | undefined;
-  ino: number;
-  ageMs: number;
-}
-
-async function readHolder(lockPath: string): Promise<Holder & { exists: boolean }> {
-  let handle;
-  try {
-    handle = await open(lockPath, constants.O_RDONLY | NOFOLLOW);
-  } catch {
-    return { exists: false, pid: undefined, ino: 0, ageMs: 0 };
-  }
-  try {
-    const stat = await handle.stat();
-    const buffer = Buffer.alloc(64);
-    const { bytesRead } = await handle.read(buffer, 0, 64, 0);
-    const match = /^\s*(\d{1,10})(?:\s|$)/.exec(buffer.subarray(0, bytesRead).toString("latin1"));
-    const pid = match ? Number(match[1]) : undefined;
-    return { exists: true, pid: pid !== undefined && pid > 0 ? pid : undefined, ino: stat.ino, ageMs: Date.now() - stat.mtimeMs };
-  } finally {
-    await handle.close();
-  }
-}
-
 function isStale(holder: Holder, lockPath: string, staleAfterMs: number, graceMs: number): boolean {
   if (holder.ageMs >= staleAfterMs) return true;
   if (holder.pid === undefined || holder.ageMs < graceMs) return false;
   if (holder.pid === process.pid) return !heldHere.has(lockPath);
   return !isRunning(holder.pid);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"; // exists, another user's
-  }
 }
 
 /** Removes the lock file if it is stale; true when the caller should retry at once. */

@@ -116,3 +116,27 @@ test("a lock file of this process's own pid that this process does not hold is a
   assert.equal(lock.recovered, 1);
   await lock.release();
 });
+
+test("fairness: while a live process has claimed the next turn (<lockfile>.next), azid waits for it even though the lock is free", async () => {
+  const path = freshLockPath();
+  writeFileSync(`${path}.next`, `${process.ppid} azid`); // a live claimant that is not us
+  await assert.rejects(acquireLock(path, { timeoutMs: 300 }), PersistenceLockError);
+  assert.equal(existsSync(path), false, "the free lock was left for the claimant");
+  writeFileSync(`${path}.next`, `${deadPid()} azid`); // a claimant that died: ignored and removed
+  const lock = await acquireLock(path, { timeoutMs: 1_000 });
+  assert.equal(existsSync(`${path}.next`), false);
+  await lock.release();
+});
+
+test("fairness: a waiter that has waited long claims the next turn, takes the lock before the others, and gives the claim up", async () => {
+  const path = freshLockPath();
+  const holder = await acquireLock(path);
+  const starving = acquireLock(path, { timeoutMs: 5_000 });
+  while (!existsSync(`${path}.next`)) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(readFileSync(`${path}.next`, "utf8"), `${process.pid} azid`);
+  await holder.release();
+  const lock = await starving;
+  assert.ok(lock.waitedMs >= 150, `waited ${lock.waitedMs}`);
+  assert.equal(existsSync(`${path}.next`), false);
+  await lock.release();
+});
