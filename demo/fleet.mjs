@@ -31,7 +31,6 @@ function app() {
 
 async function fleet(title, { plugin, onStart }) {
   const credential = app();
-  const started = Date.now();
   const results = await runFleet({
     size: PROCESSES,
     nodeArgs: guardFlags(),
@@ -44,7 +43,8 @@ async function fleet(title, { plugin, onStart }) {
   const failed = results.reduce((n, r) => n + r.failures, 0);
   const fromRedis = results.reduce((n, r) => n + (r.pluginStats?.l2Hits ?? 0), 0);
   const shared = SCOPES.every((s) => new Set(results.flatMap((r) => r.tokens[s])).size === 1);
-  return { title, calls, requests, fromRedis, failed, shared, ms: Date.now() - started };
+  const ms = Math.max(...results.map((r) => r.phases.reduce((m, p) => m + p.ms, 0))); // from "go", start-up excluded
+  return { title, calls, requests, fromRedis, failed, shared, ms };
 }
 
 let rows;
@@ -61,7 +61,7 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const header = ["fleet", "getToken calls", "token requests", "answers from Redis", "failed", "same token everywhere", "ms"];
+const header = ["fleet", "getToken calls", "token requests", "answers from Redis", "failed", "same token everywhere", "slowest process ms"];
 const table = rows.map((r) => [r.title, r.calls, r.requests, r.fromRedis, r.failed, r.shared ? "yes" : "no", r.ms].map(String));
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");

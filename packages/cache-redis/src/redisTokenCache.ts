@@ -92,7 +92,9 @@ export class RedisTokenCache implements DistributedTokenCache {
       if (record !== undefined) {
         const dueAt = this.#dueAt(key, record);
         const newer = isNewer(record, info.current);
-        if (now < dueAt && (newer || info.reason === "refresh")) return this.#hit(record, dueAt);
+        if (now < dueAt && newer) return this.#hit(record, dueAt);
+        // Not due and nothing newer: L1 keeps what it has (never an older token), asked again later.
+        if (now < dueAt && info.current !== undefined) return this.#keep(info.current, dueAt);
         // Due, but still good: a caller with nothing gets it now, and L1 refreshes it right after.
         if (newer && info.reason === "miss") return this.#hit(record, now + 1 + Math.floor(this.#unit(key, now) * 1000));
       }
@@ -112,7 +114,7 @@ export class RedisTokenCache implements DistributedTokenCache {
       }
       // Another process is fetching this token: wait for it, within bounds.
       if (Date.now() + delay > waitUntil) {
-        if (info.reason === "refresh" && record !== undefined) return this.#hit(record, Date.now() + 1_000);
+        if (info.current !== undefined && info.current.expiresOnTimestamp - Date.now() > MIN_REMAINING_MS) return this.#keep(info.current, Date.now() + 1_000);
         return this.#fetchUnshared(fetch);
       }
       this.#stats.waits++;
@@ -123,6 +125,11 @@ export class RedisTokenCache implements DistributedTokenCache {
   #hit(record: TokenRecord, refreshAfter: number): AccessToken {
     this.#stats.l2Hits++;
     return tokenOf(record, refreshAfter);
+  }
+
+  #keep(current: AccessToken, refreshAfter: number): AccessToken {
+    this.#stats.l2Hits++;
+    return { ...current, refreshAfterTimestamp: refreshAfter };
   }
 
   #fetchUnshared(fetch: () => Promise<AccessToken>): Promise<AccessToken> {

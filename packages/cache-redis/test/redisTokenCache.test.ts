@@ -87,6 +87,17 @@ for (const family of FAMILIES) {
       assert.notEqual(refreshed[0]!.token, stale.token);
     });
 
+    it("never answers a refresh with a token older than the one the process holds", async () => {
+      const [a, b] = await processes(2);
+      const source = fakeSource(HOUR);
+      const key = cacheKey(`older-${family}`);
+      const inRedis = await a!.getOrFetch(key, source.fetch, miss());
+      const newerHere = { token: "a-newer-token-this-process-holds", expiresOnTimestamp: inRedis.expiresOnTimestamp + 60_000 };
+      const answer = await b!.getOrFetch(key, source.fetch, refresh(newerHere));
+      assert.equal(answer.token, newerHere.token);
+      assert.equal(source.calls, 1);
+    });
+
     it("holds the whole fleet off after a 429 with Retry-After", async () => {
       const [a, b, c] = await processes(3);
       const source = fakeSource(HOUR);
