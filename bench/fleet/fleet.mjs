@@ -43,7 +43,8 @@ function startMember(settings, env, nodeArgs, timeoutMs, index) {
   child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));
   const done = new Promise((resolve, reject) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("exit", (code, signal) => {
+    // "close", not "exit": only then has all of the child's stdout been read.
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
       const line = stdout.split("\n").findLast((l) => l.startsWith("@@BENCH_RESULT@@ "));
       const result = line === undefined ? undefined : JSON.parse(line.slice("@@BENCH_RESULT@@ ".length));
