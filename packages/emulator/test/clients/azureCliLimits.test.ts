@@ -10,9 +10,12 @@ import { promisify } from "node:util";
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from "@azid/emulator";
 import { startTestEmulator, tempDir } from "../support/client.js";
 import { AzureCliRunner, azureCliUnavailable, azureCliVersion, startResourceManagerStandIn } from "./support/azureCli.js";
+import { lastJsonLine, runInLoopbackNamespace } from "./support/loopbackBridge.js";
 import { clientResults } from "./support/results.js";
 
 const FAKE_AZ = fileURLToPath(new URL("../../../identity/test/fixtures/tools/az", import.meta.url));
+const CHILD = fileURLToPath(new URL("./support/azidOnRealAz.mjs", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
 const results = clientResults("azure-cli-limits", "Azure CLI (Debian)");
 
@@ -67,6 +70,20 @@ describe("the real Azure CLI's limits against the emulator, and the fake az besi
       result: "blocked",
       note: "az 2.45 can't turn off msal's instance discovery: ConnectionError to login.microsoftonline.com/common/discovery/instance before any request to the emulator",
     };
+  }, skip);
+
+  results.case("azid AzureCliCredential on the real az, nobody signed in: CredentialUnavailableError", async () => {
+    ensureReady();
+    const result = await runInLoopbackNamespace(process.execPath, [CHILD, "cli"], {
+      ports: az.ports,
+      cwd: REPO_ROOT, // where NODE_OPTIONS' `--import tsx` resolves
+      env: { ...az.env(configDir), NODE_OPTIONS: process.env.NODE_OPTIONS ?? "", AZID_TEST_SCOPE: "https://storage.azure.com/.default" },
+      timeoutMs: 90_000,
+    });
+    const output = lastJsonLine<{ token?: string; error?: { name: string; message: string } }>(result);
+    // Unavailable, not failed: a chain moves on to the next credential.
+    assert.equal(output.error?.name, "CredentialUnavailableError", output.error?.message);
+    assert.match(output.error?.message ?? "", /az login/);
   }, skip);
 
   // Answers of the fake az that the real one also gives offline, compared byte for byte.
