@@ -4,6 +4,7 @@
 // is a fresh child Node process loading the package's build. bench/run.mjs can list
 // `persistenceDefinition({ quick, log })` beside the others; `node bench/persistence/scenario.mjs
 // [--quick]` runs it alone and prints the rows.
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { childEnv } from "../lib/proc.mjs";
 import { runWithTestKeyring } from "../../packages/cache-persistence/test/support/withTestKeyring.mjs";
@@ -35,11 +36,12 @@ export function persistenceDefinition({ quick, log }) {
     async run() {
       const r = await measurePersistence(s);
       log?.(`persistence: first read ${r.read.encrypted.median.firstTotalMs.toFixed(1)} ms encrypted, max lock wait ${r.contention.encrypted.maxWaitMs.toFixed(0)} ms`);
-      return { details: { settings: s, ...r }, rows: rowsFor(s, r) };
+      // Timings on a shared machine: the load average says how much of them is waiting for a CPU.
+      return { details: { settings: s, loadAverage: loadavg(), ...r }, rows: rowsFor(s, r) };
     },
     howMeasured:
       `A cache of ${s.accounts} accounts (ID, refresh and 5 access tokens each, ${"about 100 KB"}) written once, then read by ${s.readRuns} fresh child processes per mode; medians. ` +
-      "Encrypted: the key from a real gnome-keyring over D-Bus (a throwaway session, unlocked), the file AES-256-GCM; plaintext: the unsafeAllowUnencryptedStorage opt-in with no D-Bus. " +
+      "Encrypted: the key from a real gnome-keyring over D-Bus (a throwaway session, unlocked; azid's own Secret Service client, two round trips), the file AES-256-GCM; plaintext: the unsafeAllowUnencryptedStorage opt-in with no D-Bus. " +
       "Import is timed apart from open + first read (which includes the keyring round trip); a second read in the same process is the file + decrypt alone. " +
       `Contention: ${s.writers} child processes, each ${s.writesEach} read-modify-writes adding its own entry, released together; lock waits measured by each process around the lock acquisition. ` +
       "@azure/identity-cache-persistence is not beside it: it installs here only by compiling keytar against libsecret-1-dev, and it is not a dependency of this repository.",

@@ -1,23 +1,21 @@
-// The 256-bit cache key, kept in the OS credential store through @napi-rs/keyring (prebuilt N-API
-// binaries inside its npm packages: nothing is compiled on install):
-//   Linux: the Secret Service over D-Bus (gnome-keyring, KWallet, KeePassXC). Pinned to it: the
-//          library would otherwise fall back to the kernel keyring, which forgets the key at reboot
-//          (the trap Go's azidentity/cache fell into, go#24356).
-//   macOS: a generic password in the login Keychain.  Windows: Credential Manager (DPAPI-protected).
+// The 256-bit cache key, kept in the OS credential store:
+//   Linux: the Secret Service over D-Bus (gnome-keyring, KWallet, KeePassXC), through azid's own
+//          client (secretService/): no native module to load in every new process. Never the kernel
+//          keyring, which forgets the key at reboot (the trap Go's azidentity/cache fell into, go#24356).
+//   macOS: a generic password in the login Keychain; Windows: Credential Manager (DPAPI-protected);
+//          both through @napi-rs/keyring (prebuilt N-API binaries inside its npm packages: nothing is
+//          compiled on install), loaded on first use. Tests pass stand-ins for these two.
 // Only a 32-byte key goes there, never the cache: one store round trip per process instead of one
 // per write, and no size limit to hit (a Windows credential blob holds at most 2,560 bytes).
 // Item: service "azid.cache-persistence", account = the cache file's absolute path.
 import type { PersistenceUnavailableReason } from "./errors.js";
 import { PersistenceUnavailableError } from "./errors.js";
+import type { KeyStore } from "./keyStoreInterface.js";
+import { secretServiceKeyStore } from "./secretService/secretServiceKeyStore.js";
 
 export const KEYRING_SERVICE = "azid.cache-persistence";
 
-export interface KeyStore {
-  /** Where the key lives, for messages. */
-  readonly description: string;
-  load(): Promise<Uint8Array | undefined>;
-  save(key: Uint8Array): Promise<void>;
-}
+export type { KeyStore } from "./keyStoreInterface.js";
 
 /** The subset of @napi-rs/keyring used here (also the shape the macOS/Windows stand-ins implement). */
 export interface KeyringBinding {
@@ -41,8 +39,12 @@ export interface OsKeyStoreOptions {
 
 export function osKeyStore(account: string, options: OsKeyStoreOptions = {}): KeyStore {
   const platform = options.platform ?? process.platform;
-  const loadBinding = options.loadBinding ?? loadNapiKeyring;
   const timeoutMs = options.timeoutMs ?? 60_000;
+  if (platform === "linux" && options.loadBinding === undefined) {
+    // Linux: azid's own Secret Service client (secretService/), the same item @napi-rs/keyring would make.
+    return secretServiceKeyStore(KEYRING_SERVICE, account, { timeoutMs, unavailable: (reason, message) => unavailable(reason, platform, message) });
+  }
+  const loadBinding = options.loadBinding ?? loadNapiKeyring;
   const storeName = platform === "darwin" ? "the macOS Keychain" : platform === "win32" ? "Windows Credential Manager" : "the Secret Service (D-Bus)";
   let entry: InstanceType<KeyringBinding["AsyncEntry"]> | undefined;
   const open = async () => {

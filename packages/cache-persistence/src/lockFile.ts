@@ -83,10 +83,9 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
           throw new PersistenceLockError(lockPath, performance.now() - started, `Cannot create the token cache lock ${lockPath} (${code ?? "error"}); check that this user can write to its directory.`);
         }
       }
-      if (await breakIfStale(lockPath, staleAfterMs, graceMs)) {
-        recovered++;
-        continue;
-      }
+      const outcome = await breakIfStale(lockPath, staleAfterMs, graceMs);
+      if (outcome === "broken") recovered++;
+      if (outcome !== "held") continue;
     }
     const waited = performance.now() - started;
     if (!claimed && !deferring && waited >= STARVING_AFTER_MS) claimed = await claimNextTurn(lockPath);
@@ -124,11 +123,11 @@ function isStale(holder: Holder, lockPath: string, staleAfterMs: number, graceMs
   return !isRunning(holder.pid);
 }
 
-/** Removes the lock file if it is stale; true when the caller should retry at once. */
-async function breakIfStale(lockPath: string, staleAfterMs: number, graceMs: number): Promise<boolean> {
+/** "broken": a stale lock was removed; "gone": released meanwhile (retry at once); "held": wait. */
+async function breakIfStale(lockPath: string, staleAfterMs: number, graceMs: number): Promise<"broken" | "gone" | "held"> {
   const first = await readHolder(lockPath);
-  if (!first.exists) return true; // released meanwhile
-  if (!isStale(first, lockPath, staleAfterMs, graceMs)) return false;
+  if (!first.exists) return "gone";
+  if (!isStale(first, lockPath, staleAfterMs, graceMs)) return "held";
 
   const breakerPath = `${lockPath}.breaking`;
   let breaker;
@@ -138,25 +137,24 @@ async function breakIfStale(lockPath: string, staleAfterMs: number, graceMs: num
     // Another process is breaking it; a breaker left by a crash is itself removed after a while.
     const stat = await lstat(breakerPath).catch(() => undefined);
     if (stat !== undefined && Date.now() - stat.mtimeMs > BREAKER_STALE_MS) await rm(breakerPath, { force: true });
-    return false;
+    return "held";
   }
   try {
     const again = await readHolder(lockPath);
-    if (!again.exists) return true;
-    if (again.ino !== first.ino || !isStale(again, lockPath, staleAfterMs, graceMs)) return false;
+    if (!again.exists) return "gone";
+    if (again.ino !== first.ino || !isStale(again, lockPath, staleAfterMs, graceMs)) return "held";
     const tomb = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString("hex")}`;
     try {
       await rename(lockPath, tomb);
     } catch {
-      return true;
+      return "gone";
     }
     const moved = await lstat(tomb);
-    if (moved.ino !== first.ino) {
-      // A fresh lock replaced the stale one in the instant between the check and the rename: put it back.
-      await link(tomb, lockPath).catch(() => undefined);
-    }
+    const wasStaleOne = moved.ino === first.ino;
+    // A fresh lock replaced the stale one in the instant between the check and the rename: put it back.
+    if (!wasStaleOne) await link(tomb, lockPath).catch(() => undefined);
     await rm(tomb, { force: true });
-    return true;
+    return wasStaleOne ? "broken" : "held";
   } finally {
     await breaker.close();
     await rm(breakerPath, { force: true });

@@ -37,6 +37,7 @@ for (const mode of ["encrypted", "plaintext"] as const) {
     const maxWait = Math.max(...report.stats.map((s) => s.maxWaitMs));
     assert.ok(maxWait < 1_000, `a process waited ${Math.round(maxWait)} ms for the lock`);
     assert.equal(report.stats.reduce((n, s) => n + s.acquisitions, 0), WORKERS * EACH);
+    assert.equal(report.stats.reduce((n, s) => n + s.recovered, 0), 0, "no live process's lock was ever broken");
     const onDisk = readFileSync(report.location);
     if (mode === "encrypted") assert.equal(onDisk.includes("worker0-entry0"), false, "the file on disk must not hold the cache in clear");
     else assert.equal(JSON.parse(onDisk.toString("utf8")).AccessToken["worker7-entry24"].secret, "token-7-24");

@@ -75,3 +75,24 @@ test("no D-Bus session at all (SSH, container): a typed error naming gnome-keyri
   assert.match(fixes, /unsafeAllowUnencryptedStorage/);
   assert.equal(allowed?.encrypted, false);
 });
+
+test("azid's own Secret Service client and @napi-rs/keyring (keyring-rs) address the same key item, both ways", async () => {
+  const step = (...args: string[]) => [q(node), q(scenario), ...args.map(q)].join(" ");
+  const script = [
+    step("key-set", "napi", "/cache/a.nocae", "11".repeat(32)),
+    step("key-get", "azid", "/cache/a.nocae"),
+    step("key-set", "azid", "/cache/b.nocae", "22".repeat(32)),
+    step("key-get", "napi", "/cache/b.nocae"),
+    step("key-set", "azid", "/cache/b.nocae", "33".repeat(32)), // replaces, never duplicates
+    step("key-get", "napi", "/cache/b.nocae"),
+    step("key-get", "azid", "/cache/missing"),
+    "echo ITEMS && secret-tool search --all service azid.cache-persistence 2>&1",
+  ].join(" && ");
+  const run = await runWithTestKeyring("sh", ["-c", script]);
+  assert.equal(run.code, 0, run.stderr.slice(-1500));
+  const got = steps(run.stdout).filter((s) => s.step === "key-get") as Array<Step & { hex: string | null }>;
+  assert.deepEqual(got.map((g) => g.hex), ["11".repeat(32), "22".repeat(32), "33".repeat(32), null]);
+  const items = run.stdout.split("ITEMS")[1]!;
+  assert.equal((items.match(/^\[\//gm) ?? []).length, 2, items);
+  assert.match(items, /label = keyring:\/cache\/b\.nocae@azid\.cache-persistence/);
+});

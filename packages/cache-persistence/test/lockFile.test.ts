@@ -132,7 +132,8 @@ test("fairness: a waiter that has waited long claims the next turn, takes the lo
   const path = freshLockPath();
   const holder = await acquireLock(path);
   const starving = acquireLock(path, { timeoutMs: 5_000 });
-  while (!existsSync(`${path}.next`)) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The claim is created, then its pid written: wait for both.
+  while (!existsSync(`${path}.next`) || readFileSync(`${path}.next`, "utf8") === "") await new Promise((resolve) => setTimeout(resolve, 20));
   assert.equal(readFileSync(`${path}.next`, "utf8"), `${process.pid} azid`);
   await holder.release();
   const lock = await starving;

@@ -1,7 +1,9 @@
 // Steps of the keyring tests, each run as its own process inside a test keyring session and printing
 // one JSON line. The cache lives under $HOME/.IdentityService (the real default location).
 //   write <text>  |  read  |  open <allowUnencrypted: yes|no>  |  microsoft <name> <cae: yes|no>
+//   key-set <client: azid|napi> <account> <hex>  |  key-get <client: azid|napi> <account>
 import { createPersistenceProvider } from "../../src/provider.js";
+import { KEYRING_SERVICE, loadNapiKeyring, osKeyStore } from "../../src/keyStore.js";
 
 const [step, arg1, arg2] = process.argv.slice(2);
 const provider = createPersistenceProvider({ keyring: { timeoutMs: 10_000 } });
@@ -26,6 +28,20 @@ try {
   } else if (step === "microsoft") {
     const cache = await provider.openMicrosoftSharedCache({ name: arg1!, cae: arg2 === "yes" });
     print({ location: cache.location, found: (await cache.read()) ?? null });
+  } else if (step === "key-set" || step === "key-get") {
+    // The same key item through azid's own D-Bus client or through @napi-rs/keyring (keyring-rs).
+    const [client, account, hex] = process.argv.slice(3);
+    const napi = client === "napi" ? await loadNapiKeyring() : undefined;
+    const store = napi ? undefined : osKeyStore(account!, { platform: "linux", timeoutMs: 10_000 });
+    const entry = napi ? new napi.AsyncEntry(KEYRING_SERVICE, account!, { linux: { store: "secret-service" } }) : undefined;
+    if (step === "key-set") {
+      const key = Buffer.from(hex!, "hex");
+      await (entry ? entry.setSecret(key) : store!.save(key));
+      print({ client });
+    } else {
+      const key = entry ? await entry.getSecret() : await store!.load();
+      print({ client, hex: key == null ? null : Buffer.from(key).toString("hex") });
+    }
   } else {
     throw new Error(`unknown step ${step}`);
   }
