@@ -37,11 +37,15 @@ export function createPersistenceProvider(options: PersistenceProviderOptions = 
       const { name, cae, allowUnencryptedStorage } = checkOpenOptions(openOptions);
       const directory = identityServiceDirectory(options.baseDirectory);
       const location = join(directory, cacheFileName(name, cae));
-      await ensureCacheDirectory(directory);
       const keyStore = keyStoreFor(location);
+      // The key lookup (a keyring round trip) runs while the directory is checked; creating a key
+      // (first run) happens under the cache's lock, so it waits for the directory.
+      const existingKey = keyStore.load();
+      existingKey.catch(() => undefined);
+      await ensureCacheDirectory(directory);
       let codec;
       try {
-        codec = encryptedCodec(keyStore, await obtainKey(keyStore, location, options.lock));
+        codec = encryptedCodec(keyStore, await obtainKey(keyStore, existingKey, location, options.lock));
       } catch (error) {
         if (!(error instanceof PersistenceUnavailableError) || !allowUnencryptedStorage) throw error;
         codec = plaintextCodec();
@@ -61,8 +65,8 @@ function checkOpenOptions(options: Partial<PersistenceOpenOptions>): Persistence
 }
 
 /** The store's key; created on first use under the cache's own lock, so racing first runs agree on one key. */
-async function obtainKey(keyStore: KeyStore, location: string, lock: LockOptions | undefined): Promise<Uint8Array> {
-  const existing = await keyStore.load();
+async function obtainKey(keyStore: KeyStore, existingKey: Promise<Uint8Array | undefined>, location: string, lock: LockOptions | undefined): Promise<Uint8Array> {
+  const existing = await existingKey;
   if (existing?.length === KEY_BYTES) return existing;
   const held = await acquireLock(`${location}.lockfile`, lock);
   try {
