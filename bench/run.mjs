@@ -24,6 +24,7 @@ import { measureFootprint } from "./lib/footprint.mjs";
 import { measureLocalDev } from "./lib/localDev.mjs";
 import { markdownReport, meetsTarget, textReport } from "./lib/report.mjs";
 import { fleetDefinition } from "./fleet/scenario.mjs";
+import { persistenceDefinition } from "./persistence/scenario.mjs";
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -39,7 +40,7 @@ const SETTINGS = quick
 /** How long a local-development child waits for its first token before giving up (@azure/identity hangs for minutes on a black-hole IMDS). */
 const LOCAL_DEV_CAP_MS = 30_000;
 const FILL_CONCURRENCY = 32;
-const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory", "managedIdentity", "localDev", "fleet"];
+const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory", "managedIdentity", "localDev", "fleet", "persistence"];
 const selected = new Set(only ?? ALL);
 for (const name of selected) if (!ALL.includes(name)) throw new Error(`--only: unknown scenario "${name}" (known: ${ALL.join(", ")})`);
 
@@ -428,6 +429,7 @@ const DEFINITIONS = [
       "on a real laptop (no variable) it would probe 169.254.169.254 with a 1 s deadline instead. azid probes either address the same way (once per process, 1 s deadline, no retries).",
   },
   fleetDefinition({ quick, log }),
+  persistenceDefinition({ quick, log }),
 ];
 
 // ---------------------------------------------------------------------------------------------
