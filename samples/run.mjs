@@ -8,14 +8,22 @@ import { approveDeviceCodes, SAMPLE_EMULATOR_OPTIONS, SAMPLES, sampleEnv, startS
 
 const [name, variant] = process.argv.slice(2);
 if (!(name in SAMPLES)) {
-  console.error(`Usage: node samples/run.mjs <sample> [variant]\n${Object.entries(SAMPLES).map(([n, s]) => `  ${n.padEnd(30)} ${s.description}`).join("\n")}`);
+  console.error(
+    `Usage: node samples/run.mjs <sample> [variant]\n${Object.entries(SAMPLES)
+      .map(([n, s]) => `  ${n.padEnd(30)} ${s.description}`)
+      .join("\n")}`,
+  );
   process.exit(2);
 }
 
 const emulator = await startEmulator(SAMPLE_EMULATOR_OPTIONS);
 const services = await startServices(emulator, [name]);
 const env = await sampleEnv(name, services, variant);
-console.error(`[run] emulator at ${emulator.url}; running samples/${name}/main.mjs with:\n${Object.keys(env).map((k) => `  ${k}`).join("\n")}`);
+console.error(
+  `[run] emulator at ${emulator.url}; running samples/${name}/main.mjs with:\n${Object.keys(env)
+    .map((k) => `  ${k}`)
+    .join("\n")}`,
+);
 const stop = name === "device-code-cli" ? approveDeviceCodes(emulator, (code) => console.error(`[run] a person enters ${code} and signs in`)) : () => {};
 
 const { PATH, HOME, SYSTEMROOT } = process.env;
