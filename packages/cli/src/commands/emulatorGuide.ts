@@ -14,7 +14,7 @@ export function clientGuide(url: string, caCertPath: string, tenantId: string | 
     "                          urllib-based code), and disable_instance_discovery=True (msal: instance_discovery=False).",
     "                          UsernamePasswordCredential / msal's ROPC also query https://<host>/common/userrealm",
     "                          on port 443 whatever the port in the URL: run the emulator with --port 443 for it.",
-    "  Azure CLI               register a cloud with these endpoints (az cloud register --endpoint-active-directory",
-    `                          ${url} ...) and REQUESTS_CA_BUNDLE, as the README shows.`,
+    "  Azure CLI               az login --service-principal can't use it (az 2.45 keeps instance discovery on);",
+    "                          az login --identity works with --host cloudShell and REQUESTS_CA_BUNDLE.",
   ];
 }
