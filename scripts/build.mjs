@@ -1,12 +1,13 @@
 // Builds every package. @azid/identity: tsc type-checks and emits declarations (ESM and CJS
-// flavours), then esbuild bundles the code: the entry holds what constructing credentials needs,
-// and every `await import()` in the sources (developer tools, browser and device-code sign-in,
-// azid doctor, the Node HTTP transport...) becomes a chunk loaded on first use, so `require()`
-// compiles only what a process uses (import cost is a feature we measure). esbuild splits ESM
-// only, so the CommonJS tree is the same files, each converted on its own: a shared chunk is one
-// module instance in either tree. The emulator and the CLI are plain tsc ESM output.
+// flavours), then esbuild bundles the code: the entry, one shared chunk, and the one lazy entry
+// (src/lazy.ts: developer tools, browser and device-code sign-in, the shared token cache file, the
+// chain's failure report and azid doctor) as a chunk loaded on first use, so `require()` compiles
+// only what most processes use (import cost is a feature we measure). scripts/check-layers.mjs keeps
+// lazy.ts the only module loaded with import(); a second one would split the eager code into more
+// chunks. esbuild splits ESM only, so the CommonJS tree is the same files, each converted on its own:
+// a shared chunk is one module instance in either tree. The emulator and the CLI are plain tsc ESM output.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { build, transform } from "esbuild";
@@ -16,6 +17,20 @@ const tsc = require.resolve("typescript/bin/tsc");
 for (const project of ["packages/identity/tsconfig.json", "packages/identity/tsconfig.cjs.json", "packages/emulator/tsconfig.json", "packages/cli/tsconfig.json"]) {
   execFileSync(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
 }
+
+// Declarations of source files that moved or went away must not linger in the published tree (pruned
+// rather than wiped first, so a process using dist/ meanwhile never finds it missing).
+function pruneStaleDeclarations(dist, src) {
+  for (const entry of readdirSync(dist, { withFileTypes: true })) {
+    const path = join(dist, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === "chunks") continue;
+      pruneStaleDeclarations(path, join(src, entry.name));
+      if (readdirSync(path).length === 0) rmSync(path, { recursive: true });
+    } else if (entry.name.endsWith(".d.ts") && !existsSync(join(src, entry.name.replace(/\.d\.ts$/, ".ts")))) rmSync(path);
+  }
+}
+for (const flavour of ["esm", "cjs"]) pruneStaleDeclarations(`packages/identity/dist/${flavour}`, "packages/identity/src");
 
 const common = {
   entryPoints: ["packages/identity/src/index.ts"],

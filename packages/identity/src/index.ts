@@ -1,5 +1,6 @@
 // @azid/identity public API. Names and signatures follow @azure/identity.
-export type { AccessToken, AbortSignalLike, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, LoggingOptions, MultiTenantTokenCredentialOptions, ProxySettings, RetryOptions, TokenCredential, TokenCredentialOptions } from "./types.js";
+export type { AccessToken, AbortSignalLike, GetTokenOptions, TokenCredential } from "./core/types.js";
+export type { AuthorityValidationOptions, CredentialPersistenceOptions, LoggingOptions, MultiTenantTokenCredentialOptions, ProxySettings, RetryOptions, TokenCredentialOptions } from "./core/options.js";
 export {
   AggregateAuthenticationError,
   AggregateAuthenticationErrorName,
@@ -11,8 +12,8 @@ export {
   CredentialUnavailableErrorName,
   type AuthenticationRequiredErrorOptions,
   type ErrorResponse,
-} from "./errors.js";
-export { logger, setLogLevel, getLogLevel, AzureLogger, type AzureLogLevel } from "./logger.js";
+} from "./core/errors.js";
+export { logger, setLogLevel, getLogLevel, AzureLogger, type AzureLogLevel } from "./core/logger.js";
 export {
   useIdentityPlugin,
   type AzidPluginContext,
@@ -21,10 +22,10 @@ export {
   type IdentityPlugin,
   type PersistenceProvider,
   type PersistentStore,
-} from "./plugins.js";
-export { AzureAuthorityHosts } from "./entra/authority.js";
-export { CertificateLoadError } from "./entra/certificate.js";
-export type { HttpClient, HttpRequest, HttpResponse } from "./http/transport.js";
+} from "./core/plugins.js";
+export { AzureAuthorityHosts } from "./sources/entra/authority.js";
+export { CertificateLoadError } from "./core/certificates/certificate.js";
+export type { HttpClient, HttpRequest, HttpResponse } from "./core/http/httpClient.js";
 export { ClientSecretCredential, type ClientSecretCredentialOptions } from "./credentials/clientSecretCredential.js";
 export {
   ClientCertificateCredential,
@@ -39,7 +40,7 @@ export { UsernamePasswordCredential, type UsernamePasswordCredentialOptions } fr
 export { WorkloadIdentityCredential, type WorkloadIdentityCredentialOptions } from "./credentials/workloadIdentityCredential.js";
 export { AzurePipelinesCredential, type AzurePipelinesCredentialOptions } from "./credentials/azurePipelinesCredential.js";
 export { ChainedTokenCredential } from "./credentials/chainedTokenCredential.js";
-export { getBearerTokenProvider, type GetBearerTokenProviderOptions } from "./bearerTokenProvider.js";
+export { getBearerTokenProvider, type GetBearerTokenProviderOptions } from "./core/bearerTokenProvider.js";
 export {
   ManagedIdentityCredential,
   type ManagedIdentityCredentialClientIdOptions,
@@ -67,8 +68,8 @@ export {
   type OnBehalfOfCredentialOptions,
   type OnBehalfOfCredentialSecretOptions,
 } from "./credentials/onBehalfOfCredential.js";
-export { type AuthenticationRecord, deserializeAuthenticationRecord, serializeAuthenticationRecord } from "./entra/authenticationRecord.js";
-export type { InteractiveCredentialOptions } from "./entra/userTokens.js";
+export { type AuthenticationRecord, deserializeAuthenticationRecord, serializeAuthenticationRecord } from "./sources/entra/authenticationRecord.js";
+export type { InteractiveCredentialOptions } from "./providers/userTokens.js";
 export {
   DefaultAzureCredential,
   getDefaultAzureCredential,
@@ -76,7 +77,8 @@ export {
   type DefaultAzureCredentialEnvVars,
   type DefaultAzureCredentialOptions,
   type DefaultAzureCredentialResourceIdOptions,
-} from "./credentials/defaultAzureCredential.js";
+} from "./credentials/defaultAzureCredential/defaultAzureCredential.js";
 // azid extension for `azid doctor` (not in @azure/identity): reports every credential of the chain.
-export { diagnoseDefaultAzureCredential } from "./defaultChain/diagnoseLazily.js";
-export type { CredentialDiagnosis, DefaultAzureCredentialDiagnosis, DiagnoseOptions } from "./defaultChain/diagnose.js";
+export { diagnoseDefaultAzureCredential } from "./credentials/defaultAzureCredential/diagnoseDefaultAzureCredential.js";
+export type { CredentialDiagnosis, DefaultAzureCredentialDiagnosis } from "./sources/defaultChain/diagnose.js";
+export type { DiagnoseOptions } from "./credentials/defaultAzureCredential/diagnoseDefaultAzureCredential.js";

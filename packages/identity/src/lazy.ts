@@ -1,16 +1,18 @@
-// Everything azid compiles on first use rather than at `require()`/`import`: the HTTP transport,
-// the developer tools, the device-code and browser sign-ins, the shared token cache file, and the
-// failure report and doctor walk of DefaultAzureCredential. The build turns this module into one
-// chunk, so a process that only constructs credentials (or takes tokens from the cache) never
-// compiles it, and the first request loads all of it at once (one file, not one per feature).
-// Call sites load it with `await import("../lazy.js")`, after their first await.
-export { createNodeHttpClient } from "./http/nodeHttpClient.js";
-export { fetchAzureCliToken } from "./developerTools/azureCli.js";
-export { fetchAzureDeveloperCliToken } from "./developerTools/azureDeveloperCli.js";
-export { fetchAzurePowerShellToken } from "./developerTools/azurePowerShell.js";
-export { runDeviceCodeFlow } from "./entra/deviceCodeFlow.js";
-export { runBrowserSignIn } from "./browser/browserSignIn.js";
-export { openSystemBrowser } from "./browser/openBrowser.js";
-export { readSharedCache, writeRotatedRefreshToken } from "./sharedCache/msalCacheFile.js";
-export { chainFailure } from "./defaultChain/remedies.js";
-export { diagnoseDefaultAzureCredential } from "./defaultChain/diagnose.js";
+// The one module azid compiles on first use rather than at `require()`/`import`: the developer tools,
+// the device-code and browser sign-ins, the shared token cache file, and DefaultAzureCredential's
+// failure report and doctor walk. The build turns it into one chunk, so a process that only uses
+// service-principal or managed identity credentials never compiles it, and a process that needs any
+// of it loads all of it at once (one file, not one per feature: per-feature chunks split the eager
+// code too and make `require()` slower).
+// Rules (scripts/check-layers.mjs): it re-exports only modules below it, and is named only inside
+// `await import("../lazy.js")` by the layers above it (credentials/). What its code needs from above,
+// such as DefaultAzureCredential's plan, it takes as an argument.
+export { fetchAzureCliToken } from "./sources/developerTools/azureCli.js";
+export { fetchAzureDeveloperCliToken } from "./sources/developerTools/azureDeveloperCli.js";
+export { fetchAzurePowerShellToken } from "./sources/developerTools/azurePowerShell.js";
+export { runDeviceCodeFlow } from "./sources/entra/deviceCodeFlow.js";
+export { runBrowserSignIn } from "./sources/browserSignIn/browserSignIn.js";
+export { openSystemBrowser } from "./sources/browserSignIn/openBrowser.js";
+export { readSharedCache, writeRotatedRefreshToken } from "./sources/msalCache/msalCacheFile.js";
+export { chainFailure } from "./sources/defaultChain/remedies.js";
+export { diagnoseChain } from "./sources/defaultChain/diagnose.js";

@@ -1,11 +1,13 @@
 // Redeems an authorization code the application obtained itself (a web app's redirect handler),
 // once; afterwards tokens come from the cache and the refresh token. Public client, or
 // confidential with a client secret.
-import { AuthenticationRequiredError } from "../errors.js";
-import { redeemAuthorizationCode } from "../entra/authorizationCodeFlow.js";
-import { fingerprintOf, requireString } from "../entra/confidentialClient.js";
-import { createUserTokenClient, type UserTokenClient } from "../entra/userTokens.js";
-import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { AuthenticationRequiredError } from "../core/errors.js";
+import { redeemAuthorizationCode } from "../sources/entra/authorizationCodeFlow.js";
+import { requireString } from "../providers/confidentialClient.js";
+import { fingerprintOf } from "../sources/entra/clientAuthentication.js";
+import { createUserTokenClient, type UserTokenClient } from "../providers/userTokens.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface AuthorizationCodeCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {}
 

@@ -1,8 +1,9 @@
 // The account signed in to the Azure CLI (`az login`), through `az account get-access-token`.
 // Thin: validation, then the shared developer-tool provider (one cache, one process per scope).
-import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
-import { checkToolScope, checkToolSubscription, checkToolTenant, claimsNotSupported, toolCredentialSettings } from "../developerTools/validate.js";
-import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { ToolTokenProvider } from "../providers/toolTokenProvider.js";
+import { checkToolScope, checkToolSubscription, checkToolTenant, claimsNotSupported, toolCredentialSettings } from "../sources/developerTools/validate.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface AzureCliCredentialOptions extends MultiTenantTokenCredentialOptions {
   /** Tenant to request tokens for (`az ... --tenant`); default: the CLI's current tenant. */

@@ -1,7 +1,8 @@
 // The account signed in to the Azure Developer CLI (`azd auth login`), through `azd auth token`.
-import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
-import { checkToolScope, checkToolTenant, toolCredentialSettings } from "../developerTools/validate.js";
-import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { ToolTokenProvider } from "../providers/toolTokenProvider.js";
+import { checkToolScope, checkToolTenant, toolCredentialSettings } from "../sources/developerTools/validate.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface AzureDeveloperCliCredentialOptions extends MultiTenantTokenCredentialOptions {
   /** Tenant to request tokens for (`azd auth token --tenant-id`). */

@@ -1,12 +1,13 @@
 // Azure Pipelines with workload identity federation: a service connection's OIDC token, fetched with
 // the job's System.AccessToken from SYSTEM_OIDCREQUESTURI, exchanged for an Entra token.
-import type { TokenProvider } from "../cache/tokenProvider.js";
-import { createConfidentialClientProvider, requireString } from "../entra/confidentialClient.js";
-import { CredentialUnavailableError } from "../errors.js";
-import { requestPipelinesOidcToken } from "../federation/azurePipelinesOidc.js";
-import { createHttpContext } from "../http/context.js";
-import { assertSecureUrl } from "../http/transport.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { TokenProvider } from "../core/cache/tokenProvider.js";
+import { createConfidentialClientProvider, requireString } from "../providers/confidentialClient.js";
+import { CredentialUnavailableError } from "../core/errors.js";
+import { requestPipelinesOidcToken } from "../sources/federation/azurePipelinesOidc.js";
+import { createHttpContext } from "../core/http/context.js";
+import { assertSecureUrl } from "../core/http/httpClient.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface AzurePipelinesCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
 

@@ -1,7 +1,8 @@
 // The account signed in to Azure PowerShell (`Connect-AzAccount`), through Get-AzAccessToken.
-import { ToolTokenProvider } from "../developerTools/toolTokenProvider.js";
-import { checkToolScope, checkToolTenant, claimsNotSupported, toolCredentialSettings } from "../developerTools/validate.js";
-import type { AccessToken, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { ToolTokenProvider } from "../providers/toolTokenProvider.js";
+import { checkToolScope, checkToolTenant, claimsNotSupported, toolCredentialSettings } from "../sources/developerTools/validate.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface AzurePowerShellCredentialOptions extends MultiTenantTokenCredentialOptions {
   /** Tenant to request tokens for (`Get-AzAccessToken -TenantId`). */

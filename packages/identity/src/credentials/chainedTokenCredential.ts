@@ -1,9 +1,9 @@
 // Tries credentials in order. "Unavailable" (not configured here) and "authentication required"
 // move on to the next; any other failure stops the chain, because a configured credential that
 // fails should be fixed, not silently replaced by another identity.
-import { AggregateAuthenticationError, AuthenticationRequiredErrorName, CredentialUnavailableError, CredentialUnavailableErrorName } from "../errors.js";
-import { credentialLogger, type CredentialLogger } from "../logger.js";
-import type { AccessToken, GetTokenOptions, TokenCredential } from "../types.js";
+import { AggregateAuthenticationError, CredentialUnavailableError, isChainContinue } from "../core/errors.js";
+import { credentialLogger, type CredentialLogger } from "../core/logger.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 
 export class ChainedTokenCredential implements TokenCredential {
   readonly #sources: TokenCredential[];
@@ -26,29 +26,55 @@ export class ChainedTokenCredential implements TokenCredential {
   /** Like getToken, and says which credential produced the token. */
   async getTokenWithSource(scopes: string | string[], options?: GetTokenOptions): Promise<{ token: AccessToken; credential: TokenCredential }> {
     const errors: Error[] = [];
-    for (const source of this.#sources) {
-      let token: AccessToken | null;
-      try {
-        token = await source.getToken(scopes, options);
-      } catch (error) {
-        if (error instanceof Error && (error.name === CredentialUnavailableErrorName || error.name === AuthenticationRequiredErrorName)) {
-          errors.push(labelled(error, source));
-          continue;
-        }
-        this.#logger.info(`getToken() => ${source.constructor.name} failed; stopping the chain: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-        throw error;
-      }
-      if (token !== null) {
-        this.#logger.info(`getToken() => acquired a token from ${source.constructor.name}.`);
-        return { token, credential: source };
-      }
-      errors.push(new CredentialUnavailableError(`${source.constructor.name} returned no token.`));
+    const found = await walkChain(this.#sources, {
+      name: (source) => source.constructor.name,
+      getToken: (source) => source.getToken(scopes, options),
+      onContinue: (source, error) => errors.push(labelled(error, source)),
+      onStop: (source, error) =>
+        this.#logger.info(`getToken() => ${source.constructor.name} failed; stopping the chain: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`),
+    });
+    if (found !== undefined) {
+      this.#logger.info(`getToken() => acquired a token from ${found.member.constructor.name}.`);
+      return { token: found.token, credential: found.member };
     }
     const message = `${this.constructor.name === "ChainedTokenCredential" ? "ChainedTokenCredential" : this.constructor.name} authentication failed.`;
     const aggregate = new AggregateAuthenticationError(errors, message);
     this.#logger.info(`getToken() => ${aggregate.message}`);
     throw aggregate;
   }
+}
+
+export interface ChainWalk<T> {
+  name(member: T): string;
+  getToken(member: T): Promise<AccessToken | null>;
+  /** The member is unavailable here (`returnedNull`: it returned no token): the walk goes on to the next. */
+  onContinue(member: T, error: Error, returnedNull: boolean): void;
+  /** The member failed for real: the walk stops and rethrows `error`. */
+  onStop(member: T, error: unknown): void;
+}
+
+/**
+ * The one chain walk (ChainedTokenCredential, DefaultAzureCredential): asks each member in order and
+ * returns the first token; moves on only when errors.ts's isChainContinue says so; `undefined` when
+ * every member was skipped.
+ */
+export async function walkChain<T>(members: readonly T[], walk: ChainWalk<T>): Promise<{ token: AccessToken; member: T } | undefined> {
+  for (const member of members) {
+    let token: AccessToken | null;
+    try {
+      token = await walk.getToken(member);
+    } catch (error) {
+      if (isChainContinue(error)) {
+        walk.onContinue(member, error as Error, false);
+        continue;
+      }
+      walk.onStop(member, error);
+      throw error;
+    }
+    if (token !== null) return { token, member };
+    walk.onContinue(member, new CredentialUnavailableError(`${walk.name(member)} returned no token.`), true);
+  }
+  return undefined;
 }
 
 /** Prefixes the reason with the credential that gave it, so the aggregate message reads per credential. */

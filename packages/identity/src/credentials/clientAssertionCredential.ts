@@ -1,9 +1,10 @@
 // An app registration authenticating with an assertion the caller supplies (a federated token from
 // another identity provider, or a JWT signed elsewhere, e.g. by a key vault or HSM).
-import type { TokenProvider } from "../cache/tokenProvider.js";
-import { createConfidentialClientProvider, requireString } from "../entra/confidentialClient.js";
-import { AuthenticationError } from "../errors.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { TokenProvider } from "../core/cache/tokenProvider.js";
+import { createConfidentialClientProvider, requireString } from "../providers/confidentialClient.js";
+import { AuthenticationError } from "../core/errors.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface ClientAssertionCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
 

@@ -1,11 +1,12 @@
 // An app registration authenticating with a certificate: PEM (path or string, key optionally
 // encrypted) or PKCS#12/PFX (path or bytes). The certificate is loaded at construction, so a wrong
 // path or password fails at once with a CertificateLoadError instead of at the first getToken().
-import type { TokenProvider } from "../cache/tokenProvider.js";
-import { loadCertificate, type LoadedCertificate } from "../entra/certificate.js";
-import { createClientAssertion, type AssertionAlgorithm } from "../entra/clientAssertion.js";
-import { createConfidentialClientProvider, requireString } from "../entra/confidentialClient.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { TokenProvider } from "../core/cache/tokenProvider.js";
+import { loadCertificate, type LoadedCertificate } from "../core/certificates/certificate.js";
+import { createClientAssertion, type AssertionAlgorithm } from "../sources/entra/clientAssertion.js";
+import { createConfidentialClientProvider, requireString } from "../providers/confidentialClient.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface ClientCertificatePEMCertificatePath {
   /** Path to a PEM file (certificate + private key) or a PKCS#12 (.pfx/.p12) file. */

@@ -1,7 +1,9 @@
 // An app registration authenticating with a client secret (client credentials grant).
-import type { TokenProvider } from "../cache/tokenProvider.js";
-import { createConfidentialClientProvider, fingerprintOf, requireString } from "../entra/confidentialClient.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { TokenProvider } from "../core/cache/tokenProvider.js";
+import { createConfidentialClientProvider, requireString } from "../providers/confidentialClient.js";
+import { fingerprintOf } from "../sources/entra/clientAuthentication.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface ClientSecretCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
 

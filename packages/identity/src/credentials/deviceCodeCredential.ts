@@ -1,11 +1,12 @@
 // Signs a user in with a code entered on another device (https://microsoft.com/devicelogin): for
 // SSH sessions, containers and other places without a browser. Silent first (cached token, then
 // the refresh token); the device code is shown only when a person must act.
-import type { DeviceCodeInfo, DeviceCodePromptCallback } from "../entra/deviceCodeFlow.js";
-import type { AuthenticationRecord } from "../entra/authenticationRecord.js";
-import { createUserTokenClient, type InteractiveCredentialOptions, type UserTokenClient } from "../entra/userTokens.js";
-import { DeveloperSignOnClientId } from "../tenants.js";
-import type { AccessToken, CredentialPersistenceOptions, GetTokenOptions, TokenCredential } from "../types.js";
+import type { DeviceCodeInfo, DeviceCodePromptCallback } from "../sources/entra/deviceCodeFlow.js";
+import type { AuthenticationRecord } from "../sources/entra/authenticationRecord.js";
+import { createUserTokenClient, type InteractiveCredentialOptions, type UserTokenClient } from "../providers/userTokens.js";
+import { DeveloperSignOnClientId } from "../core/tenants.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { CredentialPersistenceOptions } from "../core/options.js";
 
 export type { DeviceCodeInfo, DeviceCodePromptCallback };
 

@@ -1,29 +1,17 @@
 // Service principal or user configured through environment variables, in the order of
 // @azure/identity: client secret, then certificate, then username/password. Unconfigured, it is
 // "unavailable" and says exactly which variables are set and which are missing.
-import { CredentialUnavailableError } from "../errors.js";
-import { credentialLogger } from "../logger.js";
-import { resolveAdditionallyAllowedTenants } from "../tenants.js";
-import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { CredentialUnavailableError } from "../core/errors.js";
+import { credentialLogger } from "../core/logger.js";
+import { resolveAdditionallyAllowedTenants } from "../core/tenants.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
+import { AllSupportedEnvironmentVariables } from "../sources/environmentVariables.js";
 import { ClientCertificateCredential } from "./clientCertificateCredential.js";
 import { ClientSecretCredential } from "./clientSecretCredential.js";
 import { UsernamePasswordCredential } from "./usernamePasswordCredential.js";
 
 export interface EnvironmentCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {}
-
-/** Every variable EnvironmentCredential reads. Values are never logged, only names. */
-export const AllSupportedEnvironmentVariables = [
-  "AZURE_TENANT_ID",
-  "AZURE_CLIENT_ID",
-  "AZURE_CLIENT_SECRET",
-  "AZURE_CLIENT_CERTIFICATE_PATH",
-  "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-  "AZURE_USERNAME",
-  "AZURE_PASSWORD",
-  "AZURE_AUTHORITY_HOST",
-  "AZURE_CLIENT_SEND_CERTIFICATE_CHAIN",
-  "AZURE_ADDITIONALLY_ALLOWED_TENANTS",
-] as const;
 
 const TROUBLESHOOT = "To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.";
 

@@ -1,12 +1,13 @@
 // Signs a user in through the system browser: authorization code + PKCE against a loopback
 // redirect (http://localhost:<port>). Silent first (cached token, then the refresh token); the
 // browser opens only when a person must act, and a sign-in never waits longer than timeoutInMs.
-import type { AuthenticationRecord } from "../entra/authenticationRecord.js";
-import { createUserTokenClient, type InteractiveCredentialOptions, type UserTokenClient } from "../entra/userTokens.js";
-import { browserCommand, type BrowserOpener } from "../browser/openBrowser.js";
-import type { BrowserCustomizationOptions } from "../browser/pages.js";
-import { credentialLogger } from "../logger.js";
-import type { AccessToken, CredentialPersistenceOptions, GetTokenOptions, TokenCredential } from "../types.js";
+import type { AuthenticationRecord } from "../sources/entra/authenticationRecord.js";
+import { createUserTokenClient, type InteractiveCredentialOptions, type UserTokenClient } from "../providers/userTokens.js";
+import { browserCommand, type BrowserOpener } from "../sources/browserSignIn/openBrowser.js";
+import type { BrowserCustomizationOptions } from "../sources/browserSignIn/pages.js";
+import { credentialLogger } from "../core/logger.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { CredentialPersistenceOptions } from "../core/options.js";
 import { defaultTenant, resolveClientId } from "./deviceCodeCredential.js";
 
 export type { BrowserCustomizationOptions, BrowserOpener };

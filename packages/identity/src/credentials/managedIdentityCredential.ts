@@ -4,16 +4,17 @@
 // file under managedIdentity/. This class validates the identity selector against what the host
 // supports and wires the host to the shared cache. The cache partition is host + endpoint + identity,
 // so any number of instances (one per request is a common mistake) share tokens and in-flight requests.
-import { TokenProvider } from "../cache/tokenProvider.js";
-import { AuthenticationError, CredentialUnavailableError } from "../errors.js";
-import { credentialLogger } from "../logger.js";
-import { nodeOs } from "../nodeBuiltins.js";
-import { describeSelector, selectorOptionNames, type HostKind, type IdentitySelector, type ManagedIdentityHost, type SelectorKind } from "../managedIdentity/host.js";
-import { createHostHttp } from "../managedIdentity/hostHttp.js";
-import { detectHost } from "../managedIdentity/detectHost.js";
-import { tokenExchangeCredential } from "../managedIdentity/tokenExchange.js";
-import { scopeToResource } from "../scopes.js";
-import type { AccessToken, GetTokenOptions, TokenCredential, TokenCredentialOptions } from "../types.js";
+import { TokenProvider } from "../core/cache/tokenProvider.js";
+import { AuthenticationError, CredentialUnavailableError } from "../core/errors.js";
+import { credentialLogger } from "../core/logger.js";
+import { nodeOs } from "../core/nodeBuiltins.js";
+import { describeSelector, selectorOptionNames, type HostKind, type IdentitySelector, type SelectorKind } from "../sources/managedIdentity/host.js";
+import { createHostHttp } from "../sources/managedIdentity/hostHttp.js";
+import { detectHost } from "../sources/managedIdentity/detectHost.js";
+import { scopeToResource } from "../core/scopes.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import { WorkloadIdentityCredential } from "./workloadIdentityCredential.js";
+import type { TokenCredentialOptions } from "../core/options.js";
 
 /** The client id of a user-assigned identity (or, on AKS, of the workload identity's app). */
 export interface ManagedIdentityCredentialClientIdOptions extends TokenCredentialOptions {
@@ -46,7 +47,6 @@ const SELECTOR_NOTES: Partial<Record<HostKind, string>> = {
 export class ManagedIdentityCredential implements TokenCredential {
   readonly #provider: TokenProvider | undefined;
   readonly #delegate: TokenCredential | undefined;
-  readonly #host: ManagedIdentityHost | undefined;
 
   /** A user-assigned identity by client id (or, with AKS workload identity, the app's client id). */
   constructor(clientId: string, options?: TokenCredentialOptions);
@@ -69,7 +69,10 @@ export class ManagedIdentityCredential implements TokenCredential {
         );
       }
       logger.info(`using token exchange (AKS workload identity) for client id ${detected.clientId} in tenant ${detected.tenantId}.`);
-      this.#delegate = tokenExchangeCredential(detected, credentialOptions);
+      // As @azure/identity: token exchange is WorkloadIdentityCredential with instance discovery off. It
+      // uses the shared cache through its own partition (authority + client id + token file).
+      const { tenantId, clientId, tokenFilePath } = detected;
+      this.#delegate = new WorkloadIdentityCredential({ ...credentialOptions, tenantId, clientId, tokenFilePath, disableInstanceDiscovery: true });
       return;
     }
 
@@ -80,7 +83,6 @@ export class ManagedIdentityCredential implements TokenCredential {
           `Supported selectors: ${selectorOptionNames(host.supportedSelectors)}. ${SELECTOR_NOTES[host.kind] ?? ""}`.trim(),
       );
     }
-    this.#host = host;
     logger.info(`using ${host.displayName} (${host.endpoint}), detected from ${detectedFrom}; ${describeSelector(selector)}.`);
     const http = createHostHttp(host, credentialOptions);
     this.#provider = new TokenProvider({
@@ -93,6 +95,12 @@ export class ManagedIdentityCredential implements TokenCredential {
       // A system-assigned identity belongs to this machine (every VM's IMDS looks the same): share its
       // tokens only among processes on this host. A user-assigned id names the same identity anywhere.
       ...(selector.kind === "system" ? { fleetScope: () => `host:${nodeOs().hostname()}` } : {}),
+      deadlineError: (timeoutMs) =>
+        new CredentialUnavailableError(
+          `${NAME}: no token from ${host.displayName} (${host.endpoint}) within requestOptions.timeout (${timeoutMs} ms). ` +
+            (host.kind === "imds" ? "Is this an Azure host with a managed identity? Elsewhere use another credential." : "The endpoint named by the environment is not answering in time."),
+          { cause: new AuthenticationError(0, { error: "timeout", errorDescription: `No token within requestOptions.timeout (${timeoutMs} ms).` }) },
+        ),
       source: (request) => {
         const resource = scopeToResource(request.scopes[0]!);
         logger.verbose(`requesting a token from ${host.displayName} (${host.endpoint}) for ${describeSelector(selector)}, resource ${resource}.`);
@@ -105,23 +113,7 @@ export class ManagedIdentityCredential implements TokenCredential {
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     if (Array.isArray(scopes) && scopes.length !== 1) return Promise.reject(oneScopeOnly(scopes));
     if (this.#delegate !== undefined) return this.#delegate.getToken(scopes, options) as Promise<AccessToken>;
-    const pending = this.#provider!.getToken(scopes, options);
-    const timeout = options?.requestOptions?.timeout;
-    if (timeout === undefined) return pending;
-    return pending.catch((error: unknown) => {
-      throw this.#callerTimeout(error, timeout);
-    });
-  }
-
-  /** The cache's per-caller timeout says "AuthenticationError"; for managed identity no answer in time means "not here". */
-  #callerTimeout(error: unknown, timeoutMs: number): unknown {
-    if (!(error instanceof AuthenticationError) || error.statusCode !== 0 || error.errorResponse.error !== "timeout") return error;
-    const host = this.#host!;
-    return new CredentialUnavailableError(
-      `${NAME}: no token from ${host.displayName} (${host.endpoint}) within requestOptions.timeout (${timeoutMs} ms). ` +
-        (host.kind === "imds" ? "Is this an Azure host with a managed identity? Elsewhere use another credential." : "The endpoint named by the environment is not answering in time."),
-      { cause: error },
-    );
+    return this.#provider!.getToken(scopes, options);
   }
 }
 

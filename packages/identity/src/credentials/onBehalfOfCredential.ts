@@ -2,18 +2,20 @@
 // assertion) for a token to a downstream API, authenticating as itself with a secret, a certificate
 // or an assertion. Tokens are cached per user assertion: the partition holds a SHA-256 of it, so
 // two users' tokens never mix and the assertion itself is never a key.
-import { TokenProvider } from "../cache/tokenProvider.js";
-import { resolveAuthorityHost } from "../entra/authority.js";
-import { loadCertificate } from "../entra/certificate.js";
-import { buildClaims } from "../entra/claims.js";
-import { createClientAssertion } from "../entra/clientAssertion.js";
-import { fingerprintOf, requireString, type ClientAuthentication } from "../entra/confidentialClient.js";
-import { toAccessToken, UserGrantClient } from "../entra/userGrant.js";
-import { AuthenticationError } from "../errors.js";
-import { createHttpContext } from "../http/context.js";
-import { credentialLogger } from "../logger.js";
-import { checkTenantId, resolveAdditionallyAllowedTenants } from "../tenants.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { TokenProvider } from "../core/cache/tokenProvider.js";
+import { resolveAuthorityHost } from "../sources/entra/authority.js";
+import { loadCertificate } from "../core/certificates/certificate.js";
+import { buildClaims } from "../sources/entra/claims.js";
+import { createClientAssertion } from "../sources/entra/clientAssertion.js";
+import { requireString } from "../providers/confidentialClient.js";
+import { fingerprintOf, type ClientAuthentication } from "../sources/entra/clientAuthentication.js";
+import { toAccessToken, UserGrantClient } from "../sources/entra/userGrant.js";
+import { AuthenticationError } from "../core/errors.js";
+import { createHttpContext } from "../core/http/context.js";
+import { credentialLogger } from "../core/logger.js";
+import { checkTenantId, resolveAdditionallyAllowedTenants } from "../core/tenants.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { callGetAssertion } from "./clientAssertionCredential.js";
 
 export interface OnBehalfOfCredentialSecretOptions {

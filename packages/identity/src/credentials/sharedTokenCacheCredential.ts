@@ -3,15 +3,16 @@
 // at the authority, the rotated one written back. Never interactive: when the cache holds no usable
 // account the credential is unavailable and says which fix applies. As Python's azure-identity
 // (JavaScript has no such credential); only the plaintext cache form is readable (msalCacheFile.ts).
-import { RefreshTokenStore, tokenCache } from "../cache/tokenCache.js";
-import { resolveAuthorityHost } from "../entra/authority.js";
-import { createUserTokenClient, type UserTokenClient } from "../entra/userTokens.js";
-import { AuthenticationRequiredError, CredentialUnavailableError } from "../errors.js";
-import { credentialLogger } from "../logger.js";
-import { sharedCachePath } from "../sharedCache/location.js";
-import type { SharedCacheAccount, SharedCacheRefreshToken } from "../sharedCache/msalCacheFile.js";
-import { checkTenantId, DeveloperSignOnClientId } from "../tenants.js";
-import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import { RefreshTokenStore, tokenCache } from "../core/cache/tokenCache.js";
+import { resolveAuthorityHost } from "../sources/entra/authority.js";
+import { createUserTokenClient, type UserTokenClient } from "../providers/userTokens.js";
+import { AuthenticationRequiredError, CredentialUnavailableError } from "../core/errors.js";
+import { credentialLogger } from "../core/logger.js";
+import { sharedCachePath } from "../sources/msalCache/location.js";
+import type { SharedCacheAccount, SharedCacheRefreshToken } from "../sources/msalCache/msalCacheFile.js";
+import { checkTenantId, DeveloperSignOnClientId } from "../core/tenants.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface SharedTokenCacheCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
   /** The account to use when the cache holds several (default: AZURE_USERNAME inside DefaultAzureCredential). */

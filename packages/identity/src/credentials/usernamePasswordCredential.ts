@@ -3,11 +3,12 @@
 // and for EnvironmentCredential's AZURE_USERNAME/AZURE_PASSWORD mode. The password grant is this
 // credential's "sign-in" step of the shared user machinery, so later tokens (another scope, an
 // expired one) come from the refresh token without sending the password again.
-import type { AuthenticationRecord } from "../entra/authenticationRecord.js";
-import { requireString } from "../entra/confidentialClient.js";
-import { createUserTokenClient, type UserTokenClient } from "../entra/userTokens.js";
-import { AuthenticationError } from "../errors.js";
-import type { AccessToken, AuthorityValidationOptions, CredentialPersistenceOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { AuthenticationRecord } from "../sources/entra/authenticationRecord.js";
+import { requireString } from "../providers/confidentialClient.js";
+import { createUserTokenClient, type UserTokenClient } from "../providers/userTokens.js";
+import { AuthenticationError } from "../core/errors.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface UsernamePasswordCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
 

@@ -1,12 +1,13 @@
 // Workload identity (AKS and any Kubernetes with a federated service-account issuer): exchanges the
 // projected service-account token in AZURE_FEDERATED_TOKEN_FILE for an Entra token of the app whose
 // federated credential trusts it. The file is re-read for every exchange, so rotation just works.
-import type { TokenProvider } from "../cache/tokenProvider.js";
-import { createConfidentialClientProvider } from "../entra/confidentialClient.js";
-import { CredentialUnavailableError } from "../errors.js";
-import { readFederatedTokenFile } from "../federation/tokenFile.js";
-import { credentialLogger } from "../logger.js";
-import type { AccessToken, AuthorityValidationOptions, GetTokenOptions, MultiTenantTokenCredentialOptions, TokenCredential } from "../types.js";
+import type { TokenProvider } from "../core/cache/tokenProvider.js";
+import { createConfidentialClientProvider } from "../providers/confidentialClient.js";
+import { CredentialUnavailableError } from "../core/errors.js";
+import { readFederatedTokenFile } from "../sources/federation/tokenFile.js";
+import { credentialLogger } from "../core/logger.js";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
 export interface WorkloadIdentityCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
   /** Default: AZURE_TENANT_ID. */

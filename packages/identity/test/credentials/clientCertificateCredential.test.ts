@@ -5,7 +5,7 @@ import { createHash, createPublicKey, verify, constants } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, it } from "node:test";
 import { AuthenticationError, CertificateLoadError, ClientCertificateCredential, type ClientCertificateCredentialPEMConfiguration } from "../../src/index.js";
-import { tokenCache } from "../../src/cache/tokenCache.js";
+import { tokenCache } from "../../src/core/cache/tokenCache.js";
 import { captureLogs, decodeJwt, useEmulator } from "../support/emulator.js";
 
 const FIXTURES = "packages/identity/test/fixtures/certificates";

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { AuthenticationError, ClientSecretCredential } from "../../src/index.js";
-import { tokenCache } from "../../src/cache/tokenCache.js";
-import { clearAuthorityMetadataCache } from "../../src/entra/authority.js";
+import { tokenCache } from "../../src/core/cache/tokenCache.js";
+import { clearAuthorityMetadataCache } from "../../src/sources/entra/authority.js";
 import { captureLogs, decodeJwt, useEmulator } from "../support/emulator.js";
 
 const STORAGE = "https://storage.azure.com/.default";

@@ -16,7 +16,7 @@ import {
   getBearerTokenProvider,
   type TokenCredential,
 } from "../../src/index.js";
-import { tokenCache } from "../../src/cache/tokenCache.js";
+import { tokenCache } from "../../src/core/cache/tokenCache.js";
 import { captureLogs, decodeJwt, useEmulator } from "../support/emulator.js";
 
 const STORAGE = "https://storage.azure.com/.default";
@@ -195,7 +195,7 @@ describe("options shared by every credential", () => {
   });
 
   it("an injected httpClient sees every request and can wrap the real transport", async () => {
-    const { createNodeHttpClient } = await import("../../src/http/transport.js");
+    const { createNodeHttpClient } = await import("../../src/core/http/nodeHttpClient.js");
     const real = createNodeHttpClient({ ca: env.emu.caCertPem });
     const seen: string[] = [];
     const httpClient = { sendRequest: (request: Parameters<typeof real.sendRequest>[0]) => (seen.push(`${request.method} ${new URL(request.url).pathname}`), real.sendRequest(request)) };

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { beforeEach, describe, it } from "node:test";
 import { AZURE_CLI_CLIENT_ID, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME, VISUAL_STUDIO_CLIENT_ID } from "@azid/emulator";
 import { CredentialUnavailableError, DefaultAzureCredential, SharedTokenCacheCredential } from "../../src/index.js";
-import { tokenCache } from "../../src/cache/tokenCache.js";
+import { tokenCache } from "../../src/core/cache/tokenCache.js";
 import { captureLogs, decodeJwt, useEmulator } from "../support/emulator.js";
 import { useTemporaryHome } from "../support/home.js";
 

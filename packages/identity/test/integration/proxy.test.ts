@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { AuthenticationError, ClientSecretCredential, type ClientSecretCredentialOptions } from "../../src/index.js";
-import { tokenCache } from "../../src/cache/tokenCache.js";
+import { tokenCache } from "../../src/core/cache/tokenCache.js";
 import { decodeJwt, useEmulator } from "../support/emulator.js";
 
 const STORAGE = "https://storage.azure.com/.default";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { startEmulator, type Emulator, type RecordedRequest } from "@azid/emulator";
-import { tokenCache } from "../../src/cache/tokenCache.js";
+import { tokenCache } from "../../src/core/cache/tokenCache.js";
 
 export interface EmulatorFixture {
   /** Registers a confidential app (secret) in the emulator's first tenant and returns its ids. */
@@ -63,7 +63,7 @@ export function decodeJwt(jwt: string): { header: Record<string, unknown>; paylo
 
 /** Captures every azid log line at verbose level while `fn` runs. */
 export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ lines: string[]; result: T | undefined; error: unknown }> {
-  const { AzureLogger, setLogLevel, getLogLevel } = await import("../../src/logger.js");
+  const { AzureLogger, setLogLevel, getLogLevel } = await import("../../src/core/logger.js");
   const previousLog = AzureLogger.log;
   const previousLevel = getLogLevel();
   const lines: string[] = [];

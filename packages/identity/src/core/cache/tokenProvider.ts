@@ -1,0 +1,183 @@
+// A credential's window onto the shared cache: turns getToken(scopes, options) into a cache key,
+// serves hits without allocating, and on a miss validates the request, resolves the tenant, and
+// calls the credential's token source exactly once per key however many callers are waiting.
+import { abortError, AuthenticationError } from "../errors.js";
+import type { CredentialLogger } from "../logger.js";
+import { ensureScopes } from "../scopes.js";
+import { processMultiTenantRequest } from "../tenants.js";
+import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
+import { nodeCrypto } from "../nodeBuiltins.js";
+import { pluginRegistry } from "../plugins.js";
+import type { TokenRequest, TokenSource } from "../tokenSource.js";
+import { tokenCache, type CachePartition } from "./tokenCache.js";
+
+export interface TokenProviderOptions {
+  /** Everything that identifies the identity: authority host, client id, credential fingerprint... */
+  partition: string;
+  tenantId: string | undefined;
+  additionallyAllowedTenants: readonly string[];
+  source: TokenSource;
+  logger: CredentialLogger;
+  /** Builds the claims parameter from a challenge and the CAE flag. */
+  buildClaims?: (claims: string | undefined, enableCae: boolean) => string | undefined;
+  /** Default overall deadline for a network acquisition (ms). */
+  defaultTimeoutMs?: number;
+  /**
+   * App-only tokens (service principals, managed identity, workload identity, Pipelines) may be shared
+   * through a fleet cache registered by a plugin (docs/design/plugins.md). User tokens never are.
+   */
+  appOnly?: boolean;
+  /**
+   * Narrows the fleet cache key beyond the partition, e.g. the host name for a system-assigned managed
+   * identity: every VM's IMDS looks alike, but each VM may have an identity of its own.
+   */
+  fleetScope?: () => string;
+  /**
+   * The error a caller gets when its requestOptions.timeout passes before a token arrives. Default: an
+   * AuthenticationError (ERR_DEADLINE). Managed identity says "unavailable" instead: no answer in time
+   * there means no managed identity here.
+   */
+  deadlineError?: (timeoutMs: number) => Error;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export class TokenProvider {
+  readonly #options: TokenProviderOptions;
+  readonly #default: CachePartition;
+  readonly #cae: CachePartition;
+
+  constructor(options: TokenProviderOptions) {
+    this.#options = options;
+    this.#default = tokenCache.partition(this.#partitionName(options.tenantId, false));
+    this.#cae = tokenCache.partition(this.#partitionName(options.tenantId, true));
+  }
+
+  #partitionName(tenantId: string | undefined, cae: boolean): string {
+    return `${this.#options.partition}\u0000${tenantId ?? ""}\u0000${cae ? "cae" : "nocae"}`;
+  }
+
+  #partition(tenantId: string | undefined, cae: boolean): CachePartition {
+    if (tenantId === this.#options.tenantId) return cae ? this.#cae : this.#default;
+    return tokenCache.partition(this.#partitionName(tenantId, cae));
+  }
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    // Fast path: the common call (no tenant override, no claims) answered by one Map lookup.
+    if (options === undefined || (options.claims === undefined && options.tenantId === undefined && options.abortSignal?.aborted !== true)) {
+      const scopeKey = typeof scopes === "string" ? scopes : scopes.length === 1 ? scopes[0] : scopes.join(" ");
+      const hit = (options?.enableCae === true ? this.#cae : this.#default).peek(scopeKey!);
+      if (hit !== undefined) return hit;
+    }
+    return this.#acquire(scopes, options ?? {});
+  }
+
+  /**
+   * Wraps a network fetch with the fleet cache, when a plugin registered one. The registry is read at
+   * each call, so a plugin registered after the credential was built still applies. A token from L2
+   * that is about to expire is not trusted: the network decides then.
+   */
+  #throughFleetCache(
+    partition: CachePartition,
+    tenantId: string | undefined,
+    enableCae: boolean,
+    storeKey: string,
+    fetch: () => Promise<AccessToken>,
+    timeoutMs: number,
+  ): () => Promise<AccessToken> {
+    let key: string | undefined;
+    return () => {
+      const fleet = pluginRegistry.distributedCache;
+      if (fleet === undefined) return fetch();
+      key ??= fleetCacheKey(`${this.#partitionName(tenantId, enableCae)}\u0000${this.#options.fleetScope?.() ?? ""}`, storeKey);
+      const current = partition.entries.get(storeKey)?.token;
+      return fleet
+        .getOrFetch(key, fetch, { reason: current === undefined ? "miss" : "refresh", current, deadline: Date.now() + timeoutMs })
+        .then((token) => (isUsableFleetToken(token) ? token : fetch()));
+    };
+  }
+
+  async #acquire(rawScopes: string | string[], options: GetTokenOptions): Promise<AccessToken> {
+    const { logger } = this.#options;
+    if (options.abortSignal?.aborted) throw abortError();
+    const scopes = ensureScopes(rawScopes);
+    const tenantId = processMultiTenantRequest(this.#options.tenantId, options.tenantId, this.#options.additionallyAllowedTenants);
+    const enableCae = options.enableCae === true;
+    const partition = this.#partition(tenantId, enableCae);
+    const storeKey = scopes.length === 1 ? scopes[0]! : scopes.join(" ");
+    if (options.claims === undefined) {
+      const cached = partition.peek(storeKey);
+      if (cached !== undefined) return cached;
+    }
+    const claims = this.#options.buildClaims ? this.#options.buildClaims(options.claims, enableCae) : options.claims;
+    const timeoutMs = options.requestOptions?.timeout ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const fetchWith = (requestClaims: string | undefined) => () => {
+      const request: TokenRequest = { scopes, tenantId, claims: requestClaims, enableCae, deadline: Date.now() + timeoutMs };
+      return this.#options.source(request);
+    };
+    const fetch = this.#options.appOnly === true && options.claims === undefined ? this.#throughFleetCache(partition, tenantId, enableCae, storeKey, fetchWith(claims), timeoutMs) : fetchWith(claims);
+    const onRefreshError = (error: unknown) =>
+      logger.warning(`background token refresh failed; serving the cached token until it expires. ${describe(error)}`);
+
+    // A claims challenge means the cached token was rejected: skip the lookup, share the request with
+    // concurrent challengers, and let the result replace the cached token.
+    // A challenge's claims belong to that one request: later background refreshes go without them.
+    const pending = partition.acquire(
+      storeKey,
+      fetch,
+      options.claims === undefined
+        ? { onRefreshError }
+        : { inflightKey: `${storeKey}\u0000${options.claims}`, onRefreshError, refresh: fetchWith(this.#options.buildClaims?.(undefined, enableCae)) },
+    );
+    try {
+      const token = await withCallerLimits(pending, options.abortSignal, options.requestOptions?.timeout, this.#options.deadlineError ?? deadlineError);
+      logger.info(`getToken() => SUCCESS. Scopes: ${scopes.join(", ")}.`);
+      return token;
+    } catch (error) {
+      logger.info(`getToken() => ERROR. Scopes: ${scopes.join(", ")}. ${describe(error)}`);
+      throw error;
+    }
+  }
+}
+
+/** The fleet (L2) cache key: a hash of the identity's partition and the scopes, so it carries no secret. */
+export function fleetCacheKey(partitionName: string, scopeKey: string): string {
+  return nodeCrypto().createHash("sha256").update(`${partitionName}\u0000${scopeKey}`).digest("hex");
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+}
+
+function isUsableFleetToken(token: unknown): token is AccessToken {
+  if (typeof token !== "object" || token === null) return false;
+  const { token: value, expiresOnTimestamp } = token as AccessToken;
+  return typeof value === "string" && value.length > 0 && typeof expiresOnTimestamp === "number" && expiresOnTimestamp > Date.now() + 5_000;
+}
+
+/** Lets one caller give up (abort or timeout) without cancelling the shared request for others. */
+function deadlineError(timeoutMs: number): Error {
+  return new AuthenticationError(0, { error: "timeout", errorDescription: `No token within requestOptions.timeout (${timeoutMs} ms).` });
+}
+
+function withCallerLimits(
+  promise: Promise<AccessToken>,
+  signal: AbortSignalLike | undefined,
+  timeoutMs: number | undefined,
+  onDeadline: (timeoutMs: number) => Error,
+): Promise<AccessToken> {
+  if (signal === undefined && timeoutMs === undefined) return promise;
+  return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => done(abortError());
+    const done = (error: unknown, token?: AccessToken) => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (error !== undefined) reject(error);
+      else resolve(token!);
+    };
+    signal?.addEventListener("abort", onAbort);
+    if (timeoutMs !== undefined) timer = setTimeout(() => done(onDeadline(timeoutMs)), timeoutMs);
+    promise.then((token) => done(undefined, token), (error) => done(error));
+  });
+}

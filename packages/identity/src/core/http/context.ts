@@ -1,0 +1,37 @@
+// Everything a protocol function needs to send a request for one credential: the transport, the
+// retry policy and the User-Agent. Built once per credential from its options.
+import type { TokenCredentialOptions } from "../options.js";
+import { retryPolicy, type RetryPolicy } from "./retry.js";
+import type { HttpClient } from "./httpClient.js";
+import { createNodeHttpClient, defaultHttpClient } from "./nodeHttpClient.js";
+
+export const SDK_VERSION = "0.1.0";
+
+export interface HttpContext {
+  client: HttpClient;
+  retry: RetryPolicy;
+  userAgent: string;
+  /** Per-attempt deadline (ms). */
+  attemptTimeoutMs: number;
+}
+
+let baseUserAgent: string | undefined;
+
+export function createHttpContext(options: TokenCredentialOptions | undefined): HttpContext {
+  baseUserAgent ??= `azsdk-js-azid-identity/${SDK_VERSION} Node/${process.version} (${process.platform}; ${process.arch})`;
+  const prefix = options?.userAgentOptions?.userAgentPrefix;
+  let client: HttpClient;
+  if (options?.httpClient !== undefined) client = options.httpClient;
+  else if (options?.proxyOptions !== undefined || options?.tlsOptions?.ca !== undefined) {
+    const nodeOptions: Parameters<typeof createNodeHttpClient>[0] = {};
+    if (options.proxyOptions !== undefined) nodeOptions.proxyOptions = options.proxyOptions;
+    if (options.tlsOptions?.ca !== undefined) nodeOptions.ca = options.tlsOptions.ca;
+    client = createNodeHttpClient(nodeOptions);
+  } else client = defaultHttpClient();
+  return {
+    client,
+    retry: retryPolicy(options?.retryOptions),
+    userAgent: prefix ? `${prefix} ${baseUserAgent}` : baseUserAgent,
+    attemptTimeoutMs: 15_000,
+  };
+}

@@ -1,0 +1,51 @@
+// The HTTP contract every protocol sends through: one method, easy to fake or wrap (tests and callers
+// replace the transport via `httpClient`), the errors of a request that got no response, and the
+// HTTPS-only rule. Node's own client implementing it is nodeHttpClient.ts.
+import type { AbortSignalLike } from "../types.js";
+
+export interface HttpRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Deadline for this one attempt, in ms. */
+  timeoutMs: number;
+  abortSignal?: AbortSignalLike;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  bodyText: string;
+}
+
+/** azid's transport interface: one method, easy to fake or wrap. */
+export interface HttpClient {
+  sendRequest(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** Why a request produced no HTTP response. Never carries the request body. */
+export class TransportError extends Error {
+  readonly code: "TIMEOUT" | "ABORTED" | "NETWORK" | "TOO_LARGE" | "INSECURE" | "PROXY_REFUSED";
+  constructor(code: TransportError["code"], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = code === "ABORTED" ? "AbortError" : "TransportError";
+  }
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** HTTPS everywhere; plain HTTP only to loopback (emulators, local managed identity endpoints). */
+export function assertSecureUrl(url: URL, what: string): void {
+  if (url.protocol === "https:") return;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return;
+  throw new TransportError(
+    "INSECURE",
+    `${what} must use https (plain http is only allowed for loopback addresses): ${url.protocol}//${url.host}`,
+  );
+}

@@ -1,0 +1,193 @@
+// The one cache's policy, driven through TokenProvider with a counting source (no network needed:
+// the subject here is the cache itself; credentials are tested against the emulator elsewhere).
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, it, mock } from "node:test";
+import { TokenCache, refreshSchedule, tokenCache } from "../../../src/core/cache/tokenCache.js";
+import { TokenProvider } from "../../../src/core/cache/tokenProvider.js";
+import type { TokenRequest } from "../../../src/core/tokenSource.js";
+import { credentialLogger } from "../../../src/core/logger.js";
+import type { AccessToken } from "../../../src/core/types.js";
+
+const HOUR = 3_600_000;
+
+function countingProvider(partition: string, lifetimeMs = HOUR, extra: Partial<AccessToken> = {}) {
+  const calls: TokenRequest[] = [];
+  let failNext = 0;
+  const provider = new TokenProvider({
+    partition,
+    tenantId: "tenant-a",
+    additionallyAllowedTenants: ["tenant-b"],
+    logger: credentialLogger("Test"),
+    source: async (request) => {
+      calls.push(request);
+      await new Promise((r) => setTimeout(r, 5));
+      if (failNext > 0) {
+        failNext--;
+        throw new Error("source failed");
+      }
+      return { token: `${partition}:${calls.length}:${request.scopes.join(",")}:${request.tenantId}`, expiresOnTimestamp: Date.now() + lifetimeMs, ...extra };
+    },
+  });
+  return { provider, calls, failNext: (n: number) => (failNext = n) };
+}
+
+describe("token cache", () => {
+  beforeEach(() => tokenCache.clear());
+  afterEach(() => mock.timers.reset());
+
+  it("serves a cached token without calling the source again", async () => {
+    const { provider, calls } = countingProvider("p1");
+    const first = await provider.getToken("https://x/.default");
+    const second = await provider.getToken(["https://x/.default"]);
+    assert.equal(calls.length, 1);
+    assert.equal(second, first);
+    assert.ok(Object.isFrozen(first), "cached tokens are frozen so no caller can corrupt them");
+  });
+
+  it("shares one request among 200 concurrent cold callers", async () => {
+    const { provider, calls } = countingProvider("p2");
+    const tokens = await Promise.all(Array.from({ length: 200 }, () => provider.getToken("https://x/.default")));
+    assert.equal(calls.length, 1);
+    assert.equal(new Set(tokens.map((t) => t.token)).size, 1);
+  });
+
+  it("keeps scopes, tenants, CAE and partitions apart", async () => {
+    const a = countingProvider("pa");
+    const b = countingProvider("pb");
+    const t1 = await a.provider.getToken("https://x/.default");
+    const t2 = await a.provider.getToken("https://y/.default");
+    const t3 = await a.provider.getToken("https://x/.default", { tenantId: "tenant-b" });
+    const t4 = await a.provider.getToken("https://x/.default", { enableCae: true });
+    const t5 = await b.provider.getToken("https://x/.default");
+    assert.equal(new Set([t1, t2, t3, t4, t5].map((t) => t.token)).size, 5);
+    assert.equal(a.calls.length, 4);
+    assert.equal(a.calls[2]!.tenantId, "tenant-b");
+    assert.equal(a.calls[3]!.enableCae, true);
+    // an explicit tenantId equal to the configured one is the same cache entry
+    assert.equal(await a.provider.getToken("https://x/.default", { tenantId: "tenant-a" }), t1);
+  });
+
+  it("refuses a tenant that is not allowed", async () => {
+    const { provider, calls } = countingProvider("p3");
+    await assert.rejects(provider.getToken("https://x/.default", { tenantId: "tenant-c" }), { name: "CredentialUnavailableError", message: /tenant-c/ });
+    assert.equal(calls.length, 0);
+  });
+
+  it("refreshes in the background once refreshAfter passes, serving the current token meanwhile", async () => {
+    const { provider, calls } = countingProvider("p4", HOUR, { refreshAfterTimestamp: Date.now() + 50 });
+    const first = await provider.getToken("https://x/.default");
+    assert.equal(first.refreshAfterTimestamp! <= Date.now() + 50, true);
+    await new Promise((r) => setTimeout(r, 100));
+    const during = await provider.getToken("https://x/.default");
+    assert.equal(during.token, first.token, "the old token is served while the refresh runs");
+    await new Promise((r) => setTimeout(r, 150));
+    const after = await provider.getToken("https://x/.default");
+    assert.equal(calls.length, 2);
+    assert.notEqual(after.token, first.token);
+  });
+
+  it("serves the old token when a refresh fails, and retries later", async () => {
+    const state = countingProvider("p5", HOUR, { refreshAfterTimestamp: Date.now() + 50 });
+    const first = await state.provider.getToken("https://x/.default");
+    await new Promise((r) => setTimeout(r, 100));
+    state.failNext(1);
+    assert.equal((await state.provider.getToken("https://x/.default")).token, first.token);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(state.calls.length, 2, "one failed background refresh");
+    assert.equal((await state.provider.getToken("https://x/.default")).token, first.token, "still valid, still served; the retry waits");
+    assert.equal(state.calls.length, 2);
+  });
+
+  it("a claims challenge bypasses the cache and replaces the cached token", async () => {
+    const { provider, calls } = countingProvider("p6");
+    const first = await provider.getToken("https://x/.default");
+    const claims = JSON.stringify({ access_token: { nbf: { essential: true, value: "1" } } });
+    const [c1, c2] = await Promise.all([provider.getToken("https://x/.default", { claims }), provider.getToken("https://x/.default", { claims })]);
+    assert.equal(calls.length, 2, "concurrent challenges share one request");
+    assert.equal(c1.token, c2.token);
+    assert.notEqual(c1.token, first.token);
+    assert.equal((await provider.getToken("https://x/.default")).token, c1.token);
+  });
+
+  it("background refreshes after a claims challenge do not resend the challenge", async () => {
+    const calls: Array<string | undefined> = [];
+    const provider = new TokenProvider({
+      partition: "p11",
+      tenantId: "t",
+      additionallyAllowedTenants: [],
+      logger: credentialLogger("Test"),
+      source: async (request) => {
+        calls.push(request.claims);
+        return { token: `t${calls.length}`, expiresOnTimestamp: Date.now() + HOUR, refreshAfterTimestamp: Date.now() + 50 };
+      },
+    });
+    await provider.getToken("https://x/.default", { claims: '{"access_token":{"nbf":{"essential":true}}}' });
+    await new Promise((r) => setTimeout(r, 100));
+    await provider.getToken("https://x/.default");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(calls, ['{"access_token":{"nbf":{"essential":true}}}', undefined]);
+  });
+
+  it("a failed cold fetch is not cached, and every waiter sees the error", async () => {
+    const state = countingProvider("p7");
+    state.failNext(1);
+    const results = await Promise.allSettled([state.provider.getToken("https://x/.default"), state.provider.getToken("https://x/.default")]);
+    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
+    await state.provider.getToken("https://x/.default");
+    assert.equal(state.calls.length, 2);
+  });
+
+  it("an aborted caller leaves the shared request running for the others", async () => {
+    const { provider, calls } = countingProvider("p8");
+    const controller = new AbortController();
+    const aborted = provider.getToken("https://x/.default", { abortSignal: controller.signal });
+    const other = provider.getToken("https://x/.default");
+    controller.abort();
+    await assert.rejects(aborted, { name: "AbortError" });
+    assert.ok((await other).token.length > 0);
+    assert.equal(calls.length, 1);
+  });
+
+  it("rejects bad scopes before calling the source", async () => {
+    const { provider, calls } = countingProvider("p9");
+    await assert.rejects(provider.getToken([]), TypeError);
+    await assert.rejects(provider.getToken("a b"), /U\+0020 at position 1/);
+    await assert.rejects(provider.getToken(""), /empty string/);
+    assert.equal(calls.length, 0);
+  });
+
+  it("never serves a token inside its expiry skew", async () => {
+    const { provider, calls } = countingProvider("p10", 1_000);
+    await provider.getToken("https://x/.default");
+    await new Promise((r) => setTimeout(r, 950));
+    await provider.getToken("https://x/.default");
+    assert.equal(calls.length, 2);
+  });
+
+  it("evicts down to capacity", async () => {
+    const cache = new TokenCache(100);
+    const [a, b] = [cache.partition("a"), cache.partition("b")];
+    for (let i = 0; i < 150; i++) await (i % 2 ? a : b).acquire(`k${i}`, async () => ({ token: `t${i}`, expiresOnTimestamp: Date.now() + HOUR }));
+    assert.ok(cache.size <= 100 && cache.size >= 80, `size ${cache.size}`);
+    assert.equal(cache.size, a.entries.size + b.entries.size);
+    assert.ok((await a.peek("k149")) && (await b.peek("k148")), "the newest entries stay");
+    assert.equal(a.peek("k1"), undefined, "old entries went first");
+  });
+});
+
+describe("refresh schedule", () => {
+  const now = 1_700_000_000_000;
+  it("uses the server's refresh_in", () => {
+    assert.equal(refreshSchedule({ token: "t", expiresOnTimestamp: now + HOUR, refreshAfterTimestamp: now + 600_000 }, now).refreshAt, now + 600_000);
+  });
+  it("half-life for long tokens", () => {
+    assert.equal(refreshSchedule({ token: "t", expiresOnTimestamp: now + 24 * HOUR }, now).refreshAt, now + 12 * HOUR);
+  });
+  it("always by five minutes before expiry", () => {
+    assert.equal(refreshSchedule({ token: "t", expiresOnTimestamp: now + HOUR }, now).refreshAt, now + HOUR - 300_000);
+    assert.equal(refreshSchedule({ token: "t", expiresOnTimestamp: now + HOUR, refreshAfterTimestamp: now + HOUR - 1 }, now).refreshAt, now + HOUR - 300_000);
+  });
+  it("half-life for tokens too short for the five-minute rule", () => {
+    assert.equal(refreshSchedule({ token: "t", expiresOnTimestamp: now + 240_000 }, now).refreshAt, now + 120_000);
+  });
+});

@@ -1,0 +1,132 @@
+// The transport and retry policy against real local HTTP servers: deadlines, abort, size cap,
+// https-only, Retry-After, bounded retries.
+import assert from "node:assert/strict";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { after, describe, it } from "node:test";
+import { retryPolicy, sendWithRetry, parseRetryAfter } from "../../../src/core/http/retry.js";
+import { TransportError } from "../../../src/core/http/httpClient.js";
+import { createNodeHttpClient } from "../../../src/core/http/nodeHttpClient.js";
+
+const servers: Array<{ server: Server; sockets: Set<Socket> }> = [];
+after(() => {
+  for (const { server, sockets } of servers) {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+  }
+});
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse, n: number) => void): Promise<{ url: string; hits: () => number }> {
+  let n = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => handler(req, res, ++n));
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  servers.push({ server, sockets });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits: () => n };
+}
+
+const client = createNodeHttpClient();
+
+describe("node transport", () => {
+  it("returns status, lower-cased headers and body", async () => {
+    const { url } = await serve((req, res) => {
+      res.setHeader("X-Echo", req.method!);
+      res.end("hello");
+    });
+    const response = await client.sendRequest({ method: "POST", url, headers: {}, body: "x=1", timeoutMs: 2000 });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers["x-echo"], "POST");
+    assert.equal(response.bodyText, "hello");
+  });
+
+  it("fails a hanging server within the deadline", async () => {
+    const { url } = await serve(() => undefined);
+    const started = Date.now();
+    await assert.rejects(client.sendRequest({ method: "GET", url, headers: {}, timeoutMs: 300 }), (e: TransportError) => e.code === "TIMEOUT" && /300 ms/.test(e.message));
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it("stops on abort", async () => {
+    const { url } = await serve(() => undefined);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(client.sendRequest({ method: "GET", url, headers: {}, timeoutMs: 10_000, abortSignal: controller.signal }), { name: "AbortError" });
+  });
+
+  it("refuses plain http to a non-loopback host before connecting", async () => {
+    await assert.rejects(client.sendRequest({ method: "GET", url: "http://login.example.com/x", headers: {}, timeoutMs: 1000 }), (e: TransportError) => e.code === "INSECURE");
+  });
+
+  it("caps the response size", async () => {
+    const { url } = await serve((_req, res) => {
+      const chunk = Buffer.alloc(1024 * 1024, 97);
+      for (let i = 0; i < 6; i++) res.write(chunk);
+      res.end();
+    });
+    await assert.rejects(client.sendRequest({ method: "GET", url, headers: {}, timeoutMs: 5000 }), (e: TransportError) => e.code === "TOO_LARGE");
+  });
+
+  it("reports a refused connection as a network error", async () => {
+    await assert.rejects(client.sendRequest({ method: "GET", url: "http://127.0.0.1:1/", headers: {}, timeoutMs: 1000 }), (e: TransportError) => e.code === "NETWORK" && /ECONNREFUSED/.test(e.message));
+  });
+});
+
+describe("retry policy", () => {
+  const fast = { ...retryPolicy({ maxRetries: 3, retryDelayInMs: 10 }) };
+
+  it("retries 503 and 429 honouring Retry-After, then succeeds", async () => {
+    const { url, hits } = await serve((_req, res, n) => {
+      if (n === 1) res.writeHead(503).end();
+      else if (n === 2) res.writeHead(429, { "retry-after": "1" }).end();
+      else res.end("ok");
+    });
+    const started = Date.now();
+    const { response, attempts } = await sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 10_000, attemptTimeoutMs: 1000 });
+    assert.equal(response.bodyText, "ok");
+    assert.equal(attempts, 3);
+    assert.equal(hits(), 3);
+    assert.ok(Date.now() - started >= 950, "waited for Retry-After: 1");
+  });
+
+  it("gives up after maxRetries and returns the last response", async () => {
+    const { url, hits } = await serve((_req, res) => res.writeHead(500).end("boom"));
+    const { response, attempts } = await sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 10_000, attemptTimeoutMs: 1000 });
+    assert.equal(response.status, 500);
+    assert.equal(attempts, 4);
+    assert.equal(hits(), 4);
+  });
+
+  it("does not retry 400", async () => {
+    const { url, hits } = await serve((_req, res) => res.writeHead(400).end("{}"));
+    await sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 10_000, attemptTimeoutMs: 1000 });
+    assert.equal(hits(), 1);
+  });
+
+  it("does not sleep past the deadline for a long Retry-After", async () => {
+    const { url, hits } = await serve((_req, res) => res.writeHead(429, { "retry-after": "30" }).end());
+    const started = Date.now();
+    const { response } = await sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 2000, attemptTimeoutMs: 1000 });
+    assert.equal(response.status, 429);
+    assert.equal(hits(), 1);
+    assert.ok(Date.now() - started < 1000);
+  });
+
+  it("retries a hung attempt and fails within the overall deadline", async () => {
+    const { url, hits } = await serve(() => undefined);
+    const started = Date.now();
+    await assert.rejects(sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 1000, attemptTimeoutMs: 300 }), (e: TransportError) => e.code === "TIMEOUT");
+    assert.ok(Date.now() - started < 2000);
+    assert.ok(hits() >= 2, `attempts: ${hits()}`);
+  });
+
+  it("parses Retry-After as seconds or an HTTP date", () => {
+    assert.equal(parseRetryAfter({ "retry-after": "2" }), 2000);
+    assert.equal(parseRetryAfter({ "retry-after": new Date(Date.now() + 5000).toUTCString() }, Date.now()) !== undefined, true);
+    assert.equal(parseRetryAfter({ "retry-after": "soon" }), undefined);
+    assert.equal(parseRetryAfter({}), undefined);
+  });
+});

@@ -1,0 +1,136 @@
+// AzureDeveloperCliCredential against the fake `azd` (test/fixtures/tools).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { AuthenticationError, AzureDeveloperCliCredential, CredentialUnavailableError } from "../../src/index.js";
+import { ToolTimeoutError } from "../../src/sources/developerTools/runTool.js";
+import { captureLogs } from "../support/emulator.js";
+import { decodePayload, isAlive, useFakeTools, waitUntil } from "../support/toolHarness.js";
+import { rejection } from "../support/assertions.js";
+
+const STORAGE = "https://storage.azure.com/.default";
+const GRAPH = "https://graph.microsoft.com/User.Read";
+const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const OTHER_TENANT = "8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d";
+const tools = useFakeTools();
+
+describe("AzureDeveloperCliCredential: the command", () => {
+  it("runs `azd auth token --output json --no-prompt --scope <s>` from / and reads {token, expiresOn}", async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const token = await new AzureDeveloperCliCredential().getToken(STORAGE);
+    const [run, ...more] = tools.runs();
+    assert.equal(more.length, 0);
+    assert.deepEqual(run!.argv, ["auth", "token", "--output", "json", "--no-prompt", "--scope", STORAGE]);
+    assert.equal(run!.cwd, "/");
+    assert.equal(decodePayload(token.token).aud, "https://storage.azure.com");
+    const seconds = token.expiresOnTimestamp / 1000;
+    assert.ok(Number.isInteger(seconds) && seconds >= before + 3600 && seconds <= before + 3602, String(seconds));
+  });
+
+  it("passes every scope, each with its own --scope", async () => {
+    const token = await new AzureDeveloperCliCredential().getToken([GRAPH, "https://graph.microsoft.com/Mail.Read"]);
+    assert.deepEqual(tools.runs()[0]!.argv.slice(5), ["--scope", GRAPH, "--scope", "https://graph.microsoft.com/Mail.Read"]);
+    assert.equal(decodePayload(token.token).scp, `${GRAPH} https://graph.microsoft.com/Mail.Read`);
+  });
+
+  it("passes the tenant with --tenant-id; per-request tenants need additionallyAllowedTenants", async () => {
+    await new AzureDeveloperCliCredential({ tenantId: TENANT }).getToken(STORAGE);
+    assert.deepEqual(tools.runs()[0]!.argv.slice(-2), ["--tenant-id", TENANT]);
+
+    const refused = await rejection(new AzureDeveloperCliCredential({ tenantId: TENANT }).getToken(STORAGE, { tenantId: OTHER_TENANT }));
+    assert.ok(refused instanceof CredentialUnavailableError);
+    assert.equal(tools.runs().length, 1);
+
+    const token = await new AzureDeveloperCliCredential({ tenantId: TENANT, additionallyAllowedTenants: [OTHER_TENANT] }).getToken(STORAGE, { tenantId: OTHER_TENANT });
+    assert.deepEqual(tools.runs()[1]!.argv.slice(-2), ["--tenant-id", OTHER_TENANT]);
+    assert.equal(decodePayload(token.token).tid, OTHER_TENANT);
+  });
+
+  it("forwards a claims challenge as --claims <base64>, bypassing the cache", async () => {
+    const credential = new AzureDeveloperCliCredential();
+    await credential.getToken(STORAGE);
+    const claims = '{"access_token":{"nbf":{"essential":true,"value":"1714572192"}}}';
+    await credential.getToken(STORAGE, { claims });
+    const runs = tools.runs();
+    assert.equal(runs.length, 2, "a claims challenge is never answered from the cache");
+    assert.deepEqual(runs[1]!.argv.slice(-2), ["--claims", Buffer.from(claims).toString("base64")]);
+  });
+});
+
+describe("AzureDeveloperCliCredential: failures and their fixes", () => {
+  const cases: Array<{ scenario: string; type: Function; message: RegExp[] }> = [
+    { scenario: "not-logged-in", type: CredentialUnavailableError, message: [/^Please run 'azd auth login' from a command prompt to authenticate before using this credential\. For more information/] },
+    { scenario: "not-logged-in-text", type: CredentialUnavailableError, message: [/^Please run 'azd auth login'/] },
+    { scenario: "reauth", type: CredentialUnavailableError, message: [/^Azure Developer CLI needs you to sign in again \(AADSTS50076\)\. To fix it, run:\n {2}azd auth login --scope https:\/\/storage\.azure\.com\/\.default\n/, /multi-factor/] },
+    { scenario: "login-expired", type: CredentialUnavailableError, message: [/azd auth login --scope https:\/\/storage\.azure\.com\/\.default/, /AADSTS70043/] },
+    { scenario: "error", type: AuthenticationError, message: [/AADSTS70011/, /failed to authenticate/] },
+    { scenario: "garbage", type: CredentialUnavailableError, message: [/did not print JSON/] },
+  ];
+  for (const { scenario, type, message } of cases) {
+    it(`${scenario} → ${type.name}`, async () => {
+      tools.setEnv({ AZID_FAKE_AZD: scenario });
+      const error = await rejection(new AzureDeveloperCliCredential().getToken(STORAGE));
+      assert.ok(error instanceof type, `${error.name}: ${error.message}`);
+      for (const pattern of message) assert.match(error.message, pattern);
+      assert.doesNotMatch(error.message, /"type":"consoleMessage"/, "azd's JSON envelope is unwrapped");
+      assert.equal(tools.runs().length, 1);
+    });
+  }
+
+  it("AuthenticationError carries the AADSTS code", async () => {
+    tools.setEnv({ AZID_FAKE_AZD: "error" });
+    const error = await rejection(new AzureDeveloperCliCredential().getToken(STORAGE));
+    assert.ok(error instanceof AuthenticationError);
+    assert.equal(error.aadstsCode, 70011);
+  });
+
+  it("azd missing from PATH → 'couldn't be found' with the troubleshooting link, nothing spawned", async () => {
+    tools.hideTools();
+    const error = await rejection(new AzureDeveloperCliCredential().getToken(STORAGE));
+    assert.ok(error instanceof CredentialUnavailableError);
+    assert.match(error.message, /^Azure Developer CLI couldn't be found\. .*https:\/\/aka\.ms\/azsdk\/js\/identity\/azdevclicredential\/troubleshoot/);
+    assert.equal(tools.runs().length, 0);
+  });
+});
+
+describe("AzureDeveloperCliCredential: deadlines, abort, single flight, cache, logs", () => {
+  it("kills azd at processTimeoutInMs", async () => {
+    tools.setEnv({ AZID_FAKE_AZD: "hang" });
+    const started = Date.now();
+    const error = await rejection(new AzureDeveloperCliCredential({ processTimeoutInMs: 1200 }).getToken(STORAGE));
+    assert.ok(error instanceof ToolTimeoutError, String(error));
+    assert.match(error.message, /^Azure Developer CLI timed out: 'azd auth token --output json --no-prompt --scope https:\/\/storage\.azure\.com\/\.default' did not finish within 1200 ms/);
+    assert.ok(Date.now() - started < 1200 + 1000);
+    const [run] = tools.runs();
+    assert.ok(run !== undefined);
+    assert.equal(isAlive(run.pid), false);
+    assert.ok(await waitUntil(() => !isAlive(run.grandchildPid!)));
+  });
+
+  it("abort kills azd", async () => {
+    tools.setEnv({ AZID_FAKE_AZD: "hang" });
+    const controller = new AbortController();
+    const pending = new AzureDeveloperCliCredential({ processTimeoutInMs: 20_000 }).getToken(STORAGE, { abortSignal: controller.signal });
+    assert.ok(await waitUntil(() => tools.runs().length === 1, 5_000));
+    controller.abort();
+    assert.equal((await rejection(pending)).name, "AbortError");
+    const [run] = tools.runs();
+    assert.ok(await waitUntil(() => !isAlive(run!.pid)));
+  });
+
+  it("50 concurrent calls share one azd run; then the cache answers", async () => {
+    tools.setEnv({ AZID_FAKE_AZD: "slow", AZID_FAKE_DELAY_MS: "200" });
+    const credential = new AzureDeveloperCliCredential();
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => credential.getToken([GRAPH])));
+    assert.equal(new Set(tokens.map((t) => t.token)).size, 1);
+    assert.equal(tools.runs().length, 1);
+    await credential.getToken(GRAPH);
+    assert.equal(tools.runs().length, 1);
+  });
+
+  it("logs the command, not the token", async () => {
+    const { lines, result } = await captureLogs(() => new AzureDeveloperCliCredential().getToken(STORAGE));
+    assert.ok(lines.some((l) => l.includes("AzureDeveloperCliCredential => running: azd auth token --output json --no-prompt --scope https://storage.azure.com/.default")), lines.join("\n"));
+    const payload = result!.token.split(".")[1]!;
+    for (const line of lines) assert.ok(!line.includes(payload), line);
+  });
+});

@@ -1,0 +1,93 @@
+// Test setup for the developer-tool credentials: the fake az/azd/pwsh (test/fixtures/tools) first on
+// PATH, a fresh argv log per test, the environment saved and restored, the token cache cleared.
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, beforeEach } from "node:test";
+import { tokenCache } from "../../src/core/cache/tokenCache.js";
+
+export const FAKE_TOOLS = resolve("packages/identity/test/fixtures/tools");
+
+export interface ToolRun {
+  tool: "az" | "azd" | "pwsh";
+  argv: string[];
+  cwd: string;
+  pid: number;
+  grandchildPid?: number;
+  env?: Record<string, string | undefined>;
+}
+
+export interface ToolHarness {
+  /** Every recorded run of a fake tool in this test, oldest first. */
+  runs(): ToolRun[];
+  setEnv(vars: Record<string, string | undefined>): void;
+  /** PATH with no tools at all (an empty directory). */
+  hideTools(): void;
+  dir: string;
+}
+
+export function useFakeTools(): ToolHarness {
+  const saved = { ...process.env };
+  const harness = {} as ToolHarness;
+  let dir = "";
+  let log = "";
+
+  beforeEach(() => {
+    tokenCache.clear();
+    dir = mkdtempSync(join(tmpdir(), "azid-tools-"));
+    log = join(dir, "runs.jsonl");
+    harness.dir = dir;
+    // Only the fakes and node itself on PATH, so no real tool on a developer's machine is ever run.
+    process.env.PATH = [FAKE_TOOLS, resolve(process.execPath, "..")].join(":");
+    process.env.AZID_FAKE_TOOL_LOG = log;
+    // The fakes need the network guard, not the TypeScript loader (halves their start-up time).
+    process.env.NODE_OPTIONS = (saved.NODE_OPTIONS ?? "").replace(/--import[= ]tsx\b/, "").replace(/--conditions=\S+/, "").trim();
+  });
+
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    tokenCache.clear();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  harness.runs = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as ToolRun) : []);
+  harness.setEnv = (vars) => {
+    for (const [k, v] of Object.entries(vars)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  harness.hideTools = () => {
+    process.env.PATH = dir;
+  };
+  return harness;
+}
+
+/** Alive and not a zombie (a container's PID 1 may never reap orphans). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return true;
+  }
+}
+
+export async function waitUntil(condition: () => boolean, timeoutMs = 2_000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (condition()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return condition();
+}
+
+export function decodePayload(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+}
