@@ -20,7 +20,7 @@ import { isIPv4 } from "node:net";
 import { join } from "node:path";
 import { childEnv, hasGuard, ROOT, runScenario } from "./lib/proc.mjs";
 import { measureImportCost } from "./lib/importCost.mjs";
-import { measureFootprint } from "./lib/footprint.mjs";
+import { measureFootprint, measureJsLoaded } from "./lib/footprint.mjs";
 import { measureLocalDev } from "./lib/localDev.mjs";
 import { markdownReport, meetsTarget, textReport } from "./lib/report.mjs";
 import { fleetDefinition } from "./fleet/scenario.mjs";
@@ -263,8 +263,9 @@ async function cold(ctx) {
 async function importCost() {
   log(`4/6 import cost: ${SETTINGS.importRuns} interleaved runs x 6 variants`);
   const r = await measureImportCost({ runs: SETTINGS.importRuns });
+  const js = await measureJsLoaded();
   return {
-    details: r,
+    details: { ...r, jsLoaded: js },
     rows: [
       { label: "require() ms", azid: r.azid.require.ms, azure: r.azure.require.ms, target: TARGETS.importMs, headline: true },
       { label: "  (a one-line package: require() ms)", azid: r.baseline.require.ms, azure: r.baseline.require.ms, ratio: false },
@@ -276,6 +277,8 @@ async function importCost() {
       { label: "import() RSS MB", azid: r.azid.import.rssMB, azure: r.azure.import.rssMB },
       { label: "import() RSS MB over the one-line package", azid: r.azid.import.rssMB - r.baseline.import.rssMB, azure: r.azure.import.rssMB - r.baseline.import.rssMB, target: TARGETS.importMB },
       { label: "import() heapUsed MB", azid: r.azid.import.heapMB, azure: r.azure.import.heapMB, target: TARGETS.importMB },
+      { label: "JS loaded by require() KB", azid: js.azid.requireBytes / 1024, azure: js.azure.requireBytes / 1024 },
+      { label: "JS loaded for a ClientSecretCredential's first token KB", azid: js.azid.firstTokenBytes / 1024, azure: null },
     ],
   };
 }
@@ -377,7 +380,9 @@ const DEFINITIONS = [
     howMeasured:
       `Each sample is a fresh \`node --expose-gc -e\` process (CommonJS \`require()\` of the package's CJS build, or \`--input-type=module\` \`await import()\` of its ESM build) that measures itself: ` +
       "gc, `process.memoryUsage()`, `process.hrtime` around the load call only, gc, `process.memoryUsage()`. So the figures are the load on top of a bare node, excluding node's own startup. " +
-      `Median of ${S.importRuns} samples per variant, variants interleaved, after one unmeasured warm-up round.`,
+      `Median of ${S.importRuns} samples per variant, variants interleaved, after one unmeasured warm-up round. ` +
+      "JS loaded: the sizes of the files in a CommonJS process's require.cache (node's built-ins excluded) after `require()`, and for azid after a ClientSecretCredential's first token " +
+      "from a loopback token endpoint in the same process (@azure/identity's MSAL insists on an https authority, so only its require() is shown).",
   },
   {
     id: "footprint",

@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { childEnv, hasGuard, ROOT } from "./proc.mjs";
+import { childEnv, hasGuard, ROOT, runNode } from "./proc.mjs";
 
 function readJson(path) {
   return JSON.parse(readFileSync(path, "utf8"));
@@ -141,5 +141,52 @@ export async function measureFootprint() {
     largest: closure.packages.slice(0, 8).map((p) => `${p.name}@${p.version} ${(p.bytes / 2 ** 20).toFixed(1)} MB`),
     unresolved: closure.missing,
   };
+  return { azid, azure };
+}
+
+// What a process compiles: the bytes of JavaScript files a CommonJS process has loaded (require.cache,
+// node's own modules excluded) after `require()` of the library and, for azid, after a
+// ClientSecretCredential's first token from a loopback token endpoint in the same process (plain http is
+// allowed to loopback). The lazy chunk (developer tools, sign-in, doctor) must not be among them.
+const FIRST_TOKEN_PROBE = `
+const { statSync } = require("node:fs");
+const http = require("node:http");
+const specifier = process.argv[1];
+const before = new Set(Object.keys(require.cache));
+const loaded = () => Object.keys(require.cache).filter((f) => !before.has(f));
+const bytes = (files) => files.reduce((sum, f) => sum + statSync(f).size, 0);
+const lib = require(specifier);
+const atRequire = loaded();
+const out = { requireBytes: bytes(atRequire), requireFiles: atRequire.length };
+if (process.argv[2] !== "token") {
+  console.log("@@BENCH_RESULT@@ " + JSON.stringify(out));
+} else {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ token_type: "Bearer", expires_in: 3600, access_token: "header.payload.signature" }));
+    });
+  });
+  server.listen(0, "127.0.0.1", async () => {
+    const credential = new lib.ClientSecretCredential("72f988bf-86f1-41af-91ab-2d7cd011db47", "3f6a2b1c-8d4e-4f5a-9b6c-7d8e9f0a1b2c", "bench-secret", {
+      authorityHost: "http://127.0.0.1:" + server.address().port,
+      disableInstanceDiscovery: true,
+    });
+    const token = await credential.getToken("https://management.azure.com/.default");
+    if (token.token !== "header.payload.signature") throw new Error("unexpected token");
+    const files = loaded();
+    out.firstTokenBytes = bytes(files);
+    out.firstTokenFiles = files.map((f) => f.slice(f.lastIndexOf("/dist/") + 1));
+    server.close();
+    console.log("@@BENCH_RESULT@@ " + JSON.stringify(out));
+  });
+}`;
+
+export async function measureJsLoaded() {
+  const run = async (specifier, mode) =>
+    (await runNode(["-e", FIRST_TOKEN_PROBE, specifier, mode], { env: childEnv(), timeoutMs: 30_000, label: `JS loaded: ${specifier} (${mode})` })).result;
+  const azid = await run("@azid/identity", "token");
+  const azure = await run("@azure/identity", "require");
   return { azid, azure };
 }

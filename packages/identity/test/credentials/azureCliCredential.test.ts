@@ -6,12 +6,9 @@ import { AuthenticationError, AzureCliCredential, CredentialUnavailableError } f
 import { parseAzureCliLocalTime } from "../../src/sources/developerTools/azureCli.js";
 import { ToolTimeoutError } from "../../src/sources/developerTools/runTool.js";
 import { captureLogs } from "../support/emulator.js";
-import { decodePayload, isAlive, useFakeTools, waitUntil } from "../support/toolHarness.js";
+import { decodePayload, isAlive, OTHER_TENANT, STORAGE, TENANT, useFakeTools, waitUntil } from "../support/toolHarness.js";
 import { rejection } from "../support/assertions.js";
 
-const STORAGE = "https://storage.azure.com/.default";
-const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-const OTHER_TENANT = "8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d";
 const tools = useFakeTools();
 
 describe("AzureCliCredential: the command", () => {

@@ -8,6 +8,11 @@ import { tokenCache } from "../../src/core/cache/tokenCache.js";
 
 export const FAKE_TOOLS = resolve("packages/identity/test/fixtures/tools");
 
+/** What the developer-tool tests ask for: a scope, the fake tools' signed-in tenant and another one. */
+export const STORAGE = "https://storage.azure.com/.default";
+export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+export const OTHER_TENANT = "8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d";
+
 export interface ToolRun {
   tool: "az" | "azd" | "pwsh";
   argv: string[];
