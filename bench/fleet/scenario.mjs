@@ -44,7 +44,7 @@ class FleetBench {
     const { startEmulator } = await import("@azid/emulator");
     this.redisLib = await import(REDIS_HELPER);
     this.dataDir = mkdtempSync(join(tmpdir(), "azid-bench-fleet-"));
-    this.emu = await startEmulator({ dataDir: this.dataDir, accessTokenLifetimeSeconds: this.s.lifetimeS, managedIdentityTokenLifetimeSeconds: 3600 });
+    this.emu = await startEmulator({ dataDir: this.dataDir, accessTokenLifetimeSeconds: this.s.lifetimeS, managedIdentityTokenLifetimeSeconds: 3600, requestLogLimit: 10_000_000 }); // every request counted
     this.redis = await this.redisLib.startRedis();
     this.tenant = this.emu.config.tenants[0];
   }

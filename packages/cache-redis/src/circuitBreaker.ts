@@ -1,5 +1,7 @@
 // After repeated Redis failures, skip Redis for a while (every process then fetches its own tokens,
-// as without the plugin). Closed -> open after `failureThreshold` consecutive failures; open for a
+// as without the plugin). Operations that were in flight together and failed together (50 reads sent
+// in one burst, one slow moment) are one failure, not fifty: only an operation started after the
+// last counted failure counts again. Closed -> open after `failureThreshold` such failures; open for a
 // cool-down that doubles on each failed probe up to `maxCooldownMs`; then half-open: exactly one
 // operation probes, and its outcome closes or reopens the circuit.
 
@@ -15,6 +17,7 @@ export interface CircuitBreakerOptions {
 export class CircuitBreaker {
   readonly #options: CircuitBreakerOptions;
   #failures = 0;
+  #lastFailureAt = Number.NEGATIVE_INFINITY;
   #openUntil = 0;
   #cooldown: number;
   #state: BreakerState = "closed";
@@ -50,7 +53,10 @@ export class CircuitBreaker {
     }
   }
 
-  failure(now = Date.now()): void {
+  /** `startedAt`: when the failed operation began (default: now, i.e. always counted). */
+  failure(now = Date.now(), startedAt = now): void {
+    if (this.#state === "closed" && startedAt < this.#lastFailureAt) return; // same burst as the last failure
+    this.#lastFailureAt = now;
     this.#failures++;
     if (this.#state === "half-open") {
       this.#probing = false;

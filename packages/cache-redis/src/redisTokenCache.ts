@@ -21,6 +21,8 @@ import { createValueCodec } from "./valueCodec.js";
 const MIN_REMAINING_MS = 6_000;
 /** Time kept back from the caller's deadline for a fetch of our own after waiting in vain. */
 const DEADLINE_MARGIN_MS = 500;
+/** Failed Redis polls a waiting process tolerates before fetching for itself. */
+const MAX_FAILED_POLLS = 3;
 
 export interface RedisCacheStats {
   /** Answered from Redis without a fetch (L1 miss or refresh, L2 hit). */
@@ -84,9 +86,18 @@ export class RedisTokenCache implements DistributedTokenCache {
     }
     const session = this.#store.session(tokenKeys(this.#options.keyPrefix, key));
     const waitUntil = Math.min(info.deadline - DEADLINE_MARGIN_MS, Date.now() + this.#options.maxWaitMs);
+    let failedPolls = 0;
+    let waiting = false;
     for (let delay = 10; ; delay = Math.min(100, delay * 1.6)) {
       const read = await session.read();
-      if (read === undefined) return this.#fetchUnshared(fetch);
+      if (read === undefined) {
+        // While another process holds the lock, a failed poll is retried a few times (the breaker
+        // still opens on a Redis that is really gone); otherwise fetch here.
+        if (!waiting || ++failedPolls > MAX_FAILED_POLLS || this.#breaker.state !== "closed" || Date.now() + delay > waitUntil) return this.#fetchUnshared(fetch);
+        session.retry();
+        await sleep(delay);
+        continue;
+      }
       const now = Date.now();
       const record = read.record !== undefined && isServable(read.record, now, MIN_REMAINING_MS) ? read.record : undefined;
       if (record !== undefined) {
@@ -118,6 +129,7 @@ export class RedisTokenCache implements DistributedTokenCache {
         return this.#fetchUnshared(fetch);
       }
       this.#stats.waits++;
+      waiting = true;
       await sleep(delay * (0.8 + Math.random() * 0.4));
     }
   }

@@ -51,6 +51,7 @@ export class TokenStore {
   /** @internal Runs one Redis operation under the deadline and the breaker. */
   async run<T>(operation: string, call: (commands: RedisCommands) => Promise<T>): Promise<T | undefined> {
     if (!this.#breaker.allow()) return undefined;
+    const startedAt = Date.now();
     if (!this.#commands.isReady()) {
       this.#breaker.failure();
       this.#events.failed(operation, "the client is not connected");
@@ -61,7 +62,7 @@ export class TokenStore {
       this.#breaker.success();
       return value;
     } catch (error) {
-      this.#breaker.failure();
+      this.#breaker.failure(Date.now(), startedAt);
       this.#events.failed(operation, scrub(error));
       return undefined;
     }
@@ -99,9 +100,12 @@ export class StoreSession {
     this.keys = keys;
   }
 
-  /** False once an operation of this session failed. */
-  get healthy(): boolean {
-    return !this.#failed;
+  /**
+   * Lets a waiting session try Redis again after a failed poll: one slow moment must not send every
+   * waiter to the token service. The circuit breaker still decides whether Redis is tried at all.
+   */
+  retry(): void {
+    this.#failed = false;
   }
 
   async #run<T>(operation: string, call: (commands: RedisCommands) => Promise<T>): Promise<T | undefined> {

@@ -39,4 +39,13 @@ describe("circuit breaker", () => {
     assert.equal(breaker.allow(now + 1499), false);
     assert.equal(breaker.allow(now + 1500), true);
   });
+
+  it("counts operations that failed together as one failure", () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1000, maxCooldownMs: 1000 });
+    // 50 reads sent at t=0 all miss their deadline at t=200: one slow moment, one failure.
+    for (let i = 0; i < 50; i++) breaker.failure(200, 0);
+    assert.equal(breaker.state, "closed");
+    breaker.failure(450, 250); // a later operation fails too: the second failure
+    assert.equal(breaker.state, "open");
+  });
 });

@@ -81,4 +81,36 @@ describe("a fleet of processes sharing tokens through Redis", () => {
     assert.deepEqual(new Set(imds.map((r) => r.query.resource)), new Set(RESOURCES.map((s) => s.replace(/\/\.default$/, ""))));
     sameTokenEverywhere(results, RESOURCES);
   });
+
+  it("refreshes a short-lived token once for the whole fleet, through the core's own refresh-ahead", async () => {
+    // 20 s tokens: the fleet refreshes at half-life, so within 15 s every process sees one change.
+    const shortDir = mkdtempSync(join(tmpdir(), "azid-fleet-test-short-"));
+    const short = await startEmulator({ dataDir: shortDir, accessTokenLifetimeSeconds: 20 });
+    try {
+      const tenant = short.config.tenants[0]!;
+      const app = tenant.apps[0]!;
+      const scopes = SCOPES.slice(0, 2);
+      const results = await runFleet({
+        size: 3,
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: short.caCertPath },
+        settings: () => ({
+          lib: "azid",
+          plugin: { client: "node-redis", port: redis.port, key, prefix: "refresh-test" },
+          credential: { kind: "secret", tenantId: tenant.id, clientId: app.clientId, clientSecret: app.secrets![0], authorityHost: short.url },
+          scopes,
+          phases: [{ type: "cold" }, { type: "loop", durationMs: 15_000, intervalMs: 200 }],
+        }),
+      });
+      assert.deepEqual(results.map((r) => r.failures), [0, 0, 0], JSON.stringify(results.map((r) => r.errors)));
+      for (const scope of scopes) {
+        const seen = results.map((r) => r.tokens[scope]!);
+        assert.ok(seen.every((list) => list.length === 2), `each process saw exactly one refresh of ${scope}: ${JSON.stringify(seen)}`);
+        assert.equal(new Set(seen.map((list) => list.join())).size, 1, "and the same tokens in the same order");
+      }
+      assert.equal(short.requests.filter((r) => r.route === "token").length, scopes.length * 2, "one cold fetch and one refresh per scope, fleet-wide");
+    } finally {
+      await short.close();
+      rmSync(shortDir, { recursive: true, force: true });
+    }
+  });
 });

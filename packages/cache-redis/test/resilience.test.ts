@@ -40,8 +40,9 @@ for (const family of FAMILIES) {
       await server.kill();
       const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => cache.getOrFetch(cacheKey(`killed-${i + 1}`), source.fetch, miss())));
       assert.equal(tokens.length, 20);
+      for (let i = 0; i < 3; i++) tokens.push(await cache.getOrFetch(cacheKey(`killed-next-${i}`), source.fetch, miss()));
       assert.ok(tokens.every((t) => t.token.startsWith("token-")));
-      assert.equal(source.calls, 21, "each key fetched by this process itself");
+      assert.equal(source.calls, 24, "each key fetched by this process itself");
       assert.equal(cache.circuitState, "open");
       assert.match(logger.lines.join("\n"), /circuit open/);
       assert.ok(!logger.lines.join("\n").includes(stored.token));
@@ -75,7 +76,9 @@ for (const family of FAMILIES) {
         assert.equal(source.calls, 10);
         // Liveness, not performance: 10 concurrent calls wait out one 200 ms deadline, not ten in a row.
         assert.ok(elapsed < 2_000, `answered in ${elapsed} ms`);
-        assert.equal(cache.circuitState, "open");
+        assert.equal(cache.circuitState, "closed", "ten reads that timed out together are one failure");
+        for (let i = 0; i < 4; i++) await cache.getOrFetch(cacheKey(`frozen-next-${i}`), source.fetch, miss());
+        assert.equal(cache.circuitState, "open", "five failures one after another open it");
         const failures = cache.stats().storeFailures;
         await cache.getOrFetch(cacheKey("frozen-later"), source.fetch, miss());
         assert.equal(cache.stats().storeFailures, failures, "an open circuit does not touch Redis");
