@@ -10,6 +10,7 @@ export {
   AuthenticationRequiredErrorName,
   CredentialUnavailableError,
   CredentialUnavailableErrorName,
+  type AuthenticationErrorCode,
   type AuthenticationRequiredErrorOptions,
   type ErrorResponse,
 } from "./core/errors.js";
