@@ -30,13 +30,38 @@ const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const quick = process.env.BENCH_QUICK === "1" || flag("quick");
-const only = option("only")?.split(",").map((s) => s.trim()).filter(Boolean);
+const only = option("only")
+  ?.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 const writeMarkdown = flag("markdown") || (!quick && !flag("no-markdown"));
 const jsonPath = option("json") ?? process.env.BENCH_JSON ?? join(ROOT, quick ? "bench/results.quick.json" : "bench/results.json");
 
 const SETTINGS = quick
-  ? { seconds: 0.1, rounds: 1, scopesSmallK: 100, scopesLargeK: 1_000, coldConcurrency: 200, importRuns: 3, memoryCount: 1_000, memoryUsedCount: 100, miInstances: 100, localDevRuns: 1 }
-  : { seconds: 1, rounds: 3, scopesSmallK: 400, scopesLargeK: 10_000, coldConcurrency: 200, importRuns: 15, memoryCount: 10_000, memoryUsedCount: 1_000, miInstances: 1_000, localDevRuns: 3 };
+  ? {
+      seconds: 0.1,
+      rounds: 1,
+      scopesSmallK: 100,
+      scopesLargeK: 1_000,
+      coldConcurrency: 200,
+      importRuns: 3,
+      memoryCount: 1_000,
+      memoryUsedCount: 100,
+      miInstances: 100,
+      localDevRuns: 1,
+    }
+  : {
+      seconds: 1,
+      rounds: 3,
+      scopesSmallK: 400,
+      scopesLargeK: 10_000,
+      coldConcurrency: 200,
+      importRuns: 15,
+      memoryCount: 10_000,
+      memoryUsedCount: 1_000,
+      miInstances: 1_000,
+      localDevRuns: 3,
+    };
 /** How long a local-development child waits for its first token before giving up (@azure/identity hangs for minutes on a black-hole IMDS). */
 const LOCAL_DEV_CAP_MS = 30_000;
 const FILL_CONCURRENCY = 32;
@@ -57,7 +82,9 @@ function isLoopbackHost(host) {
 function machine() {
   let cpuModel = cpus()[0]?.model ?? "unknown";
   try {
-    const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => /^model name\s*:/.test(l));
+    const line = readFileSync("/proc/cpuinfo", "utf8")
+      .split("\n")
+      .find((l) => /^model name\s*:/.test(l));
     if (line) cpuModel = line.split(":").slice(1).join(":").trim();
   } catch {
     // not Linux: os.cpus() it is
@@ -133,7 +160,10 @@ function tokenRequests(emu) {
 
 async function scenarioInChild(ctx, lib, scenario, params, { timeoutMs, nodeFlags = [] }) {
   const before = tokenRequests(ctx.emu);
-  const result = await runScenario({ scenario, lib, ...ctx.identity, ...params }, { nodeFlags, timeoutMs, env: childEnv({ NODE_EXTRA_CA_CERTS: ctx.caCertPath }) });
+  const result = await runScenario(
+    { scenario, lib, ...ctx.identity, ...params },
+    { nodeFlags, timeoutMs, env: childEnv({ NODE_EXTRA_CA_CERTS: ctx.caCertPath }) },
+  );
   return { ...result, tokenRequests: tokenRequests(ctx.emu) - before };
 }
 
@@ -173,7 +203,13 @@ async function managedIdentity(ctx) {
     details: { azidLatency, azureLatency, azidInstances, azureInstances },
     rows: [
       { label: "cached MI getToken mean µs/op", azid: azidLatency.meanUs, azure: azureLatency.meanUs, target: TARGETS.latency, headline: true },
-      { label: `IMDS requests for ${count.toLocaleString("en-US")} fresh instances`, azid: azidInstances.imdsRequests, azure: azureInstances.imdsRequests, target: TARGETS.miImds, headline: true },
+      {
+        label: `IMDS requests for ${count.toLocaleString("en-US")} fresh instances`,
+        azid: azidInstances.imdsRequests,
+        azure: azureInstances.imdsRequests,
+        target: TARGETS.miImds,
+        headline: true,
+      },
       { label: `wall time ms (${count.toLocaleString("en-US")} instances)`, azid: azidInstances.wallMs, azure: azureInstances.wallMs },
     ],
   };
@@ -185,14 +221,35 @@ async function localDev() {
   // @azure/identity gave up: azid is at least cap / azid's time faster.
   const atLeast = (c) => (c.azure.gaveUp && typeof c.azid.firstMs === "number" ? `> ${Math.floor(LOCAL_DEV_CAP_MS / c.azid.firstMs)}×` : undefined);
   const rows = [];
-  for (const [c, name, firstTarget] of [[r.refused, "IMDS refused", TARGETS.devFirst], [r.blackHole, "IMDS black hole", TARGETS.devBlackHole]]) {
+  for (const [c, name, firstTarget] of [
+    [r.refused, "IMDS refused", TARGETS.devFirst],
+    [r.blackHole, "IMDS black hole", TARGETS.devBlackHole],
+  ]) {
     rows.push(
-      { label: `${name}: first token ms (constructor + getToken)`, azid: c.azid.firstMs, azure: c.azure.firstMs, target: firstTarget, headline: true, ratio: atLeast(c) },
-      { label: `${name}: second getToken µs`, azid: c.azid.secondUs, azure: c.azure.secondUs, target: c === r.refused ? TARGETS.devSecond : undefined, headline: c === r.refused },
+      {
+        label: `${name}: first token ms (constructor + getToken)`,
+        azid: c.azid.firstMs,
+        azure: c.azure.firstMs,
+        target: firstTarget,
+        headline: true,
+        ratio: atLeast(c),
+      },
+      {
+        label: `${name}: second getToken µs`,
+        azid: c.azid.secondUs,
+        azure: c.azure.secondUs,
+        target: c === r.refused ? TARGETS.devSecond : undefined,
+        headline: c === r.refused,
+      },
       { label: `${name}: az runs per process (2 getToken calls)`, azid: c.azid.azRuns, azure: c.azure.gaveUp ? "—" : c.azure.azRuns, ratio: false },
     );
   }
-  rows.push({ label: "IMDS black hole: connections to it per process", azid: r.blackHole.azid.imdsConnections, azure: r.blackHole.azure.imdsConnections, ratio: false });
+  rows.push({
+    label: "IMDS black hole: connections to it per process",
+    azid: r.blackHole.azid.imdsConnections,
+    azure: r.blackHole.azure.imdsConnections,
+    ratio: false,
+  });
   return { details: r, rows };
 }
 
@@ -205,7 +262,13 @@ async function latency(ctx) {
   return {
     details: { azid, azure },
     rows: [
-      { label: SETTINGS.rounds > 1 ? "mean µs/op (median of rounds)" : "mean µs/op", azid: azid.meanUs, azure: azure.meanUs, target: TARGETS.latency, headline: true },
+      {
+        label: SETTINGS.rounds > 1 ? "mean µs/op (median of rounds)" : "mean µs/op",
+        azid: azid.meanUs,
+        azure: azure.meanUs,
+        target: TARGETS.latency,
+        headline: true,
+      },
       { label: "p50 µs/op (batch means)", azid: azid.p50Us, azure: azure.p50Us },
       { label: "p99 µs/op (batch means)", azid: azid.p99Us, azure: azure.p99Us },
       { label: "calls timed", azid: azid.ops, azure: azure.ops, ratio: false },
@@ -217,10 +280,16 @@ async function latency(ctx) {
 async function scopes(ctx) {
   const run = (lib, k) => {
     log(`2/6 many cached scopes: ${lib === "azid" ? "azid" : "@azure/identity"}, K=${k.toLocaleString("en-US")}`);
-    return scenarioInChild(ctx, lib, "scopes", { k, seconds: SETTINGS.seconds, rounds: SETTINGS.rounds, concurrency: FILL_CONCURRENCY, fillTimeoutMs: 30_000 + k * 20 }, {
-      timeoutMs: 90_000 + k * 25,
-      nodeFlags: ["--expose-gc"],
-    });
+    return scenarioInChild(
+      ctx,
+      lib,
+      "scopes",
+      { k, seconds: SETTINGS.seconds, rounds: SETTINGS.rounds, concurrency: FILL_CONCURRENCY, fillTimeoutMs: 30_000 + k * 20 },
+      {
+        timeoutMs: 90_000 + k * 25,
+        nodeFlags: ["--expose-gc"],
+      },
+    );
   };
   const small = SETTINGS.scopesSmallK;
   const large = SETTINGS.scopesLargeK;
@@ -273,9 +342,19 @@ async function importCost() {
       { label: "require() heapUsed MB", azid: r.azid.require.heapMB, azure: r.azure.require.heapMB, target: TARGETS.importMB },
       { label: "import() ms", azid: r.azid.import.ms, azure: r.azure.import.ms },
       { label: "  (a one-line package: import() ms, mostly the ESM loader starting)", azid: r.baseline.import.ms, azure: r.baseline.import.ms, ratio: false },
-      { label: "import() ms over the one-line package", azid: r.azid.import.ms - r.baseline.import.ms, azure: r.azure.import.ms - r.baseline.import.ms, target: TARGETS.importMs },
+      {
+        label: "import() ms over the one-line package",
+        azid: r.azid.import.ms - r.baseline.import.ms,
+        azure: r.azure.import.ms - r.baseline.import.ms,
+        target: TARGETS.importMs,
+      },
       { label: "import() RSS MB", azid: r.azid.import.rssMB, azure: r.azure.import.rssMB },
-      { label: "import() RSS MB over the one-line package", azid: r.azid.import.rssMB - r.baseline.import.rssMB, azure: r.azure.import.rssMB - r.baseline.import.rssMB, target: TARGETS.importMB },
+      {
+        label: "import() RSS MB over the one-line package",
+        azid: r.azid.import.rssMB - r.baseline.import.rssMB,
+        azure: r.azure.import.rssMB - r.baseline.import.rssMB,
+        target: TARGETS.importMB,
+      },
       { label: "import() heapUsed MB", azid: r.azid.import.heapMB, azure: r.azure.import.heapMB, target: TARGETS.importMB },
       { label: "JS loaded by require() KB", azid: js.azid.requireBytes / 1024, azure: js.azure.requireBytes / 1024 },
       { label: "JS loaded for a ClientSecretCredential's first token KB", azid: js.azid.firstTokenBytes / 1024, azure: null },
@@ -327,7 +406,13 @@ async function memory(ctx) {
   return {
     details: { azid, azure, azidUsed, azureUsed },
     rows: [
-      { label: `heapUsed KB per credential (${n(constructed.count)} constructed)`, azid: azid.heapKBPerCredential, azure: azure.heapKBPerCredential, target: TARGETS.memory, headline: true },
+      {
+        label: `heapUsed KB per credential (${n(constructed.count)} constructed)`,
+        azid: azid.heapKBPerCredential,
+        azure: azure.heapKBPerCredential,
+        target: TARGETS.memory,
+        headline: true,
+      },
       { label: `RSS KB per credential (${n(constructed.count)} constructed)`, azid: azid.rssKBPerCredential, azure: azure.rssKBPerCredential },
       { label: "construction µs per credential", azid: azid.constructUsPerCredential, azure: azure.constructUsPerCredential },
       { label: `heapUsed KB per credential (${n(used.count)}, one getToken each)`, azid: azidUsed.heapKBPerCredential, azure: azureUsed.heapKBPerCredential },
@@ -346,7 +431,7 @@ const DEFINITIONS = [
     run: latency,
     howMeasured:
       `One ClientSecretCredential per library in its own child process; one warm-up \`getToken("https://storage.azure.com/.default")\` fetches the token, ` +
-      `then an untimed calibration pass of ${(Math.max(0.05, Math.min(0.6, S.seconds * 0.4))).toFixed(2)} s (also the JIT warm-up) estimates the cost per call; then ${S.rounds} round${S.rounds > 1 ? "s" : ""} of sequential \`await getToken(...)\` calls, each about ${S.seconds} s ` +
+      `then an untimed calibration pass of ${Math.max(0.05, Math.min(0.6, S.seconds * 0.4)).toFixed(2)} s (also the JIT warm-up) estimates the cost per call; then ${S.rounds} round${S.rounds > 1 ? "s" : ""} of sequential \`await getToken(...)\` calls, each about ${S.seconds} s ` +
       "(so N is adaptive: millions of calls for azid, thousands for @azure/identity). " +
       `Mean = a round's time / its calls${S.rounds > 1 ? "; the table shows the median round (all rounds are in results.json), so one round disturbed by other load does not decide it" : ""}. ` +
       "Calls are timed in batches of about 1 ms (a single sub-µs call is below timer resolution); p50/p99 are over the per-batch means of all rounds. " +
@@ -393,7 +478,7 @@ const DEFINITIONS = [
       "azid: `npm pack --dry-run --json` in packages/identity (the files npm would publish; sum of their sizes) plus the closure of its `dependencies` (there are none). " +
       "@azure/identity: its production dependency closure (`dependencies`, installed optional and required peer dependencies), resolved from node_modules/@azure/identity the way Node resolves them; " +
       "each name@version is counted once (this workspace has a few nested duplicate copies that a clean install would dedupe). " +
-      "Sizes exclude nested node_modules (counted as packages of their own); \"allocated blocks\" is what `du` would report, small files rounded up to the file system block.",
+      'Sizes exclude nested node_modules (counted as packages of their own); "allocated blocks" is what `du` would report, small files rounded up to the file system block.',
   },
   {
     id: "memory",
@@ -442,7 +527,9 @@ const DEFINITIONS = [
 async function main() {
   const meta = machine();
   const definitions = DEFINITIONS.filter((d) => selected.has(d.id));
-  log(`${quick ? "quick smoke run" : "full run"}: ${definitions.map((d) => d.id).join(", ")}${hasGuard() ? "" : " (WARNING: scripts/network-guard.mjs missing, children run unguarded)"}`);
+  log(
+    `${quick ? "quick smoke run" : "full run"}: ${definitions.map((d) => d.id).join(", ")}${hasGuard() ? "" : " (WARNING: scripts/network-guard.mjs missing, children run unguarded)"}`,
+  );
 
   let ctx;
   let emulatorError;
@@ -484,13 +571,19 @@ async function main() {
 
   meta.durationSeconds = (Date.now() - started) / 1000;
   meta.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
-  const targets = scenarios.flatMap((s) => s.rows.filter((r) => r.target).map((r) => ({ scenario: s.id, metric: r.label, azid: r.azid, target: r.target.text, met: meetsTarget(r) })));
+  const targets = scenarios.flatMap((s) =>
+    s.rows.filter((r) => r.target).map((r) => ({ scenario: s.id, metric: r.label, azid: r.azid, target: r.target.text, met: meetsTarget(r) })),
+  );
   const output = { meta, scenarios, targets };
 
-  process.stdout.write(`\nazid vs @azure/identity ${meta.azureIdentityVersion}: ${meta.cpuModel}, ${meta.cores} cores, node ${meta.node}${quick ? ", QUICK run" : ""}\n\n`);
+  process.stdout.write(
+    `\nazid vs @azure/identity ${meta.azureIdentityVersion}: ${meta.cpuModel}, ${meta.cores} cores, node ${meta.node}${quick ? ", QUICK run" : ""}\n\n`,
+  );
   process.stdout.write(textReport(scenarios) + "\n\n");
   const missed = targets.filter((t) => t.met === false);
-  process.stdout.write(`targets met: ${targets.length - missed.length}/${targets.length}${missed.length ? ` (missed: ${missed.map((t) => `${t.scenario}: ${t.metric}`).join("; ")})` : ""}\n`);
+  process.stdout.write(
+    `targets met: ${targets.length - missed.length}/${targets.length}${missed.length ? ` (missed: ${missed.map((t) => `${t.scenario}: ${t.metric}`).join("; ")})` : ""}\n`,
+  );
   process.stdout.write(`total ${meta.durationSeconds.toFixed(1)} s\n`);
 
   writeFileSync(jsonPath, JSON.stringify(output, null, 2) + "\n");

@@ -24,7 +24,10 @@ async function loadLibrary(lib) {
 function withTimeout(promise, ms, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms${args.authorityHost ? `: is the emulator at ${args.authorityHost} reachable?` : ""}`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not complete within ${ms} ms${args.authorityHost ? `: is the emulator at ${args.authorityHost} reachable?` : ""}`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -49,7 +52,8 @@ function checkFakeAzToken(token, what) {
   if (claims?.fake !== true || claims.tid !== args.fakeTenant || claims.aud !== MANAGEMENT_SCOPE.replace(/\/\.default$/, "")) {
     throw new Error(`${what} is not the fake az's token: some other credential answered (claims: ${JSON.stringify(claims)?.slice(0, 300)})`);
   }
-  if (token.expiresOnTimestamp < Date.now() + 50 * 60_000) throw new Error(`${what} expires in under 50 minutes (expiresOnTimestamp ${token.expiresOnTimestamp})`);
+  if (token.expiresOnTimestamp < Date.now() + 50 * 60_000)
+    throw new Error(`${what} expires in under 50 minutes (expiresOnTimestamp ${token.expiresOnTimestamp})`);
   return token;
 }
 

@@ -25,14 +25,55 @@ const credentials = [
   ["EnvironmentCredential (secret)", new EnvironmentCredential(common)],
   ["ClientSecretCredential", new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, common)],
   ["ClientCertificateCredential (PS256)", new ClientCertificateCredential(env.AZURE_TENANT_ID, env.AZID_DEMO_CERT_CLIENT_ID, env.AZID_DEMO_CERT_PATH, common)],
-  ["ClientCertificateCredential (RS256, x5c)", new ClientCertificateCredential(env.AZURE_TENANT_ID, env.AZID_DEMO_CERT_CLIENT_ID, { certificatePath: env.AZID_DEMO_CERT_PATH }, { ...common, assertionAlgorithm: "RS256", sendCertificateChain: true })],
-  ["ClientAssertionCredential (federated)", new ClientAssertionCredential(env.AZURE_TENANT_ID, env.AZID_DEMO_FEDERATED_CLIENT_ID, async () => env.AZID_DEMO_ASSERTION, common)],
-  ["DeviceCodeCredential", new DeviceCodeCredential({ ...common, tenantId: env.AZURE_TENANT_ID, clientId: env.AZID_DEMO_PUBLIC_CLIENT_ID, userPromptCallback: (info) => console.log(`  [device code] ${info.message}`) })],
-  ["UsernamePasswordCredential", env.AZID_DEMO_USERNAME ? new UsernamePasswordCredential(env.AZURE_TENANT_ID, env.AZID_DEMO_PUBLIC_CLIENT_ID, env.AZID_DEMO_USERNAME, env.AZID_DEMO_PASSWORD, common) : undefined],
+  [
+    "ClientCertificateCredential (RS256, x5c)",
+    new ClientCertificateCredential(
+      env.AZURE_TENANT_ID,
+      env.AZID_DEMO_CERT_CLIENT_ID,
+      { certificatePath: env.AZID_DEMO_CERT_PATH },
+      { ...common, assertionAlgorithm: "RS256", sendCertificateChain: true },
+    ),
+  ],
+  [
+    "ClientAssertionCredential (federated)",
+    new ClientAssertionCredential(env.AZURE_TENANT_ID, env.AZID_DEMO_FEDERATED_CLIENT_ID, async () => env.AZID_DEMO_ASSERTION, common),
+  ],
+  [
+    "DeviceCodeCredential",
+    new DeviceCodeCredential({
+      ...common,
+      tenantId: env.AZURE_TENANT_ID,
+      clientId: env.AZID_DEMO_PUBLIC_CLIENT_ID,
+      userPromptCallback: (info) => console.log(`  [device code] ${info.message}`),
+    }),
+  ],
+  [
+    "UsernamePasswordCredential",
+    env.AZID_DEMO_USERNAME
+      ? new UsernamePasswordCredential(env.AZURE_TENANT_ID, env.AZID_DEMO_PUBLIC_CLIENT_ID, env.AZID_DEMO_USERNAME, env.AZID_DEMO_PASSWORD, common)
+      : undefined,
+  ],
   ["ManagedIdentityCredential (system, IMDS)", new ManagedIdentityCredential()],
   ["ManagedIdentityCredential (user-assigned)", new ManagedIdentityCredential({ clientId: env.AZID_DEMO_USER_IDENTITY_CLIENT_ID })],
-  ["WorkloadIdentityCredential", new WorkloadIdentityCredential({ ...common, tenantId: env.AZURE_TENANT_ID, clientId: env.AZID_DEMO_WI_CLIENT_ID, tokenFilePath: env.AZID_DEMO_WI_TOKEN_FILE })],
-  ["AzurePipelinesCredential", new AzurePipelinesCredential(env.AZURESUBSCRIPTION_TENANT_ID, env.AZURESUBSCRIPTION_CLIENT_ID, env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID, env.SYSTEM_ACCESSTOKEN, common)],
+  [
+    "WorkloadIdentityCredential",
+    new WorkloadIdentityCredential({
+      ...common,
+      tenantId: env.AZURE_TENANT_ID,
+      clientId: env.AZID_DEMO_WI_CLIENT_ID,
+      tokenFilePath: env.AZID_DEMO_WI_TOKEN_FILE,
+    }),
+  ],
+  [
+    "AzurePipelinesCredential",
+    new AzurePipelinesCredential(
+      env.AZURESUBSCRIPTION_TENANT_ID,
+      env.AZURESUBSCRIPTION_CLIENT_ID,
+      env.AZURESUBSCRIPTION_SERVICE_CONNECTION_ID,
+      env.SYSTEM_ACCESSTOKEN,
+      common,
+    ),
+  ],
   // The service-principal variables are set here, so the chain stops at EnvironmentCredential.
   ["DefaultAzureCredential", new DefaultAzureCredential(common)],
   ["ChainedTokenCredential", new ChainedTokenCredential(new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, common))],
@@ -56,7 +97,9 @@ for (const [name, credential] of credentials) {
   try {
     let started = process.hrtime.bigint();
     // DefaultAzureCredential also says which of its credentials answered.
-    const { token, credential: source } = credential.getTokenWithSource ? await credential.getTokenWithSource(STORAGE) : { token: await credential.getToken(STORAGE) };
+    const { token, credential: source } = credential.getTokenWithSource
+      ? await credential.getTokenWithSource(STORAGE)
+      : { token: await credential.getToken(STORAGE) };
     const coldMs = Number(process.hrtime.bigint() - started) / 1e6;
     const n = 10_000;
     started = process.hrtime.bigint();

@@ -35,7 +35,13 @@ async function fleet(title, { plugin, onStart }) {
     size: PROCESSES,
     nodeArgs: guardFlags(),
     env: childEnv({ NODE_EXTRA_CA_CERTS: emu.caCertPath }),
-    settings: () => ({ lib: "azid", plugin: plugin ? { client: "node-redis", port: redis.port, key, prefix: credential.clientId.slice(0, 8) } : undefined, credential, scopes: SCOPES, phases: [{ type: "cold" }, { type: "sequential" }] }),
+    settings: () => ({
+      lib: "azid",
+      plugin: plugin ? { client: "node-redis", port: redis.port, key, prefix: credential.clientId.slice(0, 8) } : undefined,
+      credential,
+      scopes: SCOPES,
+      phases: [{ type: "cold" }, { type: "sequential" }],
+    }),
     onStart,
   });
   const requests = emu.requests.filter((r) => r.route === "token" && r.form?.client_id === credential.clientId).length;
@@ -49,7 +55,9 @@ async function fleet(title, { plugin, onStart }) {
 
 let rows;
 try {
-  console.log(`azid fleet demo: ${PROCESSES} Node processes × ${SCOPES.length} scopes, starting together, against the emulator (${emu.url}) and redis-server (${redis.url})\n`);
+  console.log(
+    `azid fleet demo: ${PROCESSES} Node processes × ${SCOPES.length} scopes, starting together, against the emulator (${emu.url}) and redis-server (${redis.url})\n`,
+  );
   rows = [
     await fleet("without the plugin", { plugin: false }),
     await fleet("with @azid/cache-redis", { plugin: true }),

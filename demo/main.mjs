@@ -102,7 +102,9 @@ const doctor = await run([azid, "doctor", "--scope", "https://storage.azure.com/
 const token = await run([azid, "token", "--scope", "https://storage.azure.com/.default", "--output", "json"], developerEnv, "pipe");
 if (token.code === 0) {
   const { credential, expiresOn, claims } = JSON.parse(token.out);
-  console.log(`$ azid token --scope https://storage.azure.com/.default\n  a token from ${credential} for ${claims?.upn ?? claims?.appid}, audience ${claims?.aud}, expires ${expiresOn}`);
+  console.log(
+    `$ azid token --scope https://storage.azure.com/.default\n  a token from ${credential} for ${claims?.upn ?? claims?.appid}, audience ${claims?.aud}, expires ${expiresOn}`,
+  );
 } else console.log(`azid token failed (exit ${token.code})`);
 if (doctor.code !== 0 || token.code !== 0) code ||= 1;
 

@@ -14,7 +14,12 @@ import { build, transform } from "esbuild";
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve("typescript/bin/tsc");
-for (const project of ["packages/identity/tsconfig.json", "packages/identity/tsconfig.cjs.json", "packages/emulator/tsconfig.json", "packages/cli/tsconfig.json"]) {
+for (const project of [
+  "packages/identity/tsconfig.json",
+  "packages/identity/tsconfig.cjs.json",
+  "packages/emulator/tsconfig.json",
+  "packages/cli/tsconfig.json",
+]) {
   execFileSync(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
 }
 
@@ -48,7 +53,13 @@ await build({ ...common, format: "esm", splitting: true, outdir: ESM, chunkNames
 // The same files as CommonJS: static imports become require(), import() a deferred require().
 mkdirSync(join(CJS, "chunks"), { recursive: true });
 for (const file of ["index.js", ...readdirSync(join(ESM, "chunks")).map((f) => `chunks/${f}`)]) {
-  const { code } = await transform(readFileSync(join(ESM, file), "utf8"), { format: "cjs", platform: "node", target: "node20", supported: { "dynamic-import": false }, logLevel: "warning" });
+  const { code } = await transform(readFileSync(join(ESM, file), "utf8"), {
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    supported: { "dynamic-import": false },
+    logLevel: "warning",
+  });
   writeFileSync(join(CJS, file), code);
 }
 // The CommonJS build lives under a "type": "module" package, so it needs its own marker.

@@ -20,15 +20,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  */
 const LAYERS = {
   identity: {
-    layers: [
-      ["index.ts"],
-      ["credentials/defaultAzureCredential/"],
-      ["credentials/"],
-      ["lazy.ts"],
-      ["providers/"],
-      ["sources/"],
-      ["core/"],
-    ],
+    layers: [["index.ts"], ["credentials/defaultAzureCredential/"], ["credentials/"], ["lazy.ts"], ["providers/"], ["sources/"], ["core/"]],
     lazyEntry: "lazy.ts",
   },
 };
@@ -146,7 +138,9 @@ function checkPackage(name) {
   }
   for (const component of circles([...files].map(rel).sort(), adjacency)) {
     const inside = new Set(component);
-    const within = edges.filter((e) => inside.has(e.from) && inside.has(e.to)).map((e) => `    ${e.from} -> ${e.to}${e.kind === "static" ? "" : ` (${e.kind})`}`);
+    const within = edges
+      .filter((e) => inside.has(e.from) && inside.has(e.to))
+      .map((e) => `    ${e.from} -> ${e.to}${e.kind === "static" ? "" : ` (${e.kind})`}`);
     problems.push(`import circle of ${component.length} file(s):\n${within.join("\n")}`);
   }
 
@@ -166,7 +160,8 @@ function checkPackage(name) {
       const lazyRank = layerOf(config, lazy)?.rank;
       for (const e of edges) {
         if (e.kind === "dynamic" && e.to !== lazy) problems.push(`second lazy entry: ${e.from} loads ${e.to} with import(); only ${lazy} may be loaded lazily`);
-        if (e.to === lazy && e.kind !== "dynamic") problems.push(`${e.from} imports ${lazy} ${e.kind === "type" ? "for types" : "statically"}; it may only be named inside await import()`);
+        if (e.to === lazy && e.kind !== "dynamic")
+          problems.push(`${e.from} imports ${lazy} ${e.kind === "type" ? "for types" : "statically"}; it may only be named inside await import()`);
         if (e.to === lazy && (layerOf(config, e.from)?.rank ?? lazyRank) >= lazyRank) problems.push(`${e.from} loads ${lazy} but is not above it`);
         if (e.from === lazy && (layerOf(config, e.to)?.rank ?? lazyRank) <= lazyRank) problems.push(`${lazy} re-exports ${e.to}, which is not below it`);
       }
@@ -175,7 +170,9 @@ function checkPackage(name) {
   return { edges, problems, files: files.size };
 }
 
-const packages = readdirSync(join(ROOT, "packages")).filter((p) => existsSync(join(ROOT, "packages", p, "src"))).sort();
+const packages = readdirSync(join(ROOT, "packages"))
+  .filter((p) => existsSync(join(ROOT, "packages", p, "src")))
+  .sort();
 const graphOf = process.argv.includes("--graph") ? process.argv[process.argv.indexOf("--graph") + 1] : undefined;
 let failed = false;
 for (const name of packages) {

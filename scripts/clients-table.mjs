@@ -26,7 +26,10 @@ function loadResults() {
   return files.map((name) => JSON.parse(readFileSync(join(RESULTS_DIR, name), "utf8")));
 }
 
-const cell = (text) => String(text ?? "").replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+const cell = (text) =>
+  String(text ?? "")
+    .replace(/\|/g, "\\|")
+    .replace(/\s*\n\s*/g, " ");
 
 export function renderTable(results, { date, node }) {
   const rows = results.flatMap((file) => file.rows);

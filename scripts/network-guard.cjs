@@ -87,8 +87,20 @@ dns.lookupService = function guardedLookupService(address, ...rest) {
 // c-ares queries send UDP packets to the configured name servers, whatever the name: refuse them
 // all (nothing here needs a DNS query).
 const resolverMethods = [
-  "resolve", "resolveAny", "resolve4", "resolve6", "resolveCaa", "resolveCname", "resolveMx", "resolveNaptr",
-  "resolveNs", "resolvePtr", "resolveSoa", "resolveSrv", "resolveTxt", "reverse",
+  "resolve",
+  "resolveAny",
+  "resolve4",
+  "resolve6",
+  "resolveCaa",
+  "resolveCname",
+  "resolveMx",
+  "resolveNaptr",
+  "resolveNs",
+  "resolvePtr",
+  "resolveSoa",
+  "resolveSrv",
+  "resolveTxt",
+  "reverse",
 ];
 for (const method of resolverMethods) {
   const callbackStyle = function guardedResolve(name, ...rest) {

@@ -17,7 +17,12 @@ function testFiles(dir) {
 }
 
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : ["packages/identity/test", "packages/emulator/test", "packages/cli/test", "packages/cache-redis/test", "packages/cache-persistence/test", "samples"].flatMap(testFiles).sort();
+const files =
+  only.length > 0
+    ? only
+    : ["packages/identity/test", "packages/emulator/test", "packages/cli/test", "packages/cache-redis/test", "packages/cache-persistence/test", "samples"]
+        .flatMap(testFiles)
+        .sort();
 
 const guard = pathToFileURL(resolve("scripts/network-guard.mjs")).href;
 const env = {};

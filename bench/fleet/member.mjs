@@ -33,7 +33,14 @@ async function setUp() {
   if (args.plugin) {
     const { redisCachePlugin } = await import("@azid/cache-redis");
     redis = await connectRedis(args.plugin);
-    plugin = redisCachePlugin({ client: redis.client, encryptionKeys: [args.plugin.key], keyPrefix: args.plugin.prefix ?? "azid", logger: process.env.AZID_FLEET_LOG ? { warning: (m) => process.stderr.write(`[member ${process.pid}] ${m}\n`), info: () => undefined } : { warning: () => undefined, info: () => undefined } });
+    plugin = redisCachePlugin({
+      client: redis.client,
+      encryptionKeys: [args.plugin.key],
+      keyPrefix: args.plugin.prefix ?? "azid",
+      logger: process.env.AZID_FLEET_LOG
+        ? { warning: (m) => process.stderr.write(`[member ${process.pid}] ${m}\n`), info: () => undefined }
+        : { warning: () => undefined, info: () => undefined },
+    });
     lib.useIdentityPlugin(plugin);
   }
   const c = args.credential;

@@ -14,7 +14,13 @@ import { ensureCacheRedisBuilt } from "./build.mjs";
 import { runFleet } from "./fleet.mjs";
 
 const REDIS_HELPER = new URL("../../scripts/lib/redis.mjs", import.meta.url).href;
-const MI_RESOURCES = ["https://storage.azure.com", "https://vault.azure.net", "https://management.azure.com", "https://graph.microsoft.com", "https://servicebus.azure.net"];
+const MI_RESOURCES = [
+  "https://storage.azure.com",
+  "https://vault.azure.net",
+  "https://management.azure.com",
+  "https://graph.microsoft.com",
+  "https://servicebus.azure.net",
+];
 const RETRY_AFTER_S = 2;
 
 export function fleetSettings(quick) {
@@ -44,7 +50,12 @@ class FleetBench {
     const { startEmulator } = await import("@azid/emulator");
     this.redisLib = await import(REDIS_HELPER);
     this.dataDir = mkdtempSync(join(tmpdir(), "azid-bench-fleet-"));
-    this.emu = await startEmulator({ dataDir: this.dataDir, accessTokenLifetimeSeconds: this.s.lifetimeS, managedIdentityTokenLifetimeSeconds: 3600, requestLogLimit: 10_000_000 }); // every request counted
+    this.emu = await startEmulator({
+      dataDir: this.dataDir,
+      accessTokenLifetimeSeconds: this.s.lifetimeS,
+      managedIdentityTokenLifetimeSeconds: 3600,
+      requestLogLimit: 10_000_000,
+    }); // every request counted
     this.redis = await this.redisLib.startRedis();
     this.tenant = this.emu.config.tenants[0];
   }
@@ -114,7 +125,12 @@ async function coldStart(b) {
     const credential = b.app();
     const results = await b.fleet({ variant, credential, scopes, phases: [{ type: "cold" }] });
     checkNoFailures(results, `cold start (${variant})`);
-    out[variant] = { plugin: pluginStatsOf(results), requests: b.requests("token", b.byClient(credential.clientId)).length, wallMs: slowestMs(results), p99Ms: quantile(latencies(results), 0.99) / 1000 };
+    out[variant] = {
+      plugin: pluginStatsOf(results),
+      requests: b.requests("token", b.byClient(credential.clientId)).length,
+      wallMs: slowestMs(results),
+      p99Ms: quantile(latencies(results), 0.99) / 1000,
+    };
   }
   return out;
 }
@@ -138,13 +154,20 @@ function refreshRate(results, requests, scopes) {
   const changes = results.flatMap((r) => scopes.map((s) => r.tokens[s].length - 1));
   const meanChanges = changes.reduce((a, b) => a + b, 0) / changes.length;
   const refreshRequests = requests - scopes.length; // the cold start fetched each scope once
-  return { plugin: pluginStatsOf(results), refreshRequests, meanChanges, perTokenPerLifetime: meanChanges > 0 ? refreshRequests / (scopes.length * meanChanges) : NaN };
+  return {
+    plugin: pluginStatsOf(results),
+    refreshRequests,
+    meanChanges,
+    perTokenPerLifetime: meanChanges > 0 ? refreshRequests / (scopes.length * meanChanges) : NaN,
+  };
 }
 
 async function refreshes(b) {
   const scopes = b.scopes();
   const durationMs = b.s.lifetimeS * 1000 * b.s.lifetimes;
-  b.log(`fleet: refreshes over ${b.s.lifetimes} lifetime(s) of ${b.s.lifetimeS} s tokens, with and without the plugin (${Math.round(durationMs / 1000)} s each)`);
+  b.log(
+    `fleet: refreshes over ${b.s.lifetimes} lifetime(s) of ${b.s.lifetimeS} s tokens, with and without the plugin (${Math.round(durationMs / 1000)} s each)`,
+  );
   const phases = [{ type: "cold" }, { type: "loop", durationMs, intervalMs: 250 }];
   const withPlugin = b.app();
   const without = b.app();
@@ -176,7 +199,13 @@ async function redisKilled(b) {
   const calls = results.reduce((n, r) => n + r.phases.reduce((m, p) => m + p.calls, 0), 0);
   const failed = failuresOf(results);
   b.redis = await b.redisLib.startRedis(); // a fresh one for the runs that follow
-  return { plugin: pluginStatsOf(results), failed, served: calls - failed, requests: b.requests("token", b.byClient(credential.clientId)).length, errors: errorsOf(results) };
+  return {
+    plugin: pluginStatsOf(results),
+    failed,
+    served: calls - failed,
+    requests: b.requests("token", b.byClient(credential.clientId)).length,
+    errors: errorsOf(results),
+  };
 }
 
 async function redisFrozen(b) {
@@ -198,7 +227,17 @@ async function redisFrozen(b) {
     checkNoFailures(frozen.at(-1), "cold start with a frozen Redis");
   }
   // The median round's p99 of each (a round disturbed by other load on the machine does not decide it).
-  const summary = (runs) => ({ p99: quantile(runs.map((r) => p(r, 0.99)), 0.5), p50: quantile(runs.map((r) => p(r, 0.5)), 0.5), rounds: runs.map((r) => p(r, 0.99)) });
+  const summary = (runs) => ({
+    p99: quantile(
+      runs.map((r) => p(r, 0.99)),
+      0.5,
+    ),
+    p50: quantile(
+      runs.map((r) => p(r, 0.5)),
+      0.5,
+    ),
+    rounds: runs.map((r) => p(r, 0.99)),
+  });
   return { none: summary(none), frozen: summary(frozen) };
 }
 
@@ -222,7 +261,13 @@ async function throttled(b) {
     const during = b.requests("token", (r) => b.byClient(credential.clientId)(r) && r.status === 429);
     const perKey = new Map();
     for (const r of during) perKey.set(r.form?.scope, (perKey.get(r.form?.scope) ?? 0) + 1);
-    out[variant] = { plugin: pluginStatsOf(results), maxPerKey: Math.max(0, ...perKey.values()), meanPerKey: during.length / scopes.length, failed: failuresOf(results), errors: errorsOf(results) };
+    out[variant] = {
+      plugin: pluginStatsOf(results),
+      maxPerKey: Math.max(0, ...perKey.values()),
+      meanPerKey: during.length / scopes.length,
+      failed: failuresOf(results),
+      errors: errorsOf(results),
+    };
   }
   return out;
 }
@@ -238,7 +283,11 @@ async function l2HitCost(b) {
   const extraRequests = b.requests("token", b.byClient(credential.clientId)).length - before;
   const [azidMiss] = await b.fleet({ variant: "none", credential: b.app(), scopes, phases: [{ type: "sequential" }], size: 1 });
   const [azureMiss] = await b.fleet({ variant: "azure", credential: b.app(), scopes, phases: [{ type: "sequential" }], size: 1 });
-  const summary = (r) => ({ meanUs: r.phases[0].latenciesUs.reduce((a, v) => a + v, 0) / r.phases[0].latenciesUs.length, p50Us: quantile(r.phases[0].latenciesUs, 0.5), p99Us: quantile(r.phases[0].latenciesUs, 0.99) });
+  const summary = (r) => ({
+    meanUs: r.phases[0].latenciesUs.reduce((a, v) => a + v, 0) / r.phases[0].latenciesUs.length,
+    p50Us: quantile(r.phases[0].latenciesUs, 0.5),
+    p99Us: quantile(r.phases[0].latenciesUs, 0.99),
+  });
   return { hit: { ...summary(hit), extraRequests }, azidMiss: summary(azidMiss), azureMiss: summary(azureMiss) };
 }
 
@@ -267,7 +316,7 @@ export function fleetDefinition({ quick, log }) {
     },
     howMeasured:
       `${shape} (one child Node process each, started together: each connects and builds its credential, then all get "go" at once), against a dedicated emulator issuing ${s.lifetimeS} s tokens and a real redis-server on loopback. ` +
-      "azid column: @azid/identity with `useIdentityPlugin(redisCachePlugin({ client, encryptionKeys }))` (node-redis client); the @azure/identity column and the \"azid without the plugin\" rows show what a fleet does without a shared cache. " +
+      'azid column: @azid/identity with `useIdentityPlugin(redisCachePlugin({ client, encryptionKeys }))` (node-redis client); the @azure/identity column and the "azid without the plugin" rows show what a fleet does without a shared cache. ' +
       "Every run uses a fresh app registration and Redis key prefix, and token requests are counted by the emulator per client_id. " +
       `Cold start: every process calls getToken for all scopes at once. Refreshes: after the cold start every process calls getToken for all scopes every 250 ms for ${s.lifetimes} token lifetime(s), with and without the plugin, one after the other; ` +
       "refreshes per token per lifetime = refresh requests per scope ÷ the number of times one process saw its token change (what one process alone would need; 1 means the fleet refreshed like a single process). " +
@@ -283,23 +332,65 @@ function rowsFor(s, r) {
   const n = (v) => v.toLocaleString("en-US");
   const x = (a, b) => (b > 0 ? `${(a / b).toFixed(a / b >= 10 ? 0 : 1)}× vs azid alone` : "");
   return [
-    { label: `cold start: token requests (${n(s.processes * s.scopes)} getToken calls)`, azid: r.cold.plugin.requests, azure: r.cold.azure.requests, target: TARGETS.cold(s.scopes), headline: true },
+    {
+      label: `cold start: token requests (${n(s.processes * s.scopes)} getToken calls)`,
+      azid: r.cold.plugin.requests,
+      azure: r.cold.azure.requests,
+      target: TARGETS.cold(s.scopes),
+      headline: true,
+    },
     { label: "  azid without the plugin: token requests", azid: r.cold.none.requests, azure: "", ratio: false },
     { label: "cold start: slowest process ms", azid: r.cold.plugin.wallMs, azure: r.cold.azure.wallMs },
-    { label: `refreshes per token per lifetime (${s.lifetimes} × ${s.lifetimeS} s)`, azid: r.refresh.plugin.perTokenPerLifetime, azure: "not run", ratio: x(r.refresh.none.perTokenPerLifetime, r.refresh.plugin.perTokenPerLifetime), target: TARGETS.refresh, headline: true },
+    {
+      label: `refreshes per token per lifetime (${s.lifetimes} × ${s.lifetimeS} s)`,
+      azid: r.refresh.plugin.perTokenPerLifetime,
+      azure: "not run",
+      ratio: x(r.refresh.none.perTokenPerLifetime, r.refresh.plugin.perTokenPerLifetime),
+      target: TARGETS.refresh,
+      headline: true,
+    },
     { label: "  azid without the plugin", azid: r.refresh.none.perTokenPerLifetime, azure: "", ratio: false },
-    { label: "  refresh requests (with / without the plugin)", azid: r.refresh.plugin.refreshRequests, azure: "", ratio: x(r.refresh.none.refreshRequests, r.refresh.plugin.refreshRequests) },
-    { label: `managed identity: IMDS requests per resource (${s.processes} processes)`, azid: r.mi.plugin.perResource, azure: r.mi.azure.perResource, target: TARGETS.imds, headline: true },
+    {
+      label: "  refresh requests (with / without the plugin)",
+      azid: r.refresh.plugin.refreshRequests,
+      azure: "",
+      ratio: x(r.refresh.none.refreshRequests, r.refresh.plugin.refreshRequests),
+    },
+    {
+      label: `managed identity: IMDS requests per resource (${s.processes} processes)`,
+      azid: r.mi.plugin.perResource,
+      azure: r.mi.azure.perResource,
+      target: TARGETS.imds,
+      headline: true,
+    },
     { label: "  azid without the plugin", azid: r.mi.none.perResource, azure: "", ratio: false },
     { label: "redis-server killed mid-run: failed getToken calls", azid: r.killed.failed, azure: "", ratio: false, target: TARGETS.killed, headline: true },
     { label: "  getToken calls served meanwhile", azid: r.killed.served, azure: "", ratio: false },
     { label: "frozen Redis: cold-start getToken p99 ms", azid: r.frozen.frozen.p99, azure: "", ratio: false },
     { label: "  no Redis at all: p99 ms", azid: r.frozen.none.p99, azure: "", ratio: false },
-    { label: "frozen Redis: p99 over the no-Redis case, ms", azid: r.frozen.frozen.p99 - r.frozen.none.p99, azure: "", ratio: false, target: TARGETS.frozen, headline: true },
-    { label: `429 burst: most requests for one scope during Retry-After (${RETRY_AFTER_S} s)`, azid: r.burst.plugin.maxPerKey, azure: r.burst.azure.maxPerKey, target: TARGETS.burst, headline: true },
+    {
+      label: "frozen Redis: p99 over the no-Redis case, ms",
+      azid: r.frozen.frozen.p99 - r.frozen.none.p99,
+      azure: "",
+      ratio: false,
+      target: TARGETS.frozen,
+      headline: true,
+    },
+    {
+      label: `429 burst: most requests for one scope during Retry-After (${RETRY_AFTER_S} s)`,
+      azid: r.burst.plugin.maxPerKey,
+      azure: r.burst.azure.maxPerKey,
+      target: TARGETS.burst,
+      headline: true,
+    },
     { label: "  azid without the plugin", azid: r.burst.none.maxPerKey, azure: "", ratio: false },
     { label: "  failed getToken calls (with plugin / @azure/identity)", azid: r.burst.plugin.failed, azure: r.burst.azure.failed, ratio: false },
-    { label: "L1 miss: mean µs per getToken (azid: an L2 hit from Redis; @azure/identity: a token request)", azid: r.l2.hit.meanUs, azure: r.l2.azureMiss.meanUs, headline: true },
+    {
+      label: "L1 miss: mean µs per getToken (azid: an L2 hit from Redis; @azure/identity: a token request)",
+      azid: r.l2.hit.meanUs,
+      azure: r.l2.azureMiss.meanUs,
+      headline: true,
+    },
     { label: "  p99 µs", azid: r.l2.hit.p99Us, azure: r.l2.azureMiss.p99Us },
     { label: "  azid without the plugin (a token request): mean µs", azid: r.l2.azidMiss.meanUs, azure: "", ratio: x(r.l2.azidMiss.meanUs, r.l2.hit.meanUs) },
     { label: "  token requests while reading from Redis", azid: r.l2.hit.extraRequests, azure: "", ratio: false },

@@ -46,7 +46,11 @@ export function textReport(scenarios) {
   const lines = [];
   const allRows = scenarios.flatMap((s) => s.rows.map((r) => cells(r, { marks: false })));
   const widths = HEADER.map((h, i) => Math.max(h.length, ...allRows.map((c) => c[i].length)));
-  const line = (c) => c.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd();
+  const line = (c) =>
+    c
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
   lines.push(line(HEADER));
   lines.push(widths.map((w) => "-".repeat(w)).join("  "));
   for (const scenario of scenarios) {
@@ -80,7 +84,9 @@ export function markdownReport({ meta, scenarios }) {
   out.push(`- Node.js: ${meta.node}`);
   out.push(`- Date: ${meta.date}`);
   if (meta.loadAverageAtStart) {
-    out.push(`- Load average (1/5/15 min) at start: ${meta.loadAverageAtStart.join(" / ")}, at end: ${meta.loadAverageAtEnd?.join(" / ") ?? "?"}${meta.loadAverageAtStart[0] > meta.cores * 0.5 ? " (other work was running: expect noisier means and p99s)" : ""}`);
+    out.push(
+      `- Load average (1/5/15 min) at start: ${meta.loadAverageAtStart.join(" / ")}, at end: ${meta.loadAverageAtEnd?.join(" / ") ?? "?"}${meta.loadAverageAtStart[0] > meta.cores * 0.5 ? " (other work was running: expect noisier means and p99s)" : ""}`,
+    );
   }
   if (meta.quick) out.push("- **Quick smoke run (BENCH_QUICK=1): small N, numbers are indicative only.**");
   out.push("");

@@ -24,4 +24,6 @@ if (text === undefined || store.encrypted !== (mode === "encrypted")) throw new 
 const t4 = performance.now();
 await store.read();
 const t5 = performance.now();
-process.stdout.write(`${JSON.stringify({ importMs: t1 - t0, openMs: t2 - t1, readMs: t3 - t2, firstTotalMs: t3 - t1, warmReadMs: t5 - t4, bytes: text.length })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ importMs: t1 - t0, openMs: t2 - t1, readMs: t3 - t2, firstTotalMs: t3 - t1, warmReadMs: t5 - t4, bytes: text.length })}\n`,
+);

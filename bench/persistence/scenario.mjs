@@ -35,7 +35,9 @@ export function persistenceDefinition({ quick, log }) {
     needsEmulator: false,
     async run() {
       const r = await measurePersistence(s);
-      log?.(`persistence: first read ${r.read.encrypted.median.firstTotalMs.toFixed(1)} ms encrypted, max lock wait ${r.contention.encrypted.maxWaitMs.toFixed(0)} ms`);
+      log?.(
+        `persistence: first read ${r.read.encrypted.median.firstTotalMs.toFixed(1)} ms encrypted, max lock wait ${r.contention.encrypted.maxWaitMs.toFixed(0)} ms`,
+      );
       // Timings on a shared machine: the load average says how much of them is waiting for a CPU.
       return { details: { settings: s, loadAverage: loadavg(), ...r }, rows: rowsFor(s, r) };
     },
@@ -55,15 +57,32 @@ function rowsFor(s, r) {
   const ce = r.contention.encrypted;
   const cp = r.contention.plaintext;
   return [
-    { label: "new process: open + first read of the encrypted cache, ms (after import)", azid: ms(e.firstTotalMs), azure: "not run", target: TARGETS.firstRead, headline: true },
+    {
+      label: "new process: open + first read of the encrypted cache, ms (after import)",
+      azid: ms(e.firstTotalMs),
+      azure: "not run",
+      target: TARGETS.firstRead,
+      headline: true,
+    },
     { label: "  of which the Secret Service key fetch + open, ms", azid: ms(e.openMs), azure: "", ratio: false },
     { label: "  a later read in the same process (file + AES-GCM), ms", azid: ms(e.warmReadMs), azure: "", ratio: false },
     { label: "  import @azid/cache-persistence, ms", azid: ms(e.importMs), azure: "", ratio: false },
     { label: "new process: open + first read, plaintext opt-in, ms", azid: ms(p.firstTotalMs), azure: "", ratio: false },
-    { label: `${s.writers} writers × ${s.writesEach} read-modify-writes (encrypted): longest lock wait, ms`, azid: ms(ce.maxWaitMs), azure: "not run", target: TARGETS.lockWait, headline: true },
+    {
+      label: `${s.writers} writers × ${s.writesEach} read-modify-writes (encrypted): longest lock wait, ms`,
+      azid: ms(ce.maxWaitMs),
+      azure: "not run",
+      target: TARGETS.lockWait,
+      headline: true,
+    },
     { label: "  mean lock wait, ms", azid: ms(ce.meanWaitMs), azure: "", ratio: false },
     { label: "  writes per second, all writers", azid: Math.round(ce.writesPerSecond), azure: "", ratio: false },
-    { label: "  plaintext: longest lock wait, ms / writes per second", azid: `${ms(cp.maxWaitMs)} / ${Math.round(cp.writesPerSecond)}`, azure: "", ratio: false },
+    {
+      label: "  plaintext: longest lock wait, ms / writes per second",
+      azid: `${ms(cp.maxWaitMs)} / ${Math.round(cp.writesPerSecond)}`,
+      azure: "",
+      ratio: false,
+    },
   ];
 }
 

@@ -19,9 +19,20 @@ function child(script, args) {
   proc.stdout.on("data", (d) => (out += d));
   proc.stderr.on("data", (d) => (err += d));
   const done = new Promise((resolve, reject) =>
-    proc.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop())) : reject(new Error(`${script} exited ${code}: ${err.slice(-600)}`)))),
+    proc.on("close", (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop())) : reject(new Error(`${script} exited ${code}: ${err.slice(-600)}`)),
+    ),
   );
-  return { proc, done, ready: () => new Promise((resolve) => { const check = () => out.includes("ready\n") && resolve(); proc.stdout.on("data", check); check(); }) };
+  return {
+    proc,
+    done,
+    ready: () =>
+      new Promise((resolve) => {
+        const check = () => out.includes("ready\n") && resolve();
+        proc.stdout.on("data", check);
+        check();
+      }),
+  };
 }
 
 /** A cache of `accounts` signed-in users, each with an ID token, a refresh token and 5 access tokens. */
@@ -29,10 +40,22 @@ function realisticCache(accounts) {
   const cache = { Account: {}, IdToken: {}, AccessToken: {}, RefreshToken: {}, AppMetadata: {} };
   for (let i = 0; i < accounts; i++) {
     const home = `0000000${i}-0000-0000-0000-000000000000.72f988bf-86f1-41af-91ab-2d7cd011db47`;
-    cache.Account[`${home}-login.microsoftonline.com-organizations`] = { home_account_id: home, environment: "login.microsoftonline.com", realm: "organizations", username: `user${i}@contoso.com`, authority_type: "MSSTS" };
+    cache.Account[`${home}-login.microsoftonline.com-organizations`] = {
+      home_account_id: home,
+      environment: "login.microsoftonline.com",
+      realm: "organizations",
+      username: `user${i}@contoso.com`,
+      authority_type: "MSSTS",
+    };
     cache.IdToken[`${home}-idtoken`] = { credential_type: "IdToken", secret: "x".repeat(1200) };
     cache.RefreshToken[`${home}-refreshtoken`] = { credential_type: "RefreshToken", secret: "r".repeat(1400), family_id: "1" };
-    for (let s = 0; s < 5; s++) cache.AccessToken[`${home}-accesstoken-scope${s}`] = { credential_type: "AccessToken", secret: "a".repeat(1600), expires_on: "4102444800", target: `https://resource${s}/.default` };
+    for (let s = 0; s < 5; s++)
+      cache.AccessToken[`${home}-accesstoken-scope${s}`] = {
+        credential_type: "AccessToken",
+        secret: "a".repeat(1600),
+        expires_on: "4102444800",
+        target: `https://resource${s}/.default`,
+      };
   }
   return JSON.stringify(cache);
 }
@@ -53,7 +76,11 @@ for (const mode of ["encrypted", "plaintext"]) {
   await seed(base, mode, text);
   const samples = [];
   for (let i = 0; i < settings.readRuns; i++) samples.push(await child("readChild.mjs", [ENTRY, base, mode]).done);
-  result.read[mode] = { bytes: text.length, samples, median: Object.fromEntries(["importMs", "openMs", "readMs", "firstTotalMs", "warmReadMs"].map((k) => [k, median(samples.map((s) => s[k]))])) };
+  result.read[mode] = {
+    bytes: text.length,
+    samples,
+    median: Object.fromEntries(["importMs", "openMs", "readMs", "firstTotalMs", "warmReadMs"].map((k) => [k, median(samples.map((s) => s[k]))])),
+  };
 
   const cbase = mkdtempSync(join(tmpdir(), "azid-bench-contention-"));
   const writers = Array.from({ length: settings.writers }, (_, id) => child("writerChild.mjs", [ENTRY, cbase, String(id), String(settings.writesEach), mode]));

@@ -38,11 +38,27 @@ export async function startAzurite(emulator, options = {}) {
   writeFileSync(join(dir, "cert.pem"), certPem);
   writeFileSync(join(dir, "key.pem"), keyPem, { mode: 0o600 });
   const port = await freePort();
-  const child = spawn(process.execPath, [
-    main, `--${service}Host`, "127.0.0.1", `--${service}Port`, String(port), "--oauth", "basic",
-    "--cert", join(dir, "cert.pem"), "--key", join(dir, "key.pem"),
-    "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
-  ], { stdio: ["ignore", "pipe", "pipe"], env: options.env ?? process.env });
+  const child = spawn(
+    process.execPath,
+    [
+      main,
+      `--${service}Host`,
+      "127.0.0.1",
+      `--${service}Port`,
+      String(port),
+      "--oauth",
+      "basic",
+      "--cert",
+      join(dir, "cert.pem"),
+      "--key",
+      join(dir, "key.pem"),
+      "--inMemoryPersistence",
+      "--skipApiVersionCheck",
+      "--disableTelemetry",
+      "--loose",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"], env: options.env ?? process.env },
+  );
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
@@ -54,7 +70,8 @@ export async function startAzurite(emulator, options = {}) {
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(reject, `Azurite did not start within 20 s:\n${output}`), 20_000);
     const check = () => {
-      if (/successfully (listen|started)/i.test(output)) { // blob and queue say "listening", table "started"
+      if (/successfully (listen|started)/i.test(output)) {
+        // blob and queue say "listening", table "started"
         clearTimeout(timer);
         resolve(undefined);
       }

@@ -84,7 +84,23 @@ async function waitFor(check, { timeoutMs, what }) {
 }
 
 function spawnServer(port, dir, extra = []) {
-  const args = ["--port", String(port), "--bind", HOST, "--save", "", "--appendonly", "no", "--dir", dir, "--protected-mode", "yes", "--loglevel", "warning", ...extra];
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    HOST,
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--protected-mode",
+    "yes",
+    "--loglevel",
+    "warning",
+    ...extra,
+  ];
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
@@ -116,7 +132,10 @@ export async function startRedis({ port } = {}) {
   const chosen = port ?? (await freePort());
   const server = spawnServer(chosen, dir);
   try {
-    await waitFor(async () => (await redisCommand(chosen, "PING", { timeoutMs: 300 })) === "+PONG", { timeoutMs: 10_000, what: `redis-server did not answer PING on ${HOST}:${chosen}` });
+    await waitFor(async () => (await redisCommand(chosen, "PING", { timeoutMs: 300 })) === "+PONG", {
+      timeoutMs: 10_000,
+      what: `redis-server did not answer PING on ${HOST}:${chosen}`,
+    });
   } catch (error) {
     await stopChild(server.child, "SIGKILL");
     rmSync(dir, { recursive: true, force: true });
@@ -158,12 +177,21 @@ export async function startRedisCluster({ masters = 3 } = {}) {
       servers.push({ ...server, port });
     }
     for (const s of servers) {
-      await waitFor(async () => (await redisCommand(s.port, "PING", { timeoutMs: 300 })) === "+PONG", { timeoutMs: 10_000, what: `cluster node ${s.port} did not answer PING` });
+      await waitFor(async () => (await redisCommand(s.port, "PING", { timeoutMs: 300 })) === "+PONG", {
+        timeoutMs: 10_000,
+        what: `cluster node ${s.port} did not answer PING`,
+      });
     }
-    const create = spawnSync("redis-cli", ["--cluster", "create", ...servers.map((s) => `${HOST}:${s.port}`), "--cluster-replicas", "0", "--cluster-yes"], { encoding: "utf8", timeout: 30_000 });
+    const create = spawnSync("redis-cli", ["--cluster", "create", ...servers.map((s) => `${HOST}:${s.port}`), "--cluster-replicas", "0", "--cluster-yes"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
     for (const s of servers) {
-      await waitFor(async () => /cluster_state:ok/.test(await redisCommand(s.port, "CLUSTER INFO", { timeoutMs: 500 })), { timeoutMs: 20_000, what: `cluster node ${s.port} did not reach cluster_state:ok` });
+      await waitFor(async () => /cluster_state:ok/.test(await redisCommand(s.port, "CLUSTER INFO", { timeoutMs: 500 })), {
+        timeoutMs: 20_000,
+        what: `cluster node ${s.port} did not reach cluster_state:ok`,
+      });
     }
   } catch (error) {
     await stop();

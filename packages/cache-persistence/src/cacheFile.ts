@@ -31,7 +31,12 @@ export async function readCacheFile(path: string, maxBytes: number): Promise<Fil
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    if (code === "ELOOP") throw new UnsafeCacheFileError("symlink", path, `The token cache ${path} is a symbolic link; azid never follows one (it could redirect the cache to another file). Remove the link: rm ${path}`);
+    if (code === "ELOOP")
+      throw new UnsafeCacheFileError(
+        "symlink",
+        path,
+        `The token cache ${path} is a symbolic link; azid never follows one (it could redirect the cache to another file). Remove the link: rm ${path}`,
+      );
     throw error;
   }
   try {

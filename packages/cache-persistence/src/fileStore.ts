@@ -74,7 +74,8 @@ export function createFileStore(location: string, codec: StoreCodec, options: Fi
       for (let attempt = 0; snapshot?.changedWhileRead === true && attempt < 5; attempt++) snapshot = await readCacheFile(location, options.maxBytes);
       const current = snapshot === undefined || snapshot.changedWhileRead ? undefined : await decodeSnapshot(snapshot.bytes);
       const next = update(current);
-      if (typeof next !== "string") throw new TypeError(`PersistentStore.modify: the update function must return the whole cache as a string (received ${typeof next}).`);
+      if (typeof next !== "string")
+        throw new TypeError(`PersistentStore.modify: the update function must return the whole cache as a string (received ${typeof next}).`);
       await writeCacheFileAtomically(location, codec.encode(next, fileName));
     } finally {
       await lock.release();

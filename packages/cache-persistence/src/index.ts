@@ -6,9 +6,22 @@
 export { cachePersistencePlugin } from "./plugin.js";
 export { createPersistenceProvider, type PersistenceProviderOptions, type AzidPersistenceProvider } from "./provider.js";
 export { openMicrosoftSharedCache, microsoftLibsecretLookups, type MicrosoftSharedCacheOptions } from "./microsoftSharedCache.js";
-export type { PersistenceProvider, PersistentStore, PersistenceOpenOptions, MicrosoftSharedCache, MicrosoftCacheOrigin, PersistencePluginContext } from "./contract.js";
+export type {
+  PersistenceProvider,
+  PersistentStore,
+  PersistenceOpenOptions,
+  MicrosoftSharedCache,
+  MicrosoftCacheOrigin,
+  PersistencePluginContext,
+} from "./contract.js";
 export type { FileStore, LockStats } from "./fileStore.js";
 export type { KeyStore, KeyringBinding, OsKeyStoreOptions } from "./keyStore.js";
 export type { LockOptions } from "./lockFile.js";
-export { PersistenceUnavailableError, UnsafeCacheFileError, PersistenceLockError, type PersistenceUnavailableReason, type UnsafeCacheFileReason } from "./errors.js";
+export {
+  PersistenceUnavailableError,
+  UnsafeCacheFileError,
+  PersistenceLockError,
+  type PersistenceUnavailableReason,
+  type UnsafeCacheFileReason,
+} from "./errors.js";
 export { DEFAULT_CACHE_NAME } from "./location.js";

@@ -53,7 +53,11 @@ export function osKeyStore(account: string, options: OsKeyStoreOptions = {}): Ke
     try {
       binding = await loadBinding();
     } catch {
-      throw unavailable("binding-missing", platform, `The OS credential store binding (@napi-rs/keyring) has no prebuilt binary for ${platform}-${process.arch} installed.`);
+      throw unavailable(
+        "binding-missing",
+        platform,
+        `The OS credential store binding (@napi-rs/keyring) has no prebuilt binary for ${platform}-${process.arch} installed.`,
+      );
     }
     entry = new binding.AsyncEntry(KEYRING_SERVICE, account, platform === "linux" ? { linux: { store: "secret-service" } } : undefined);
     return entry;
@@ -95,7 +99,8 @@ export function unavailable(reason: PersistenceUnavailableReason, platform: Node
   return new PersistenceUnavailableError(reason, `Encrypted token cache persistence is unavailable. ${message}`, fixesFor(reason, platform));
 }
 
-const OPT_IN = "or store the cache unencrypted in a 0600 file: tokenCachePersistenceOptions.unsafeAllowUnencryptedStorage = true (or its alias allowUnencryptedStorage, after Python's allow_unencrypted_storage)";
+const OPT_IN =
+  "or store the cache unencrypted in a 0600 file: tokenCachePersistenceOptions.unsafeAllowUnencryptedStorage = true (or its alias allowUnencryptedStorage, after Python's allow_unencrypted_storage)";
 
 function fixesFor(reason: PersistenceUnavailableReason, platform: NodeJS.Platform): string[] {
   if (reason === "binding-missing") {
@@ -109,7 +114,7 @@ function fixesFor(reason: PersistenceUnavailableReason, platform: NodeJS.Platfor
   if (platform === "win32") return ["run with the user's profile loaded so Credential Manager is available", OPT_IN];
   return reason === "keyring-locked"
     ? [
-        "unlock the login keyring (log in to the desktop session, or: printf %s \"$KEYRING_PASSWORD\" | gnome-keyring-daemon --replace --unlock --components=secrets)",
+        'unlock the login keyring (log in to the desktop session, or: printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --replace --unlock --components=secrets)',
         OPT_IN,
       ]
     : [

@@ -80,7 +80,11 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
         // EPERM: Windows, while the previous holder's delete is pending.
         if (code !== "EEXIST" && code !== "EPERM") {
           if (claimed) await dropClaim(lockPath);
-          throw new PersistenceLockError(lockPath, performance.now() - started, `Cannot create the token cache lock ${lockPath} (${code ?? "error"}); check that this user can write to its directory.`);
+          throw new PersistenceLockError(
+            lockPath,
+            performance.now() - started,
+            `Cannot create the token cache lock ${lockPath} (${code ?? "error"}); check that this user can write to its directory.`,
+          );
         }
       }
       const outcome = await breakIfStale(lockPath, staleAfterMs, graceMs);

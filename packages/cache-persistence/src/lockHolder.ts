@@ -38,4 +38,3 @@ export function isRunning(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === "EPERM"; // exists, another user's
   }
 }
-

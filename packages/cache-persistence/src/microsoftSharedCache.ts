@@ -46,11 +46,17 @@ interface SecretLookup {
 
 /** The libsecret lookups, most specific first. */
 export function microsoftLibsecretLookups(name: string, cae: boolean): SecretLookup[] {
-  const python = (schema: string): SecretLookup => ({ origin: "msal-extensions-libsecret", attributes: ["xdg:schema", schema, "MsalClientID", MICROSOFT_SERVICE] });
+  const python = (schema: string): SecretLookup => ({
+    origin: "msal-extensions-libsecret",
+    attributes: ["xdg:schema", schema, "MsalClientID", MICROSOFT_SERVICE],
+  });
   return [
     python(cacheFileName(name, cae)),
     ...(cae ? [] : [python(name)]),
-    { origin: "identity-cache-persistence-libsecret", attributes: ["xdg:schema", "org.freedesktop.Secret.Generic", "service", MICROSOFT_SERVICE, "account", MICROSOFT_ACCOUNT] },
+    {
+      origin: "identity-cache-persistence-libsecret",
+      attributes: ["xdg:schema", "org.freedesktop.Secret.Generic", "service", MICROSOFT_SERVICE, "account", MICROSOFT_ACCOUNT],
+    },
   ];
 }
 
@@ -87,44 +93,59 @@ export function openMicrosoftSharedCache(options: MicrosoftSharedCacheOptions): 
 /** The secret of the item with exactly these attributes, or undefined when there is none. */
 function secretToolLookup(attributes: string[], maxBytes: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
-    execFile("secret-tool", ["lookup", ...attributes], { timeout: 30_000, maxBuffer: maxBytes, encoding: "utf8", windowsHide: true }, (error, stdout, stderr) => {
-      if (error === null) return resolve(stdout);
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") {
-        return reject(
-          new PersistenceUnavailableError("reader-missing", "Reading the token caches Microsoft tools keep in the Secret Service needs secret-tool, which is not installed.", [
-            "install it: sudo apt-get install libsecret-tools",
-          ]),
+    execFile(
+      "secret-tool",
+      ["lookup", ...attributes],
+      { timeout: 30_000, maxBuffer: maxBytes, encoding: "utf8", windowsHide: true },
+      (error, stdout, stderr) => {
+        if (error === null) return resolve(stdout);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") {
+          return reject(
+            new PersistenceUnavailableError(
+              "reader-missing",
+              "Reading the token caches Microsoft tools keep in the Secret Service needs secret-tool, which is not installed.",
+              ["install it: sudo apt-get install libsecret-tools"],
+            ),
+          );
+        }
+        // Exit status 1 with nothing said: no such item, or (secret-tool says nothing then either) an
+        // item in a locked collection. Anything on stderr is the keyring failing.
+        if (error.code === 1 && stderr.trim() === "") {
+          return void itemExists(attributes).then((exists) =>
+            exists
+              ? reject(
+                  new PersistenceUnavailableError("keyring-locked", "The Microsoft tools' token cache is in a locked keyring collection.", [
+                    "unlock the login keyring (log in to the desktop session)",
+                  ]),
+                )
+              : resolve(undefined),
+          );
+        }
+        const detail = stderr.split("\n")[0]!.slice(0, 200);
+        const locked = /lock|prompt|dismiss/i.test(detail);
+        reject(
+          new PersistenceUnavailableError(
+            locked ? "keyring-locked" : "no-keyring",
+            `Cannot read the Microsoft tools' token cache from the Secret Service: ${detail || "secret-tool failed"}.`,
+            [
+              locked
+                ? "unlock the login keyring (log in to the desktop session)"
+                : "run where the keyring those tools used is reachable (the desktop session's D-Bus)",
+            ],
+          ),
         );
-      }
-      // Exit status 1 with nothing said: no such item, or (secret-tool says nothing then either) an
-      // item in a locked collection. Anything on stderr is the keyring failing.
-      if (error.code === 1 && stderr.trim() === "") {
-        return void itemExists(attributes).then((exists) =>
-          exists
-            ? reject(
-                new PersistenceUnavailableError("keyring-locked", "The Microsoft tools' token cache is in a locked keyring collection.", [
-                  "unlock the login keyring (log in to the desktop session)",
-                ]),
-              )
-            : resolve(undefined),
-        );
-      }
-      const detail = stderr.split("\n")[0]!.slice(0, 200);
-      const locked = /lock|prompt|dismiss/i.test(detail);
-      reject(
-        new PersistenceUnavailableError(locked ? "keyring-locked" : "no-keyring", `Cannot read the Microsoft tools' token cache from the Secret Service: ${detail || "secret-tool failed"}.`, [
-          locked ? "unlock the login keyring (log in to the desktop session)" : "run where the keyring those tools used is reachable (the desktop session's D-Bus)",
-        ]),
-      );
-    });
+      },
+    );
   });
 }
 
 /** Whether an item with these attributes exists (its secret may be unreadable: locked). */
 function itemExists(attributes: string[]): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile("secret-tool", ["search", ...attributes], { timeout: 30_000, encoding: "utf8", windowsHide: true }, (_error, stdout) => resolve(/^\[\//m.test(stdout)));
+    execFile("secret-tool", ["search", ...attributes], { timeout: 30_000, encoding: "utf8", windowsHide: true }, (_error, stdout) =>
+      resolve(/^\[\//m.test(stdout)),
+    );
   });
 }
 

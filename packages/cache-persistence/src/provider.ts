@@ -52,20 +52,30 @@ export function createPersistenceProvider(options: PersistenceProviderOptions = 
       }
       return createFileStore(location, codec, { maxBytes, ...(options.lock ? { lock: options.lock } : {}) });
     },
-    openMicrosoftSharedCache: ({ name, cae }) => Promise.resolve(openMicrosoftSharedCache({ name, cae, ...(options.baseDirectory ? { baseDirectory: options.baseDirectory } : {}), maxFileBytes: maxBytes })),
+    openMicrosoftSharedCache: ({ name, cae }) =>
+      Promise.resolve(
+        openMicrosoftSharedCache({ name, cae, ...(options.baseDirectory ? { baseDirectory: options.baseDirectory } : {}), maxFileBytes: maxBytes }),
+      ),
   };
 }
 
 function checkOpenOptions(options: Partial<PersistenceOpenOptions>): PersistenceOpenOptions {
-  if (typeof options !== "object" || options === null) throw new TypeError("PersistenceProvider.open needs an options object { name, cae, allowUnencryptedStorage }.");
+  if (typeof options !== "object" || options === null)
+    throw new TypeError("PersistenceProvider.open needs an options object { name, cae, allowUnencryptedStorage }.");
   const { name = DEFAULT_CACHE_NAME, cae = false, allowUnencryptedStorage = false } = options;
   if (typeof cae !== "boolean") throw new TypeError(`PersistenceProvider.open: cae must be a boolean (received ${typeof cae}).`);
-  if (typeof allowUnencryptedStorage !== "boolean") throw new TypeError(`PersistenceProvider.open: allowUnencryptedStorage must be a boolean (received ${typeof allowUnencryptedStorage}).`);
+  if (typeof allowUnencryptedStorage !== "boolean")
+    throw new TypeError(`PersistenceProvider.open: allowUnencryptedStorage must be a boolean (received ${typeof allowUnencryptedStorage}).`);
   return { name, cae, allowUnencryptedStorage };
 }
 
 /** The store's key; created on first use under the cache's own lock, so racing first runs agree on one key. */
-async function obtainKey(keyStore: KeyStore, existingKey: Promise<Uint8Array | undefined>, location: string, lock: LockOptions | undefined): Promise<Uint8Array> {
+async function obtainKey(
+  keyStore: KeyStore,
+  existingKey: Promise<Uint8Array | undefined>,
+  location: string,
+  lock: LockOptions | undefined,
+): Promise<Uint8Array> {
   const existing = await existingKey;
   if (existing?.length === KEY_BYTES) return existing;
   const held = await acquireLock(`${location}.lockfile`, lock);
@@ -76,10 +86,14 @@ async function obtainKey(keyStore: KeyStore, existingKey: Promise<Uint8Array | u
     await keyStore.save(key);
     const kept = await keyStore.load();
     if (kept === undefined || !Buffer.from(kept).equals(key)) {
-      throw new PersistenceUnavailableError("no-keyring", `Encrypted token cache persistence is unavailable: ${keyStore.description} did not keep the cache key.`, [
-        "check that the keyring is writable and not full",
-        "or store the cache unencrypted in a 0600 file: tokenCachePersistenceOptions.unsafeAllowUnencryptedStorage = true",
-      ]);
+      throw new PersistenceUnavailableError(
+        "no-keyring",
+        `Encrypted token cache persistence is unavailable: ${keyStore.description} did not keep the cache key.`,
+        [
+          "check that the keyring is writable and not full",
+          "or store the cache unencrypted in a 0600 file: tokenCachePersistenceOptions.unsafeAllowUnencryptedStorage = true",
+        ],
+      );
     }
     return Uint8Array.from(key);
   } finally {

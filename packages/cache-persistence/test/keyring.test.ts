@@ -17,7 +17,11 @@ interface Step {
   encrypted?: boolean;
   error?: { name: string; reason: string; message: string; fixes: string[] };
 }
-const steps = (stdout: string): Step[] => stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Step);
+const steps = (stdout: string): Step[] =>
+  stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Step);
 const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 test("the key lives in the Secret Service (secret-tool sees the item), the file is ciphertext, and a new process reads the text back", async () => {
@@ -47,7 +51,11 @@ test("the key survives a restart of the keyring daemon and the D-Bus session (un
 test("a locked keyring: a typed error with the fixes, whether the key must be created or read; the opt-in gives a plaintext file", async () => {
   const { home, env } = makeTestHome();
   // No key yet: creating it needs the locked collection.
-  const fresh = await runWithTestKeyring("sh", ["-c", `${q(node)} ${q(scenario)} open no; ${q(node)} ${q(scenario)} open yes`], { keyring: "locked", home, homeEnv: env });
+  const fresh = await runWithTestKeyring("sh", ["-c", `${q(node)} ${q(scenario)} open no; ${q(node)} ${q(scenario)} open yes`], {
+    keyring: "locked",
+    home,
+    homeEnv: env,
+  });
   const [refused, allowed] = steps(fresh.stdout);
   assert.equal(refused?.error?.name, "PersistenceUnavailableError", fresh.stdout + fresh.stderr.slice(-800));
   assert.equal(refused.error.reason, "keyring-locked");
@@ -91,7 +99,10 @@ test("azid's own Secret Service client and @napi-rs/keyring (keyring-rs) address
   const run = await runWithTestKeyring("sh", ["-c", script]);
   assert.equal(run.code, 0, run.stderr.slice(-1500));
   const got = steps(run.stdout).filter((s) => s.step === "key-get") as Array<Step & { hex: string | null }>;
-  assert.deepEqual(got.map((g) => g.hex), ["11".repeat(32), "22".repeat(32), "33".repeat(32), null]);
+  assert.deepEqual(
+    got.map((g) => g.hex),
+    ["11".repeat(32), "22".repeat(32), "33".repeat(32), null],
+  );
   const items = run.stdout.split("ITEMS")[1]!;
   assert.equal((items.match(/^\[\//gm) ?? []).length, 2, items);
   assert.match(items, /label = keyring:\/cache\/b\.nocae@azid\.cache-persistence/);

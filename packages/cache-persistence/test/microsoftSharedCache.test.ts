@@ -15,7 +15,8 @@ const read = (name: string, cae: "yes" | "no") => `${q(process.execPath)} ${q(sc
 const PYTHON = JSON.stringify({ Account: { a: { username: "python@contoso.com" } } });
 const PYTHON_CAE = JSON.stringify({ Account: { a: { username: "python-cae@contoso.com" } } });
 const NODE = JSON.stringify({ Account: { a: { username: "node@contoso.com" } } });
-const storePython = (schema: string, text: string) => `printf %s ${q(text)} | secret-tool store --label=MSALCache xdg:schema ${schema} MsalClientID Microsoft.Developer.IdentityService`;
+const storePython = (schema: string, text: string) =>
+  `printf %s ${q(text)} | secret-tool store --label=MSALCache xdg:schema ${schema} MsalClientID Microsoft.Developer.IdentityService`;
 const storeNode = (text: string) =>
   `printf %s ${q(text)} | secret-tool store --label=Microsoft.Developer.IdentityService/MSALCache xdg:schema org.freedesktop.Secret.Generic service Microsoft.Developer.IdentityService account MSALCache`;
 
@@ -24,7 +25,11 @@ interface Found {
   location?: string;
   error?: { reason: string; message: string };
 }
-const results = (stdout: string) => stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Found);
+const results = (stdout: string) =>
+  stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Found);
 
 test("the lookups are the two tools' exact layouts", () => {
   assert.deepEqual(
@@ -69,7 +74,10 @@ test("a locked keyring is a typed error, not 'no cache'", async () => {
   const [result] = results(run.stdout);
   // Searching a locked collection finds nothing to unlock when the item is absent; with an item it must prompt.
   assert.ok(result?.found === null || result?.error?.reason === "keyring-locked", JSON.stringify(result));
-  const withItem = await runWithTestKeyring("sh", ["-c", `${storePython("msal.cache.nocae", PYTHON)} && gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null && ${read("msal.cache", "no")}`]);
+  const withItem = await runWithTestKeyring("sh", [
+    "-c",
+    `${storePython("msal.cache.nocae", PYTHON)} && gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null && ${read("msal.cache", "no")}`,
+  ]);
   const [locked] = results(withItem.stdout);
   assert.equal(locked?.error?.reason, "keyring-locked", withItem.stdout + withItem.stderr.slice(-800));
   assert.equal(locked.error.message.includes("python@contoso.com"), false);

@@ -35,7 +35,10 @@ test("msal-node reads, through its ICachePlugin, the cache azid's store wrote", 
   };
   const pca = new PublicClientApplication({ auth: { clientId, authority }, cache: { cachePlugin: plugin } });
   const accounts = await pca.getTokenCache().getAllAccounts();
-  assert.deepEqual(accounts.map((a) => a.username), [MSAL_USERNAME]);
+  assert.deepEqual(
+    accounts.map((a) => a.username),
+    [MSAL_USERNAME],
+  );
   // And msal-node writing back through the store: removing the account changes the cache.
   await pca.getTokenCache().removeAccount(accounts[0]!);
   const after = JSON.parse((await store.read())!) as { Account: object; RefreshToken: object };

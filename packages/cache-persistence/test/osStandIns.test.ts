@@ -14,7 +14,11 @@ import { macKeychainStandIn, windowsCredentialManagerStandIn } from "./support/o
 
 const CACHE = JSON.stringify({ RefreshToken: { k: { secret: "rt-standin" } } });
 
-function providerWith(platform: NodeJS.Platform, binding: () => Promise<import("../src/keyStore.js").KeyringBinding>, base = mkdtempSync(join(tmpdir(), `azid-${platform}-`))) {
+function providerWith(
+  platform: NodeJS.Platform,
+  binding: () => Promise<import("../src/keyStore.js").KeyringBinding>,
+  base = mkdtempSync(join(tmpdir(), `azid-${platform}-`)),
+) {
   return createPersistenceProvider({ baseDirectory: base, keyStore: (path) => osKeyStore(path, { platform, loadBinding: binding }) });
 }
 
@@ -82,6 +86,12 @@ test("a platform without the prebuilt binary: binding-missing, naming the option
 test("macOS: the Microsoft tools' Keychain item (service Microsoft.Developer.IdentityService, account MSALCache) is read", async () => {
   const keychain = macKeychainStandIn();
   await new keychain.binding.AsyncEntry("Microsoft.Developer.IdentityService", "MSALCache").setSecret(Buffer.from(CACHE));
-  const cache = openMicrosoftSharedCache({ name: "msal.cache", cae: false, platform: "darwin", baseDirectory: mkdtempSync(join(tmpdir(), "azid-mac-")), loadBinding: async () => keychain.binding });
+  const cache = openMicrosoftSharedCache({
+    name: "msal.cache",
+    cae: false,
+    platform: "darwin",
+    baseDirectory: mkdtempSync(join(tmpdir(), "azid-mac-")),
+    loadBinding: async () => keychain.binding,
+  });
   assert.deepEqual(await cache.read(), { text: CACHE, origin: "macos-keychain" });
 });

@@ -6,7 +6,12 @@ import { useIdentityPlugin, type PersistenceProvider as CoreProvider, type Persi
 import { cachePersistencePlugin, createPersistenceProvider, type FileStore, type PersistenceProvider, type PersistentStore } from "../src/index.js";
 
 type Assignable<From, To> = [From] extends [To] ? true : false;
-const checks: [Assignable<ReturnType<typeof createPersistenceProvider>, CoreProvider>, Assignable<FileStore, CoreStore>, Assignable<CoreStore, PersistentStore>, Assignable<PersistenceProvider, CoreProvider>] = [true, true, true, true];
+const checks: [
+  Assignable<ReturnType<typeof createPersistenceProvider>, CoreProvider>,
+  Assignable<FileStore, CoreStore>,
+  Assignable<CoreStore, PersistentStore>,
+  Assignable<PersistenceProvider, CoreProvider>,
+] = [true, true, true, true];
 
 test("cachePersistencePlugin registers a provider through @azid/identity's useIdentityPlugin", () => {
   assert.deepEqual(checks, [true, true, true, true]);
@@ -20,6 +25,9 @@ test("cachePersistencePlugin registers a provider through @azid/identity's useId
 
 test("given @azure/identity's plugin context instead, it says which package to use", () => {
   const azureContext = { cachePluginControl: { setPersistence() {} }, nativeBrokerPluginControl: {}, vsCodeCredentialControl: {} };
-  assert.throws(() => cachePersistencePlugin(azureContext), (e: unknown) => e instanceof TypeError && /@azure\/identity-cache-persistence/.test(e.message));
+  assert.throws(
+    () => cachePersistencePlugin(azureContext),
+    (e: unknown) => e instanceof TypeError && /@azure\/identity-cache-persistence/.test(e.message),
+  );
   assert.throws(() => cachePersistencePlugin(undefined), TypeError);
 });

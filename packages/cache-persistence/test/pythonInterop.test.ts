@@ -24,7 +24,11 @@ function startPython(args: string[]) {
   child.stdout.on("data", (d) => (out += d));
   const line = (text: string) =>
     new Promise<string>((resolve, reject) => {
-      const check = () => out.split("\n").slice(0, -1).some((l) => l.startsWith(text)) && resolve(out);
+      const check = () =>
+        out
+          .split("\n")
+          .slice(0, -1)
+          .some((l) => l.startsWith(text)) && resolve(out);
       child.stdout.on("data", check);
       check();
       child.on("close", (code) => reject(new Error(`python exited ${code} before "${text}": ${out}`)));

@@ -4,7 +4,19 @@
 // a real gnome-keyring.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPersistenceProvider } from "../src/provider.js";
@@ -88,7 +100,13 @@ test("a truncated, corrupt or empty encrypted file reads as empty and is rewritt
   const store = await provider.open({ name: "damaged", cae: false, allowUnencryptedStorage: false });
   await store.modify(() => CACHE);
   const full = readFileSync(store.location);
-  for (const damaged of [full.subarray(0, full.length - 5), full.subarray(0, 20), Buffer.from("AZIDC1"), Buffer.alloc(0), Buffer.from(full.map((b, i) => (i === full.length - 1 ? b ^ 1 : b)))]) {
+  for (const damaged of [
+    full.subarray(0, full.length - 5),
+    full.subarray(0, 20),
+    Buffer.from("AZIDC1"),
+    Buffer.alloc(0),
+    Buffer.from(full.map((b, i) => (i === full.length - 1 ? b ^ 1 : b))),
+  ]) {
     writeFileSync(store.location, damaged, { mode: 0o600 });
     assert.equal(await store.read(), undefined);
   }
@@ -107,7 +125,7 @@ test("a file encrypted under another key, or a .cae file copied over the .nocae 
   copyFileSync(storeA.location, storeB.location);
   assert.equal(await storeB.read(), undefined, "another key");
   const cae = await a.provider.open({ name: "shared", cae: true, allowUnencryptedStorage: false });
-  await cae.modify(() => "{\"cae\":true}");
+  await cae.modify(() => '{"cae":true}');
   copyFileSync(cae.location, storeA.location);
   assert.equal(await storeA.read(), undefined, "the file name is bound into the ciphertext");
 });
@@ -180,7 +198,10 @@ test("bad names and options are caller mistakes: RangeError/TypeError naming the
   }
   await assert.rejects(provider.open({ name: "ok", cae: "yes" as unknown as boolean, allowUnencryptedStorage: false }), TypeError);
   const store = await provider.open({ name: "ok", cae: false, allowUnencryptedStorage: false });
-  await assert.rejects(store.modify(() => 42 as unknown as string), TypeError);
+  await assert.rejects(
+    store.modify(() => 42 as unknown as string),
+    TypeError,
+  );
   await store.close();
   await assert.rejects(store.read(), /closed/);
 });

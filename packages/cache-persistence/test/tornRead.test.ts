@@ -10,11 +10,16 @@ import { join } from "node:path";
 import { createPersistenceProvider } from "../src/provider.js";
 import { memoryKeyStore } from "./support/memoryKeyStore.js";
 
-const version = (tag: string) => JSON.stringify({ AccessToken: Object.fromEntries(Array.from({ length: 4000 }, (_, i) => [`${tag}-${i}`, { secret: `${tag}-secret-${i}` }])) });
+const version = (tag: string) =>
+  JSON.stringify({ AccessToken: Object.fromEntries(Array.from({ length: 4000 }, (_, i) => [`${tag}-${i}`, { secret: `${tag}-secret-${i}` }])) });
 
 test("a read racing an in-place writer returns a whole version or undefined, never a torn text", async () => {
   const base = mkdtempSync(join(tmpdir(), "azid-torn-"));
-  const store = await createPersistenceProvider({ baseDirectory: base, keyStore: memoryKeyStore({ failing: true }).store }).open({ name: "torn", cae: false, allowUnencryptedStorage: true });
+  const store = await createPersistenceProvider({ baseDirectory: base, keyStore: memoryKeyStore({ failing: true }).store }).open({
+    name: "torn",
+    cae: false,
+    allowUnencryptedStorage: true,
+  });
   const [a, b] = [version("a"), version("b")];
   writeFileSync(store.location, a, { mode: 0o600 });
   const writerSource = `

@@ -66,7 +66,9 @@ function decodeKey(value: unknown, index: number): Buffer {
     throw new TypeError(`${NAME}: encryptionKeys[${index}] must be a Uint8Array or a base64/hex string (received ${value === null ? "null" : typeof value}).`);
   }
   if (bytes.length !== 32) {
-    throw new RangeError(`${NAME}: encryptionKeys[${index}] must be 32 bytes for AES-256-GCM (received ${bytes.length} bytes). Make one with crypto.randomBytes(32).`);
+    throw new RangeError(
+      `${NAME}: encryptionKeys[${index}] must be 32 bytes for AES-256-GCM (received ${bytes.length} bytes). Make one with crypto.randomBytes(32).`,
+    );
   }
   return bytes;
 }
@@ -76,7 +78,9 @@ export function resolveOptions(input: RedisCachePluginOptions): ResolvedOptions 
   const options = input as unknown as Record<string, unknown>;
   const prefix = options.keyPrefix ?? "azid";
   if (typeof prefix !== "string" || !/^[A-Za-z0-9:_.-]{1,64}$/.test(prefix)) {
-    throw new TypeError(`${NAME}: keyPrefix must be 1-64 characters of letters, digits, ':', '_', '.' or '-' (no braces: they would break the cluster hash tag).`);
+    throw new TypeError(
+      `${NAME}: keyPrefix must be 1-64 characters of letters, digits, ':', '_', '.' or '-' (no braces: they would break the cluster hash tag).`,
+    );
   }
   const rawKeys = options.encryptionKeys ?? [];
   if (!Array.isArray(rawKeys)) throw new TypeError(`${NAME}: encryptionKeys must be an array of keys (the first encrypts, any decrypts).`);
@@ -93,7 +97,13 @@ export function resolveOptions(input: RedisCachePluginOptions): ResolvedOptions 
   if (typeof breakerInput !== "object" || breakerInput === null) throw new TypeError(`${NAME}: circuitBreaker must be an object.`);
   const breakerOptions = breakerInput as Record<string, unknown>;
   const logger = options.logger;
-  if (logger !== undefined && (typeof logger !== "object" || logger === null || typeof (logger as CacheLogger).warning !== "function" || typeof (logger as CacheLogger).info !== "function")) {
+  if (
+    logger !== undefined &&
+    (typeof logger !== "object" ||
+      logger === null ||
+      typeof (logger as CacheLogger).warning !== "function" ||
+      typeof (logger as CacheLogger).info !== "function")
+  ) {
     throw new TypeError(`${NAME}: logger must have warning(message) and info(message) methods.`);
   }
   const cooldownMs = numberOption(breakerOptions, "cooldownMs", 5_000, 10, 600_000, "circuitBreaker.");

@@ -49,7 +49,16 @@ export class RedisTokenCache implements DistributedTokenCache {
   readonly #breaker: CircuitBreaker;
   readonly #log: ReturnType<typeof rateLimited>;
   readonly #salt = randomBytes(4).readUInt32LE(0);
-  readonly #stats: RedisCacheStats = { l2Hits: 0, lockedFetches: 0, unsharedFetches: 0, waits: 0, storeFailures: 0, badValues: 0, backoffsSet: 0, backoffsHonoured: 0 };
+  readonly #stats: RedisCacheStats = {
+    l2Hits: 0,
+    lockedFetches: 0,
+    unsharedFetches: 0,
+    waits: 0,
+    storeFailures: 0,
+    badValues: 0,
+    backoffsSet: 0,
+    backoffsHonoured: 0,
+  };
 
   constructor(commands: RedisCommands, options: ResolvedOptions) {
     this.#options = options;
@@ -57,7 +66,9 @@ export class RedisTokenCache implements DistributedTokenCache {
     this.#breaker = new CircuitBreaker({
       ...options.breaker,
       onChange: (state, reason) =>
-        state === "open" ? this.#log.warning(`circuit open: ${reason}; tokens are fetched per process meanwhile`) : this.#log.info(`circuit ${state}: ${reason}`),
+        state === "open"
+          ? this.#log.warning(`circuit open: ${reason}; tokens are fetched per process meanwhile`)
+          : this.#log.info(`circuit ${state}: ${reason}`),
     });
     this.#store = new TokenStore(commands, createValueCodec(options.encryptionKeys), this.#breaker, options.operationTimeoutMs, {
       failed: (operation, message) => {
@@ -93,7 +104,8 @@ export class RedisTokenCache implements DistributedTokenCache {
       if (read === undefined) {
         // While another process holds the lock, a failed poll is retried a few times (the breaker
         // still opens on a Redis that is really gone); otherwise fetch here.
-        if (!waiting || ++failedPolls > MAX_FAILED_POLLS || this.#breaker.state !== "closed" || Date.now() + delay > waitUntil) return this.#fetchUnshared(fetch);
+        if (!waiting || ++failedPolls > MAX_FAILED_POLLS || this.#breaker.state !== "closed" || Date.now() + delay > waitUntil)
+          return this.#fetchUnshared(fetch);
         session.retry();
         await sleep(delay);
         continue;

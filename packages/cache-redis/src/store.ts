@@ -133,7 +133,11 @@ export class StoreSession {
 
   async storeAndRelease(owner: string, record: TokenRecord, ttlMs: number): Promise<boolean> {
     const value = this.#store.encode(this.keys.token, record);
-    return (await this.#run("store", (c) => c.eval(STORE_AND_RELEASE, [this.keys.token, this.keys.lock], [value, String(Math.max(1, Math.floor(ttlMs))), owner]))) !== undefined;
+    return (
+      (await this.#run("store", (c) =>
+        c.eval(STORE_AND_RELEASE, [this.keys.token, this.keys.lock], [value, String(Math.max(1, Math.floor(ttlMs))), owner]),
+      )) !== undefined
+    );
   }
 
   async release(owner: string): Promise<void> {
@@ -141,7 +145,9 @@ export class StoreSession {
   }
 
   async setBackoff(backoff: Backoff, ttlMs: number): Promise<void> {
-    await this.#store.run("SET back-off", (c) => c.setPx(this.keys.backoff, JSON.stringify({ u: backoff.until, s: backoff.statusCode }), Math.max(1, Math.floor(ttlMs)), false));
+    await this.#store.run("SET back-off", (c) =>
+      c.setPx(this.keys.backoff, JSON.stringify({ u: backoff.until, s: backoff.statusCode }), Math.max(1, Math.floor(ttlMs)), false),
+    );
   }
 }
 

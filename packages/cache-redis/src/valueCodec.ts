@@ -71,5 +71,7 @@ const plainCodec: ValueCodec = {
   encrypted: false,
   seal: (_redisKey, text) => `${PLAIN}.${text}`,
   open: (_redisKey, value) =>
-    value.startsWith(`${PLAIN}.`) ? { ok: true, text: value.slice(PLAIN.length + 1) } : { ok: false, reason: value.startsWith(`${SEALED}.`) ? "an encrypted value and no encryptionKeys" : "not a value this package wrote" },
+    value.startsWith(`${PLAIN}.`)
+      ? { ok: true, text: value.slice(PLAIN.length + 1) }
+      : { ok: false, reason: value.startsWith(`${SEALED}.`) ? "an encrypted value and no encryptionKeys" : "not a value this package wrote" },
 };

@@ -32,7 +32,10 @@ describe("fleet cache on a 3-master Redis Cluster", () => {
       const keys = Array.from({ length: 12 }, (_, i) => cacheKey(`cluster-${family}-${i}`));
       const fetched = await Promise.all(keys.map((k) => first.getOrFetch(k, source.fetch, miss())));
       const shared = await Promise.all(keys.map((k) => second.getOrFetch(k, source.fetch, miss())));
-      assert.deepEqual(shared.map((t) => t.token), fetched.map((t) => t.token));
+      assert.deepEqual(
+        shared.map((t) => t.token),
+        fetched.map((t) => t.token),
+      );
       assert.equal(source.calls, keys.length);
       assert.equal(second.stats().l2Hits, keys.length);
       assert.equal(first.stats().storeFailures + second.stats().storeFailures, 0);

@@ -8,7 +8,12 @@ import type { AccessToken, DistributedTokenCache } from "../src/contract.js";
 import { redisCachePlugin, type RedisTokenCache } from "../src/index.js";
 
 type Assignable<From, To> = [From] extends [To] ? true : false;
-const checks: [Assignable<RedisTokenCache, CoreCache>, Assignable<CoreCache, DistributedTokenCache>, Assignable<CoreAccessToken, AccessToken>, Assignable<AccessToken, CoreAccessToken>] = [true, true, true, true];
+const checks: [
+  Assignable<RedisTokenCache, CoreCache>,
+  Assignable<CoreCache, DistributedTokenCache>,
+  Assignable<CoreAccessToken, AccessToken>,
+  Assignable<AccessToken, CoreAccessToken>,
+] = [true, true, true, true];
 
 describe("plugin contract", () => {
   it("matches @azid/identity's types and registers through its useIdentityPlugin", () => {

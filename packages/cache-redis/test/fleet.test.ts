@@ -60,12 +60,23 @@ describe("a fleet of processes sharing tokens through Redis", () => {
         phases: [{ type: "cold" }, { type: "sequential" }],
       }),
     });
-    assert.deepEqual(results.map((r) => r.failures), [0, 0, 0, 0], JSON.stringify(results.map((r) => r.errors)));
+    assert.deepEqual(
+      results.map((r) => r.failures),
+      [0, 0, 0, 0],
+      JSON.stringify(results.map((r) => r.errors)),
+    );
     assert.equal(emu.requests.filter((r) => r.route === "token").length - before, SCOPES.length);
     sameTokenEverywhere(results, SCOPES);
     const stats = results.map((r) => r.pluginStats!);
-    assert.equal(stats.reduce((n, s) => n + s.lockedFetches, 0), SCOPES.length);
-    assert.equal(stats.reduce((n, s) => n + s.l2Hits, 0), 3 * SCOPES.length, "the other three read each token from Redis");
+    assert.equal(
+      stats.reduce((n, s) => n + s.lockedFetches, 0),
+      SCOPES.length,
+    );
+    assert.equal(
+      stats.reduce((n, s) => n + s.l2Hits, 0),
+      3 * SCOPES.length,
+      "the other three read each token from Redis",
+    );
   });
 
   it("ManagedIdentityCredential on one host: 4 processes x 2 resources -> 1 IMDS request per resource", async () => {
@@ -73,9 +84,19 @@ describe("a fleet of processes sharing tokens through Redis", () => {
     const results = await runFleet({
       size: 4,
       env: { ...process.env, ...emu.managedIdentity.env("imds") },
-      settings: () => ({ lib: "azid", plugin: { client: "node-redis", port: redis.port, key }, credential: { kind: "mi" }, scopes: RESOURCES, phases: [{ type: "cold" }] }),
+      settings: () => ({
+        lib: "azid",
+        plugin: { client: "node-redis", port: redis.port, key },
+        credential: { kind: "mi" },
+        scopes: RESOURCES,
+        phases: [{ type: "cold" }],
+      }),
     });
-    assert.deepEqual(results.map((r) => r.failures), [0, 0, 0, 0], JSON.stringify(results.map((r) => r.errors)));
+    assert.deepEqual(
+      results.map((r) => r.failures),
+      [0, 0, 0, 0],
+      JSON.stringify(results.map((r) => r.errors)),
+    );
     const imds = emu.requests.filter((r) => r.route === "imds").slice(before);
     assert.equal(imds.length, RESOURCES.length);
     assert.deepEqual(new Set(imds.map((r) => r.query.resource)), new Set(RESOURCES.map((s) => s.replace(/\/\.default$/, ""))));
@@ -101,10 +122,17 @@ describe("a fleet of processes sharing tokens through Redis", () => {
           phases: [{ type: "cold" }, { type: "loop", durationMs: 15_000, intervalMs: 200 }],
         }),
       });
-      assert.deepEqual(results.map((r) => r.failures), [0, 0, 0], JSON.stringify(results.map((r) => r.errors)));
+      assert.deepEqual(
+        results.map((r) => r.failures),
+        [0, 0, 0],
+        JSON.stringify(results.map((r) => r.errors)),
+      );
       for (const scope of scopes) {
         const seen = results.map((r) => r.tokens[scope]!);
-        assert.ok(seen.every((list) => list.length === 2), `each process saw exactly one refresh of ${scope}: ${JSON.stringify(seen)}`);
+        assert.ok(
+          seen.every((list) => list.length === 2),
+          `each process saw exactly one refresh of ${scope}: ${JSON.stringify(seen)}`,
+        );
         assert.equal(new Set(seen.map((list) => list.join())).size, 1, "and the same tokens in the same order");
       }
       assert.equal(short.requests.filter((r) => r.route === "token").length, scopes.length * 2, "one cold fetch and one refresh per scope, fleet-wide");

@@ -9,7 +9,10 @@ const client = { mGet: async () => [], set: async () => "OK", eval: async () => 
 
 describe("options", () => {
   it("requires encryption keys unless plaintext is explicitly allowed", () => {
-    assert.throws(() => resolveOptions({ client }), (e: unknown) => e instanceof TypeError && /encryptionKeys/.test(e.message) && /allowUnencrypted/.test(e.message));
+    assert.throws(
+      () => resolveOptions({ client }),
+      (e: unknown) => e instanceof TypeError && /encryptionKeys/.test(e.message) && /allowUnencrypted/.test(e.message),
+    );
     assert.equal(resolveOptions({ client, allowUnencrypted: true }).encryptionKeys.length, 0);
   });
 
@@ -22,7 +25,10 @@ describe("options", () => {
       () => resolveOptions({ client, encryptionKeys: [key, short] }),
       (e: unknown) => e instanceof RangeError && /encryptionKeys\[1\] must be 32 bytes/.test(e.message) && !e.message.includes(short),
     );
-    assert.throws(() => resolveOptions({ client, encryptionKeys: ["not a key!"] }), (e: unknown) => e instanceof TypeError && !e.message.includes("not a key"));
+    assert.throws(
+      () => resolveOptions({ client, encryptionKeys: ["not a key!"] }),
+      (e: unknown) => e instanceof TypeError && !e.message.includes("not a key"),
+    );
     assert.throws(() => resolveOptions({ client, encryptionKeys: [42 as never] }), TypeError);
   });
 

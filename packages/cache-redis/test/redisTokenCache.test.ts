@@ -54,7 +54,10 @@ for (const family of FAMILIES) {
       assert.equal(second.token, first.token);
       assert.equal(source.calls, 1);
       assert.equal(b!.stats().l2Hits, 1);
-      assert.ok(second.refreshAfterTimestamp! <= second.expiresOnTimestamp - 5 * 60_000 && second.refreshAfterTimestamp! >= Date.now() + HOUR * 0.8, "a refresh moment within the jitter window");
+      assert.ok(
+        second.refreshAfterTimestamp! <= second.expiresOnTimestamp - 5 * 60_000 && second.refreshAfterTimestamp! >= Date.now() + HOUR * 0.8,
+        "a refresh moment within the jitter window",
+      );
     });
 
     it("makes one fetch for 8 processes missing the same key at once", async () => {
@@ -64,7 +67,10 @@ for (const family of FAMILIES) {
       const tokens = await Promise.all(fleet.map((p) => p.getOrFetch(key, source.fetch, miss())));
       assert.equal(source.calls, 1);
       assert.equal(new Set(tokens.map((t) => t.token)).size, 1);
-      assert.ok(fleet.some((p) => p.stats().waits > 0), "the others waited for the lock holder");
+      assert.ok(
+        fleet.some((p) => p.stats().waits > 0),
+        "the others waited for the lock holder",
+      );
     });
 
     it("refreshes once per fleet: not before a process's moment, then one fetch and the rest take the new token", async () => {
@@ -79,7 +85,13 @@ for (const family of FAMILIES) {
       // Make it due: the record in Redis as if fetched 20 s ago, its fleet refresh moment passed.
       const stale = { token: "token-stale-value", expiresOnTimestamp: Date.now() + 10_000 };
       const redisKey = `azid:{${key}}:token`;
-      const record = { token: stale.token, expiresOnTimestamp: stale.expiresOnTimestamp, tokenType: undefined, fetchedAt: Date.now() - 20_000, refreshAt: Date.now() - 5_000 };
+      const record = {
+        token: stale.token,
+        expiresOnTimestamp: stale.expiresOnTimestamp,
+        tokenType: undefined,
+        fetchedAt: Date.now() - 20_000,
+        refreshAt: Date.now() - 5_000,
+      };
       await admin.raw("SET", redisKey, createValueCodec([ENCRYPTION_KEY]).seal(redisKey, serializeRecord(record)), "PX", "10000");
       const refreshed = await Promise.all(fleet.map((p) => p.getOrFetch(key, source.fetch, refresh(stale))));
       assert.equal(source.calls, 2, "one refresh for the whole fleet");
@@ -109,7 +121,10 @@ for (const family of FAMILIES) {
       const backoffTtl = Number(await admin.raw("PTTL", `azid:{${key}}:backoff`));
       assert.ok(backoffTtl > 55_000 && backoffTtl <= 60_000);
       // A process with nothing cached gives up with a typed error, without a request.
-      await assert.rejects(b!.getOrFetch(key, source.fetch, miss(2_000)), (e: unknown) => e instanceof FleetBackoffError && e.statusCode === 429 && e.retryAfterMs > 50_000);
+      await assert.rejects(
+        b!.getOrFetch(key, source.fetch, miss(2_000)),
+        (e: unknown) => e instanceof FleetBackoffError && e.statusCode === 429 && e.retryAfterMs > 50_000,
+      );
       // A process whose token is still good keeps it.
       const current = { token: "still-good-token-value", expiresOnTimestamp: Date.now() + HOUR };
       const kept = await c!.getOrFetch(key, source.fetch, refresh(current));
@@ -131,7 +146,7 @@ for (const family of FAMILIES) {
       assert.notEqual(token.token, planted.token);
       assert.equal(source.calls, 2);
       assert.equal(cache.stats().badValues, 1);
-      await admin.raw("SET", `azid:{${key}}:token`, "azid1p.{\"v\":1,\"t\":\"injected-token\",\"e\":9999999999999,\"f\":1,\"r\":2}");
+      await admin.raw("SET", `azid:{${key}}:token`, 'azid1p.{"v":1,"t":"injected-token","e":9999999999999,"f":1,"r":2}');
       const again = await cache.getOrFetch(key, source.fetch, miss());
       assert.notEqual(again.token, "injected-token", "plaintext is refused when encryption is on");
       const text = logger.lines.join("\n");

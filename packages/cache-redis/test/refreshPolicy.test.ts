@@ -11,7 +11,11 @@ describe("refresh policy", () => {
     assert.equal(fleetRefreshAt({ token: "t", expiresOnTimestamp: 24 * HOUR }, 0), 12 * HOUR);
     assert.equal(fleetRefreshAt({ token: "t", expiresOnTimestamp: 30_000 }, 0), 15_000);
     assert.equal(fleetRefreshAt({ token: "t", expiresOnTimestamp: HOUR, refreshAfterTimestamp: HOUR / 2 }, 0), HOUR / 2);
-    assert.equal(fleetRefreshAt({ token: "t", expiresOnTimestamp: HOUR, refreshAfterTimestamp: HOUR - 1000 }, 0), HOUR - 300_000, "never later than 5 min before expiry");
+    assert.equal(
+      fleetRefreshAt({ token: "t", expiresOnTimestamp: HOUR, refreshAfterTimestamp: HOUR - 1000 }, 0),
+      HOUR - 300_000,
+      "never later than 5 min before expiry",
+    );
   });
 
   it("spreads each process's moment over the last jitter fraction of the window", () => {

@@ -65,7 +65,13 @@ for (const family of FAMILIES) {
 
     it("frozen (accepts, never answers): each call costs one deadline at most, then the circuit skips Redis", async () => {
       const { server, connection, logger } = await setUp();
-      const cache = redisCachePlugin({ client: connection.client, encryptionKeys: [randomBytes(32)], logger, operationTimeoutMs: 200, circuitBreaker: { failureThreshold: 5, cooldownMs: 60_000 } }).cache;
+      const cache = redisCachePlugin({
+        client: connection.client,
+        encryptionKeys: [randomBytes(32)],
+        logger,
+        operationTimeoutMs: 200,
+        circuitBreaker: { failureThreshold: 5, cooldownMs: 60_000 },
+      }).cache;
       const source = fakeSource(HOUR, 1);
       server.freeze();
       try {

@@ -11,7 +11,9 @@ export function decodeClaims(token: string): Record<string, string | number> {
   } catch {
     return {}; // not a JWT (some resources issue opaque tokens): nothing to show
   }
-  return Object.fromEntries(SHOWN.flatMap((name) => (typeof payload[name] === "string" || typeof payload[name] === "number" ? [[name, payload[name] as string | number]] : [])));
+  return Object.fromEntries(
+    SHOWN.flatMap((name) => (typeof payload[name] === "string" || typeof payload[name] === "number" ? [[name, payload[name] as string | number]] : [])),
+  );
 }
 
 /** `aud=https://storage.azure.com appid=… tid=… exp=2025-01-01T10:00:00Z` */

@@ -11,12 +11,16 @@ const GRAPH = "https://graph.microsoft.com";
 export function checkScopes(scopes: readonly string[]): void {
   for (const scope of scopes) {
     if (!SCOPE_PATTERN.test(scope)) {
-      throw new UsageError(`--scope '${scope}' is not a valid scope: no spaces or quotes; give each scope its own --scope, e.g. --scope https://management.azure.com/.default`);
+      throw new UsageError(
+        `--scope '${scope}' is not a valid scope: no spaces or quotes; give each scope its own --scope, e.g. --scope https://management.azure.com/.default`,
+      );
     }
   }
   const resources = [...new Set(scopes.filter((scope) => !OIDC_SCOPES.has(scope.toLowerCase())).map(resourceOf))];
   if (resources.length > 1) {
-    throw new UsageError(`one token serves one resource, and these scopes name ${resources.length} (${resources.join(", ")}): run azid token once per resource`);
+    throw new UsageError(
+      `one token serves one resource, and these scopes name ${resources.length} (${resources.join(", ")}): run azid token once per resource`,
+    );
   }
 }
 

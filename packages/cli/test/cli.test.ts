@@ -94,7 +94,13 @@ describe("azid token", () => {
 
   it("no configuration: exits 3 (unavailable) saying which variables are missing", () => {
     // No developer tools on PATH, IMDS pointed at a closed loopback port.
-    const nothing = { AZURE_TENANT_ID: "", AZURE_CLIENT_ID: "", AZURE_CLIENT_SECRET: "", PATH: dataDir, AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:1" };
+    const nothing = {
+      AZURE_TENANT_ID: "",
+      AZURE_CLIENT_ID: "",
+      AZURE_CLIENT_SECRET: "",
+      PATH: dataDir,
+      AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:1",
+    };
     const result = azid(["token", "--scope", "https://storage.azure.com/.default", "--credential", "env"], nothing);
     assert.equal(result.code, 3);
     assert.match(result.stderr, /CredentialUnavailableError: EnvironmentCredential is unavailable\. Missing: AZURE_TENANT_ID; AZURE_CLIENT_ID/);
@@ -131,9 +137,25 @@ describe("azid token", () => {
   it("scopes for two resources: one token serves one resource, said before any request", () => {
     const result = azid(["token", "--scope", "https://storage.azure.com/.default", "--scope", "https://vault.azure.net/.default"], emulatorEnv);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /one token serves one resource, and these scopes name 2 \(https:\/\/storage\.azure\.com, https:\/\/vault\.azure\.net\): run azid token once per resource/);
+    assert.match(
+      result.stderr,
+      /one token serves one resource, and these scopes name 2 \(https:\/\/storage\.azure\.com, https:\/\/vault\.azure\.net\): run azid token once per resource/,
+    );
     assert.doesNotMatch(result.stderr, /\.default scope is missing|AADSTS/);
-    const sameResource = azid(["token", "--scope", "https://graph.microsoft.com/User.Read", "--scope", "openid", "--scope", "https://graph.microsoft.com/Mail.Read", "--credential", "env"], emulatorEnv);
+    const sameResource = azid(
+      [
+        "token",
+        "--scope",
+        "https://graph.microsoft.com/User.Read",
+        "--scope",
+        "openid",
+        "--scope",
+        "https://graph.microsoft.com/Mail.Read",
+        "--credential",
+        "env",
+      ],
+      emulatorEnv,
+    );
     assert.doesNotMatch(sameResource.stderr, /one token serves one resource/, "permissions of one resource, plus OIDC scopes, are one resource");
   });
 });

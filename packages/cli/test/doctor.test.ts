@@ -50,7 +50,10 @@ interface Run {
 function azid(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(AZURE_|IDENTITY_|IMDS_|MSI_|AZID_FAKE)/.test(k)) base[k] = v;
-  base.NODE_OPTIONS = (process.env.NODE_OPTIONS ?? "").replace(/--import[= ]tsx\b/, "").replace(/--conditions=\S+/, "").trim();
+  base.NODE_OPTIONS = (process.env.NODE_OPTIONS ?? "")
+    .replace(/--import[= ]tsx\b/, "")
+    .replace(/--conditions=\S+/, "")
+    .trim();
   base.PATH = [FAKE_TOOLS, dirname(process.execPath)].join(":");
   base.AZURE_POD_IDENTITY_AUTHORITY_HOST = "http://127.0.0.1:1"; // refused: never the real IMDS
   base.HOME = join(dataDir, "home"); // no shared token cache or VS Code sign-in of the machine's user
@@ -72,12 +75,30 @@ function azid(args: string[], env: Record<string, string> = {}): Promise<Run> {
 
 const signedOut = { AZID_FAKE_AZ: "not-logged-in", AZID_FAKE_AZD: "not-logged-in", AZID_FAKE_PWSH: "not-logged-in" };
 const onlyAz = { AZID_FAKE_AZD: "not-logged-in", AZID_FAKE_PWSH: "not-logged-in" };
-const servicePrincipal = () => ({ NODE_EXTRA_CA_CERTS: emu.caCertPath, AZURE_AUTHORITY_HOST: emu.url, AZURE_TENANT_ID: emu.config.tenants[0]!.id, AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: app.secret });
+const servicePrincipal = () => ({
+  NODE_EXTRA_CA_CERTS: emu.caCertPath,
+  AZURE_AUTHORITY_HOST: emu.url,
+  AZURE_TENANT_ID: emu.config.tenants[0]!.id,
+  AZURE_CLIENT_ID: app.clientId,
+  AZURE_CLIENT_SECRET: app.secret,
+});
 
 interface Report {
   selected?: string;
   stoppedAt?: string;
-  credentials: Array<{ name: string; outcome: string; configured: boolean; from: string[]; details: Record<string, string>; elapsedMs?: number; claims?: Record<string, unknown>; reason?: string; fix?: string; selected: boolean; excludedBecause?: string }>;
+  credentials: Array<{
+    name: string;
+    outcome: string;
+    configured: boolean;
+    from: string[];
+    details: Record<string, string>;
+    elapsedMs?: number;
+    claims?: Record<string, unknown>;
+    reason?: string;
+    fix?: string;
+    selected: boolean;
+    excludedBecause?: string;
+  }>;
 }
 
 describe("azid doctor", () => {
@@ -85,9 +106,22 @@ describe("azid doctor", () => {
     const result = await azid(["doctor"], onlyAz);
     assert.equal(result.code, 0, result.stderr);
     const out = result.stdout;
-    const names = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
+    const names = [
+      "EnvironmentCredential",
+      "WorkloadIdentityCredential",
+      "ManagedIdentityCredential",
+      "SharedTokenCacheCredential",
+      "VisualStudioCodeCredential",
+      "AzureCliCredential",
+      "AzurePowerShellCredential",
+      "AzureDeveloperCliCredential",
+      "InteractiveBrowserCredential",
+    ];
     const rows = out.split("\n").filter((l) => /^\d+ +\w+Credential/.test(l));
-    assert.deepEqual(rows.map((r) => r.split(/\s+/)[1]), names);
+    assert.deepEqual(
+      rows.map((r) => r.split(/\s+/)[1]),
+      names,
+    );
     assert.match(rows[5]!, /AzureCliCredential +yes +\d+ ms +got a token +<- used by DefaultAzureCredential/);
     assert.match(rows[2]!, /ManagedIdentityCredential .* unavailable/);
     assert.match(rows[8]!, /not tried/);
@@ -163,7 +197,10 @@ describe("azid doctor", () => {
     const result = await azid(["doctor"], { ...vars, ...signedOut });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /DefaultAzureCredential would use ManagedIdentityCredential\./);
-    assert.match(result.stdout, /found: +host=App Service; endpoint=http:\/\/127\.0\.0\.1:\d+\/appService\/msi\/token; detectedFrom=IDENTITY_ENDPOINT and IDENTITY_HEADER/);
+    assert.match(
+      result.stdout,
+      /found: +host=App Service; endpoint=http:\/\/127\.0\.0\.1:\d+\/appService\/msi\/token; detectedFrom=IDENTITY_ENDPOINT and IDENTITY_HEADER/,
+    );
     assert.ok(!result.stdout.includes(vars.IDENTITY_HEADER!));
   });
 

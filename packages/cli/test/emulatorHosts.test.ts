@@ -15,7 +15,9 @@ let emulator: ReturnType<typeof spawn>;
 let output: { url: string; env: Record<string, string>; controlSecret: string; hosts: Record<string, Record<string, string>> };
 
 before(async () => {
-  emulator = spawn(process.execPath, [BIN, "emulator", "--json", "--data-dir", dataDir, "--host", "appService", "--host", "pipelines"], { stdio: ["ignore", "pipe", "pipe"] });
+  emulator = spawn(process.execPath, [BIN, "emulator", "--json", "--data-dir", dataDir, "--host", "appService", "--host", "pipelines"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   output = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`azid emulator printed nothing usable: ${out}`)), 20_000);
@@ -62,7 +64,9 @@ describe("azid emulator --host", () => {
 
   it("whose endpoint issues a managed-identity token", async () => {
     const { IDENTITY_ENDPOINT, IDENTITY_HEADER } = output.hosts.appService!;
-    const res = await get(`${IDENTITY_ENDPOINT}?api-version=2019-08-01&resource=${encodeURIComponent("https://vault.azure.net")}`, { "X-IDENTITY-HEADER": IDENTITY_HEADER! });
+    const res = await get(`${IDENTITY_ENDPOINT}?api-version=2019-08-01&resource=${encodeURIComponent("https://vault.azure.net")}`, {
+      "X-IDENTITY-HEADER": IDENTITY_HEADER!,
+    });
     assert.equal(res.status, 200);
     assert.equal(typeof res.json.access_token, "string");
     assert.match(String(res.json.expires_on), /^\d+$/);
@@ -70,7 +74,11 @@ describe("azid emulator --host", () => {
 
   it("--credential AzurePipelinesCredential gets a token from the printed pipelines environment", () => {
     const env = { ...process.env, ...output.env, ...output.hosts.pipelines, AZURE_CLIENT_SECRET: "" };
-    const result = spawnSync(process.execPath, [BIN, "token", "--scope", "https://management.azure.com/.default", "--credential", "AzurePipelinesCredential"], { encoding: "utf8", env, timeout: 30_000 });
+    const result = spawnSync(process.execPath, [BIN, "token", "--scope", "https://management.azure.com/.default", "--credential", "AzurePipelinesCredential"], {
+      encoding: "utf8",
+      env,
+      timeout: 30_000,
+    });
     assert.equal(result.status, 0, result.stderr);
     const printed = JSON.parse(result.stdout) as { credential: string; claims: Record<string, string> };
     assert.equal(printed.credential, "AzurePipelinesCredential");
@@ -81,7 +89,10 @@ describe("azid emulator --host", () => {
       timeout: 30_000,
     });
     assert.equal(missing.status, 3);
-    assert.match(missing.stderr, /AzurePipelinesCredential is unavailable\. Missing: AZURESUBSCRIPTION_TENANT_ID; AZURESUBSCRIPTION_CLIENT_ID; AZURESUBSCRIPTION_SERVICE_CONNECTION_ID; SYSTEM_ACCESSTOKEN/);
+    assert.match(
+      missing.stderr,
+      /AzurePipelinesCredential is unavailable\. Missing: AZURESUBSCRIPTION_TENANT_ID; AZURESUBSCRIPTION_CLIENT_ID; AZURESUBSCRIPTION_SERVICE_CONNECTION_ID; SYSTEM_ACCESSTOKEN/,
+    );
   });
 
   it("prints the control secret, which the control API requires", async () => {
@@ -103,7 +114,10 @@ describe("azid emulator --host", () => {
   it("refuses an unknown host with exit code 2, listing the valid ones", () => {
     const result = spawnSync(process.execPath, [BIN, "emulator", "--host", "vm"], { encoding: "utf8", timeout: 30_000 });
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /--host must be one of imds, appService, serviceFabric, azureArc, azureMl, cloudShell, workloadIdentity, pipelines, received 'vm'/);
+    assert.match(
+      result.stderr,
+      /--host must be one of imds, appService, serviceFabric, azureArc, azureMl, cloudShell, workloadIdentity, pipelines, received 'vm'/,
+    );
     assert.match(result.stderr, /Usage: azid emulator/);
   });
 });
@@ -111,7 +125,9 @@ describe("azid emulator --host", () => {
 describe("azid emulator --host azureArc --arc-key-dir DIR", () => {
   it("writes the challenge key files where it is told, so a client that only reads the agent's directory can be served", async () => {
     const keyDir = join(dataDir, "azcmagent-tokens");
-    const arc = spawn(process.execPath, [BIN, "emulator", "--json", "--data-dir", dataDir, "--host", "azureArc", "--arc-key-dir", keyDir], { stdio: ["ignore", "pipe", "pipe"] });
+    const arc = spawn(process.execPath, [BIN, "emulator", "--json", "--data-dir", dataDir, "--host", "azureArc", "--arc-key-dir", keyDir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     try {
       let out = "";
       const printed = await new Promise<typeof output>((resolve, reject) => {
@@ -128,10 +144,14 @@ describe("azid emulator --host azureArc --arc-key-dir DIR", () => {
       const { IDENTITY_ENDPOINT } = printed.hosts.azureArc!;
       const challenge = await new Promise<string>((resolve, reject) => {
         http
-          .get(`${IDENTITY_ENDPOINT}?api-version=2020-06-01&resource=${encodeURIComponent("https://management.azure.com")}`, { headers: { Metadata: "true" }, agent: false }, (res) => {
-            res.resume();
-            resolve(String(res.headers["www-authenticate"]));
-          })
+          .get(
+            `${IDENTITY_ENDPOINT}?api-version=2020-06-01&resource=${encodeURIComponent("https://management.azure.com")}`,
+            { headers: { Metadata: "true" }, agent: false },
+            (res) => {
+              res.resume();
+              resolve(String(res.headers["www-authenticate"]));
+            },
+          )
           .on("error", reject);
       });
       const keyFile = /^Basic realm=(.+)$/.exec(challenge)?.[1];

@@ -16,7 +16,10 @@ const project = join(work, "consumer");
 
 /** The test runner's environment without its TypeScript loader and source condition (the network guard stays). */
 function consumerEnv(): NodeJS.ProcessEnv {
-  const nodeOptions = (process.env.NODE_OPTIONS ?? "").replace(/--import[= ]tsx\b/, "").replace(/--conditions=\S+/, "").trim();
+  const nodeOptions = (process.env.NODE_OPTIONS ?? "")
+    .replace(/--import[= ]tsx\b/, "")
+    .replace(/--conditions=\S+/, "")
+    .trim();
   return { ...process.env, NODE_OPTIONS: nodeOptions, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
 }
 
@@ -36,7 +39,8 @@ after(() => rmSync(work, { recursive: true, force: true }));
 describe("npm run pack", () => {
   it("writes a tarball for each publishable package and says how to install them", () => {
     const files = readdirSync(tarballs).sort();
-    for (const name of ["azid-0.1.0.tgz", "azid-emulator-0.1.0.tgz", "azid-identity-0.1.0.tgz"]) assert.ok(files.includes(name), `${name} in ${files.join(", ")}`);
+    for (const name of ["azid-0.1.0.tgz", "azid-emulator-0.1.0.tgz", "azid-identity-0.1.0.tgz"])
+      assert.ok(files.includes(name), `${name} in ${files.join(", ")}`);
     assert.match(packOutput, /Install them into another project:\n {2}npm install /);
   });
 
@@ -64,7 +68,12 @@ try {
   });
 
   it("the installed azid binary runs", () => {
-    const result = spawnSync(process.execPath, [join(project, "node_modules/azid/bin/azid.js"), "token", "--help"], { cwd: project, encoding: "utf8", env: consumerEnv(), timeout: 30_000 });
+    const result = spawnSync(process.execPath, [join(project, "node_modules/azid/bin/azid.js"), "token", "--help"], {
+      cwd: project,
+      encoding: "utf8",
+      env: consumerEnv(),
+      timeout: 30_000,
+    });
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Usage: azid token --scope SCOPE/);
   });

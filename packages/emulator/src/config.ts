@@ -149,7 +149,11 @@ export function defaultEmulatorConfig(): EmulatorConfig {
             roles: ["Data.Read.All"],
             federatedCredentials: [
               { issuer: `${EMULATOR_URL_PLACEHOLDER}/federation/default`, subject: DEFAULT_FEDERATED_SUBJECT, audiences: [TOKEN_EXCHANGE_AUDIENCE] },
-              { issuer: `${EMULATOR_URL_PLACEHOLDER}/federation/${PIPELINES_ISSUER_NAME}`, subject: DEFAULT_PIPELINES_SUBJECT, audiences: [TOKEN_EXCHANGE_AUDIENCE] },
+              {
+                issuer: `${EMULATOR_URL_PLACEHOLDER}/federation/${PIPELINES_ISSUER_NAME}`,
+                subject: DEFAULT_PIPELINES_SUBJECT,
+                audiences: [TOKEN_EXCHANGE_AUDIENCE],
+              },
             ],
           },
           {

@@ -101,7 +101,10 @@ function readManagedIdentity(value: unknown, at: string, fail: Fail): ManagedIde
   const resourceId = optional(identity.resourceId, (v) => {
     const id = string(v, `${at}.resourceId`, fail);
     if (kind === "user" && !USER_ASSIGNED_RESOURCE_ID.test(id)) {
-      fail(`${at}.resourceId`, `must look like /subscriptions/<id>/resourceGroups/<name>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>, got "${id}"`);
+      fail(
+        `${at}.resourceId`,
+        `must look like /subscriptions/<id>/resourceGroups/<name>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>, got "${id}"`,
+      );
     }
     if (!id.startsWith("/subscriptions/")) fail(`${at}.resourceId`, `must be an Azure resource id starting with /subscriptions/, got "${id}"`);
     return { resourceId: id };

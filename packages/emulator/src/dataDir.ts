@@ -41,7 +41,9 @@ export async function openDataDir(dataDir: string): Promise<DataDirContents> {
         rmSync(lockPath, { recursive: true, force: true });
       }
     } else if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for another emulator process to initialise ${dataDir} (lock ${lockPath}). Remove the lock directory if no emulator is starting.`);
+      throw new Error(
+        `Timed out waiting for another emulator process to initialise ${dataDir} (lock ${lockPath}). Remove the lock directory if no emulator is starting.`,
+      );
     } else {
       await sleep(50);
     }
@@ -90,7 +92,9 @@ function readCertificateAuthority(certPath: string, keyPath: string): DataDirCon
     const certPem = readFileSync(certPath, "utf8");
     return { ...certificateAuthorityFromPem(certPem, createPrivateKey(readFileSync(keyPath, "utf8"))), certPath };
   } catch (error) {
-    throw new Error(`The emulator CA in ${certPath} / ${keyPath} is unusable: ${(error as Error).message}. Delete both files to create a new CA (and trust the new one).`);
+    throw new Error(
+      `The emulator CA in ${certPath} / ${keyPath} is unusable: ${(error as Error).message}. Delete both files to create a new CA (and trust the new one).`,
+    );
   }
 }
 

@@ -9,7 +9,10 @@ export function emulatorEnvironment(url: string, caCertPath: string, config: Emu
   // The default app is the first confidential app of the first tenant: the one EnvironmentCredential can use.
   const app = tenant?.apps.find((candidate) => (candidate.secrets ?? []).length > 0);
   const secret = app?.secrets?.[0];
-  const existingNoProxy = (process.env.NO_PROXY ?? process.env.no_proxy ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
+  const existingNoProxy = (process.env.NO_PROXY ?? process.env.no_proxy ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
   return {
     AZURE_AUTHORITY_HOST: url,
     // Node reads this once at process start, so it helps child processes, not the current one.

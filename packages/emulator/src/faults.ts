@@ -128,7 +128,14 @@ function defaultErrorResponse(route: RouteName, status: number, host: string): H
     case "authorize":
     case "devicelogin":
       // What a person sees when the sign-in service is down: a page, not JSON.
-      return htmlResponse(status, errorPage({ title: "Sorry, but we're having trouble signing you in.", message: `AADSTS90033: A transient error has occurred. Please try again. ${text}`, details: {} }));
+      return htmlResponse(
+        status,
+        errorPage({
+          title: "Sorry, but we're having trouble signing you in.",
+          message: `AADSTS90033: A transient error has occurred. Please try again. ${text}`,
+          details: {},
+        }),
+      );
     default:
       return jsonResponse(status, entraErrorBody(aadsts.transientError(), host));
   }
@@ -141,7 +148,11 @@ function malformedResponse(spec: FaultSpec): HttpResponse {
     case "truncated-json":
       return { status, headers: { "content-type": json }, body: '{"token_type":"Bearer","expires_in":3599,"access_token":"eyJ0eXAiOiJKV1Qi' };
     case "html":
-      return { status, headers: { "content-type": spec.contentType ?? "text/html; charset=utf-8" }, body: "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Proxy error</body></html>" };
+      return {
+        status,
+        headers: { "content-type": spec.contentType ?? "text/html; charset=utf-8" },
+        body: "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Proxy error</body></html>",
+      };
     case "empty":
       return { status, headers: { "content-type": json }, body: "" };
     default:

@@ -1,6 +1,14 @@
 // @azid/emulator: a local Microsoft Entra ID for tests and demos. Re-exports only.
 export { startEmulator } from "./server.js";
-export type { Emulator, EmulatorDeviceCodes, EmulatorManagedIdentity, EmulatorOptions, EmulatorPipelines, ManagedIdentityHost, RecordedRequest } from "./types.js";
+export type {
+  Emulator,
+  EmulatorDeviceCodes,
+  EmulatorManagedIdentity,
+  EmulatorOptions,
+  EmulatorPipelines,
+  ManagedIdentityHost,
+  RecordedRequest,
+} from "./types.js";
 export type { FaultInjector, FaultSpec, ManagedIdentityRoute, RouteName } from "./faults.js";
 export type { FederationIssuers } from "./federation/issuers.js";
 export type { WorkloadIdentityTokenOptions } from "./federation/workloadIdentity.js";

@@ -28,10 +28,20 @@ export interface Route {
 }
 
 const TENANT = "([^/]+)";
-const ROUTES: { name: RouteName; pattern: RegExp; methods: string[]; handler: (context: EmulatorContext, request: ParsedRequest, match: string[]) => Promise<HttpResponse> | HttpResponse }[] = [
+const ROUTES: {
+  name: RouteName;
+  pattern: RegExp;
+  methods: string[];
+  handler: (context: EmulatorContext, request: ParsedRequest, match: string[]) => Promise<HttpResponse> | HttpResponse;
+}[] = [
   { name: "instance-discovery", pattern: /^\/common\/discovery\/instance$/, methods: ["GET"], handler: (c, r) => instanceDiscovery(c, r.query) },
   { name: "userrealm", pattern: /^\/common\/userrealm\/([^/]+)$/, methods: ["GET"], handler: (c, _r, m) => userRealm(c, m[1]!) },
-  { name: "openid-configuration", pattern: new RegExp(`^/${TENANT}/v2\\.0/\\.well-known/openid-configuration$`), methods: ["GET"], handler: (c, _r, m) => openidConfiguration(c, m[1]!) },
+  {
+    name: "openid-configuration",
+    pattern: new RegExp(`^/${TENANT}/v2\\.0/\\.well-known/openid-configuration$`),
+    methods: ["GET"],
+    handler: (c, _r, m) => openidConfiguration(c, m[1]!),
+  },
   { name: "jwks", pattern: new RegExp(`^/${TENANT}/discovery(?:/v2\\.0)?/keys$`), methods: ["GET"], handler: (c, _r, m) => signingKeys(c, m[1]!) },
   {
     name: "token",
@@ -40,8 +50,18 @@ const ROUTES: { name: RouteName; pattern: RegExp; methods: string[]; handler: (c
     handler: (c, r, m) => handleTokenRequest(c, m[1]!, r.form ?? {}),
   },
   // GET shows the sign-in page; its form posts back here.
-  { name: "authorize", pattern: new RegExp(`^/${TENANT}/oauth2/v2\\.0/authorize$`), methods: ["GET", "POST"], handler: (c, r, m) => handleAuthorize(c, m[1]!, r) },
-  { name: "devicecode", pattern: new RegExp(`^/${TENANT}/oauth2/v2\\.0/devicecode$`), methods: ["POST"], handler: (c, r, m) => startDeviceCode(c, m[1]!, r.form ?? {}) },
+  {
+    name: "authorize",
+    pattern: new RegExp(`^/${TENANT}/oauth2/v2\\.0/authorize$`),
+    methods: ["GET", "POST"],
+    handler: (c, r, m) => handleAuthorize(c, m[1]!, r),
+  },
+  {
+    name: "devicecode",
+    pattern: new RegExp(`^/${TENANT}/oauth2/v2\\.0/devicecode$`),
+    methods: ["POST"],
+    handler: (c, r, m) => startDeviceCode(c, m[1]!, r.form ?? {}),
+  },
   { name: "devicelogin", pattern: /^\/devicelogin$/, methods: ["GET", "POST"], handler: (c, r) => handleDeviceLogin(c, r) },
   {
     name: "federation",
@@ -49,7 +69,12 @@ const ROUTES: { name: RouteName; pattern: RegExp; methods: string[]; handler: (c
     methods: ["GET"],
     handler: (c, _r, m) => jsonResponse(200, c.federation.openidConfiguration(m[1]!)),
   },
-  { name: "federation", pattern: /^\/federation\/([A-Za-z0-9._~-]+)\/jwks$/, methods: ["GET"], handler: (c) => jsonResponse(200, jwksDocument([c.federation.key])) },
+  {
+    name: "federation",
+    pattern: /^\/federation\/([A-Za-z0-9._~-]+)\/jwks$/,
+    methods: ["GET"],
+    handler: (c) => jsonResponse(200, jwksDocument([c.federation.key])),
+  },
   { name: "pipelines", pattern: PIPELINES_OIDC_PATTERN, methods: ["POST"], handler: (c, r) => handlePipelinesOidcRequest(c, r) },
 ];
 
@@ -62,7 +87,11 @@ export function routeRequest(context: EmulatorContext, request: ParsedRequest): 
       handle: async () => {
         if (!route.methods.includes(request.method)) {
           if (route.name === "token" || route.name === "devicecode") throw aadsts.postOnly();
-          return jsonResponse(405, { error: "method_not_allowed", error_description: `${request.method} is not supported on ${request.path}` }, { allow: route.methods.join(", ") });
+          return jsonResponse(
+            405,
+            { error: "method_not_allowed", error_description: `${request.method} is not supported on ${request.path}` },
+            { allow: route.methods.join(", ") },
+          );
         }
         return route.handler(context, request, Array.from(match, decodeSegment));
       },

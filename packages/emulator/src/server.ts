@@ -77,7 +77,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const interactive = {
       flows: new SignInFlows(),
       codes: new AuthorizationCodes(),
-      deviceCodes: new DeviceCodes({ lifetimeSeconds: settings.deviceCodeLifetimeSeconds, intervalSeconds: settings.deviceCodeIntervalSeconds, slowDown: settings.deviceCodeSlowDown }),
+      deviceCodes: new DeviceCodes({
+        lifetimeSeconds: settings.deviceCodeLifetimeSeconds,
+        intervalSeconds: settings.deviceCodeIntervalSeconds,
+        slowDown: settings.deviceCodeSlowDown,
+      }),
       revocations: new RefreshTokenRevocations(),
     };
     const context: EmulatorContext = {
@@ -95,7 +99,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     const pipeline = { context, faults, log, listenHost: settings.host, closing: closing.signal };
     // Attached only now because the context needs the port; no request is read before this runs.
-    server.on("request", createRequestListener({ ...pipeline, route: (request) => routeRequest(context, request), control: { config, faults, log, interactive, secret: controlSecret, origins: context.origins.map((o) => o.toLowerCase()) } }));
+    server.on(
+      "request",
+      createRequestListener({
+        ...pipeline,
+        route: (request) => routeRequest(context, request),
+        control: { config, faults, log, interactive, secret: controlSecret, origins: context.origins.map((o) => o.toLowerCase()) },
+      }),
+    );
 
     await arc.prepare();
     const mi: ManagedIdentityContext = {
@@ -202,7 +213,9 @@ function validateOptions(options: EmulatorOptions): Settings {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
   if (!isLoopbackHost(host)) {
     if (options.allowNonLoopback !== true) {
-      throw new RangeError(`Refusing to listen on non-loopback host "${host}": the emulator issues tokens without real credentials. Pass allowNonLoopback: true to override.`);
+      throw new RangeError(
+        `Refusing to listen on non-loopback host "${host}": the emulator issues tokens without real credentials. Pass allowNonLoopback: true to override.`,
+      );
     }
     if (options.http === true) throw new RangeError(`Plain HTTP is only served on loopback, got host "${host}"`);
   }
@@ -210,7 +223,10 @@ function validateOptions(options: EmulatorOptions): Settings {
     if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
     return value;
   };
-  if (options.controlSecret !== undefined && (typeof options.controlSecret !== "string" || options.controlSecret.length < 16 || /\s/.test(options.controlSecret))) {
+  if (
+    options.controlSecret !== undefined &&
+    (typeof options.controlSecret !== "string" || options.controlSecret.length < 16 || /\s/.test(options.controlSecret))
+  ) {
     throw new RangeError("controlSecret must be a string of at least 16 characters without spaces (omit it to get a random one per run)");
   }
   const tenantId = options.managedIdentity?.tenantId;

@@ -49,7 +49,11 @@ describe("@azure/identity against the emulator", () => {
   const tokenFile = join(files, "federated-token");
 
   before(async () => {
-    const [a, b, cert] = await Promise.all([startTestEmulator({ rejectReplayedAssertions: false }), startTestEmulator(), createSelfSignedCertificate("compat")]);
+    const [a, b, cert] = await Promise.all([
+      startTestEmulator({ rejectReplayedAssertions: false }),
+      startTestEmulator(),
+      createSelfSignedCertificate("compat"),
+    ]);
     [emu, strict] = [a, b];
     writeFileSync(certPath, cert.keyPem + cert.certPem);
     for (const e of [emu, strict]) e.config.tenants[0]!.apps[0]!.certificates!.push(cert.certPem);
@@ -62,11 +66,15 @@ describe("@azure/identity against the emulator", () => {
 
   // Asynchronous on purpose: a synchronous spawn would block the emulator living in this process.
   const run = async (target: typeof emu, kind: string): Promise<Outcome> => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["-e", SCRIPT, kind, certPath, tokenFile, DEFAULT_USERNAME, DEFAULT_PASSWORD, DEFAULT_PUBLIC_CLIENT_ID], {
-      cwd: repoRoot,
-      env: { ...process.env, ...target.env() },
-      encoding: "utf8",
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["-e", SCRIPT, kind, certPath, tokenFile, DEFAULT_USERNAME, DEFAULT_PASSWORD, DEFAULT_PUBLIC_CLIENT_ID],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, ...target.env() },
+        encoding: "utf8",
+      },
+    );
     return JSON.parse(stdout) as Outcome;
   };
 

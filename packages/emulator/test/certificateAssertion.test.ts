@@ -23,7 +23,13 @@ describe("client credentials with a certificate assertion", () => {
 
   const request = (assertion: string, tenant = DEFAULT_TENANT_ID) =>
     send(emu, tokenPath(tenant), {
-      form: { grant_type: "client_credentials", client_id: CLIENT_ID, scope: "https://storage.azure.com/.default", client_assertion_type: ASSERTION_TYPE, client_assertion: assertion },
+      form: {
+        grant_type: "client_credentials",
+        client_id: CLIENT_ID,
+        scope: "https://storage.azure.com/.default",
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: assertion,
+      },
     });
 
   it("accepts PS256 with x5t#S256 (msal-node) and marks appidacr 2", async () => {
@@ -72,7 +78,11 @@ describe("client credentials with a certificate assertion", () => {
   });
 
   it("rejects an unregistered certificate, naming its thumbprint", async () => {
-    await rejects(signAssertion(other.certPem, other.privateKey, { claims: assertionClaims(audience, CLIENT_ID) }), 700027, /not registered on application.*Thumbprint of key used by client: '[0-9A-F]{64}'/);
+    await rejects(
+      signAssertion(other.certPem, other.privateKey, { claims: assertionClaims(audience, CLIENT_ID) }),
+      700027,
+      /not registered on application.*Thumbprint of key used by client: '[0-9A-F]{64}'/,
+    );
   });
 
   it("rejects an assertion without a thumbprint header", async () => {
@@ -121,7 +131,13 @@ describe("client credentials with a certificate assertion", () => {
   it("rejects a malformed assertion and a wrong assertion type", async () => {
     await rejects("not-a-jwt", 50012, /malformed/);
     const res = await send(emu, tokenPath(DEFAULT_TENANT_ID), {
-      form: { grant_type: "client_credentials", client_id: CLIENT_ID, scope: "https://storage.azure.com/.default", client_assertion_type: "saml", client_assertion: "x.y.z" },
+      form: {
+        grant_type: "client_credentials",
+        client_id: CLIENT_ID,
+        scope: "https://storage.azure.com/.default",
+        client_assertion_type: "saml",
+        client_assertion: "x.y.z",
+      },
     });
     assert.equal(res.status, 400);
     assert.equal(res.json.error, "invalid_request");
@@ -133,8 +149,16 @@ describe("replayed assertions allowed (msal-node compatibility)", () => {
     const [emu, cert] = await Promise.all([startTestEmulator({ rejectReplayedAssertions: false }), createSelfSignedCertificate("reuse")]);
     try {
       emu.config.tenants[0]!.apps.push({ clientId: CLIENT_ID, certificates: [cert.certPem] });
-      const assertion = signAssertion(cert.certPem, cert.privateKey, { claims: assertionClaims(`${emu.url}/${DEFAULT_TENANT_ID}/oauth2/v2.0/token`, CLIENT_ID) });
-      const form = { grant_type: "client_credentials", client_id: CLIENT_ID, scope: "https://vault.azure.net/.default", client_assertion_type: ASSERTION_TYPE, client_assertion: assertion };
+      const assertion = signAssertion(cert.certPem, cert.privateKey, {
+        claims: assertionClaims(`${emu.url}/${DEFAULT_TENANT_ID}/oauth2/v2.0/token`, CLIENT_ID),
+      });
+      const form = {
+        grant_type: "client_credentials",
+        client_id: CLIENT_ID,
+        scope: "https://vault.azure.net/.default",
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: assertion,
+      };
       assert.equal((await send(emu, tokenPath(DEFAULT_TENANT_ID), { form })).status, 200);
       assert.equal((await send(emu, tokenPath(DEFAULT_TENANT_ID), { form })).status, 200);
     } finally {

@@ -22,7 +22,14 @@ describe("client credentials with a secret", () => {
 
   it("issues a v1 access token Azurite accepts, tolerating MSAL's telemetry fields", async () => {
     const res = await send(emu, `${tokenPath(DEFAULT_TENANT_ID)}?client-request-id=aaaaaaaa-0000-4000-8000-000000000001`, {
-      form: grant({ "x-client-SKU": "msal.js.node", "x-client-VER": "5.6.0", "x-ms-lib-capability": "retry-after, h429", "x-client-current-telemetry": "5|771,2,,,|,", "client-request-id": "aaaaaaaa-0000-4000-8000-000000000001", client_info: "1" }),
+      form: grant({
+        "x-client-SKU": "msal.js.node",
+        "x-client-VER": "5.6.0",
+        "x-ms-lib-capability": "retry-after, h429",
+        "x-client-current-telemetry": "5|771,2,,,|,",
+        "client-request-id": "aaaaaaaa-0000-4000-8000-000000000001",
+        client_info: "1",
+      }),
     });
     assert.equal(res.status, 200, res.body);
     assert.match(String(res.headers["content-type"]), /^application\/json/);

@@ -46,18 +46,49 @@ describe("configuration", () => {
     ["no tenants", {}, /tenants must be an array/],
     ["empty tenants", { tenants: [] }, /tenants must list at least one tenant/],
     ["tenant id not a GUID", { tenants: [{ id: "contoso", apps: [], users: [] }] }, /tenants\[0\]\.id must be a GUID/],
-    ["app without clientId", { tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ secrets: ["s"] }], users: [] }] }, /tenants\[0\]\.apps\[0\]\.clientId must be a non-empty string/],
-    ["secret not a string", { tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ clientId: "a", secrets: [42] }], users: [] }] }, /tenants\[0\]\.apps\[0\]\.secrets\[0\] must be a non-empty string/],
-    ["bad certificate", { tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ clientId: "a", certificates: ["nope"] }], users: [] }] }, /apps\[0\]\.certificates\[0\] is not a PEM certificate/],
-    ["federated without audiences", { tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ clientId: "a", federatedCredentials: [{ issuer: "i", subject: "s", audiences: [] }] }], users: [] }] }, /federatedCredentials\[0\]\.audiences must list/],
-    ["user without password", { tenants: [{ id: DEFAULT_TENANT_ID, apps: [], users: [{ username: "u" }] }] }, /users\[0\]\.password must be a non-empty string/],
-    ["mfaRequired not boolean", { tenants: [{ id: DEFAULT_TENANT_ID, apps: [], users: [{ username: "u", password: "p", mfaRequired: "yes" }] }] }, /users\[0\]\.mfaRequired must be true or false/],
-    ["duplicate client ids", { tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ clientId: "a" }, { clientId: "A" }], users: [] }] }, /apps\[1\]\.clientId duplicates/],
+    [
+      "app without clientId",
+      { tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ secrets: ["s"] }], users: [] }] },
+      /tenants\[0\]\.apps\[0\]\.clientId must be a non-empty string/,
+    ],
+    [
+      "secret not a string",
+      { tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ clientId: "a", secrets: [42] }], users: [] }] },
+      /tenants\[0\]\.apps\[0\]\.secrets\[0\] must be a non-empty string/,
+    ],
+    [
+      "bad certificate",
+      { tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ clientId: "a", certificates: ["nope"] }], users: [] }] },
+      /apps\[0\]\.certificates\[0\] is not a PEM certificate/,
+    ],
+    [
+      "federated without audiences",
+      { tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ clientId: "a", federatedCredentials: [{ issuer: "i", subject: "s", audiences: [] }] }], users: [] }] },
+      /federatedCredentials\[0\]\.audiences must list/,
+    ],
+    [
+      "user without password",
+      { tenants: [{ id: DEFAULT_TENANT_ID, apps: [], users: [{ username: "u" }] }] },
+      /users\[0\]\.password must be a non-empty string/,
+    ],
+    [
+      "mfaRequired not boolean",
+      { tenants: [{ id: DEFAULT_TENANT_ID, apps: [], users: [{ username: "u", password: "p", mfaRequired: "yes" }] }] },
+      /users\[0\]\.mfaRequired must be true or false/,
+    ],
+    [
+      "duplicate client ids",
+      { tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ clientId: "a" }, { clientId: "A" }], users: [] }] },
+      /apps\[1\]\.clientId duplicates/,
+    ],
   ];
   for (const [name, value, message] of invalid) {
     it(`names the bad field: ${name}`, () => {
       withFile(JSON.stringify(value), (path) => {
-        assert.throws(() => loadEmulatorConfig(path), (error: unknown) => error instanceof EmulatorConfigError && message.test(error.message) && error.message.includes(path));
+        assert.throws(
+          () => loadEmulatorConfig(path),
+          (error: unknown) => error instanceof EmulatorConfigError && message.test(error.message) && error.message.includes(path),
+        );
       });
     });
   }

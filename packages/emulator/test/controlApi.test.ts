@@ -7,7 +7,12 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_PUB
 import { send, startTestEmulator, tokenPath } from "./support/client.js";
 import { miRequest, withQuery } from "./support/managedIdentity.js";
 
-const grant = { grant_type: "client_credentials", client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, scope: "https://storage.azure.com/.default" };
+const grant = {
+  grant_type: "client_credentials",
+  client_id: DEFAULT_CLIENT_ID,
+  client_secret: DEFAULT_CLIENT_SECRET,
+  scope: "https://storage.azure.com/.default",
+};
 
 describe("the control API requires this run's control secret", () => {
   let emu: Awaited<ReturnType<typeof startTestEmulator>>;
@@ -56,7 +61,13 @@ describe("the control API requires this run's control secret", () => {
 
   it("accepts only JSON bodies: a cross-site text/plain or form POST is refused even with the secret", async () => {
     for (const contentType of ["text/plain", "application/x-www-form-urlencoded", undefined]) {
-      const res = await rawControl(emu, "POST", "/_emulator/faults", JSON.stringify({ route: "token", status: 500 }), contentType === undefined ? {} : { "content-type": contentType });
+      const res = await rawControl(
+        emu,
+        "POST",
+        "/_emulator/faults",
+        JSON.stringify({ route: "token", status: 500 }),
+        contentType === undefined ? {} : { "content-type": contentType },
+      );
       assert.equal(res.status, 415, `${contentType}: ${res.body}`);
       assert.match(String(res.json.error_description), /application\/json/);
     }
@@ -97,7 +108,10 @@ describe("a foreign Host header is refused on every listener (DNS rebinding)", (
   });
 
   it("the managed-identity listener too", async () => {
-    const url = withQuery(`${emu.managedIdentity.httpUrl}/metadata/identity/oauth2/token`, { "api-version": "2018-02-01", resource: "https://vault.azure.net" });
+    const url = withQuery(`${emu.managedIdentity.httpUrl}/metadata/identity/oauth2/token`, {
+      "api-version": "2018-02-01",
+      resource: "https://vault.azure.net",
+    });
     const foreign = await miRequest(url, { headers: { Metadata: "true", host: "169.254.169.254.nip.evil.example" } });
     assert.equal(foreign.status, 421, foreign.body);
     assert.equal((await miRequest(url, { headers: { Metadata: "true" } })).status, 200);

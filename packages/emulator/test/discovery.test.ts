@@ -39,11 +39,16 @@ describe("discovery", () => {
   });
 
   it("answers an unknown tenant with AADSTS90002 in Entra's error shape", async () => {
-    const res = await send(emu, "/nope.onmicrosoft.com/v2.0/.well-known/openid-configuration", { headers: { "client-request-id": "11111111-2222-3333-4444-555555555555" } });
+    const res = await send(emu, "/nope.onmicrosoft.com/v2.0/.well-known/openid-configuration", {
+      headers: { "client-request-id": "11111111-2222-3333-4444-555555555555" },
+    });
     assert.equal(res.status, 400);
     assert.equal(res.json.error, "invalid_request");
     assert.deepEqual(res.json.error_codes, [90002]);
-    assert.match(String(res.json.error_description), /^AADSTS90002: Tenant 'nope\.onmicrosoft\.com' not found\..*\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: 11111111-2222-3333-4444-555555555555\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/s);
+    assert.match(
+      String(res.json.error_description),
+      /^AADSTS90002: Tenant 'nope\.onmicrosoft\.com' not found\..*\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: 11111111-2222-3333-4444-555555555555\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/s,
+    );
     assert.equal(res.json.correlation_id, "11111111-2222-3333-4444-555555555555");
     assert.match(String(res.json.timestamp), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
     assert.match(String(res.json.trace_id), /^[0-9a-f-]{36}$/);
@@ -69,14 +74,20 @@ describe("discovery", () => {
   });
 
   it("answers instance discovery for its own host and invalid_instance for others", async () => {
-    const own = await send(emu, `/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(`${emu.url}/${DEFAULT_TENANT_ID}/oauth2/v2.0/authorize`)}`);
+    const own = await send(
+      emu,
+      `/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(`${emu.url}/${DEFAULT_TENANT_ID}/oauth2/v2.0/authorize`)}`,
+    );
     assert.equal(own.status, 200);
     assert.equal(own.json.tenant_discovery_endpoint, `${emu.url}/${DEFAULT_TENANT_ID}/v2.0/.well-known/openid-configuration`);
     const metadata = own.json.metadata as { preferred_network: string; aliases: string[] }[];
     assert.equal(metadata[0]?.preferred_network, new URL(emu.url).host);
     assert.ok(metadata[0]?.aliases.includes(new URL(emu.url).host));
 
-    const other = await send(emu, `/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent("https://login.example.com/common/oauth2/v2.0/authorize")}`);
+    const other = await send(
+      emu,
+      `/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent("https://login.example.com/common/oauth2/v2.0/authorize")}`,
+    );
     assert.equal(other.status, 400);
     assert.equal(other.json.error, "invalid_instance");
     assert.deepEqual(other.json.error_codes, [50049]);

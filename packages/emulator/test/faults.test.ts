@@ -4,7 +4,12 @@ import * as https from "node:https";
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from "@azid/emulator";
 import { send, startTestEmulator, tokenPath } from "./support/client.js";
 
-const FORM = { grant_type: "client_credentials", client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, scope: "https://storage.azure.com/.default" };
+const FORM = {
+  grant_type: "client_credentials",
+  client_id: DEFAULT_CLIENT_ID,
+  client_secret: DEFAULT_CLIENT_SECRET,
+  scope: "https://storage.azure.com/.default",
+};
 
 describe("fault injection", () => {
   let emu: Awaited<ReturnType<typeof startTestEmulator>>;
@@ -26,7 +31,10 @@ describe("fault injection", () => {
       assert.match(String(res.json.error_description), /^AADSTS90033: /);
     }
     assert.equal((await token()).status, 200);
-    assert.deepEqual(emu.requests.slice(-3).map((r) => r.status), [429, 429, 200]);
+    assert.deepEqual(
+      emu.requests.slice(-3).map((r) => r.status),
+      [429, 429, 200],
+    );
   });
 
   it("only affects its route", async () => {
@@ -36,7 +44,14 @@ describe("fault injection", () => {
   });
 
   it("uses a custom body, content type and headers", async () => {
-    emu.faults.add({ route: "openid-configuration", status: 503, body: "<html>down</html>", contentType: "text/html", headers: { "x-ms-ests-server": "fault" }, times: 1 });
+    emu.faults.add({
+      route: "openid-configuration",
+      status: 503,
+      body: "<html>down</html>",
+      contentType: "text/html",
+      headers: { "x-ms-ests-server": "fault" },
+      times: 1,
+    });
     const res = await send(emu, `/${DEFAULT_TENANT_ID}/v2.0/.well-known/openid-configuration`);
     assert.equal(res.status, 503);
     assert.equal(res.body, "<html>down</html>");
@@ -84,7 +99,10 @@ describe("fault injection", () => {
     const recorded = await send(emu, "/_emulator/requests");
     const list = JSON.parse(recorded.body) as { path: string; route: string }[];
     assert.ok(list.length > 0);
-    assert.ok(list.every((r) => !r.path.startsWith("/_emulator/")), "control requests are not recorded");
+    assert.ok(
+      list.every((r) => !r.path.startsWith("/_emulator/")),
+      "control requests are not recorded",
+    );
   });
 
   it("reads and replaces the configuration over HTTP, validating it", async () => {
@@ -104,7 +122,11 @@ describe("hang faults", () => {
     const emu = await startTestEmulator();
     emu.faults.add({ route: "token", hang: true });
     const outcome = new Promise<string>((resolve) => {
-      const req = https.request(new URL(tokenPath(DEFAULT_TENANT_ID), emu.url), { method: "POST", ca: emu.caCertPem, headers: { "content-type": "application/x-www-form-urlencoded" } }, () => resolve("answered"));
+      const req = https.request(
+        new URL(tokenPath(DEFAULT_TENANT_ID), emu.url),
+        { method: "POST", ca: emu.caCertPem, headers: { "content-type": "application/x-www-form-urlencoded" } },
+        () => resolve("answered"),
+      );
       req.on("error", (error) => resolve(`error: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
       req.end(new URLSearchParams(FORM).toString());
     });

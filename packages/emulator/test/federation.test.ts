@@ -33,7 +33,13 @@ describe("federated assertions", () => {
 
   const exchange = (assertion: string, clientId = PIPELINE_APP) =>
     send(emu, tokenPath(DEFAULT_TENANT_ID), {
-      form: { grant_type: "client_credentials", client_id: clientId, scope: "https://management.azure.com/.default", client_assertion_type: ASSERTION_TYPE, client_assertion: assertion },
+      form: {
+        grant_type: "client_credentials",
+        client_id: clientId,
+        scope: "https://management.azure.com/.default",
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: assertion,
+      },
     });
 
   it("serves each issuer's discovery document and keys", async () => {
@@ -77,7 +83,9 @@ describe("federated assertions", () => {
     assert.deepEqual(res.json.error_codes, [70021]);
     assert.match(
       String(res.json.error_description),
-      new RegExp(`^AADSTS70021: No matching federated identity record found for presented assertion\\. Assertion Issuer: '${emu.federation.issuerUrl("pipelines").replace(/[.]/g, "\\.")}'\\. Assertion Subject: 'sc://org/project/other'\\. Assertion Audience: 'api://wrong'\\.`),
+      new RegExp(
+        `^AADSTS70021: No matching federated identity record found for presented assertion\\. Assertion Issuer: '${emu.federation.issuerUrl("pipelines").replace(/[.]/g, "\\.")}'\\. Assertion Subject: 'sc://org/project/other'\\. Assertion Audience: 'api://wrong'\\.`,
+      ),
     );
   });
 
@@ -98,7 +106,9 @@ describe("federated assertions", () => {
 
   it("rejects an expired federated token", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const res = await exchange(emu.federation.mint({ issuer: "pipelines", subject: "sc://org/project/connection", claims: { iat: now - 7200, nbf: now - 7200, exp: now - 3600 } }));
+    const res = await exchange(
+      emu.federation.mint({ issuer: "pipelines", subject: "sc://org/project/connection", claims: { iat: now - 7200, nbf: now - 7200, exp: now - 3600 } }),
+    );
     assert.equal(res.status, 401, res.body);
     assert.deepEqual(res.json.error_codes, [700024]);
   });

@@ -42,11 +42,15 @@ describe("Azure Arc", () => {
     const secret = readFileSync(realm, "utf8");
     const res = await arc({}, { Metadata: "true", Authorization: `Basic ${secret}` });
     assert.equal(res.status, 200, res.body);
-    for (const field of ["access_token", "expires_in", "expires_on", "ext_expires_in", "not_before", "resource", "token_type"]) assert.equal(typeof res.json[field], "string", field);
+    for (const field of ["access_token", "expires_in", "expires_on", "ext_expires_in", "not_before", "resource", "token_type"])
+      assert.equal(typeof res.json[field], "string", field);
     assert.equal(payloadOf(res.json.access_token).appid, DEFAULT_SYSTEM_IDENTITY_CLIENT_ID);
 
     const recorded = emu.requests.filter((r) => r.route === "azureArc").slice(-2);
-    assert.deepEqual(recorded.map((r) => r.status), [401, 200]);
+    assert.deepEqual(
+      recorded.map((r) => r.status),
+      [401, 200],
+    );
     assert.equal(recorded[1]!.headers.authorization, `Basic ${secret}`);
   });
 

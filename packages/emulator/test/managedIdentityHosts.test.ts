@@ -76,7 +76,9 @@ describe("App Service (2019-08-01)", () => {
 
   it("requires api-version 2019-08-01 and a resource", async () => {
     assert.equal((await appService({ "api-version": "2017-09-01" })).status, 400);
-    const noResource = await miRequest(withQuery(env().IDENTITY_ENDPOINT!, { "api-version": "2019-08-01" }), { headers: { "X-IDENTITY-HEADER": env().IDENTITY_HEADER! } });
+    const noResource = await miRequest(withQuery(env().IDENTITY_ENDPOINT!, { "api-version": "2019-08-01" }), {
+      headers: { "X-IDENTITY-HEADER": env().IDENTITY_HEADER! },
+    });
     assert.equal(noResource.status, 400);
     assert.match(String(noResource.json.message), /resource/);
   });
@@ -146,7 +148,8 @@ describe("Azure Machine Learning (2017-09-01)", () => {
 
 describe("Cloud Shell", () => {
   const env = () => emu.managedIdentity.env("cloudShell");
-  const cloudShell = (form: Record<string, string>, headers: Record<string, string> = { Metadata: "true" }) => miRequest(env().MSI_ENDPOINT!, { form, headers });
+  const cloudShell = (form: Record<string, string>, headers: Record<string, string> = { Metadata: "true" }) =>
+    miRequest(env().MSI_ENDPOINT!, { form, headers });
 
   it("announces MSI_ENDPOINT only", () => {
     assert.deepEqual(env(), { MSI_ENDPOINT: `${emu.managedIdentity.httpUrl}/cloudShell/oauth2/token` });
@@ -155,7 +158,8 @@ describe("Cloud Shell", () => {
   it("issues a token for a form POST with Metadata: true, values as strings", async () => {
     const res = await cloudShell({ resource: RESOURCE });
     assert.equal(res.status, 200, res.body);
-    for (const field of ["access_token", "expires_in", "expires_on", "not_before", "resource", "token_type"]) assert.equal(typeof res.json[field], "string", field);
+    for (const field of ["access_token", "expires_in", "expires_on", "not_before", "resource", "token_type"])
+      assert.equal(typeof res.json[field], "string", field);
     assert.equal(payloadOf(res.json.access_token).oid, DEFAULT_SYSTEM_IDENTITY_OBJECT_ID);
     const [recorded] = emu.requests.filter((r) => r.route === "cloudShell").slice(-1);
     assert.deepEqual(recorded?.form, { resource: RESOURCE });

@@ -26,7 +26,10 @@ describe("IMDS", () => {
   after(() => emu.stop());
 
   const imds = (query: Record<string, string>, headers: Record<string, string> = { Metadata: "true" }, timeoutMs?: number) =>
-    miRequest(withQuery(tokenUrl, { "api-version": "2018-02-01", resource: RESOURCE, ...query }), { headers, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+    miRequest(withQuery(tokenUrl, { "api-version": "2018-02-01", resource: RESOURCE, ...query }), {
+      headers,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
 
   it("is reached through AZURE_POD_IDENTITY_AUTHORITY_HOST on the plain-HTTP loopback listener", () => {
     assert.match(emu.managedIdentity.httpUrl, /^http:\/\/127\.0\.0\.1:\d+$/);

@@ -18,7 +18,10 @@ describe("Service Fabric", () => {
 
   const env = () => emu.managedIdentity.env("serviceFabric");
   const serviceFabric = (query: Record<string, string> = {}, headers: Record<string, string> = { secret: env().IDENTITY_HEADER! }) =>
-    miRequest(withQuery(env().IDENTITY_ENDPOINT!, { "api-version": "2019-07-01-preview", resource: RESOURCE, ...query }), { headers, ca: emu.managedIdentity.serviceFabricCertPem });
+    miRequest(withQuery(env().IDENTITY_ENDPOINT!, { "api-version": "2019-07-01-preview", resource: RESOURCE, ...query }), {
+      headers,
+      ca: emu.managedIdentity.serviceFabricCertPem,
+    });
 
   it("announces IDENTITY_ENDPOINT (https), IDENTITY_HEADER and IDENTITY_SERVER_THUMBPRINT", () => {
     assert.deepEqual(Object.keys(env()).sort(), ["IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT"]);

@@ -1,7 +1,13 @@
 // The Azure Pipelines OIDC endpoint (protocols.md 5) and the exchange of its token at Entra.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_CLIENT_ID, DEFAULT_PIPELINES_SERVICE_CONNECTION_ID, DEFAULT_PIPELINES_SUBJECT, DEFAULT_TENANT_ID, TOKEN_EXCHANGE_AUDIENCE } from "@azid/emulator";
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_PIPELINES_SERVICE_CONNECTION_ID,
+  DEFAULT_PIPELINES_SUBJECT,
+  DEFAULT_TENANT_ID,
+  TOKEN_EXCHANGE_AUDIENCE,
+} from "@azid/emulator";
 import { send, startTestEmulator, tokenPath } from "./support/client.js";
 
 describe("Azure Pipelines OIDC", () => {
@@ -13,7 +19,8 @@ describe("Azure Pipelines OIDC", () => {
 
   const oidc = (options: { bearer?: string | null; query?: Record<string, string> } = {}) => {
     const url = new URL(emu.pipelines.oidcRequestUri);
-    for (const [name, value] of Object.entries(options.query ?? { "api-version": "7.1", serviceConnectionId: emu.pipelines.serviceConnectionId })) url.searchParams.set(name, value);
+    for (const [name, value] of Object.entries(options.query ?? { "api-version": "7.1", serviceConnectionId: emu.pipelines.serviceConnectionId }))
+      url.searchParams.set(name, value);
     const bearer = options.bearer === undefined ? emu.pipelines.systemAccessToken : options.bearer;
     return send(emu, url.toString(), {
       method: "POST",
@@ -22,7 +29,10 @@ describe("Azure Pipelines OIDC", () => {
   };
 
   it("has a SYSTEM_OIDCREQUESTURI shaped like Azure DevOps', on the emulator's HTTPS host", () => {
-    assert.match(emu.pipelines.oidcRequestUri, /^https:\/\/127\.0\.0\.1:\d+\/azid\/[0-9a-f-]{36}\/_apis\/distributedtask\/hubs\/build\/plans\/[0-9a-f-]{36}\/jobs\/[0-9a-f-]{36}\/oidctoken$/);
+    assert.match(
+      emu.pipelines.oidcRequestUri,
+      /^https:\/\/127\.0\.0\.1:\d+\/azid\/[0-9a-f-]{36}\/_apis\/distributedtask\/hubs\/build\/plans\/[0-9a-f-]{36}\/jobs\/[0-9a-f-]{36}\/oidctoken$/,
+    );
     assert.equal(emu.pipelines.serviceConnectionId, DEFAULT_PIPELINES_SERVICE_CONNECTION_ID);
     assert.equal(emu.pipelines.issuer, `${emu.url}/federation/pipelines`);
     assert.equal(emu.pipelines.subject, DEFAULT_PIPELINES_SUBJECT);

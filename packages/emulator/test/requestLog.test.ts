@@ -33,7 +33,10 @@ describe("the request log", () => {
   });
 
   it("redacts every credential field and header, in emu.requests and over HTTP", async () => {
-    await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { grant_type: "password", client_id: DEFAULT_PUBLIC_CLIENT_ID, scope: "User.Read", ...SECRET_FORM }, headers: { authorization: "Bearer header-token-8", cookie: "session=cookie-9" } });
+    await send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: { grant_type: "password", client_id: DEFAULT_PUBLIC_CLIENT_ID, scope: "User.Read", ...SECRET_FORM },
+      headers: { authorization: "Bearer header-token-8", cookie: "session=cookie-9" },
+    });
     const recorded = emu.requests.at(-1)!;
     for (const name of Object.keys(SECRET_FORM)) assert.equal(recorded.form?.[name], "[redacted]", name);
     assert.equal(recorded.form?.grant_type, "password", "other fields stay");
@@ -47,7 +50,13 @@ describe("the request log", () => {
 
   it("redacts a real sign-in's password and the issued refresh token when it is redeemed", async () => {
     const signIn = await send(emu, tokenPath(DEFAULT_TENANT_ID), {
-      form: { grant_type: "password", client_id: DEFAULT_PUBLIC_CLIENT_ID, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, scope: "User.Read offline_access" },
+      form: {
+        grant_type: "password",
+        client_id: DEFAULT_PUBLIC_CLIENT_ID,
+        username: DEFAULT_USERNAME,
+        password: DEFAULT_PASSWORD,
+        scope: "User.Read offline_access",
+      },
     });
     const refreshToken = String(signIn.json.refresh_token);
     await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { grant_type: "refresh_token", client_id: DEFAULT_PUBLIC_CLIENT_ID, refresh_token: refreshToken } });
@@ -57,7 +66,9 @@ describe("the request log", () => {
   });
 
   it("stores a megabyte body in bounded size", async () => {
-    await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { grant_type: "client_credentials", client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, scope: "x".repeat(1000 * 1024) } });
+    await send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: { grant_type: "client_credentials", client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, scope: "x".repeat(1000 * 1024) },
+    });
     const size = JSON.stringify(emu.requests.at(-1)).length;
     assert.ok(size < 40 * 1024, `recorded ${size} characters`);
     assert.match(emu.requests.at(-1)!.form!.scope!, /more characters\]$/);
@@ -72,7 +83,14 @@ describe("recordSecrets: true", () => {
   after(() => emu.stop());
 
   it("keeps credentials in process for tests, and still redacts what leaves over HTTP", async () => {
-    await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { grant_type: "client_credentials", client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, scope: "https://storage.azure.com/.default" } });
+    await send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: {
+        grant_type: "client_credentials",
+        client_id: DEFAULT_CLIENT_ID,
+        client_secret: DEFAULT_CLIENT_SECRET,
+        scope: "https://storage.azure.com/.default",
+      },
+    });
     assert.equal(emu.requests.at(-1)!.form?.client_secret, DEFAULT_CLIENT_SECRET);
     const exported = await send(emu, "/_emulator/requests");
     assert.equal(exported.status, 200);

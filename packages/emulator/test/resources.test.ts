@@ -24,9 +24,13 @@ describe("resources must be known (AADSTS500011)", () => {
   after(() => emu.stop());
 
   const appToken = (scope: string) =>
-    send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { grant_type: "client_credentials", client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, scope } });
+    send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: { grant_type: "client_credentials", client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, scope },
+    });
   const userToken = (scope: string) =>
-    send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { grant_type: "password", client_id: DEFAULT_PUBLIC_CLIENT_ID, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, scope } });
+    send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: { grant_type: "password", client_id: DEFAULT_PUBLIC_CLIENT_ID, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, scope },
+    });
 
   const assertUnknown = (res: Awaited<ReturnType<typeof send>>, resource: string) => {
     assert.equal(res.status, 400, res.body);
@@ -34,7 +38,9 @@ describe("resources must be known (AADSTS500011)", () => {
     assert.deepEqual(res.json.error_codes, [500011]);
     assert.match(
       String(res.json.error_description),
-      new RegExp(`^AADSTS500011: The resource principal named ${resource.replace(/[.*/]/g, "\\$&")} was not found in the tenant named ${DEFAULT_TENANT_DOMAIN}\\. This can happen if the application has not been installed`),
+      new RegExp(
+        `^AADSTS500011: The resource principal named ${resource.replace(/[.*/]/g, "\\$&")} was not found in the tenant named ${DEFAULT_TENANT_DOMAIN}\\. This can happen if the application has not been installed`,
+      ),
     );
     assert.equal(res.json.access_token, undefined);
   };
@@ -88,7 +94,9 @@ describe("resources must be known (AADSTS500011)", () => {
   });
 
   it("refuses unknown resources at the device code and authorize endpoints before any sign-in", async () => {
-    const device = await send(emu, `/${DEFAULT_TENANT_ID}/oauth2/v2.0/devicecode`, { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, scope: "api://nobody/.default" } });
+    const device = await send(emu, `/${DEFAULT_TENANT_ID}/oauth2/v2.0/devicecode`, {
+      form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, scope: "api://nobody/.default" },
+    });
     assertUnknown(device, "api://nobody");
     const query = new URLSearchParams({
       client_id: DEFAULT_PUBLIC_CLIENT_ID,
@@ -117,7 +125,10 @@ describe("managed identity hosts relay AADSTS500011 in their own error shape", (
   const described = /^AADSTS500011: The resource principal named api:\/\/unknown-app was not found/;
 
   it("IMDS: {error: invalid_resource, error_description}", async () => {
-    const res = await miRequest(withQuery(`${emu.managedIdentity.httpUrl}/metadata/identity/oauth2/token`, { "api-version": "2018-02-01", resource: UNKNOWN }), { headers: { Metadata: "true" } });
+    const res = await miRequest(
+      withQuery(`${emu.managedIdentity.httpUrl}/metadata/identity/oauth2/token`, { "api-version": "2018-02-01", resource: UNKNOWN }),
+      { headers: { Metadata: "true" } },
+    );
     assert.equal(res.status, 400, res.body);
     assert.equal(res.json.error, "invalid_resource");
     assert.match(String(res.json.error_description), described);
@@ -126,14 +137,19 @@ describe("managed identity hosts relay AADSTS500011 in their own error shape", (
 
   it("App Service: {statusCode, message}", async () => {
     const env = emu.managedIdentity.env("appService");
-    const res = await miRequest(withQuery(env.IDENTITY_ENDPOINT!, { "api-version": "2019-08-01", resource: UNKNOWN }), { headers: { "X-IDENTITY-HEADER": env.IDENTITY_HEADER! } });
+    const res = await miRequest(withQuery(env.IDENTITY_ENDPOINT!, { "api-version": "2019-08-01", resource: UNKNOWN }), {
+      headers: { "X-IDENTITY-HEADER": env.IDENTITY_HEADER! },
+    });
     assert.equal(res.status, 400, res.body);
     assert.equal(res.json.statusCode, 400);
     assert.match(String(res.json.message), described);
   });
 
   it("a known resource still gets its token on the same host", async () => {
-    const res = await miRequest(withQuery(`${emu.managedIdentity.httpUrl}/metadata/identity/oauth2/token`, { "api-version": "2018-02-01", resource: "https://management.azure.com/" }), { headers: { Metadata: "true" } });
+    const res = await miRequest(
+      withQuery(`${emu.managedIdentity.httpUrl}/metadata/identity/oauth2/token`, { "api-version": "2018-02-01", resource: "https://management.azure.com/" }),
+      { headers: { Metadata: "true" } },
+    );
     assert.equal(res.status, 200, res.body);
   });
 });
@@ -142,12 +158,21 @@ describe("resources in a configuration file", () => {
   it("reads resources and identifierUris, and names a bad entry", () => {
     const dir = tempDir("resources");
     const good = join(dir, "good.json");
-    writeFileSync(good, JSON.stringify({ resources: ["https://contoso.example"], tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ clientId: "x", identifierUris: ["api://x"] }], users: [] }] }));
+    writeFileSync(
+      good,
+      JSON.stringify({
+        resources: ["https://contoso.example"],
+        tenants: [{ id: DEFAULT_TENANT_ID, apps: [{ clientId: "x", identifierUris: ["api://x"] }], users: [] }],
+      }),
+    );
     const config = loadEmulatorConfig(good);
     assert.deepEqual(config.resources, ["https://contoso.example"]);
     assert.deepEqual(config.tenants[0]!.apps[0]!.identifierUris, ["api://x"]);
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ resources: ["ok", 7], tenants: [{ id: DEFAULT_TENANT_ID, apps: [], users: [] }] }));
-    assert.throws(() => loadEmulatorConfig(bad), (error: unknown) => error instanceof EmulatorConfigError && error.field === "resources[1]");
+    assert.throws(
+      () => loadEmulatorConfig(bad),
+      (error: unknown) => error instanceof EmulatorConfigError && error.field === "resources[1]",
+    );
   });
 });

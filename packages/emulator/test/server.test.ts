@@ -80,11 +80,13 @@ describe("HTTPS and the CA", () => {
       await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
       const port = (other.address() as { port: number }).port;
       const body = await new Promise<string>((resolve, reject) => {
-        https.get(`https://127.0.0.1:${port}/`, { ca: emu.caCertPem, agent: false }, (res) => {
-          let text = "";
-          res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-          res.on("end", () => resolve(text));
-        }).on("error", reject);
+        https
+          .get(`https://127.0.0.1:${port}/`, { ca: emu.caCertPem, agent: false }, (res) => {
+            let text = "";
+            res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+            res.on("end", () => resolve(text));
+          })
+          .on("error", reject);
       });
       other.close();
       assert.equal(body, "ok");
@@ -99,7 +101,10 @@ describe("HTTPS and the CA", () => {
     const parent = tempDir("unwritable");
     writeFileSync(join(parent, "file"), "");
     try {
-      await assert.rejects(startEmulator({ dataDir: join(parent, "file", "emulator") }), /cannot write its CA to dataDir .*\(ENOTDIR\)\. Pass a writable directory/);
+      await assert.rejects(
+        startEmulator({ dataDir: join(parent, "file", "emulator") }),
+        /cannot write its CA to dataDir .*\(ENOTDIR\)\. Pass a writable directory/,
+      );
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
@@ -128,7 +133,12 @@ describe("listening options", () => {
     try {
       assert.match(emu.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       const res = await send(emu, tokenPath(DEFAULT_TENANT_ID), {
-        form: { grant_type: "client_credentials", client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, scope: "https://storage.azure.com/.default" },
+        form: {
+          grant_type: "client_credentials",
+          client_id: DEFAULT_CLIENT_ID,
+          client_secret: DEFAULT_CLIENT_SECRET,
+          scope: "https://storage.azure.com/.default",
+        },
       });
       assert.equal(res.status, 200, res.body);
     } finally {
@@ -153,7 +163,10 @@ describe("listening options", () => {
 
   it("refuses non-loopback hosts unless allowed, and plain HTTP off loopback always", async () => {
     await assert.rejects(startEmulator({ host: "0.0.0.0", dataDir: "/nonexistent/never-created" }), /non-loopback host "0\.0\.0\.0".*allowNonLoopback/);
-    await assert.rejects(startEmulator({ host: "0.0.0.0", http: true, allowNonLoopback: true, dataDir: "/nonexistent/never-created" }), /Plain HTTP is only served on loopback/);
+    await assert.rejects(
+      startEmulator({ host: "0.0.0.0", http: true, allowNonLoopback: true, dataDir: "/nonexistent/never-created" }),
+      /Plain HTTP is only served on loopback/,
+    );
     await assert.rejects(startEmulator({ port: 70000, dataDir: "/nonexistent/never-created" }), /port must be an integer/);
   });
 

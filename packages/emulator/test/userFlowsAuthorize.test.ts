@@ -3,7 +3,15 @@
 // with PKCE, the redirect URI and single use checked.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER_OBJECT_ID, DEFAULT_USERNAME } from "@azid/emulator";
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_PASSWORD,
+  DEFAULT_PUBLIC_CLIENT_ID,
+  DEFAULT_TENANT_ID,
+  DEFAULT_USER_OBJECT_ID,
+  DEFAULT_USERNAME,
+} from "@azid/emulator";
 import { send, startTestEmulator, tokenPath } from "./support/client.js";
 import { authorizeUrl, open, pkcePair, submit, type Browser } from "./support/signInPage.js";
 
@@ -24,7 +32,21 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
   async function signIn(extra: Record<string, string> = {}, user = { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD }) {
     const pkce = pkcePair();
     const browser: Browser = { cookie: "" };
-    const page = await open(emu, browser, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: REDIRECT, scope: SCOPE, state: "st-1", nonce: "n-1", code_challenge: pkce.challenge, code_challenge_method: "S256", client_info: "1", ...extra }));
+    const page = await open(
+      emu,
+      browser,
+      authorizeUrl(DEFAULT_TENANT_ID, {
+        client_id: DEFAULT_PUBLIC_CLIENT_ID,
+        redirect_uri: REDIRECT,
+        scope: SCOPE,
+        state: "st-1",
+        nonce: "n-1",
+        code_challenge: pkce.challenge,
+        code_challenge_method: "S256",
+        client_info: "1",
+        ...extra,
+      }),
+    );
     assert.equal(page.status, 200, page.body);
     const posted = await submit(emu, browser, page, { ...user, action: "sign-in" });
     assert.equal(posted.status, 302, posted.body);
@@ -33,11 +55,25 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
   }
 
   const redeem = (form: Record<string, string>) =>
-    send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: "authorization_code", redirect_uri: REDIRECT, scope: SCOPE, client_info: "1", ...form } });
+    send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: "authorization_code", redirect_uri: REDIRECT, scope: SCOPE, client_info: "1", ...form },
+    });
 
   it("renders a self-contained sign-in page with the form, the hint and the accounts to pick", async () => {
     const browser: Browser = { cookie: "" };
-    const res = await open(emu, browser, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: REDIRECT, scope: SCOPE, code_challenge: pkcePair().challenge, code_challenge_method: "S256", login_hint: DEFAULT_USERNAME, prompt: "login" }));
+    const res = await open(
+      emu,
+      browser,
+      authorizeUrl(DEFAULT_TENANT_ID, {
+        client_id: DEFAULT_PUBLIC_CLIENT_ID,
+        redirect_uri: REDIRECT,
+        scope: SCOPE,
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: "S256",
+        login_hint: DEFAULT_USERNAME,
+        prompt: "login",
+      }),
+    );
     assert.equal(res.status, 200);
     assert.match(String(res.headers["content-type"]), /^text\/html/);
     assert.match(String(res.headers["content-security-policy"]), /default-src 'none'/);
@@ -102,18 +138,43 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
     assert.equal(res.json.error, "invalid_grant");
     assert.deepEqual(res.json.error_codes, [50011]);
     const other = await signIn();
-    const stolen = await redeem({ code: other.params.get("code")!, code_verifier: other.pkce.verifier, client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET });
+    const stolen = await redeem({
+      code: other.params.get("code")!,
+      code_verifier: other.pkce.verifier,
+      client_id: DEFAULT_CLIENT_ID,
+      client_secret: DEFAULT_CLIENT_SECRET,
+    });
     assert.deepEqual(stolen.json.error_codes, [70000]);
     assert.deepEqual((await redeem({ code: "1.AZIDnot-a-code" })).json.error_codes, [70000]);
   });
 
   it("accepts any loopback port and 127.0.0.1 for a public client's http://localhost, and nothing else", async () => {
     for (const redirect of ["http://127.0.0.1:40000", "http://localhost:1234"]) {
-      const page = await open(emu, { cookie: "" }, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: redirect, scope: SCOPE, code_challenge: pkcePair().challenge, code_challenge_method: "S256" }));
+      const page = await open(
+        emu,
+        { cookie: "" },
+        authorizeUrl(DEFAULT_TENANT_ID, {
+          client_id: DEFAULT_PUBLIC_CLIENT_ID,
+          redirect_uri: redirect,
+          scope: SCOPE,
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: "S256",
+        }),
+      );
       assert.equal(page.status, 200, redirect);
     }
     for (const redirect of ["http://localhost:1234/other", "https://localhost:1234", "http://evil.example:1234", "http://localhost:1234/?x=1"]) {
-      const page = await open(emu, { cookie: "" }, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: redirect, scope: SCOPE, code_challenge: pkcePair().challenge, code_challenge_method: "S256" }));
+      const page = await open(
+        emu,
+        { cookie: "" },
+        authorizeUrl(DEFAULT_TENANT_ID, {
+          client_id: DEFAULT_PUBLIC_CLIENT_ID,
+          redirect_uri: redirect,
+          scope: SCOPE,
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: "S256",
+        }),
+      );
       assert.equal(page.status, 400, redirect);
       assert.match(String(page.headers["content-type"]), /^text\/html/);
       assert.match(page.body, /AADSTS50011/);
@@ -122,10 +183,18 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
   });
 
   it("shows errors on a page until the redirect URI is trusted: unknown tenant, unknown app", async () => {
-    const tenant = await open(emu, { cookie: "" }, authorizeUrl("no-such-tenant.example", { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: REDIRECT, scope: SCOPE }));
+    const tenant = await open(
+      emu,
+      { cookie: "" },
+      authorizeUrl("no-such-tenant.example", { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: REDIRECT, scope: SCOPE }),
+    );
     assert.equal(tenant.status, 400);
     assert.match(tenant.body, /AADSTS90002/);
-    const app = await open(emu, { cookie: "" }, authorizeUrl(DEFAULT_TENANT_ID, { client_id: "00000000-0000-0000-0000-000000000000", redirect_uri: REDIRECT, scope: SCOPE }));
+    const app = await open(
+      emu,
+      { cookie: "" },
+      authorizeUrl(DEFAULT_TENANT_ID, { client_id: "00000000-0000-0000-0000-000000000000", redirect_uri: REDIRECT, scope: SCOPE }),
+    );
     assert.match(app.body, /AADSTS700016/);
   });
 
@@ -149,7 +218,18 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
 
   it("Cancel sends access_denied with AADSTS65004; a wrong password keeps the user on the page", async () => {
     const browser: Browser = { cookie: "" };
-    const page = await open(emu, browser, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: REDIRECT, scope: SCOPE, state: "c", code_challenge: pkcePair().challenge, code_challenge_method: "S256" }));
+    const page = await open(
+      emu,
+      browser,
+      authorizeUrl(DEFAULT_TENANT_ID, {
+        client_id: DEFAULT_PUBLIC_CLIENT_ID,
+        redirect_uri: REDIRECT,
+        scope: SCOPE,
+        state: "c",
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: "S256",
+      }),
+    );
     const wrong = await submit(emu, browser, page, { username: DEFAULT_USERNAME, password: "nope", action: "sign-in" });
     assert.equal(wrong.status, 200);
     assert.match(wrong.body, /AADSTS50126: Your account or password is incorrect/);
@@ -165,8 +245,22 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
 
   it("refuses a posted form without the page's token or from another browser", async () => {
     const browser: Browser = { cookie: "" };
-    const page = await open(emu, browser, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: REDIRECT, scope: SCOPE, code_challenge: pkcePair().challenge, code_challenge_method: "S256" }));
-    const otherBrowser = await submit(emu, { cookie: "azid-emulator-browser=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }, page, { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, action: "sign-in" });
+    const page = await open(
+      emu,
+      browser,
+      authorizeUrl(DEFAULT_TENANT_ID, {
+        client_id: DEFAULT_PUBLIC_CLIENT_ID,
+        redirect_uri: REDIRECT,
+        scope: SCOPE,
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: "S256",
+      }),
+    );
+    const otherBrowser = await submit(emu, { cookie: "azid-emulator-browser=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }, page, {
+      username: DEFAULT_USERNAME,
+      password: DEFAULT_PASSWORD,
+      action: "sign-in",
+    });
     assert.equal(otherBrowser.status, 400);
     assert.match(otherBrowser.body, /no longer valid/);
     const forged = await submit(emu, browser, page, { flow: "forged", username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, action: "sign-in" });
@@ -175,7 +269,17 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
 
   it("picking an account fills in the username", async () => {
     const browser: Browser = { cookie: "" };
-    const page = await open(emu, browser, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: REDIRECT, scope: SCOPE, code_challenge: pkcePair().challenge, code_challenge_method: "S256" }));
+    const page = await open(
+      emu,
+      browser,
+      authorizeUrl(DEFAULT_TENANT_ID, {
+        client_id: DEFAULT_PUBLIC_CLIENT_ID,
+        redirect_uri: REDIRECT,
+        scope: SCOPE,
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: "S256",
+      }),
+    );
     const picked = await submit(emu, browser, page, { pick: MFA_USER });
     assert.equal(picked.status, 200);
     assert.match(picked.body, new RegExp(`id="username" name="username" value="${MFA_USER}"`));
@@ -191,7 +295,18 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
   it("prompt=consent (or an app requiring user consent) asks once, #accept continues", async () => {
     const browser: Browser = { cookie: "" };
     const pkce = pkcePair();
-    const page = await open(emu, browser, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: REDIRECT, scope: SCOPE, prompt: "consent", code_challenge: pkce.challenge, code_challenge_method: "S256" }));
+    const page = await open(
+      emu,
+      browser,
+      authorizeUrl(DEFAULT_TENANT_ID, {
+        client_id: DEFAULT_PUBLIC_CLIENT_ID,
+        redirect_uri: REDIRECT,
+        scope: SCOPE,
+        prompt: "consent",
+        code_challenge: pkce.challenge,
+        code_challenge_method: "S256",
+      }),
+    );
     const consent = await submit(emu, browser, page, { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, action: "sign-in" });
     assert.equal(consent.status, 200);
     assert.match(consent.body, /id="accept"/);
@@ -202,12 +317,36 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
 
     emu.config.tenants[0]!.apps[1]!.requireUserConsent = true;
     try {
-      const first = await open(emu, browser, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: REDIRECT, scope: SCOPE, code_challenge: pkce.challenge, code_challenge_method: "S256" }));
+      const first = await open(
+        emu,
+        browser,
+        authorizeUrl(DEFAULT_TENANT_ID, {
+          client_id: DEFAULT_PUBLIC_CLIENT_ID,
+          redirect_uri: REDIRECT,
+          scope: SCOPE,
+          code_challenge: pkce.challenge,
+          code_challenge_method: "S256",
+        }),
+      );
       const asked = await submit(emu, browser, first, { username: MFA_USER, password: "mallory-password", action: "sign-in" });
       assert.match(asked.body, /id="accept"/, "first use asks");
       assert.equal((await submit(emu, browser, asked, { action: "accept" })).status, 302);
-      const second = await open(emu, browser, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_PUBLIC_CLIENT_ID, redirect_uri: REDIRECT, scope: SCOPE, code_challenge: pkce.challenge, code_challenge_method: "S256" }));
-      assert.equal((await submit(emu, browser, second, { username: MFA_USER, password: "mallory-password", action: "sign-in" })).status, 302, "consent is remembered");
+      const second = await open(
+        emu,
+        browser,
+        authorizeUrl(DEFAULT_TENANT_ID, {
+          client_id: DEFAULT_PUBLIC_CLIENT_ID,
+          redirect_uri: REDIRECT,
+          scope: SCOPE,
+          code_challenge: pkce.challenge,
+          code_challenge_method: "S256",
+        }),
+      );
+      assert.equal(
+        (await submit(emu, browser, second, { username: MFA_USER, password: "mallory-password", action: "sign-in" })).status,
+        302,
+        "consent is remembered",
+      );
     } finally {
       delete emu.config.tenants[0]!.apps[1]!.requireUserConsent;
     }
@@ -216,12 +355,26 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
   it("a confidential app's code needs the app's credential (AADSTS7000218), also on /organizations", async () => {
     const browser: Browser = { cookie: "" };
     const claims = JSON.stringify({ id_token: { signin_state: { essential: false } }, access_token: { xms_cc: { values: ["cp1"] } } });
-    const page = await open(emu, browser, authorizeUrl("organizations", { client_id: DEFAULT_CLIENT_ID, redirect_uri: "https://app.example/callback", scope: "User.Read openid offline_access", claims }));
+    const page = await open(
+      emu,
+      browser,
+      authorizeUrl("organizations", {
+        client_id: DEFAULT_CLIENT_ID,
+        redirect_uri: "https://app.example/callback",
+        scope: "User.Read openid offline_access",
+        claims,
+      }),
+    );
     assert.equal(page.status, 200, page.body);
     const posted = await submit(emu, browser, page, { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, action: "sign-in" });
     const location = new URL(String(posted.headers.location));
     assert.equal(location.origin + location.pathname, "https://app.example/callback");
-    const form = { client_id: DEFAULT_CLIENT_ID, grant_type: "authorization_code", redirect_uri: "https://app.example/callback", code: location.searchParams.get("code")! };
+    const form = {
+      client_id: DEFAULT_CLIENT_ID,
+      grant_type: "authorization_code",
+      redirect_uri: "https://app.example/callback",
+      code: location.searchParams.get("code")!,
+    };
     const without = await send(emu, tokenPath("organizations"), { form });
     assert.equal(without.status, 401);
     assert.deepEqual(without.json.error_codes, [7000218]);
@@ -230,10 +383,27 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
   it("a confidential app's code, redeemed with the secret, carries cp1 and appidacr 1", async () => {
     const browser: Browser = { cookie: "" };
     const claims = JSON.stringify({ access_token: { xms_cc: { values: ["CP1"] } } });
-    const page = await open(emu, browser, authorizeUrl(DEFAULT_TENANT_ID, { client_id: DEFAULT_CLIENT_ID, redirect_uri: "https://app.example/callback", scope: "User.Read openid offline_access", claims }));
+    const page = await open(
+      emu,
+      browser,
+      authorizeUrl(DEFAULT_TENANT_ID, {
+        client_id: DEFAULT_CLIENT_ID,
+        redirect_uri: "https://app.example/callback",
+        scope: "User.Read openid offline_access",
+        claims,
+      }),
+    );
     const posted = await submit(emu, browser, page, { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, action: "sign-in" });
     const code = new URL(String(posted.headers.location)).searchParams.get("code")!;
-    const res = await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, grant_type: "authorization_code", redirect_uri: "https://app.example/callback", code } });
+    const res = await send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: {
+        client_id: DEFAULT_CLIENT_ID,
+        client_secret: DEFAULT_CLIENT_SECRET,
+        grant_type: "authorization_code",
+        redirect_uri: "https://app.example/callback",
+        code,
+      },
+    });
     assert.equal(res.status, 200, res.body);
     const access = emu.decodeToken(String(res.json.access_token)).payload;
     assert.deepEqual(access.xms_cc, ["cp1"]);

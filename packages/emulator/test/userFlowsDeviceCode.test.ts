@@ -24,7 +24,9 @@ describe("device code flow", () => {
     return res.json as { device_code: string; user_code: string; verification_uri: string; expires_in: number; interval: number; message: string };
   };
   const poll = (deviceCode: string, grantType = URN, extra: Record<string, string> = {}, tenant = DEFAULT_TENANT_ID) =>
-    send(emu, tokenPath(tenant), { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: grantType, device_code: deviceCode, scope: SCOPE, client_info: "1", ...extra } });
+    send(emu, tokenPath(tenant), {
+      form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: grantType, device_code: deviceCode, scope: SCOPE, client_info: "1", ...extra },
+    });
 
   it("starts with Entra's fields: a 9-character user code, the /devicelogin URI, expires_in, interval and the message", async () => {
     const started = await start();
@@ -33,16 +35,33 @@ describe("device code flow", () => {
     assert.equal(started.verification_uri, `${emu.url}/devicelogin`);
     assert.equal(started.expires_in, 900);
     assert.equal(started.interval, 1);
-    assert.equal(started.message, `To sign in, use a web browser to open the page ${emu.url}/devicelogin and enter the code ${started.user_code} to authenticate.`);
-    assert.deepEqual(emu.deviceCode.pending().find((p) => p.userCode === started.user_code), { userCode: started.user_code, clientId: DEFAULT_PUBLIC_CLIENT_ID, scopes: SCOPE.split(" ") });
+    assert.equal(
+      started.message,
+      `To sign in, use a web browser to open the page ${emu.url}/devicelogin and enter the code ${started.user_code} to authenticate.`,
+    );
+    assert.deepEqual(
+      emu.deviceCode.pending().find((p) => p.userCode === started.user_code),
+      { userCode: started.user_code, clientId: DEFAULT_PUBLIC_CLIENT_ID, scopes: SCOPE.split(" ") },
+    );
     assert.equal(emu.requests.at(-1)!.route, "devicecode");
   });
 
   it("rejects GET, a missing client_id, an unknown app and a bad scope at /devicecode", async () => {
     assert.deepEqual((await send(emu, `/${DEFAULT_TENANT_ID}/oauth2/v2.0/devicecode`)).json.error_codes, [900561]);
     assert.deepEqual((await send(emu, `/${DEFAULT_TENANT_ID}/oauth2/v2.0/devicecode`, { form: { scope: SCOPE } })).json.error_codes, [900144]);
-    assert.deepEqual((await send(emu, `/${DEFAULT_TENANT_ID}/oauth2/v2.0/devicecode`, { form: { client_id: "00000000-0000-0000-0000-000000000000", scope: SCOPE } })).json.error_codes, [700016]);
-    assert.deepEqual((await send(emu, `/${DEFAULT_TENANT_ID}/oauth2/v2.0/devicecode`, { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, scope: "https://a.example/x https://b.example/y" } })).json.error_codes, [70011]);
+    assert.deepEqual(
+      (await send(emu, `/${DEFAULT_TENANT_ID}/oauth2/v2.0/devicecode`, { form: { client_id: "00000000-0000-0000-0000-000000000000", scope: SCOPE } })).json
+        .error_codes,
+      [700016],
+    );
+    assert.deepEqual(
+      (
+        await send(emu, `/${DEFAULT_TENANT_ID}/oauth2/v2.0/devicecode`, {
+          form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, scope: "https://a.example/x https://b.example/y" },
+        })
+      ).json.error_codes,
+      [70011],
+    );
   });
 
   it("pending → slow_down when polled too fast → pending → approved: tokens once, with either grant_type spelling", async () => {
@@ -58,7 +77,10 @@ describe("device code flow", () => {
       assert.equal((await poll(started.device_code, grantType)).json.error, "authorization_pending");
 
       emu.deviceCode.approve(started.user_code.toLowerCase(), DEFAULT_USERNAME);
-      assert.equal(emu.deviceCode.pending().some((p) => p.userCode === started.user_code), false);
+      assert.equal(
+        emu.deviceCode.pending().some((p) => p.userCode === started.user_code),
+        false,
+      );
       await sleep(1000);
       const done = await poll(started.device_code, grantType);
       assert.equal(done.status, 200, done.body);
@@ -90,7 +112,9 @@ describe("device code flow", () => {
       const started = (await send(short, `/${DEFAULT_TENANT_ID}/oauth2/v2.0/devicecode`, { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, scope: SCOPE } })).json;
       assert.equal(started.expires_in, 1);
       await sleep(1100);
-      const expired = await send(short, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: URN, device_code: String(started.device_code) } });
+      const expired = await send(short, tokenPath(DEFAULT_TENANT_ID), {
+        form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: URN, device_code: String(started.device_code) },
+      });
       assert.equal(expired.json.error, "expired_token");
       assert.deepEqual(expired.json.error_codes, [70019]);
       assert.throws(() => short.deviceCode.approve(String(started.user_code)), RangeError);
@@ -104,7 +128,9 @@ describe("device code flow", () => {
     const other = await poll(started.device_code, URN, { client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET });
     assert.equal(other.json.error, "bad_verification_code");
     const confidential = await start(DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID);
-    const unauthenticated = await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: DEFAULT_CLIENT_ID, grant_type: URN, device_code: confidential.device_code } });
+    const unauthenticated = await send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: { client_id: DEFAULT_CLIENT_ID, grant_type: URN, device_code: confidential.device_code },
+    });
     assert.deepEqual(unauthenticated.json.error_codes, [7000218]);
     assert.throws(() => emu.deviceCode.approve("ZZZZZZZZZ"), RangeError);
     assert.throws(() => emu.deviceCode.approve(started.user_code, "nobody@azid.onmicrosoft.com"), RangeError);
@@ -116,7 +142,9 @@ describe("device code flow", () => {
       const started = (await send(lenient, `/organizations/oauth2/v2.0/devicecode`, { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, scope: SCOPE } })).json;
       assert.equal(started.interval, 5);
       for (let i = 0; i < 3; i++) {
-        const res = await send(lenient, tokenPath("organizations"), { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: "device_code", device_code: String(started.device_code) } });
+        const res = await send(lenient, tokenPath("organizations"), {
+          form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: "device_code", device_code: String(started.device_code) },
+        });
         assert.equal(res.json.error, "authorization_pending");
       }
     } finally {
@@ -134,7 +162,10 @@ describe("device code flow", () => {
 
     const badCode = await submit(emu, browser, entry, { code: "NOPE12345", action: "next" });
     assert.match(badCode.body, /AADSTS70018/);
-    const signInPage = await submit(emu, browser, badCode, { code: `${started.user_code.slice(0, 4)}-${started.user_code.slice(4).toLowerCase()}`, action: "next" });
+    const signInPage = await submit(emu, browser, badCode, {
+      code: `${started.user_code.slice(0, 4)}-${started.user_code.slice(4).toLowerCase()}`,
+      action: "next",
+    });
     assert.match(signInPage.body, /id="password"/);
     const wrong = await submit(emu, browser, signInPage, { username: DEFAULT_USERNAME, password: "wrong", action: "sign-in" });
     assert.match(wrong.body, /AADSTS50126/);

@@ -17,9 +17,26 @@ describe("refresh token rotation and revocation", () => {
   after(() => emu.stop());
 
   const ropc = (username = DEFAULT_USERNAME, password = DEFAULT_PASSWORD) =>
-    send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: "password", username, password, scope: "https://storage.azure.com/.default openid offline_access" } });
+    send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: {
+        client_id: DEFAULT_PUBLIC_CLIENT_ID,
+        grant_type: "password",
+        username,
+        password,
+        scope: "https://storage.azure.com/.default openid offline_access",
+      },
+    });
   const refresh = (refreshToken: string, extra: Record<string, string> = {}) =>
-    send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: "refresh_token", refresh_token: refreshToken, scope: "https://vault.azure.net/.default openid profile offline_access", client_info: "1", ...extra } });
+    send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: {
+        client_id: DEFAULT_PUBLIC_CLIENT_ID,
+        grant_type: "refresh_token",
+        refresh_token: refreshToken,
+        scope: "https://vault.azure.net/.default openid profile offline_access",
+        client_info: "1",
+        ...extra,
+      },
+    });
 
   it("rotates: every redemption returns a new refresh token, and older ones keep working", async () => {
     const first = String((await ropc()).json.refresh_token);
@@ -73,13 +90,24 @@ describe("on-behalf-of", () => {
 
   /** What the web API received from its caller: a user token for the API itself. */
   const userTokenFor = async (scope: string, target = emu) => {
-    const res = await send(target, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: "password", username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, scope } });
+    const res = await send(target, tokenPath(DEFAULT_TENANT_ID), {
+      form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: "password", username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, scope },
+    });
     assert.equal(res.status, 200, res.body);
     return String(res.json.access_token);
   };
   const exchange = (assertion: string, extra: Record<string, string> = {}, target = emu) =>
     send(target, tokenPath(DEFAULT_TENANT_ID), {
-      form: { client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, grant_type: OBO, requested_token_use: "on_behalf_of", assertion, scope: "https://storage.azure.com/.default openid offline_access", client_info: "1", ...extra },
+      form: {
+        client_id: DEFAULT_CLIENT_ID,
+        client_secret: DEFAULT_CLIENT_SECRET,
+        grant_type: OBO,
+        requested_token_use: "on_behalf_of",
+        assertion,
+        scope: "https://storage.azure.com/.default openid offline_access",
+        client_info: "1",
+        ...extra,
+      },
     });
 
   it("exchanges a user token addressed to api://<client id> (or the bare client id) for a downstream token as the same user", async () => {
@@ -125,16 +153,41 @@ describe("on-behalf-of", () => {
     const forged = `${h}.${p}.${Buffer.from("not a signature").toString("base64url")}`;
     assert.deepEqual((await exchange(forged)).json.error_codes, [50013]);
     assert.equal((await exchange(good, { requested_token_use: "something_else" })).json.error, "invalid_request");
-    const appOnly = await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET, grant_type: "client_credentials", scope: `api://${DEFAULT_CLIENT_ID}/.default` } });
+    const appOnly = await send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: {
+        client_id: DEFAULT_CLIENT_ID,
+        client_secret: DEFAULT_CLIENT_SECRET,
+        grant_type: "client_credentials",
+        scope: `api://${DEFAULT_CLIENT_ID}/.default`,
+      },
+    });
     assert.deepEqual((await exchange(String(appOnly.json.access_token))).json.error_codes, [50013]);
-    const noSecret = await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: DEFAULT_CLIENT_ID, grant_type: OBO, requested_token_use: "on_behalf_of", assertion: good, scope: "https://storage.azure.com/.default" } });
+    const noSecret = await send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: {
+        client_id: DEFAULT_CLIENT_ID,
+        grant_type: OBO,
+        requested_token_use: "on_behalf_of",
+        assertion: good,
+        scope: "https://storage.azure.com/.default",
+      },
+    });
     assert.deepEqual(noSecret.json.error_codes, [7000218]);
-    const publicClient = await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: OBO, requested_token_use: "on_behalf_of", assertion: good, scope: "https://storage.azure.com/.default" } });
+    const publicClient = await send(emu, tokenPath(DEFAULT_TENANT_ID), {
+      form: {
+        client_id: DEFAULT_PUBLIC_CLIENT_ID,
+        grant_type: OBO,
+        requested_token_use: "on_behalf_of",
+        assertion: good,
+        scope: "https://storage.azure.com/.default",
+      },
+    });
     assert.equal(publicClient.status, 401);
   });
 
   it("honours cp1 on the exchange", async () => {
-    const res = await exchange(await userTokenFor(`api://${DEFAULT_CLIENT_ID}/.default`), { claims: JSON.stringify({ access_token: { xms_cc: { values: ["cp1"] } } }) });
+    const res = await exchange(await userTokenFor(`api://${DEFAULT_CLIENT_ID}/.default`), {
+      claims: JSON.stringify({ access_token: { xms_cc: { values: ["cp1"] } } }),
+    });
     assert.deepEqual(emu.decodeToken(String(res.json.access_token)).payload.xms_cc, ["cp1"]);
   });
 });

@@ -1,6 +1,16 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { AZURE_CLI_CLIENT_ID, VISUAL_STUDIO_CLIENT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER_OBJECT_ID, DEFAULT_USERNAME } from "@azid/emulator";
+import {
+  AZURE_CLI_CLIENT_ID,
+  VISUAL_STUDIO_CLIENT_ID,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_PASSWORD,
+  DEFAULT_PUBLIC_CLIENT_ID,
+  DEFAULT_TENANT_ID,
+  DEFAULT_USER_OBJECT_ID,
+  DEFAULT_USERNAME,
+} from "@azid/emulator";
 import { send, startTestEmulator, tokenPath } from "./support/client.js";
 
 const MFA_USER = "bob@azid.onmicrosoft.com";
@@ -98,7 +108,14 @@ describe("password (ROPC) and refresh_token grants", () => {
     const first = await ropc();
     const refresh = (extra: Record<string, string>) =>
       send(emu, tokenPath(DEFAULT_TENANT_ID), {
-        form: { client_id: DEFAULT_PUBLIC_CLIENT_ID, grant_type: "refresh_token", refresh_token: String(first.json.refresh_token), scope: "https://vault.azure.net/user_impersonation openid profile offline_access", client_info: "1", ...extra },
+        form: {
+          client_id: DEFAULT_PUBLIC_CLIENT_ID,
+          grant_type: "refresh_token",
+          refresh_token: String(first.json.refresh_token),
+          scope: "https://vault.azure.net/user_impersonation openid profile offline_access",
+          client_info: "1",
+          ...extra,
+        },
       });
     const res = await refresh({});
     assert.equal(res.status, 200, res.body);
@@ -120,7 +137,15 @@ describe("password (ROPC) and refresh_token grants", () => {
 
   it("family refresh tokens (FOCI): a Visual Studio token is redeemed by the Azure CLI client, with foci in the answer; a non-family token is not", async () => {
     const refresh = (refreshToken: string, clientId: string) =>
-      send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { client_id: clientId, grant_type: "refresh_token", refresh_token: refreshToken, scope: "https://management.azure.com/.default offline_access", client_info: "1" } });
+      send(emu, tokenPath(DEFAULT_TENANT_ID), {
+        form: {
+          client_id: clientId,
+          grant_type: "refresh_token",
+          refresh_token: refreshToken,
+          scope: "https://management.azure.com/.default offline_access",
+          client_info: "1",
+        },
+      });
     const visualStudio = await ropc({ client_id: VISUAL_STUDIO_CLIENT_ID });
     assert.equal(visualStudio.status, 200, visualStudio.body);
     assert.equal(visualStudio.json.foci, "1");

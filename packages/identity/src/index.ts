@@ -1,6 +1,14 @@
 // @azid/identity public API. Names and signatures follow @azure/identity.
 export type { AccessToken, AbortSignalLike, GetTokenOptions, TokenCredential } from "./core/types.js";
-export type { AuthorityValidationOptions, CredentialPersistenceOptions, LoggingOptions, MultiTenantTokenCredentialOptions, ProxySettings, RetryOptions, TokenCredentialOptions } from "./core/options.js";
+export type {
+  AuthorityValidationOptions,
+  CredentialPersistenceOptions,
+  LoggingOptions,
+  MultiTenantTokenCredentialOptions,
+  ProxySettings,
+  RetryOptions,
+  TokenCredentialOptions,
+} from "./core/options.js";
 export {
   AggregateAuthenticationError,
   AggregateAuthenticationErrorName,
@@ -53,7 +61,12 @@ export { SharedTokenCacheCredential, type SharedTokenCacheCredentialOptions } fr
 export { VisualStudioCodeCredential, type VisualStudioCodeCredentialOptions } from "./credentials/visualStudioCodeCredential.js";
 export { AzureDeveloperCliCredential, type AzureDeveloperCliCredentialOptions } from "./credentials/azureDeveloperCliCredential.js";
 export { AzurePowerShellCredential, type AzurePowerShellCredentialOptions } from "./credentials/azurePowerShellCredential.js";
-export { DeviceCodeCredential, type DeviceCodeCredentialOptions, type DeviceCodeInfo, type DeviceCodePromptCallback } from "./credentials/deviceCodeCredential.js";
+export {
+  DeviceCodeCredential,
+  type DeviceCodeCredentialOptions,
+  type DeviceCodeInfo,
+  type DeviceCodePromptCallback,
+} from "./credentials/deviceCodeCredential.js";
 export {
   InteractiveBrowserCredential,
   type BrowserCustomizationOptions,

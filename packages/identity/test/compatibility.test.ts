@@ -3,7 +3,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { it } from "node:test";
-import { isTokenCredential, type AccessToken as CoreAccessToken, type GetTokenOptions as CoreGetTokenOptions, type TokenCredential as CoreTokenCredential } from "@azure/core-auth";
+import {
+  isTokenCredential,
+  type AccessToken as CoreAccessToken,
+  type GetTokenOptions as CoreGetTokenOptions,
+  type TokenCredential as CoreTokenCredential,
+} from "@azure/core-auth";
 import * as azid from "../src/index.js";
 
 const host = { authorityHost: "https://127.0.0.1:1", disableInstanceDiscovery: true };
@@ -17,7 +22,13 @@ const credentials: CoreTokenCredential[] = [
 ];
 
 // Our option and token types accept core-auth's, both ways.
-const coreOptions: CoreGetTokenOptions = { enableCae: true, claims: "{}", tenantId: "t", requestOptions: { timeout: 1 }, abortSignal: new AbortController().signal };
+const coreOptions: CoreGetTokenOptions = {
+  enableCae: true,
+  claims: "{}",
+  tenantId: "t",
+  requestOptions: { timeout: 1 },
+  abortSignal: new AbortController().signal,
+};
 const ours: azid.GetTokenOptions = coreOptions;
 const token: azid.AccessToken = { token: "t", expiresOnTimestamp: 1, refreshAfterTimestamp: 1, tokenType: "Bearer" };
 const coreToken: CoreAccessToken = token;
@@ -29,10 +40,31 @@ it("every credential is a core-auth TokenCredential at run time too", () => {
 });
 
 it("the ESM and CommonJS builds load and export the same names", () => {
-  const esm = execFileSync(process.execPath, ["--input-type=module", "-e", "const m = await import('@azid/identity'); console.log(JSON.stringify(Object.keys(m).sort()))"], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
-  const cjs = execFileSync(process.execPath, ["-e", "console.log(JSON.stringify(Object.keys(require('@azid/identity')).sort()))"], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+  const esm = execFileSync(
+    process.execPath,
+    ["--input-type=module", "-e", "const m = await import('@azid/identity'); console.log(JSON.stringify(Object.keys(m).sort()))"],
+    { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } },
+  );
+  const cjs = execFileSync(process.execPath, ["-e", "console.log(JSON.stringify(Object.keys(require('@azid/identity')).sort()))"], {
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
   assert.deepEqual(JSON.parse(cjs), JSON.parse(esm));
-  const expected = ["AggregateAuthenticationError", "AuthenticationError", "AuthenticationRequiredError", "AzureAuthorityHosts", "ChainedTokenCredential", "ClientAssertionCredential", "ClientCertificateCredential", "ClientSecretCredential", "CredentialUnavailableError", "EnvironmentCredential", "UsernamePasswordCredential", "getBearerTokenProvider", "logger"];
+  const expected = [
+    "AggregateAuthenticationError",
+    "AuthenticationError",
+    "AuthenticationRequiredError",
+    "AzureAuthorityHosts",
+    "ChainedTokenCredential",
+    "ClientAssertionCredential",
+    "ClientCertificateCredential",
+    "ClientSecretCredential",
+    "CredentialUnavailableError",
+    "EnvironmentCredential",
+    "UsernamePasswordCredential",
+    "getBearerTokenProvider",
+    "logger",
+  ];
   for (const name of expected) assert.ok(JSON.parse(esm).includes(name), `missing export ${name}`);
 });
 

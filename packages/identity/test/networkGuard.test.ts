@@ -45,7 +45,11 @@ function runChild(body: string, { waitMs = 300 }: { waitMs?: number } = {}) {
 
 function assertRefused(outcome: ReturnType<typeof runChild>, count: number, host: RegExp) {
   const { status, stderr, report } = outcome;
-  assert.deepEqual(report.seen.connect.filter((h) => !/^(127\.|::1$|localhost$)/.test(h)), [], "the real connect saw a non-loopback host");
+  assert.deepEqual(
+    report.seen.connect.filter((h) => !/^(127\.|::1$|localhost$)/.test(h)),
+    [],
+    "the real connect saw a non-loopback host",
+  );
   assert.deepEqual(report.seen.lookup, [], "the real lookup was reached");
   assert.deepEqual(report.seen.dgram, [], "the real datagram send was reached");
   assert.equal(report.codes.filter((c) => c === "ENETWORKGUARD").length, count, `codes: ${report.codes.join(",")}`);
@@ -122,7 +126,10 @@ describe("network guard: TCP", () => {
       http.get("http://127.0.0.1:9/").on("error", note);
       http.get("http://[::1]:9/").on("error", note);
     `);
-    assert.deepEqual(report.codes.filter((c) => c === "ENETWORKGUARD"), []);
+    assert.deepEqual(
+      report.codes.filter((c) => c === "ENETWORKGUARD"),
+      [],
+    );
     assert.equal(report.seen.connect.length, 6);
     assert.equal(status, 0);
   });
@@ -163,7 +170,8 @@ describe("network guard: other processes and threads", () => {
   it("a Node child process started with an empty environment is still guarded", () => {
     // The grandchild only tries to connect if the guard is in place, so a broken propagation
     // reports "unguarded" instead of sending anything.
-    const { report } = runChild(`
+    const { report } = runChild(
+      `
       const { spawnSync } = await import("node:child_process");
       const child = spawnSync(process.execPath, ["-e", \`
         const net = require("node:net");
@@ -177,7 +185,9 @@ describe("network guard: other processes and threads", () => {
         if (net.Socket.prototype.connect.name !== "guardedConnect") { console.log("unguarded"); process.exit(0); }
         net.connect({ host: "2001:db8::5", port: 9 }).on("error", (e) => console.log("code " + e.code));
       \`], { env: { PATH: "/usr/bin" } }, (error, stdout) => { extra.asyncStdout = stdout; extra.asyncExit = error?.code; done(); }));
-    `, { waitMs: 50 });
+    `,
+      { waitMs: 50 },
+    );
     assert.match(String(report.stdout), /code ENETWORKGUARD/);
     assert.equal(report.status, 1, "the grandchild fails because of the attempt");
     assert.match(String(report.asyncStdout), /code ENETWORKGUARD/);

@@ -75,7 +75,9 @@ export class DBusConnection {
     const connection = new DBusConnection(connect({ path }));
     const uid = String(process.getuid?.() ?? 0);
     connection.socket.write(`\0AUTH EXTERNAL ${Buffer.from(uid, "ascii").toString("hex")}\r\nBEGIN\r\n`);
-    connection.call({ destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus", member: "Hello" }).catch(() => undefined);
+    connection
+      .call({ destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus", member: "Hello" })
+      .catch(() => undefined);
     return connection;
   }
 

@@ -41,7 +41,9 @@ export function secretServiceKeyStore(
       connection = await DBusConnection.open(process.env.DBUS_SESSION_BUS_ADDRESS);
       const c = connection;
       // Not awaited here: the session is opened in the same round trip as run()'s first call.
-      const session = c.call({ ...SERVICE, member: "OpenSession", signature: "sv", body: ["plain", { signature: "s", value: "" }] }).then(([, path]) => (sessionPath = path as string));
+      const session = c
+        .call({ ...SERVICE, member: "OpenSession", signature: "sv", body: ["plain", { signature: "s", value: "" }] })
+        .then(([, path]) => (sessionPath = path as string));
       session.catch(() => undefined);
       return await Promise.race([run(c, session, deadline), deadline]);
     } catch (error) {
@@ -81,7 +83,8 @@ export function secretServiceKeyStore(
       };
     });
     await c.call({ destination: BUS, path: prompt, interface: "org.freedesktop.Secret.Prompt", member: "Prompt", signature: "s", body: [""] });
-    if (await Promise.race([completed, deadline])) throw new LockedError("the keyring is locked and its unlock prompt was dismissed (or no prompt can be shown here)");
+    if (await Promise.race([completed, deadline]))
+      throw new LockedError("the keyring is locked and its unlock prompt was dismissed (or no prompt can be shown here)");
   }
 
   return {
@@ -92,7 +95,14 @@ export function secretServiceKeyStore(
         const item = unlocked[0] ?? locked[0];
         if (item === undefined) return undefined;
         if (unlocked.length === 0) await unlock(c, [item], deadline);
-        const [secret] = (await c.call({ destination: BUS, path: item, interface: "org.freedesktop.Secret.Item", member: "GetSecret", signature: "o", body: [await session] })) as [[string, Buffer, Buffer, string]];
+        const [secret] = (await c.call({
+          destination: BUS,
+          path: item,
+          interface: "org.freedesktop.Secret.Item",
+          member: "GetSecret",
+          signature: "o",
+          body: [await session],
+        })) as [[string, Buffer, Buffer, string]];
         return Uint8Array.from(secret[2]);
       }),
     save: (key) =>
@@ -103,7 +113,14 @@ export function secretServiceKeyStore(
           ["org.freedesktop.Secret.Item.Attributes", { signature: "a{ss}", value: [["xdg:schema", "org.freedesktop.Secret.Generic"], ...attributes] }],
         ];
         const secret: DBusValue[] = [await session, Buffer.alloc(0), Buffer.from(key), "application/octet-stream"];
-        const [, prompt] = await c.call({ destination: BUS, path: DEFAULT_COLLECTION, interface: "org.freedesktop.Secret.Collection", member: "CreateItem", signature: "a{sv}(oayays)b", body: [properties, secret, true] });
+        const [, prompt] = await c.call({
+          destination: BUS,
+          path: DEFAULT_COLLECTION,
+          interface: "org.freedesktop.Secret.Collection",
+          member: "CreateItem",
+          signature: "a{sv}(oayays)b",
+          body: [properties, secret, true],
+        });
         if (prompt !== "/") await runPrompt(c, prompt as string, deadline);
       }),
   };

@@ -23,8 +23,20 @@ test("values round-trip through the wire format, with the specification's alignm
     ["g", "a{ss}"],
     ["ay", Buffer.from([0, 1, 2, 255])],
     ["ao", ["/a", "/b"]],
-    ["a{ss}", [["service", "azid"], ["username", "/x"]]],
-    ["a{sv}", [["Label", { signature: "s", value: "x" }], ["Attributes", { signature: "a{ss}", value: [["k", "v"]] }]]],
+    [
+      "a{ss}",
+      [
+        ["service", "azid"],
+        ["username", "/x"],
+      ],
+    ],
+    [
+      "a{sv}",
+      [
+        ["Label", { signature: "s", value: "x" }],
+        ["Attributes", { signature: "a{ss}", value: [["k", "v"]] }],
+      ],
+    ],
     ["(oayays)", ["/s", Buffer.alloc(0), Buffer.from("key"), "application/octet-stream"]],
     ["a{o(oayays)}", [["/i", ["/s", Buffer.alloc(0), Buffer.from([9]), "text/plain"]]]],
   ];

@@ -32,7 +32,10 @@ for (const child of children) child.stdin!.write("go\n");
 const results = await Promise.all(outputs.map((o) => o.done));
 const wallMs = performance.now() - released;
 const stats = results.map((text) => {
-  const line = text.trim().split("\n").find((l) => l.startsWith("{"));
+  const line = text
+    .trim()
+    .split("\n")
+    .find((l) => l.startsWith("{"));
   return line === undefined ? { failed: text } : JSON.parse(line);
 });
 const store = await createPersistenceProvider({ baseDirectory: base }).open({ name: "contention", cae: false, allowUnencryptedStorage: mode === "plaintext" });

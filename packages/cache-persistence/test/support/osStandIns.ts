@@ -42,7 +42,13 @@ export function macKeychainStandIn(): StandIn {
 }
 
 export function windowsCredentialManagerStandIn(): StandIn & { unavailable: boolean } {
-  const state = { binding: undefined as unknown as KeyringBinding, items: new Map<string, Uint8Array>(), constructed: [] as StandIn["constructed"], locked: false, unavailable: false };
+  const state = {
+    binding: undefined as unknown as KeyringBinding,
+    items: new Map<string, Uint8Array>(),
+    constructed: [] as StandIn["constructed"],
+    locked: false,
+    unavailable: false,
+  };
   state.binding = {
     AsyncEntry: class {
       private readonly target: string;
@@ -51,12 +57,18 @@ export function windowsCredentialManagerStandIn(): StandIn & { unavailable: bool
         this.target = `${username}.${service}`;
       }
       async getSecret() {
-        if (state.unavailable) throw new Error("Couldn't access platform secure storage: A specified logon session does not exist. It may already have been terminated. (os error 1312)");
+        if (state.unavailable)
+          throw new Error(
+            "Couldn't access platform secure storage: A specified logon session does not exist. It may already have been terminated. (os error 1312)",
+          );
         const item = state.items.get(this.target);
         return item === undefined ? null : Array.from(item);
       }
       async setSecret(secret: Uint8Array) {
-        if (state.unavailable) throw new Error("Couldn't access platform secure storage: A specified logon session does not exist. It may already have been terminated. (os error 1312)");
+        if (state.unavailable)
+          throw new Error(
+            "Couldn't access platform secure storage: A specified logon session does not exist. It may already have been terminated. (os error 1312)",
+          );
         if (secret.length > 2560) throw new Error("Attribute 'secret' is longer than platform limit of 2560 chars");
         state.items.set(this.target, Uint8Array.from(secret));
       }

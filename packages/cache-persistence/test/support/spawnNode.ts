@@ -21,7 +21,11 @@ export function runNode(script: string, args: string[], env?: NodeJS.ProcessEnv)
 
 /** The last line of output that parses as JSON (a helper's result). */
 export function lastJson<T>(stdout: string): T {
-  const line = stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  const line = stdout
+    .trim()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{"));
   if (line === undefined) throw new Error(`no JSON result in output: ${stdout.slice(0, 500)}`);
   return JSON.parse(line) as T;
 }

@@ -30,7 +30,13 @@ export function makeTestHome() {
   mkdirSync(runtime, { mode: 0o700 });
   return {
     home,
-    env: { HOME: home, XDG_DATA_HOME: join(home, "data"), XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache"), XDG_RUNTIME_DIR: runtime },
+    env: {
+      HOME: home,
+      XDG_DATA_HOME: join(home, "data"),
+      XDG_CONFIG_HOME: join(home, "config"),
+      XDG_CACHE_HOME: join(home, "cache"),
+      XDG_RUNTIME_DIR: runtime,
+    },
   };
 }
 

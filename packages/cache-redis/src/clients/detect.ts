@@ -5,7 +5,9 @@ import type { RedisCommands } from "./types.js";
 
 export function redisCommandsFor(client: unknown): RedisCommands {
   if (typeof client !== "object" || client === null) {
-    throw new TypeError(`redisCachePlugin: \`client\` must be a connected node-redis, ioredis or iovalkey client (received ${client === null ? "null" : typeof client}).`);
+    throw new TypeError(
+      `redisCachePlugin: \`client\` must be a connected node-redis, ioredis or iovalkey client (received ${client === null ? "null" : typeof client}).`,
+    );
   }
   // ioredis first: it is the one with `call`; node-redis has no `call` and ioredis has no `mGet`.
   if (isIoredisLike(client)) return ioredisCommands(client);

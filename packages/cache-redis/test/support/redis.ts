@@ -58,7 +58,10 @@ export async function connectCluster(family: Family, nodes: Array<{ host: string
     await cluster.connect();
     return { client: cluster, raw: (...args) => cluster.sendCommand(args[1], false, args), close: async () => void (await cluster.destroy()) };
   }
-  const cluster = new Cluster(nodes.map((n) => ({ host: n.host, port: n.port })), { lazyConnect: true });
+  const cluster = new Cluster(
+    nodes.map((n) => ({ host: n.host, port: n.port })),
+    { lazyConnect: true },
+  );
   cluster.on("error", () => undefined);
   await cluster.connect();
   return { client: cluster, raw: (...args) => cluster.call(args[0]!, ...args.slice(1)), close: async () => cluster.disconnect() };

@@ -46,7 +46,11 @@ export function formatReport(report: DefaultAzureCredentialDiagnosis): string {
   ]);
   const header = ["#", "Credential", "Configured", "Time", "Result"];
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => r[col]!.length)));
-  const line = (cells: string[]) => cells.map((cell, col) => (col === 3 ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, col) => (col === 3 ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
+      .join("  ")
+      .trimEnd();
 
   const text: string[] = [
     "DefaultAzureCredential on this machine",
@@ -71,7 +75,8 @@ export function formatReport(report: DefaultAzureCredentialDiagnosis): string {
   });
   text.push("");
   if (report.selected !== undefined) text.push(`DefaultAzureCredential would use ${report.selected}.`);
-  else if (report.stoppedAt !== undefined) text.push(`DefaultAzureCredential would stop at ${report.stoppedAt}, which is configured but fails: fix it (see above) or exclude it.`);
+  else if (report.stoppedAt !== undefined)
+    text.push(`DefaultAzureCredential would stop at ${report.stoppedAt}, which is configured but fails: fix it (see above) or exclude it.`);
   else text.push("No credential can get a token here: DefaultAzureCredential would fail. Apply one of the fixes above.");
   text.push(`(checked in ${report.totalMs} ms)`);
   return text.join("\n") + "\n";

@@ -83,7 +83,9 @@ export async function runEmulator(argv: string[], out: NodeJS.WritableStream): P
     const hostEnv: Partial<Record<Host, Record<string, string>>> = {};
     for (const host of hosts) hostEnv[host] = await hostEnvironment(emulator, host);
     if (args.flags.has("json")) {
-      out.write(JSON.stringify({ url: emulator.url, env, controlSecret: emulator.controlSecret, ...(hosts.length > 0 ? { hosts: hostEnv } : {}) }, null, 2) + "\n");
+      out.write(
+        JSON.stringify({ url: emulator.url, env, controlSecret: emulator.controlSecret, ...(hosts.length > 0 ? { hosts: hostEnv } : {}) }, null, 2) + "\n",
+      );
     } else {
       out.write(`# azid emulator listening on ${emulator.url}\n# Use it from another shell:\n`);
       writeExports(out, env);

@@ -62,12 +62,19 @@ const CREDENTIALS: Record<string, Factory> = {
 };
 
 /** The variables the AzureCLI@2 / AzurePowerShell@5 tasks export for a workload-identity service connection. */
-const PIPELINES_VARIABLES = ["AZURESUBSCRIPTION_TENANT_ID", "AZURESUBSCRIPTION_CLIENT_ID", "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID", "SYSTEM_ACCESSTOKEN"] as const;
+const PIPELINES_VARIABLES = [
+  "AZURESUBSCRIPTION_TENANT_ID",
+  "AZURESUBSCRIPTION_CLIENT_ID",
+  "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
+  "SYSTEM_ACCESSTOKEN",
+] as const;
 
 function pipelinesCredential(): TokenCredential {
   const missing = PIPELINES_VARIABLES.filter((name) => !process.env[name]);
   if (missing.length > 0) {
-    throw new CredentialUnavailableError(`AzurePipelinesCredential is unavailable. Missing: ${missing.join("; ")} (in a pipeline, map SYSTEM_ACCESSTOKEN: $(System.AccessToken) into the step's env).`);
+    throw new CredentialUnavailableError(
+      `AzurePipelinesCredential is unavailable. Missing: ${missing.join("; ")} (in a pipeline, map SYSTEM_ACCESSTOKEN: $(System.AccessToken) into the step's env).`,
+    );
   }
   const [tenantId, clientId, serviceConnectionId, systemAccessToken] = PIPELINES_VARIABLES.map((name) => process.env[name]!);
   return new AzurePipelinesCredential(tenantId!, clientId!, serviceConnectionId!, systemAccessToken!, authorityOptions());
@@ -100,7 +107,8 @@ const ALIASES: Record<string, string> = {
 export function resolveCredentialName(value: string): string {
   const key = value.trim().toLowerCase();
   const name = CREDENTIALS[key] !== undefined ? key : ALIASES[key];
-  if (name === undefined) throw new UsageError(`--credential must be one of ${Object.keys(CREDENTIALS).join(", ")} (or a credential class name), received '${value}'`);
+  if (name === undefined)
+    throw new UsageError(`--credential must be one of ${Object.keys(CREDENTIALS).join(", ")} (or a credential class name), received '${value}'`);
   return name;
 }
 
@@ -153,7 +161,10 @@ export async function runToken(argv: string[], out: NodeJS.WritableStream): Prom
     JSON.stringify(
       {
         accessToken: token.token,
-        expiresOn: expiresOn.toISOString().replace("T", " ").replace(/\.\d+Z$/, ".000000"),
+        expiresOn: expiresOn
+          .toISOString()
+          .replace("T", " ")
+          .replace(/\.\d+Z$/, ".000000"),
         expires_on: Math.floor(token.expiresOnTimestamp / 1000),
         tokenType: token.tokenType ?? "Bearer",
         ...(tenantShown !== undefined ? { tenant: tenantShown } : {}),

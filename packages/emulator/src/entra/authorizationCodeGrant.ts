@@ -20,7 +20,8 @@ export async function authorizationCodeGrant(context: EmulatorContext, resolved:
   const { grant } = stored;
   if (grant.clientId.toLowerCase() !== clientId.toLowerCase()) throw aadsts.invalidAuthorizationCode("The code was issued to a different client.");
   const tenant = context.config.tenants.find((candidate) => candidate.id === grant.tenantId);
-  if (tenant === undefined || (resolved.kind === "tenant" && resolved.tenant.id !== tenant.id)) throw aadsts.invalidAuthorizationCode("The code was issued in another tenant.");
+  if (tenant === undefined || (resolved.kind === "tenant" && resolved.tenant.id !== tenant.id))
+    throw aadsts.invalidAuthorizationCode("The code was issued in another tenant.");
   const { app, appidacr } = await authenticateClient(context, tenant, form, false);
   if (stored.redeemed) throw aadsts.codeAlreadyRedeemed();
   if (stored.expiresAt <= Date.now()) throw aadsts.codeExpired();

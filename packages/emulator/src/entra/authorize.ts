@@ -124,7 +124,12 @@ function continueSignIn(context: EmulatorContext, request: AuthorizeHttpRequest)
   return redirectToApp(flow.data, codeParameters(context, flow, outcome.tenant, outcome.user));
 }
 
-function codeParameters(context: EmulatorContext, flow: SignInFlow<AuthorizeRequest>, tenant: TenantConfig, user: TenantConfig["users"][number]): Record<string, string> {
+function codeParameters(
+  context: EmulatorContext,
+  flow: SignInFlow<AuthorizeRequest>,
+  tenant: TenantConfig,
+  user: TenantConfig["users"][number],
+): Record<string, string> {
   const authorize = flow.data;
   const code = context.interactive.codes.issue({
     tenantId: tenant.id,
@@ -149,7 +154,12 @@ function codeParameters(context: EmulatorContext, flow: SignInFlow<AuthorizeRequ
 
 function errorParameters(context: EmulatorContext, error: EntraError): Record<string, string> {
   const body = entraErrorBody(error, context.url);
-  return { error: body.error, error_description: body.error_description, error_uri: body.error_uri, ...(body.suberror === undefined ? {} : { suberror: body.suberror }) };
+  return {
+    error: body.error,
+    error_description: body.error_description,
+    error_uri: body.error_uri,
+    ...(body.suberror === undefined ? {} : { suberror: body.suberror }),
+  };
 }
 
 function redirectToApp(authorize: AuthorizeRequest, parameters: Record<string, string>): HttpResponse {
@@ -182,7 +192,8 @@ export function sessionNotFound(): HttpResponse {
     400,
     errorPage({
       title: "This sign-in page is no longer valid",
-      message: "The page expired, was already used, or was opened in another browser (its cookie is missing). Go back to the application and start the sign-in again.",
+      message:
+        "The page expired, was already used, or was opened in another browser (its cookie is missing). Go back to the application and start the sign-in again.",
       details: {},
     }),
   );

@@ -21,10 +21,14 @@ export function verifyCertificateAssertion(context: EmulatorContext, tenantNames
   const audiences = typeof payload.aud === "string" ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
   const expected = tokenEndpointUrls(context, tenantNames);
   if (!audiences.some((aud) => typeof aud === "string" && expected.includes(aud.toLowerCase()))) {
-    throw aadsts.assertionInvalid(`Invalid audience '${String(payload.aud)}'. The audience must be the token endpoint of this tenant, e.g. '${context.url}/${tenantNames[0]}/oauth2/v2.0/token'.`);
+    throw aadsts.assertionInvalid(
+      `Invalid audience '${String(payload.aud)}'. The audience must be the token endpoint of this tenant, e.g. '${context.url}/${tenantNames[0]}/oauth2/v2.0/token'.`,
+    );
   }
   if (payload.iss !== app.clientId || payload.sub !== app.clientId) {
-    throw aadsts.assertionInvalid(`The assertion's iss ('${String(payload.iss)}') and sub ('${String(payload.sub)}') must both be the client id '${app.clientId}'.`);
+    throw aadsts.assertionInvalid(
+      `The assertion's iss ('${String(payload.iss)}') and sub ('${String(payload.sub)}') must both be the client id '${app.clientId}'.`,
+    );
   }
   const exp = checkAssertionLifetime(payload);
   if (context.replay !== undefined) {

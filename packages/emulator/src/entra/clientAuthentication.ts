@@ -52,7 +52,13 @@ export async function authenticateClient(
   throw aadsts.missingClientCredential();
 }
 
-async function verifyClientAssertion(context: EmulatorContext, tenant: TenantConfig, app: AppRegistration, form: Record<string, string>, assertion: string): Promise<void> {
+async function verifyClientAssertion(
+  context: EmulatorContext,
+  tenant: TenantConfig,
+  app: AppRegistration,
+  form: Record<string, string>,
+  assertion: string,
+): Promise<void> {
   const assertionType = requiredParameter(form, "client_assertion_type");
   if (assertionType !== JWT_BEARER_ASSERTION) {
     throw aadsts.malformedRequest(`client_assertion_type must be '${JWT_BEARER_ASSERTION}'.`);
@@ -78,4 +84,3 @@ export function requiredParameter(form: Record<string, string>, name: string): s
   if (value === undefined || value === "") throw aadsts.missingParameter(name);
   return value;
 }
-

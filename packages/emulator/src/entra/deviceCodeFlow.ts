@@ -27,7 +27,13 @@ export function startDeviceCode(context: EmulatorContext, tenantSegment: string,
   if (found === undefined) throw aadsts.appNotFound(clientId, resolved.kind === "tenant" ? resolved.tenant.id : resolved.alias);
   requireKnownResource(context.config, candidateTenants(context.config, resolved), scopes.resource);
 
-  const entry = context.interactive.deviceCodes.start({ tenants: candidateTenants(context.config, resolved), appTenant: found.tenant, app: found.app, scope, cae });
+  const entry = context.interactive.deviceCodes.start({
+    tenants: candidateTenants(context.config, resolved),
+    appTenant: found.tenant,
+    app: found.app,
+    scope,
+    cae,
+  });
   const verificationUri = `${context.url}/devicelogin`;
   return jsonResponse(200, {
     user_code: entry.userCode,
@@ -52,7 +58,8 @@ export async function deviceCodeGrant(context: EmulatorContext, resolved: Resolv
   if (now >= entry.expiresAt) throw aadsts.expiredDeviceCode();
   const previous = entry.lastPollAt;
   entry.lastPollAt = now;
-  if (codes.settings.slowDown && previous !== undefined && now - previous < entry.intervalSeconds * 1000 - SLOW_DOWN_TOLERANCE_MS) throw aadsts.slowDown(entry.intervalSeconds);
+  if (codes.settings.slowDown && previous !== undefined && now - previous < entry.intervalSeconds * 1000 - SLOW_DOWN_TOLERANCE_MS)
+    throw aadsts.slowDown(entry.intervalSeconds);
   if (entry.status === "pending") throw aadsts.authorizationPending();
   if (entry.status === "denied") throw aadsts.authorizationDeclined();
 

@@ -82,7 +82,8 @@ export class DeviceCodes {
   approve(userCode: string, username?: string): void {
     const entry = this.actionable(userCode);
     const found = username === undefined ? firstUser(entry.tenants) : findUser(entry.tenants, username);
-    if (found === undefined) throw new RangeError(username === undefined ? "No user is configured to approve the device code" : `No configured user "${username}" can sign in here`);
+    if (found === undefined)
+      throw new RangeError(username === undefined ? "No user is configured to approve the device code" : `No configured user "${username}" can sign in here`);
     // An MFA-required user signing in on a page is taken to have completed MFA there.
     entry.user = { tenant: found.tenant, username: found.user.username, mfa: found.user.mfaRequired === true };
     entry.status = "approved";

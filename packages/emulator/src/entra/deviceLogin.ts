@@ -47,7 +47,8 @@ export function handleDeviceLogin(context: EmulatorContext, request: AuthorizeHt
     }
     deviceCodes.approve(flow.data.userCode, outcome.user.username);
   } catch (error) {
-    if (error instanceof RangeError) return htmlResponse(200, messagePage("That code is no longer valid", `${error.message}. Go back to your device and start again.`));
+    if (error instanceof RangeError)
+      return htmlResponse(200, messagePage("That code is no longer valid", `${error.message}. Go back to your device and start again.`));
     throw error;
   }
   return htmlResponse(200, messagePage("You're signed in", `You have signed in to the ${appName} application on your device. You may now close this window.`));

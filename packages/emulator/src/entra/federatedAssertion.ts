@@ -32,7 +32,9 @@ export async function verifyFederatedAssertion(context: EmulatorContext, app: Ap
   const kid = header.kid;
   const candidates = typeof kid === "string" ? keys.filter((key) => key.kid === kid) : keys;
   if (!candidates.some((key) => verifyJwtSignature(jwt, alg, key.key))) {
-    throw aadsts.assertionSignature(`The signature does not verify with any key published by '${issuer}'${typeof kid === "string" ? ` for kid '${kid}'` : ""}.`);
+    throw aadsts.assertionSignature(
+      `The signature does not verify with any key published by '${issuer}'${typeof kid === "string" ? ` for kid '${kid}'` : ""}.`,
+    );
   }
   checkAssertionLifetime(payload);
 }

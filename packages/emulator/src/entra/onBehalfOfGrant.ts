@@ -37,7 +37,8 @@ export async function onBehalfOfGrant(context: EmulatorContext, resolved: Resolv
   const audience = String(payload.aud);
   const accepted = [app.clientId.toLowerCase(), `api://${app.clientId.toLowerCase()}`];
   if (!accepted.includes(audience.toLowerCase())) throw aadsts.oboAudienceMismatch(audience, app.clientId);
-  if (payload.idtyp === "app" || typeof payload.upn !== "string") throw aadsts.oboAssertionInvalid("the assertion is not a user's token (app-only tokens cannot be exchanged on behalf of a user)");
+  if (payload.idtyp === "app" || typeof payload.upn !== "string")
+    throw aadsts.oboAssertionInvalid("the assertion is not a user's token (app-only tokens cannot be exchanged on behalf of a user)");
   const user = findUser([tenant], payload.upn)?.user;
   if (user === undefined) throw aadsts.userNotFound(payload.upn, tenant.id);
 

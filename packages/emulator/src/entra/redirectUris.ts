@@ -24,6 +24,7 @@ function parseLoopback(uri: string): { port: string; path: string } | undefined 
   } catch {
     return undefined;
   }
-  if (url.protocol !== "http:" || !LOOPBACK_NAMES.includes(url.hostname) || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") return undefined;
+  if (url.protocol !== "http:" || !LOOPBACK_NAMES.includes(url.hostname) || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "")
+    return undefined;
   return { port: url.port, path: url.pathname === "" ? "/" : url.pathname };
 }

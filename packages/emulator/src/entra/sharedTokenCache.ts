@@ -39,7 +39,8 @@ export interface SeededAccount {
 }
 
 export async function writeSharedTokenCache(settings: SharedTokenCacheSettings, options: SharedTokenCacheOptions): Promise<SeededAccount> {
-  if (typeof options?.path !== "string" || options.path === "") throw new TypeError("writeSharedTokenCache: path is required (never defaults to the real ~/.IdentityService).");
+  if (typeof options?.path !== "string" || options.path === "")
+    throw new TypeError("writeSharedTokenCache: path is required (never defaults to the real ~/.IdentityService).");
   const username = options.username ?? settings.config.tenants[0]?.users[0]?.username;
   if (username === undefined) throw new RangeError("writeSharedTokenCache: the configuration has no user.");
   const found = findUser(settings.config.tenants, username);
@@ -53,7 +54,13 @@ export async function writeSharedTokenCache(settings: SharedTokenCacheSettings, 
   const homeAccountId = `${objectId}.${tenant.id}`;
   const environment = new URL(settings.url).host;
   const now = String(Math.floor(Date.now() / 1000));
-  const signedIn = { tenantId: tenant.id, objectId, subject: pairwiseSubject(objectId, app.clientId), username: user.username, ...(user.displayName ? { name: user.displayName } : {}) };
+  const signedIn = {
+    tenantId: tenant.id,
+    objectId,
+    subject: pairwiseSubject(objectId, app.clientId),
+    username: user.username,
+    ...(user.displayName ? { name: user.displayName } : {}),
+  };
   const familyId = app.familyId;
   const key = (...parts: string[]) => parts.join("-").toLowerCase();
 
@@ -86,7 +93,11 @@ export async function writeSharedTokenCache(settings: SharedTokenCacheSettings, 
     ...(familyId !== undefined ? { family_id: familyId } : {}),
     last_modification_time: now,
   };
-  section("AppMetadata")[`appmetadata-${environment}-${app.clientId}`] = { client_id: app.clientId, environment, ...(familyId !== undefined ? { family_id: familyId } : {}) };
+  section("AppMetadata")[`appmetadata-${environment}-${app.clientId}`] = {
+    client_id: app.clientId,
+    environment,
+    ...(familyId !== undefined ? { family_id: familyId } : {}),
+  };
 
   await mkdir(dirname(options.path), { recursive: true, mode: 0o700 });
   const temporary = `${options.path}.${randomBytes(6).toString("hex")}.tmp`;

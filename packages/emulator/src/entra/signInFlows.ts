@@ -40,7 +40,13 @@ export class SignInFlows {
   create<T>(browser: string, data: T, target?: SignInTarget): SignInFlow<T> {
     const now = Date.now();
     for (const [id, flow] of this.flows) if (flow.expiresAt <= now) this.flows.delete(id);
-    const flow: SignInFlow<T> = { id: randomBytes(24).toString("base64url"), browser, expiresAt: now + FLOW_LIFETIME_MS, data, ...(target === undefined ? {} : { target }) };
+    const flow: SignInFlow<T> = {
+      id: randomBytes(24).toString("base64url"),
+      browser,
+      expiresAt: now + FLOW_LIFETIME_MS,
+      data,
+      ...(target === undefined ? {} : { target }),
+    };
     this.flows.set(flow.id, flow);
     return flow;
   }
@@ -90,13 +96,19 @@ function readCookie(header: string | undefined, name: string): string | undefine
 }
 
 /** What the sign-in form's post led to. */
-export type SignInOutcome =
-  | { kind: "page"; response: HttpResponse }
-  | { kind: "cancelled" }
-  | { kind: "signedIn"; tenant: TenantConfig; user: UserConfig };
+export type SignInOutcome = { kind: "page"; response: HttpResponse } | { kind: "cancelled" } | { kind: "signedIn"; tenant: TenantConfig; user: UserConfig };
 
-export function renderSignIn(action: string, flow: SignInFlow<unknown>, target: SignInTarget, username: string, error?: string, headers: Record<string, string> = {}): HttpResponse {
-  const accounts = target.tenants.flatMap((tenant) => tenant.users.map((user) => ({ username: user.username, ...(user.displayName === undefined ? {} : { displayName: user.displayName }) })));
+export function renderSignIn(
+  action: string,
+  flow: SignInFlow<unknown>,
+  target: SignInTarget,
+  username: string,
+  error?: string,
+  headers: Record<string, string> = {},
+): HttpResponse {
+  const accounts = target.tenants.flatMap((tenant) =>
+    tenant.users.map((user) => ({ username: user.username, ...(user.displayName === undefined ? {} : { displayName: user.displayName }) })),
+  );
   const appName = target.app.displayName ?? target.app.clientId;
   return htmlResponse(200, signInPage({ action, flowId: flow.id, appName, username, accounts, ...(error === undefined ? {} : { error }) }), headers);
 }
@@ -105,7 +117,13 @@ export function renderSignIn(action: string, flow: SignInFlow<unknown>, target: 
  * One post of the sign-in form. MFA-required users sign in here like anyone else: interaction is
  * how they satisfy the policy that makes ROPC fail for them.
  */
-export function processSignInForm(flows: SignInFlows, action: string, flow: SignInFlow<unknown>, target: SignInTarget, form: Record<string, string>): SignInOutcome {
+export function processSignInForm(
+  flows: SignInFlows,
+  action: string,
+  flow: SignInFlow<unknown>,
+  target: SignInTarget,
+  form: Record<string, string>,
+): SignInOutcome {
   const button = form.action ?? (form.pick === undefined ? "sign-in" : "pick");
   if (form.pick !== undefined) return { kind: "page", response: renderSignIn(action, flow, target, form.pick) };
   if (button === "cancel") return { kind: "cancelled" };
@@ -121,7 +139,16 @@ export function processSignInForm(flows: SignInFlows, action: string, flow: Sign
   if (username === "") return { kind: "page", response: renderSignIn(action, flow, target, "", "Enter a valid email address or username.") };
   const found = findUser(target.tenants, username);
   if (found === undefined) {
-    return { kind: "page", response: renderSignIn(action, flow, target, username, `AADSTS50034: We couldn't find an account with that username (${username}). Try another, or pick an account below.`) };
+    return {
+      kind: "page",
+      response: renderSignIn(
+        action,
+        flow,
+        target,
+        username,
+        `AADSTS50034: We couldn't find an account with that username (${username}). Try another, or pick an account below.`,
+      ),
+    };
   }
   if (password === "") return { kind: "page", response: renderSignIn(action, flow, target, username, "Please enter your password.") };
   if (!secretsEqual(found.user.password, password)) {
@@ -134,7 +161,14 @@ export function processSignInForm(flows: SignInFlows, action: string, flow: Sign
       kind: "page",
       response: htmlResponse(
         200,
-        consentPage({ action, flowId: flow.id, appName: target.app.displayName ?? target.app.clientId, username: found.user.username, resource: scopes.resource, permissions: scopes.permissions.split(" ") }),
+        consentPage({
+          action,
+          flowId: flow.id,
+          appName: target.app.displayName ?? target.app.clientId,
+          username: found.user.username,
+          resource: scopes.resource,
+          permissions: scopes.permissions.split(" "),
+        }),
       ),
     };
   }

@@ -38,7 +38,11 @@ export function candidateTenants(config: EmulatorConfig, resolved: ResolvedTenan
 }
 
 /** The app a user flow names, looked up in the named tenant or, for an alias, in any tenant. */
-export function findAppForUserFlow(config: EmulatorConfig, resolved: ResolvedTenant, clientId: string): { tenant: TenantConfig; app: AppRegistration } | undefined {
+export function findAppForUserFlow(
+  config: EmulatorConfig,
+  resolved: ResolvedTenant,
+  clientId: string,
+): { tenant: TenantConfig; app: AppRegistration } | undefined {
   for (const tenant of candidateTenants(config, resolved)) {
     const app = findApp(tenant, clientId);
     if (app !== undefined) return { tenant, app };

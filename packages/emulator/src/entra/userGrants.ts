@@ -110,7 +110,11 @@ export function issueUserTokens(context: EmulatorContext, request: UserTokenRequ
     // Entra only adds one when offline_access was requested; MSAL always requests it, so the
     // emulator always returns one and keeps the rule out of every test's way. A new one each time
     // (rotation); older ones keep working, as in Entra, until revoked or expired.
-    refreshToken: mintRefreshToken(context.signingKey, { tenantId: tenant.id, clientId: app.clientId, username: user.username }, context.interactive.revocations.issueTime()),
+    refreshToken: mintRefreshToken(
+      context.signingKey,
+      { tenantId: tenant.id, clientId: app.clientId, username: user.username },
+      context.interactive.revocations.issueTime(),
+    ),
     idToken: mintIdToken(context.signingKey, `${context.url}/${tenant.id}/v2.0`, app.clientId, signedIn, request.nonce),
     ...(request.wantsClientInfo ? { clientInfo: clientInfo(signedIn) } : {}),
     ...(app.familyId !== undefined ? { familyId: app.familyId } : {}),

@@ -27,7 +27,10 @@ export interface WorkloadIdentitySettings {
   directory: string;
 }
 
-export async function writeWorkloadIdentityToken(settings: WorkloadIdentitySettings, options: WorkloadIdentityTokenOptions = {}): Promise<Record<string, string>> {
+export async function writeWorkloadIdentityToken(
+  settings: WorkloadIdentitySettings,
+  options: WorkloadIdentityTokenOptions = {},
+): Promise<Record<string, string>> {
   const subject = options.subject ?? DEFAULT_FEDERATED_SUBJECT;
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const lifetimeSeconds = options.lifetimeSeconds ?? 3600;
@@ -43,9 +46,7 @@ export async function writeWorkloadIdentityToken(settings: WorkloadIdentitySetti
     // Kubernetes sends `aud` as an array and names the pod's namespace and service account.
     claims: {
       aud: [TOKEN_EXCHANGE_AUDIENCE],
-      ...(serviceAccount === null
-        ? {}
-        : { "kubernetes.io": { namespace: serviceAccount[1], serviceaccount: { name: serviceAccount[2], uid: randomUUID() } } }),
+      ...(serviceAccount === null ? {} : { "kubernetes.io": { namespace: serviceAccount[1], serviceaccount: { name: serviceAccount[2], uid: randomUUID() } } }),
     },
   });
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
@@ -53,7 +54,9 @@ export async function writeWorkloadIdentityToken(settings: WorkloadIdentitySetti
   await writeFile(temporary, token, { mode: 0o600 });
   await rename(temporary, path);
 
-  const tenant = settings.config.tenants.find((candidate) => candidate.apps.some((app) => app.clientId.toLowerCase() === clientId.toLowerCase())) ?? settings.config.tenants[0];
+  const tenant =
+    settings.config.tenants.find((candidate) => candidate.apps.some((app) => app.clientId.toLowerCase() === clientId.toLowerCase())) ??
+    settings.config.tenants[0];
   return {
     AZURE_FEDERATED_TOKEN_FILE: path,
     AZURE_CLIENT_ID: clientId,

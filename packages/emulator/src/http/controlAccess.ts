@@ -13,7 +13,10 @@ export const CONTROL_SECRET_VARIABLE = "AZID_EMULATOR_CONTROL_SECRET";
 export function refuseControlRequest(request: IncomingRequest, secret: string, ownOrigins: readonly string[]): HttpResponse | undefined {
   const origin = request.headers.origin;
   if (origin !== undefined && !ownOrigins.includes(origin.toLowerCase())) {
-    return jsonResponse(403, { error: "forbidden", error_description: "The control API does not answer requests sent from another site (a foreign Origin header)." });
+    return jsonResponse(403, {
+      error: "forbidden",
+      error_description: "The control API does not answer requests sent from another site (a foreign Origin header).",
+    });
   }
   const authorization = request.headers.authorization ?? "";
   const presented = authorization.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : "";
@@ -30,7 +33,10 @@ export function refuseControlRequest(request: IncomingRequest, secret: string, o
   const hasBody = request.method === "POST" || request.method === "PUT" || request.body !== "";
   const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (hasBody && contentType !== "application/json") {
-    return jsonResponse(415, { error: "unsupported_media_type", error_description: `The control API accepts only JSON bodies: send 'Content-Type: application/json' (got '${contentType || "none"}').` });
+    return jsonResponse(415, {
+      error: "unsupported_media_type",
+      error_description: `The control API accepts only JSON bodies: send 'Content-Type: application/json' (got '${contentType || "none"}').`,
+    });
   }
   return undefined;
 }

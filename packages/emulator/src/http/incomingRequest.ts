@@ -25,7 +25,14 @@ export async function readIncomingRequest(message: IncomingMessage): Promise<Inc
   }
   const body = await readBody(message);
   const isForm = (headers["content-type"] ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded");
-  return { method: message.method ?? "GET", path: url.pathname, query: firstValues(url.searchParams), headers, body, form: isForm ? firstValues(new URLSearchParams(body)) : undefined };
+  return {
+    method: message.method ?? "GET",
+    path: url.pathname,
+    query: firstValues(url.searchParams),
+    headers,
+    body,
+    form: isForm ? firstValues(new URLSearchParams(body)) : undefined,
+  };
 }
 
 /** Repeated parameters keep their first value, like Entra rejecting nothing but reading one. */

@@ -89,7 +89,8 @@ function redactJson(value: unknown): unknown {
 }
 
 function bounded(entry: RecordedRequest): RecordedRequest {
-  const cut = (value: string) => (value.length <= MAX_VALUE_CHARS ? value : `${value.slice(0, MAX_VALUE_CHARS)}…[${value.length - MAX_VALUE_CHARS} more characters]`);
+  const cut = (value: string) =>
+    value.length <= MAX_VALUE_CHARS ? value : `${value.slice(0, MAX_VALUE_CHARS)}…[${value.length - MAX_VALUE_CHARS} more characters]`;
   const cutAll = (fields: Record<string, string>) =>
     Object.fromEntries(
       Object.entries(fields)

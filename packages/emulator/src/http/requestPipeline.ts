@@ -48,7 +48,13 @@ async function handle(state: PipelineState, message: IncomingMessage, response: 
   }
   const { context } = state;
   if (!isAcceptedHostHeader(request.headers.host, state.listenHost)) {
-    return send(response, jsonResponse(421, { error: "misdirected_request", error_description: "The emulator answers only requests addressed to it by IP address, localhost or its configured host (a foreign Host header)." }));
+    return send(
+      response,
+      jsonResponse(421, {
+        error: "misdirected_request",
+        error_description: "The emulator answers only requests addressed to it by IP address, localhost or its configured host (a foreign Host header).",
+      }),
+    );
   }
   if (state.control !== undefined && request.path.startsWith(CONTROL_PREFIX)) return send(response, handleControlRequest(state.control, request));
 

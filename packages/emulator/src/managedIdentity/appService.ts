@@ -20,7 +20,10 @@ export function handleAppServiceRequest(context: ManagedIdentityContext, request
   if (!secretsEqual(context.appServiceSecret, presented)) return appServiceError(401, "The X-IDENTITY-HEADER header does not match IDENTITY_HEADER.");
   const apiVersion = request.query["api-version"];
   if (apiVersion !== APP_SERVICE_API_VERSION) {
-    return appServiceError(400, `${apiVersion === undefined ? "The api-version parameter is missing" : `The api-version '${apiVersion}' is not supported`}; use ${APP_SERVICE_API_VERSION}.`);
+    return appServiceError(
+      400,
+      `${apiVersion === undefined ? "The api-version parameter is missing" : `The api-version '${apiVersion}' is not supported`}; use ${APP_SERVICE_API_VERSION}.`,
+    );
   }
   const resource = request.query.resource;
   if (resource === undefined || resource === "") return appServiceError(400, "The resource parameter is missing.");

@@ -33,7 +33,10 @@ export async function handleAzureArcRequest(context: ManagedIdentityContext, req
     const realm = await context.arc.issue();
     return jsonResponse(
       401,
-      { error: "unauthorized_client", error_description: authorization === undefined ? "Authorization required: read the secret from the realm file" : "The Basic secret is not valid" },
+      {
+        error: "unauthorized_client",
+        error_description: authorization === undefined ? "Authorization required: read the secret from the realm file" : "The Basic secret is not valid",
+      },
       { "www-authenticate": `Basic realm=${realm}` },
     );
   }

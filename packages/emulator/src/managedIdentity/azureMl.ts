@@ -20,16 +20,24 @@ export function handleAzureMlRequest(context: ManagedIdentityContext, request: I
     return imdsError(401, "unauthorized_client", `The secret header is ${presented === undefined || presented === "" ? "missing" : "not MSI_SECRET"}.`);
   }
   const apiVersion = request.query["api-version"];
-  if (apiVersion !== AZURE_ML_API_VERSION) return imdsError(400, "invalid_request", `Unsupported api-version '${apiVersion ?? ""}'; use ${AZURE_ML_API_VERSION}.`);
+  if (apiVersion !== AZURE_ML_API_VERSION)
+    return imdsError(400, "invalid_request", `Unsupported api-version '${apiVersion ?? ""}'; use ${AZURE_ML_API_VERSION}.`);
   const resource = request.query.resource;
   if (resource === undefined || resource === "") return imdsError(400, "invalid_request", "Required resource parameter not specified");
   const unsupported = presentParameters(request.query, UNSUPPORTED_SELECTORS);
   if (unsupported.length > 0) {
-    return imdsError(400, "invalid_request", `Only client id is supported for user-assigned managed identity in MachineLearning (got ${unsupported.join(", ")}).`);
+    return imdsError(
+      400,
+      "invalid_request",
+      `Only client id is supported for user-assigned managed identity in MachineLearning (got ${unsupported.join(", ")}).`,
+    );
   }
   const clientId = request.query.clientid;
   const tenant = hostTenant(context);
-  const identity = findIdentity(tenant, clientId === undefined || clientId === "" ? { kind: "none" } : { kind: "clientId", parameter: "clientid", value: clientId });
+  const identity = findIdentity(
+    tenant,
+    clientId === undefined || clientId === "" ? { kind: "none" } : { kind: "clientId", parameter: "clientid", value: clientId },
+  );
   if (tenant === undefined || identity === undefined) return imdsError(400, "invalid_request", IDENTITY_NOT_FOUND);
   const token = issueManagedIdentityToken(context, tenant, identity, resource, request.query);
   return jsonResponse(200, { access_token: token.accessToken, expires_on: String(token.expiresOn), resource: token.resource, token_type: "Bearer" });

@@ -24,13 +24,21 @@ export function managedIdentityEnvironment(host: ManagedIdentityHost, endpoints:
     case "appService":
       return { IDENTITY_ENDPOINT: `${httpUrl}${APP_SERVICE_TOKEN_PATH}`, IDENTITY_HEADER: context.appServiceSecret };
     case "serviceFabric":
-      return { IDENTITY_ENDPOINT: endpoints.serviceFabricUrl, IDENTITY_HEADER: context.serviceFabricSecret, IDENTITY_SERVER_THUMBPRINT: endpoints.serviceFabricThumbprint };
+      return {
+        IDENTITY_ENDPOINT: endpoints.serviceFabricUrl,
+        IDENTITY_HEADER: context.serviceFabricSecret,
+        IDENTITY_SERVER_THUMBPRINT: endpoints.serviceFabricThumbprint,
+      };
     case "azureArc":
       return { IDENTITY_ENDPOINT: `${httpUrl}${AZURE_ARC_TOKEN_PATH}`, IMDS_ENDPOINT: `${httpUrl}${AZURE_ARC_PREFIX}` };
     case "azureMl": {
       // AML always sets DEFAULT_IDENTITY_CLIENT_ID: the client id of the compute's own identity.
       const system = systemIdentity(hostTenant(context));
-      return { MSI_ENDPOINT: `${httpUrl}${AZURE_ML_TOKEN_PATH}`, MSI_SECRET: context.azureMlSecret, ...(system === undefined ? {} : { DEFAULT_IDENTITY_CLIENT_ID: system.clientId }) };
+      return {
+        MSI_ENDPOINT: `${httpUrl}${AZURE_ML_TOKEN_PATH}`,
+        MSI_SECRET: context.azureMlSecret,
+        ...(system === undefined ? {} : { DEFAULT_IDENTITY_CLIENT_ID: system.clientId }),
+      };
     }
     case "cloudShell":
       return { MSI_ENDPOINT: `${httpUrl}${CLOUD_SHELL_TOKEN_PATH}` };

@@ -47,14 +47,22 @@ function routeIn(routes: HostRoute[], context: ManagedIdentityContext, request: 
   if (route === undefined) {
     return {
       name: "other",
-      handle: async () => jsonResponse(404, { error: "not_found", error_description: `The emulator's managed-identity listener has no endpoint ${request.method} ${request.path}.` }),
+      handle: async () =>
+        jsonResponse(404, {
+          error: "not_found",
+          error_description: `The emulator's managed-identity listener has no endpoint ${request.method} ${request.path}.`,
+        }),
     };
   }
   return {
     name: route.name,
     handle: async () => {
       if (request.method !== route.method) {
-        return jsonResponse(405, { error: "method_not_allowed", error_description: `${request.method} is not supported on ${request.path}` }, { allow: route.method });
+        return jsonResponse(
+          405,
+          { error: "method_not_allowed", error_description: `${request.method} is not supported on ${request.path}` },
+          { allow: route.method },
+        );
       }
       try {
         return await route.handler(context, request);

@@ -24,7 +24,11 @@ export function handleServiceFabricRequest(context: ManagedIdentityContext, requ
   const apiVersion = request.query["api-version"];
   if (apiVersion === undefined || apiVersion === "") return serviceFabricError(400, "ArgumentNullOrEmpty", "Parameter api-version cannot be null or empty.");
   if (apiVersion !== SERVICE_FABRIC_API_VERSION) {
-    return serviceFabricError(400, "InvalidApiVersion", `The api-version '${apiVersion}' could not be found. The supported api-versions are '${SERVICE_FABRIC_API_VERSION}'.`);
+    return serviceFabricError(
+      400,
+      "InvalidApiVersion",
+      `The api-version '${apiVersion}' could not be found. The supported api-versions are '${SERVICE_FABRIC_API_VERSION}'.`,
+    );
   }
   const resource = request.query.resource;
   if (resource === undefined || resource === "") return serviceFabricError(400, "ArgumentNullOrEmpty", "Parameter resource cannot be null or empty.");

@@ -18,7 +18,11 @@ export function azureDevOpsError(status: number, typeKey: string, message: strin
 export function azureDevOpsUnauthorized(): HttpResponse {
   return {
     status: 401,
-    headers: { "content-type": "text/html; charset=utf-8", "www-authenticate": 'Bearer authorization_uri=https://login.microsoftonline.com/common', "x-tfs-processid": "00000000-0000-0000-0000-000000000000" },
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "www-authenticate": "Bearer authorization_uri=https://login.microsoftonline.com/common",
+      "x-tfs-processid": "00000000-0000-0000-0000-000000000000",
+    },
     body: "<!DOCTYPE html><html><head><title>Access denied</title></head><body><h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1><p>You do not have permission to view this directory or page using the credentials that you supplied.</p></body></html>",
   };
 }

@@ -19,7 +19,10 @@ export function pipelinesSubject(serviceConnectionId: string): string {
   return `sc://azid/emulator/${serviceConnectionId}`;
 }
 
-export function handlePipelinesOidcRequest(context: EmulatorContext, request: { query: Record<string, string>; headers: Record<string, string> }): HttpResponse {
+export function handlePipelinesOidcRequest(
+  context: EmulatorContext,
+  request: { query: Record<string, string>; headers: Record<string, string> },
+): HttpResponse {
   const { pipelines } = context;
   const authorization = request.headers.authorization ?? "";
   const bearer = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
@@ -27,17 +30,29 @@ export function handlePipelinesOidcRequest(context: EmulatorContext, request: { 
   if (bearer === undefined || !secretsEqual(pipelines.systemAccessToken, bearer.trim())) return azureDevOpsUnauthorized();
   const apiVersion = request.query["api-version"];
   if (apiVersion === undefined || apiVersion === "") {
-    return azureDevOpsError(400, "VssVersionNotSpecifiedException", "No api-version was supplied for the POST request. The version must be supplied either as part of the Accept header (e.g. \"application/json; api-version=1.0\") or as a query parameter (e.g. '?api-version=1.0').");
+    return azureDevOpsError(
+      400,
+      "VssVersionNotSpecifiedException",
+      "No api-version was supplied for the POST request. The version must be supplied either as part of the Accept header (e.g. \"application/json; api-version=1.0\") or as a query parameter (e.g. '?api-version=1.0').",
+    );
   }
   if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion) || Number.parseFloat(apiVersion) < 7.1) {
-    return azureDevOpsError(400, "VssVersionOutOfRangeException", `The requested REST API version of ${apiVersion} is out of range for this server. Use api-version=7.1.`);
+    return azureDevOpsError(
+      400,
+      "VssVersionOutOfRangeException",
+      `The requested REST API version of ${apiVersion} is out of range for this server. Use api-version=7.1.`,
+    );
   }
   const connection = request.query.serviceConnectionId;
   if (connection === undefined || connection === "") {
     return azureDevOpsError(400, "ArgumentNullException", "Value cannot be null.\r\nParameter name: serviceConnectionId");
   }
   if (connection.toLowerCase() !== pipelines.serviceConnectionId.toLowerCase()) {
-    return azureDevOpsError(404, "ServiceEndpointNotFoundException", `Service connection ${connection} could not be found, or the pipeline is not authorized to use it.`);
+    return azureDevOpsError(
+      404,
+      "ServiceEndpointNotFoundException",
+      `Service connection ${connection} could not be found, or the pipeline is not authorized to use it.`,
+    );
   }
   const oidcToken = context.federation.mint({
     issuer: PIPELINES_ISSUER_NAME,

@@ -13,7 +13,10 @@ export interface PipelinesSettings {
 }
 
 export function createPipelinesSettings(): PipelinesSettings {
-  const id = () => randomBytes(16).toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+  const id = () =>
+    randomBytes(16)
+      .toString("hex")
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
   return {
     oidcRequestPath: `/azid/${id()}/_apis/distributedtask/hubs/build/plans/${id()}/jobs/${id()}/oidctoken`,
     // Azure DevOps access tokens are opaque to the agent; a long random string stands in.

@@ -62,7 +62,13 @@ export async function createCertificateAuthority(): Promise<CertificateAuthority
       extension(OID.keyUsage, true, der.namedBits([KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign])),
     ],
   });
-  return { certPem: toPem("CERTIFICATE", certDer), keyPem: exportKeyPem(keys.privateKey), privateKey: keys.privateKey, publicKey: keys.publicKey, subjectName: name };
+  return {
+    certPem: toPem("CERTIFICATE", certDer),
+    keyPem: exportKeyPem(keys.privateKey),
+    privateKey: keys.privateKey,
+    publicKey: keys.publicKey,
+    subjectName: name,
+  };
 }
 
 /** Rebuilds the signing view of a CA read back from disk; throws if the pair does not belong together. */
@@ -148,7 +154,9 @@ interface CertificateTemplate {
 function buildCertificate(template: CertificateTemplate): Buffer {
   // RFC 5758 3.2: ECDSA algorithm identifiers carry no parameters; RSA ones carry NULL.
   const signatureAlgorithm =
-    template.issuer.privateKey.asymmetricKeyType === "ec" ? der.sequence(der.oid(OID.ecdsaWithSha256)) : der.sequence(der.oid(OID.sha256WithRsa), der.nullValue());
+    template.issuer.privateKey.asymmetricKeyType === "ec"
+      ? der.sequence(der.oid(OID.ecdsaWithSha256))
+      : der.sequence(der.oid(OID.sha256WithRsa), der.nullValue());
   // Backdate an hour so a client whose clock runs a little behind still accepts the certificate.
   const notBefore = new Date(Date.now() - 60 * 60 * 1000);
   const notAfter = new Date(notBefore.getTime() + template.lifetimeDays * DAY_MS);
@@ -204,7 +212,9 @@ function ipv6Bytes(address: string): Buffer {
 
 /** RFC 5280 4.2.1.2 method (1)-like: SHA-1 over the encoded public key. */
 function keyIdentifier(publicKey: KeyObject): Buffer {
-  return createHash("sha1").update(publicKey.export({ type: "spki", format: "der" })).digest();
+  return createHash("sha1")
+    .update(publicKey.export({ type: "spki", format: "der" }))
+    .digest();
 }
 
 function serialNumber(): Buffer {

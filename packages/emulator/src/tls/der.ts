@@ -92,7 +92,7 @@ export function bitString(content: Buffer, unusedBits = 0): Buffer {
 export function namedBits(bits: number[]): Buffer {
   const highest = Math.max(...bits);
   const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
-  for (const bit of bits) bytes[Math.floor(bit / 8)]! |= 0x80 >> bit % 8;
+  for (const bit of bits) bytes[Math.floor(bit / 8)]! |= 0x80 >> (bit % 8);
   return bitString(bytes, 7 - (highest % 8));
 }
 
@@ -102,7 +102,10 @@ export function utf8String(text: string): Buffer {
 
 /** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050 on. */
 export function time(date: Date): Buffer {
-  const iso = date.toISOString().replace(/\.\d{3}/, "").replace(/[-:T]/g, ""); // YYYYMMDDhhmmssZ
+  const iso = date
+    .toISOString()
+    .replace(/\.\d{3}/, "")
+    .replace(/[-:T]/g, ""); // YYYYMMDDhhmmssZ
   return date.getUTCFullYear() < 2050 ? tlv(TAG.utcTime, Buffer.from(iso.slice(2), "ascii")) : tlv(TAG.generalizedTime, Buffer.from(iso, "ascii"));
 }
 
@@ -144,7 +147,7 @@ export function readElement(buffer: Buffer, offset = 0): DerElement {
 
 export function readChildren(element: DerElement): DerElement[] {
   const children: DerElement[] = [];
-  for (let offset = 0; offset < element.content.length; ) {
+  for (let offset = 0; offset < element.content.length;) {
     const child = readElement(element.content, offset);
     children.push(child);
     offset += child.raw.length;

@@ -56,7 +56,16 @@ export interface RedeemableRefreshGrant extends RefreshGrant {
 /** Self-contained and signed, so the emulator keeps no session state between requests. */
 export function mintRefreshToken(key: SigningKey, grant: RefreshGrant, issuedAtMs: number = Date.now()): string {
   const iat = Math.floor(issuedAtMs / 1000);
-  return key.sign({ typ: REFRESH_TOKEN_TYPE, tid: grant.tenantId, cid: grant.clientId, usr: grant.username, iat, ims: issuedAtMs, exp: iat + REFRESH_TOKEN_LIFETIME_SECONDS, jti: randomUUID() });
+  return key.sign({
+    typ: REFRESH_TOKEN_TYPE,
+    tid: grant.tenantId,
+    cid: grant.clientId,
+    usr: grant.username,
+    iat,
+    ims: issuedAtMs,
+    exp: iat + REFRESH_TOKEN_LIFETIME_SECONDS,
+    jti: randomUUID(),
+  });
 }
 
 /** Returns the grant, "expired" (past its 90 days), or a reason the token cannot be redeemed. */

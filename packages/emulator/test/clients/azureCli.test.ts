@@ -67,41 +67,49 @@ describe("the real Azure CLI signed in to the emulator with a managed identity, 
     assert.equal(login?.code, 0, login?.stderr);
   };
 
-  results.case("az login --identity (Cloud Shell MSI_ENDPOINT), then az account get-access-token", async () => {
-    ensureSignedIn();
-    const [account] = JSON.parse(login!.stdout) as Array<{ environmentName: string; tenantId: string; user: Record<string, string> }>;
-    assert.equal(account!.environmentName, CLOUD);
-    assert.equal(account!.tenantId, DEFAULT_TENANT_ID);
-    assert.deepEqual(account!.user, { assignedIdentityInfo: "MSI", name: "systemAssignedIdentity", type: "servicePrincipal" });
-    const before = emu.requests.length;
-    tokenOutput = await az.run(configDir, TOKEN_ARGS, emu.managedIdentity.env("cloudShell"));
-    assert.equal(tokenOutput.code, 0, tokenOutput.stderr);
-    const body = JSON.parse(tokenOutput.stdout) as Record<string, string>;
-    // az 2.45's shape: no expires_on yet (2.54 added it), expiresOn in local time.
-    assert.deepEqual(Object.keys(body), ["accessToken", "expiresOn", "subscription", "tenant", "tokenType"]);
-    const { payload } = emu.decodeToken(body.accessToken!);
-    assert.equal(payload.aud, "https://storage.azure.com");
-    assert.equal(payload.appid, DEFAULT_SYSTEM_IDENTITY_CLIENT_ID);
-    // az 2.45 asks the host twice per command: when it builds its MSI credential and when it reads the token.
-    const served = emu.requests.slice(before);
-    assert.ok(served.length >= 1);
-    assert.deepEqual(new Set(served.map((r) => `${r.route} ${r.status} ${r.form?.resource}`)), new Set(["cloudShell 200 https://storage.azure.com"]));
-  }, skip);
+  results.case(
+    "az login --identity (Cloud Shell MSI_ENDPOINT), then az account get-access-token",
+    async () => {
+      ensureSignedIn();
+      const [account] = JSON.parse(login!.stdout) as Array<{ environmentName: string; tenantId: string; user: Record<string, string> }>;
+      assert.equal(account!.environmentName, CLOUD);
+      assert.equal(account!.tenantId, DEFAULT_TENANT_ID);
+      assert.deepEqual(account!.user, { assignedIdentityInfo: "MSI", name: "systemAssignedIdentity", type: "servicePrincipal" });
+      const before = emu.requests.length;
+      tokenOutput = await az.run(configDir, TOKEN_ARGS, emu.managedIdentity.env("cloudShell"));
+      assert.equal(tokenOutput.code, 0, tokenOutput.stderr);
+      const body = JSON.parse(tokenOutput.stdout) as Record<string, string>;
+      // az 2.45's shape: no expires_on yet (2.54 added it), expiresOn in local time.
+      assert.deepEqual(Object.keys(body), ["accessToken", "expiresOn", "subscription", "tenant", "tokenType"]);
+      const { payload } = emu.decodeToken(body.accessToken!);
+      assert.equal(payload.aud, "https://storage.azure.com");
+      assert.equal(payload.appid, DEFAULT_SYSTEM_IDENTITY_CLIENT_ID);
+      // az 2.45 asks the host twice per command: when it builds its MSI credential and when it reads the token.
+      const served = emu.requests.slice(before);
+      assert.ok(served.length >= 1);
+      assert.deepEqual(new Set(served.map((r) => `${r.route} ${r.status} ${r.form?.resource}`)), new Set(["cloudShell 200 https://storage.azure.com"]));
+    },
+    skip,
+  );
 
-  results.case("fake az's get-access-token JSON has the real az's layout (values aside)", async () => {
-    ensureSignedIn();
-    assert.equal(tokenOutput?.code, 0, "the previous case's real output");
-    const fake = await promisify(execFile)(process.execPath, [FAKE_AZ, ...TOKEN_ARGS], { env: { ...process.env, AZID_FAKE_AZ: "old-format" } });
-    // Each value replaced by its shape: a JWT, a local time with microseconds, a GUID.
-    const shape = (text: string) =>
-      text
-        .replace(/"eyJ[\w-]+\.[\w-]+\.[\w-]+"/g, '"<jwt>"')
-        .replace(/"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"/g, '"<local time>"')
-        .replace(/"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/g, '"<guid>"');
-    assert.ok(shape(tokenOutput!.stdout).includes('"accessToken": "<jwt>"'), "the real output has a JWT");
-    assert.equal(shape(fake.stdout), shape(tokenOutput!.stdout));
-    assert.equal(fake.stderr, tokenOutput!.stderr);
-  }, skip);
+  results.case(
+    "fake az's get-access-token JSON has the real az's layout (values aside)",
+    async () => {
+      ensureSignedIn();
+      assert.equal(tokenOutput?.code, 0, "the previous case's real output");
+      const fake = await promisify(execFile)(process.execPath, [FAKE_AZ, ...TOKEN_ARGS], { env: { ...process.env, AZID_FAKE_AZ: "old-format" } });
+      // Each value replaced by its shape: a JWT, a local time with microseconds, a GUID.
+      const shape = (text: string) =>
+        text
+          .replace(/"eyJ[\w-]+\.[\w-]+\.[\w-]+"/g, '"<jwt>"')
+          .replace(/"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"/g, '"<local time>"')
+          .replace(/"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/g, '"<guid>"');
+      assert.ok(shape(tokenOutput!.stdout).includes('"accessToken": "<jwt>"'), "the real output has a JWT");
+      assert.equal(shape(fake.stdout), shape(tokenOutput!.stdout));
+      assert.equal(fake.stderr, tokenOutput!.stderr);
+    },
+    skip,
+  );
 
   async function azidOnRealAz(kind: "cli" | "default") {
     ensureSignedIn();
@@ -127,11 +135,17 @@ describe("the real Azure CLI signed in to the emulator with a managed identity, 
     assert.equal(payload.aud, "https://storage.azure.com");
     assert.equal(payload.appid, DEFAULT_SYSTEM_IDENTITY_CLIENT_ID);
     // az prints expiresOn to the second, in local time without a zone.
-    assert.ok(Math.abs(output.expiresOnTimestamp! - (payload.exp as number) * 1000) < 2000, `expiresOnTimestamp ${output.expiresOnTimestamp} vs exp ${payload.exp}`);
+    assert.ok(
+      Math.abs(output.expiresOnTimestamp! - (payload.exp as number) * 1000) < 2000,
+      `expiresOnTimestamp ${output.expiresOnTimestamp} vs exp ${payload.exp}`,
+    );
     // Only az's own requests (python-requests) reached the emulator: azid itself asked no host.
     const sent = emu.requests.slice(before);
     assert.ok(sent.length >= 1);
-    assert.deepEqual(new Set(sent.map((r) => `${r.route} ${r.status} ${/^python-requests\//.test(r.headers["user-agent"] ?? "")}`)), new Set(["cloudShell 200 true"]));
+    assert.deepEqual(
+      new Set(sent.map((r) => `${r.route} ${r.status} ${/^python-requests\//.test(r.headers["user-agent"] ?? "")}`)),
+      new Set(["cloudShell 200 true"]),
+    );
   }
 
   results.case("azid AzureCliCredential running the real az", () => azidOnRealAz("cli"), skip);

@@ -52,59 +52,101 @@ describe("the real Azure CLI's limits against the emulator, and the fake az besi
     if (registered) throw registered;
   };
 
-  results.case("az login --service-principal, cloud registered at the emulator", async () => {
-    ensureReady();
-    const before = emu.requests.length;
-    const login = await az.run(configDir, ["login", "--service-principal", "--username", DEFAULT_CLIENT_ID, "--tenant", DEFAULT_TENANT_ID, "--password", DEFAULT_CLIENT_SECRET, "--allow-no-subscriptions"]);
-    assert.equal(login.code, 1);
-    // az 2.45 builds its msal app without instance_discovery=False, so msal-python's Authority()
-    // asks Microsoft's instance discovery about any host it doesn't know (dropping the port from
-    // the question); in a namespace without DNS that can't even resolve. If a later az turns
-    // discovery off, this fails: then sign in with the service principal for real.
-    const authorize = encodeURIComponent(`https://127.0.0.1/${DEFAULT_TENANT_ID}/oauth2/v2.0/authorize`);
-    assert.ok(login.stderr.includes(`HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: /common/discovery/instance?authorization_endpoint=${authorize}&api-version=1.0`), login.stderr);
-    assert.ok(login.stderr.includes("msal/authority.py"), "the failure is inside msal's authority validation");
-    assert.deepEqual(emu.requests.slice(before), [], "nothing reached the emulator");
-    assert.ok(!login.stderr.includes(DEFAULT_CLIENT_SECRET), "az did not print the secret");
-    return {
-      result: "blocked",
-      note: "az 2.45 can't turn off msal's instance discovery: ConnectionError to login.microsoftonline.com/common/discovery/instance before any request to the emulator",
-    };
-  }, skip);
+  results.case(
+    "az login --service-principal, cloud registered at the emulator",
+    async () => {
+      ensureReady();
+      const before = emu.requests.length;
+      const login = await az.run(configDir, [
+        "login",
+        "--service-principal",
+        "--username",
+        DEFAULT_CLIENT_ID,
+        "--tenant",
+        DEFAULT_TENANT_ID,
+        "--password",
+        DEFAULT_CLIENT_SECRET,
+        "--allow-no-subscriptions",
+      ]);
+      assert.equal(login.code, 1);
+      // az 2.45 builds its msal app without instance_discovery=False, so msal-python's Authority()
+      // asks Microsoft's instance discovery about any host it doesn't know (dropping the port from
+      // the question); in a namespace without DNS that can't even resolve. If a later az turns
+      // discovery off, this fails: then sign in with the service principal for real.
+      const authorize = encodeURIComponent(`https://127.0.0.1/${DEFAULT_TENANT_ID}/oauth2/v2.0/authorize`);
+      assert.ok(
+        login.stderr.includes(
+          `HTTPSConnectionPool(host='login.microsoftonline.com', port=443): Max retries exceeded with url: /common/discovery/instance?authorization_endpoint=${authorize}&api-version=1.0`,
+        ),
+        login.stderr,
+      );
+      assert.ok(login.stderr.includes("msal/authority.py"), "the failure is inside msal's authority validation");
+      assert.deepEqual(emu.requests.slice(before), [], "nothing reached the emulator");
+      assert.ok(!login.stderr.includes(DEFAULT_CLIENT_SECRET), "az did not print the secret");
+      return {
+        result: "blocked",
+        note: "az 2.45 can't turn off msal's instance discovery: ConnectionError to login.microsoftonline.com/common/discovery/instance before any request to the emulator",
+      };
+    },
+    skip,
+  );
 
-  results.case("azid AzureCliCredential on the real az, nobody signed in: CredentialUnavailableError", async () => {
-    ensureReady();
-    const result = await runInLoopbackNamespace(process.execPath, [CHILD, "cli"], {
-      ports: az.ports,
-      cwd: REPO_ROOT, // where NODE_OPTIONS' `--import tsx` resolves
-      env: { ...az.env(configDir), NODE_OPTIONS: process.env.NODE_OPTIONS ?? "", AZID_TEST_SCOPE: "https://storage.azure.com/.default" },
-      timeoutMs: 90_000,
-    });
-    const output = lastJsonLine<{ token?: string; error?: { name: string; message: string } }>(result);
-    // Unavailable, not failed: a chain moves on to the next credential.
-    assert.equal(output.error?.name, "CredentialUnavailableError", output.error?.message);
-    assert.match(output.error?.message ?? "", /az login/);
-  }, skip);
+  results.case(
+    "azid AzureCliCredential on the real az, nobody signed in: CredentialUnavailableError",
+    async () => {
+      ensureReady();
+      const result = await runInLoopbackNamespace(process.execPath, [CHILD, "cli"], {
+        ports: az.ports,
+        cwd: REPO_ROOT, // where NODE_OPTIONS' `--import tsx` resolves
+        env: { ...az.env(configDir), NODE_OPTIONS: process.env.NODE_OPTIONS ?? "", AZID_TEST_SCOPE: "https://storage.azure.com/.default" },
+        timeoutMs: 90_000,
+      });
+      const output = lastJsonLine<{ token?: string; error?: { name: string; message: string } }>(result);
+      // Unavailable, not failed: a chain moves on to the next credential.
+      assert.equal(output.error?.name, "CredentialUnavailableError", output.error?.message);
+      assert.match(output.error?.message ?? "", /az login/);
+    },
+    skip,
+  );
 
   // Answers of the fake az that the real one also gives offline, compared byte for byte.
   const comparisons: Array<{ name: string; args: string[]; fakeScenario: string }> = [
-    { name: "not signed in", args: ["account", "get-access-token", "--output", "json", "--resource", "https://management.core.windows.net/"], fakeScenario: "not-logged-in" },
+    {
+      name: "not signed in",
+      args: ["account", "get-access-token", "--output", "json", "--resource", "https://management.core.windows.net/"],
+      fakeScenario: "not-logged-in",
+    },
     {
       name: "--tenant with --subscription",
-      args: ["account", "get-access-token", "--output", "json", "--resource", "https://management.core.windows.net/", "--tenant", DEFAULT_TENANT_ID, "--subscription", "00000000-0000-0000-0000-0000000000aa"],
+      args: [
+        "account",
+        "get-access-token",
+        "--output",
+        "json",
+        "--resource",
+        "https://management.core.windows.net/",
+        "--tenant",
+        DEFAULT_TENANT_ID,
+        "--subscription",
+        "00000000-0000-0000-0000-0000000000aa",
+      ],
       fakeScenario: "ok",
     },
   ];
   for (const { name, args, fakeScenario } of comparisons) {
-    results.case(`fake az matches the real az byte for byte: ${name}`, async () => {
-      ensureReady();
-      const real = await az.run(configDir, args);
-      const fake = await promisify(execFile)(process.execPath, [FAKE_AZ, ...args], { env: { ...process.env, AZID_FAKE_AZ: fakeScenario } }).then(
-        (ok) => ({ code: 0, stdout: ok.stdout, stderr: ok.stderr }),
-        (failed: { code: number; stdout: string; stderr: string }) => ({ code: failed.code, stdout: failed.stdout, stderr: failed.stderr }),
-      );
-      assert.ok(real.code !== 0, "the real az refused");
-      assert.deepEqual(fake, { code: real.code, stdout: real.stdout, stderr: real.stderr });
-    }, skip);
+    results.case(
+      `fake az matches the real az byte for byte: ${name}`,
+      async () => {
+        ensureReady();
+        const real = await az.run(configDir, args);
+        const fake = await promisify(execFile)(process.execPath, [FAKE_AZ, ...args], { env: { ...process.env, AZID_FAKE_AZ: fakeScenario } }).then(
+          (ok) => ({ code: 0, stdout: ok.stdout, stderr: ok.stderr }),
+          (failed: { code: number; stdout: string; stderr: string }) => ({ code: failed.code, stdout: failed.stdout, stderr: failed.stderr }),
+        );
+        assert.ok(real.code !== 0, "the real az refused");
+        assert.deepEqual(fake, { code: real.code, stdout: real.stdout, stderr: real.stderr });
+      },
+      skip,
+    );
   }
 });

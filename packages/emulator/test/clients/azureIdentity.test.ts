@@ -8,7 +8,15 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_CLIENT_ID, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_SYSTEM_IDENTITY_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER_IDENTITY_CLIENT_ID, DEFAULT_USERNAME, type ManagedIdentityHost } from "@azid/emulator";
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_PUBLIC_CLIENT_ID,
+  DEFAULT_SYSTEM_IDENTITY_CLIENT_ID,
+  DEFAULT_TENANT_ID,
+  DEFAULT_USER_IDENTITY_CLIENT_ID,
+  DEFAULT_USERNAME,
+  type ManagedIdentityHost,
+} from "@azid/emulator";
 import { parseChildJson, runNodeScript } from "../../../identity/test/integration/nodeChild.js";
 import { startTestEmulator, tempDir } from "../support/client.js";
 import { clientResults } from "./support/results.js";
@@ -64,21 +72,32 @@ describe("@azure/identity against the emulator: environment, managed identity, d
     const { payload, requests } = await run("environment", {});
     assertApp(payload, DEFAULT_CLIENT_ID);
     const token = requests.filter((r) => r.route === "token");
-    assert.deepEqual(token.map((r) => [r.status, r.form?.client_id, typeof r.form?.client_secret]), [[200, DEFAULT_CLIENT_ID, "string"]]);
+    assert.deepEqual(
+      token.map((r) => [r.status, r.form?.client_id, typeof r.form?.client_secret]),
+      [[200, DEFAULT_CLIENT_ID, "string"]],
+    );
   });
 
   results.case("EnvironmentCredential (certificate)", async () => {
     const { payload, requests } = await run("environment", { AZURE_CLIENT_SECRET: "", AZURE_CLIENT_CERTIFICATE_PATH: certificatePath });
     assertApp(payload, DEFAULT_CLIENT_ID);
     const token = requests.filter((r) => r.route === "token");
-    assert.deepEqual(token.map((r) => [r.status, r.form?.client_secret, r.form?.client_assertion_type]), [[200, undefined, "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"]]);
+    assert.deepEqual(
+      token.map((r) => [r.status, r.form?.client_secret, r.form?.client_assertion_type]),
+      [[200, undefined, "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"]],
+    );
   });
 
   const hosts: Array<{ name: string; host: ManagedIdentityHost; clientId?: string; expected: string }> = [
     { name: "IMDS, system-assigned", host: "imds", expected: DEFAULT_SYSTEM_IDENTITY_CLIENT_ID },
     { name: "IMDS, user-assigned by client id", host: "imds", clientId: DEFAULT_USER_IDENTITY_CLIENT_ID, expected: DEFAULT_USER_IDENTITY_CLIENT_ID },
     { name: "App Service, system-assigned", host: "appService", expected: DEFAULT_SYSTEM_IDENTITY_CLIENT_ID },
-    { name: "App Service, user-assigned by client id", host: "appService", clientId: DEFAULT_USER_IDENTITY_CLIENT_ID, expected: DEFAULT_USER_IDENTITY_CLIENT_ID },
+    {
+      name: "App Service, user-assigned by client id",
+      host: "appService",
+      clientId: DEFAULT_USER_IDENTITY_CLIENT_ID,
+      expected: DEFAULT_USER_IDENTITY_CLIENT_ID,
+    },
   ];
   for (const { name, host, clientId, expected } of hosts) {
     results.case(`ManagedIdentityCredential: ${name}`, async () => {

@@ -8,7 +8,14 @@ import { createHash, X509Certificate } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_CLIENT_ID, DEFAULT_SYSTEM_IDENTITY_CLIENT_ID, DEFAULT_TENANT_ID, DEFAULT_USER_IDENTITY_CLIENT_ID, type ManagedIdentityHost, type RecordedRequest } from "@azid/emulator";
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_SYSTEM_IDENTITY_CLIENT_ID,
+  DEFAULT_TENANT_ID,
+  DEFAULT_USER_IDENTITY_CLIENT_ID,
+  type ManagedIdentityHost,
+  type RecordedRequest,
+} from "@azid/emulator";
 import { parseChildJson, runNodeScript } from "../../../identity/test/integration/nodeChild.js";
 import { startTestEmulator, tempDir } from "../support/client.js";
 import { clientResults } from "./support/results.js";
@@ -79,7 +86,13 @@ describe("@azure/msal-node against the emulator", () => {
 
   function msalTokenRequest(requests: RecordedRequest[]): RecordedRequest {
     // knownAuthorities: no instance discovery; msal-node reads the tenant's OIDC document, then posts.
-    assert.deepEqual(requests.map((r) => [r.route, r.status]), [["openid-configuration", 200], ["token", 200]]);
+    assert.deepEqual(
+      requests.map((r) => [r.route, r.status]),
+      [
+        ["openid-configuration", 200],
+        ["token", 200],
+      ],
+    );
     const sent = requests[1]!;
     assert.equal(sent.form!["x-client-SKU"], "msal.js.node");
     assert.equal(sent.form!["x-client-VER"], msalVersion);
@@ -100,11 +113,17 @@ describe("@azure/msal-node against the emulator", () => {
     assert.equal(output.error?.errorCode, "invalid_client");
     assert.match(output.error?.message ?? "", /AADSTS7000215: Invalid client secret provided/);
     assert.ok(!output.error?.message.includes(wrong));
-    assert.deepEqual(requests.filter((r) => r.route === "token").map((r) => r.status), [401]);
+    assert.deepEqual(
+      requests.filter((r) => r.route === "token").map((r) => r.status),
+      [401],
+    );
   });
 
   results.case("ConfidentialClientApplication, certificate (PS256, x5t#S256)", async () => {
-    const { output, requests } = await run(emu, "certificate", { AZID_TEST_CERTIFICATE_PATH: certificatePath, AZID_TEST_CERTIFICATE_SHA256: certificateSha256 });
+    const { output, requests } = await run(emu, "certificate", {
+      AZID_TEST_CERTIFICATE_PATH: certificatePath,
+      AZID_TEST_CERTIFICATE_SHA256: certificateSha256,
+    });
     assertToken(emu, output, DEFAULT_CLIENT_ID);
     const sent = msalTokenRequest(requests);
     const header = JSON.parse(Buffer.from(sent.form!.client_assertion!.split(".")[0]!, "base64url").toString("utf8")) as Record<string, string>;
@@ -115,19 +134,45 @@ describe("@azure/msal-node against the emulator", () => {
   const hosts: Array<{ name: string; host: ManagedIdentityHost; source: string; clientId?: string; expected: string; env?: () => Record<string, string> }> = [
     // msal-node names IMDS "DefaultToImds": it is what's left when no other host is announced.
     { name: "IMDS, system-assigned", host: "imds", source: "DefaultToImds", expected: DEFAULT_SYSTEM_IDENTITY_CLIENT_ID },
-    { name: "IMDS, user-assigned by client id", host: "imds", source: "DefaultToImds", clientId: DEFAULT_USER_IDENTITY_CLIENT_ID, expected: DEFAULT_USER_IDENTITY_CLIENT_ID },
+    {
+      name: "IMDS, user-assigned by client id",
+      host: "imds",
+      source: "DefaultToImds",
+      clientId: DEFAULT_USER_IDENTITY_CLIENT_ID,
+      expected: DEFAULT_USER_IDENTITY_CLIENT_ID,
+    },
     { name: "App Service, system-assigned", host: "appService", source: "AppService", expected: DEFAULT_SYSTEM_IDENTITY_CLIENT_ID },
-    { name: "App Service, user-assigned by client id", host: "appService", source: "AppService", clientId: DEFAULT_USER_IDENTITY_CLIENT_ID, expected: DEFAULT_USER_IDENTITY_CLIENT_ID },
-    { name: "Service Fabric (cluster certificate trusted)", host: "serviceFabric", source: "ServiceFabric", expected: DEFAULT_SYSTEM_IDENTITY_CLIENT_ID, env: () => ({ NODE_EXTRA_CA_CERTS: serviceFabricTrust }) },
+    {
+      name: "App Service, user-assigned by client id",
+      host: "appService",
+      source: "AppService",
+      clientId: DEFAULT_USER_IDENTITY_CLIENT_ID,
+      expected: DEFAULT_USER_IDENTITY_CLIENT_ID,
+    },
+    {
+      name: "Service Fabric (cluster certificate trusted)",
+      host: "serviceFabric",
+      source: "ServiceFabric",
+      expected: DEFAULT_SYSTEM_IDENTITY_CLIENT_ID,
+      env: () => ({ NODE_EXTRA_CA_CERTS: serviceFabricTrust }),
+    },
     { name: "Azure ML", host: "azureMl", source: "MachineLearning", expected: DEFAULT_SYSTEM_IDENTITY_CLIENT_ID },
     { name: "Cloud Shell", host: "cloudShell", source: "CloudShell", expected: DEFAULT_SYSTEM_IDENTITY_CLIENT_ID },
   ];
   for (const { name, host, source, clientId, expected, env } of hosts) {
     results.case(`ManagedIdentityApplication: ${name}`, async () => {
-      const { output, requests } = await run(emu, "managedIdentity", { ...emu.managedIdentity.env(host), ...(clientId === undefined ? {} : { AZID_TEST_MI_CLIENT_ID: clientId }), ...env?.() });
+      const { output, requests } = await run(emu, "managedIdentity", {
+        ...emu.managedIdentity.env(host),
+        ...(clientId === undefined ? {} : { AZID_TEST_MI_CLIENT_ID: clientId }),
+        ...env?.(),
+      });
       assert.equal(output.source, source);
       assert.equal(assertToken(emu, output, expected).idtyp, "app");
-      assert.deepEqual(requests.map((r) => [r.route, r.status]), [[host, 200]], "one request to the host; the second token came from the cache");
+      assert.deepEqual(
+        requests.map((r) => [r.route, r.status]),
+        [[host, 200]],
+        "one request to the host; the second token came from the cache",
+      );
     });
   }
 
@@ -139,7 +184,13 @@ describe("@azure/msal-node against the emulator", () => {
       assert.equal(output.source, "AzureArc");
       assertToken(arcEmu, output, DEFAULT_SYSTEM_IDENTITY_CLIENT_ID);
       // The challenge (401 with the key file's path), then the answer with the file's content.
-      assert.deepEqual(requests.map((r) => [r.route, r.status]), [["azureArc", 401], ["azureArc", 200]]);
+      assert.deepEqual(
+        requests.map((r) => [r.route, r.status]),
+        [
+          ["azureArc", 401],
+          ["azureArc", 200],
+        ],
+      );
       assert.match(requests[1]!.headers.authorization ?? "", /^Basic \S+$/);
     },
     () => (process.env.CI ? undefined : arcUnavailable),

@@ -15,7 +15,8 @@ export function signAssertion(certPem: string, privateKey: KeyObject, options: A
   const raw = new X509Certificate(certPem).raw;
   const thumbprint = options.thumbprint ?? "x5t#S256";
   const header: Record<string, unknown> = { alg, typ: "JWT", ...options.header };
-  const encode = (digest: Buffer) => (options.padded === true ? digest.toString("base64").replace(/\+/g, "-").replace(/\//g, "_") : digest.toString("base64url"));
+  const encode = (digest: Buffer) =>
+    options.padded === true ? digest.toString("base64").replace(/\+/g, "-").replace(/\//g, "_") : digest.toString("base64url");
   if (thumbprint === "x5t#S256") header["x5t#S256"] = encode(createHash("sha256").update(raw).digest());
   if (thumbprint === "x5t") header.x5t = encode(createHash("sha1").update(raw).digest());
   const input = `${b64(header)}.${b64(options.claims)}`;

@@ -61,10 +61,7 @@ export class AuthenticationError extends Error {
 
   constructor(statusCode: number, errorBody: ErrorResponse | string | object | undefined | null, options?: { cause?: unknown }) {
     const errorResponse = toErrorResponse(statusCode, errorBody);
-    super(
-      `${errorResponse.error} Status code: ${statusCode}\nMore details:\n${errorResponse.errorDescription}`,
-      options,
-    );
+    super(`${errorResponse.error} Status code: ${statusCode}\nMore details:\n${errorResponse.errorDescription}`, options);
     this.statusCode = statusCode;
     this.errorResponse = errorResponse;
     const code = statusCode === 0 ? CODES[errorResponse.error] : undefined;
@@ -126,8 +123,12 @@ export function abortError(): Error {
 }
 
 function isErrorResponse(value: unknown): value is ErrorResponse {
-  return typeof value === "object" && value !== null && typeof (value as ErrorResponse).error === "string" &&
-    typeof (value as ErrorResponse).errorDescription === "string";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ErrorResponse).error === "string" &&
+    typeof (value as ErrorResponse).errorDescription === "string"
+  );
 }
 
 /** Normalizes an OAuth JSON body (snake_case) or a raw body into an ErrorResponse. */

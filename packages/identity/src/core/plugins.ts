@@ -50,7 +50,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
-const MICROSOFT_PLUGIN = "useIdentityPlugin: this is one of Microsoft's @azure/identity plugins; it drives @azure/identity's internals and cannot work with azid.";
+const MICROSOFT_PLUGIN =
+  "useIdentityPlugin: this is one of Microsoft's @azure/identity plugins; it drives @azure/identity's internals and cannot work with azid.";
 
 /** Microsoft's plugins reach for these fields of @azure/identity's context; each gets azid's answer. */
 function refuseMicrosoftPlugin(alternative: string): () => never {
@@ -77,12 +78,18 @@ const context = Object.freeze(
       },
     } satisfies AzidPluginContext,
     {
-      cachePluginControl: { get: refuseMicrosoftPlugin("For a persistent token cache use @azid/cache-persistence: useIdentityPlugin(cachePersistencePlugin).") },
+      cachePluginControl: {
+        get: refuseMicrosoftPlugin("For a persistent token cache use @azid/cache-persistence: useIdentityPlugin(cachePersistencePlugin)."),
+      },
       vsCodeCredentialControl: {
-        get: refuseMicrosoftPlugin("VisualStudioCodeCredential needs no plugin in azid: it names the signed-in account and why the broker's tokens can't be used; use AzureCliCredential for local development."),
+        get: refuseMicrosoftPlugin(
+          "VisualStudioCodeCredential needs no plugin in azid: it names the signed-in account and why the broker's tokens can't be used; use AzureCliCredential for local development.",
+        ),
       },
       nativeBrokerPluginControl: {
-        get: refuseMicrosoftPlugin("The WAM broker (@azure/identity-broker) is not supported by azid: use InteractiveBrowserCredential or DeviceCodeCredential."),
+        get: refuseMicrosoftPlugin(
+          "The WAM broker (@azure/identity-broker) is not supported by azid: use InteractiveBrowserCredential or DeviceCodeCredential.",
+        ),
       },
     },
   ),

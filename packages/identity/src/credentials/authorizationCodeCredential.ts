@@ -17,7 +17,14 @@ export class AuthorizationCodeCredential implements TokenCredential {
   readonly #client: UserTokenClient;
 
   /** A confidential web app: the code is redeemed with the app's client secret. */
-  constructor(tenantId: string | "common", clientId: string, clientSecret: string, authorizationCode: string, redirectUri: string, options?: AuthorizationCodeCredentialOptions);
+  constructor(
+    tenantId: string | "common",
+    clientId: string,
+    clientSecret: string,
+    authorizationCode: string,
+    redirectUri: string,
+    options?: AuthorizationCodeCredentialOptions,
+  );
   /** A public client: the code is redeemed without a client credential. */
   constructor(tenantId: string | "common", clientId: string, authorizationCode: string, redirectUri: string, options?: AuthorizationCodeCredentialOptions);
   constructor(
@@ -42,7 +49,9 @@ export class AuthorizationCodeCredential implements TokenCredential {
       clientId,
       tenantId,
       options,
-      ...(clientSecret !== undefined ? { clientAuthentication: { kind: "secret" as const, secret: clientSecret }, fingerprint: fingerprintOf(clientSecret) } : {}),
+      ...(clientSecret !== undefined
+        ? { clientAuthentication: { kind: "secret" as const, secret: clientSecret }, fingerprint: fingerprintOf(clientSecret) }
+        : {}),
       interact: async (request, grants) => {
         // A code is single-use (AADSTS54005 on a second redemption): once spent, only the refresh token is left.
         if (redeemed) {
@@ -52,13 +61,17 @@ export class AuthorizationCodeCredential implements TokenCredential {
           });
         }
         redeemed = true;
-        const response = await redeemAuthorizationCode(grants, { code, redirectUri }, {
-          tenantId: request.tenantId,
-          scopes: request.scopes,
-          claims: request.claims,
-          deadline: Date.now() + Math.min(REDEEM_TIMEOUT_MS, request.timeoutMs ?? REDEEM_TIMEOUT_MS),
-          abortSignal: request.abortSignal,
-        });
+        const response = await redeemAuthorizationCode(
+          grants,
+          { code, redirectUri },
+          {
+            tenantId: request.tenantId,
+            scopes: request.scopes,
+            claims: request.claims,
+            deadline: Date.now() + Math.min(REDEEM_TIMEOUT_MS, request.timeoutMs ?? REDEEM_TIMEOUT_MS),
+            abortSignal: request.abortSignal,
+          },
+        );
         return { response };
       },
     });

@@ -35,7 +35,8 @@ export class AzureCliCredential implements TokenCredential {
         if (claims !== undefined && claims.trim() !== "") throw claimsNotSupported("az", claims, scopes[0]!, getTokenOptions?.tenantId ?? tenantId);
       },
       // Loaded on first use: processes that never run az never compile it.
-      fetch: async (request) => (await import("../lazy.js")).fetchAzureCliToken({ scope: request.scopes[0]!, tenantId: request.tenantId, subscription }, { ...request, logger }),
+      fetch: async (request) =>
+        (await import("../lazy.js")).fetchAzureCliToken({ scope: request.scopes[0]!, tenantId: request.tenantId, subscription }, { ...request, logger }),
     });
   }
 

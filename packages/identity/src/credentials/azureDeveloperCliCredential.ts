@@ -28,7 +28,11 @@ export class AzureDeveloperCliCredential implements TokenCredential {
         if (getTokenOptions?.tenantId !== undefined) checkToolTenant(getTokenOptions.tenantId, "getToken() tenantId");
       },
       // azd takes every scope and a claims challenge (`--claims`, base64).
-      fetch: async (request) => (await import("../lazy.js")).fetchAzureDeveloperCliToken({ scopes: request.scopes, tenantId: request.tenantId, claims: request.claims }, { ...request, logger }),
+      fetch: async (request) =>
+        (await import("../lazy.js")).fetchAzureDeveloperCliToken(
+          { scopes: request.scopes, tenantId: request.tenantId, claims: request.claims },
+          { ...request, logger },
+        ),
     });
   }
 

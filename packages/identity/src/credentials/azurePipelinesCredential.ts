@@ -23,7 +23,9 @@ export class AzurePipelinesCredential implements TokenCredential {
     requireString(systemAccessToken, NAME, "systemAccessToken");
     const oidcRequestUri = process.env.SYSTEM_OIDCREQUESTURI?.trim();
     if (!oidcRequestUri) {
-      throw new CredentialUnavailableError(`${NAME} is unavailable: SYSTEM_OIDCREQUESTURI is not set. It is only set inside an Azure Pipelines job (AzureCLI@2 or a task using a workload identity service connection). See https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot.`);
+      throw new CredentialUnavailableError(
+        `${NAME} is unavailable: SYSTEM_OIDCREQUESTURI is not set. It is only set inside an Azure Pipelines job (AzureCLI@2 or a task using a workload identity service connection). See https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot.`,
+      );
     }
     let url: URL;
     try {

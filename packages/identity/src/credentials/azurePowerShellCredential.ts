@@ -28,7 +28,8 @@ export class AzurePowerShellCredential implements TokenCredential {
         const claims = getTokenOptions?.claims;
         if (claims !== undefined && claims.trim() !== "") throw claimsNotSupported("pwsh", claims, scopes[0]!, getTokenOptions?.tenantId ?? tenantId);
       },
-      fetch: async (request) => (await import("../lazy.js")).fetchAzurePowerShellToken({ scope: request.scopes[0]!, tenantId: request.tenantId }, { ...request, logger }),
+      fetch: async (request) =>
+        (await import("../lazy.js")).fetchAzurePowerShellToken({ scope: request.scopes[0]!, tenantId: request.tenantId }, { ...request, logger }),
     });
   }
 

@@ -12,7 +12,8 @@ export class ChainedTokenCredential implements TokenCredential {
   constructor(...sources: TokenCredential[]) {
     if (sources.length === 0) throw new TypeError("ChainedTokenCredential: pass at least one credential.");
     sources.forEach((source, i) => {
-      if (typeof source?.getToken !== "function") throw new TypeError(`ChainedTokenCredential: argument ${i} is not a TokenCredential (it has no getToken method).`);
+      if (typeof source?.getToken !== "function")
+        throw new TypeError(`ChainedTokenCredential: argument ${i} is not a TokenCredential (it has no getToken method).`);
     });
     this.#sources = sources;
     this.#logger = credentialLogger(this.constructor.name);
@@ -31,7 +32,9 @@ export class ChainedTokenCredential implements TokenCredential {
       getToken: (source) => source.getToken(scopes, options),
       onContinue: (source, error) => errors.push(labelled(error, source)),
       onStop: (source, error) =>
-        this.#logger.info(`getToken() => ${source.constructor.name} failed; stopping the chain: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`),
+        this.#logger.info(
+          `getToken() => ${source.constructor.name} failed; stopping the chain: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+        ),
     });
     if (found !== undefined) {
       this.#logger.info(`getToken() => acquired a token from ${found.member.constructor.name}.`);

@@ -17,7 +17,8 @@ export class ClientAssertionCredential implements TokenCredential {
     const name = "ClientAssertionCredential";
     requireString(tenantId, name, "tenantId");
     requireString(clientId, name, "clientId");
-    if (typeof getAssertion !== "function") throw new TypeError(`${name}: getAssertion is a required parameter and must be a function returning the assertion (received ${typeof getAssertion}).`);
+    if (typeof getAssertion !== "function")
+      throw new TypeError(`${name}: getAssertion is a required parameter and must be a function returning the assertion (received ${typeof getAssertion}).`);
     this.#provider = createConfidentialClientProvider({
       credentialName: name,
       tenantId,
@@ -41,10 +42,20 @@ export async function callGetAssertion(getAssertion: () => Promise<string> | str
   try {
     assertion = await getAssertion();
   } catch (error) {
-    throw new AuthenticationError(0, { error: "assertion_unavailable", errorDescription: `${name}: the getAssertion callback failed: ${error instanceof Error ? error.message : String(error)}` }, { cause: error });
+    throw new AuthenticationError(
+      0,
+      {
+        error: "assertion_unavailable",
+        errorDescription: `${name}: the getAssertion callback failed: ${error instanceof Error ? error.message : String(error)}`,
+      },
+      { cause: error },
+    );
   }
   if (typeof assertion !== "string" || assertion.trim() === "") {
-    throw new AuthenticationError(0, { error: "assertion_unavailable", errorDescription: `${name}: the getAssertion callback must return a non-empty string (it returned ${assertion === "" ? "an empty string" : typeof assertion}).` });
+    throw new AuthenticationError(0, {
+      error: "assertion_unavailable",
+      errorDescription: `${name}: the getAssertion callback must return a non-empty string (it returned ${assertion === "" ? "an empty string" : typeof assertion}).`,
+    });
   }
   return assertion.trim();
 }

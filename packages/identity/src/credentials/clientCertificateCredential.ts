@@ -34,13 +34,19 @@ export class ClientCertificateCredential implements TokenCredential {
 
   constructor(tenantId: string, clientId: string, certificatePath: string, options?: ClientCertificateCredentialOptions);
   constructor(tenantId: string, clientId: string, configuration: ClientCertificateCredentialPEMConfiguration, options?: ClientCertificateCredentialOptions);
-  constructor(tenantId: string, clientId: string, certificate: string | ClientCertificateCredentialPEMConfiguration, options?: ClientCertificateCredentialOptions) {
+  constructor(
+    tenantId: string,
+    clientId: string,
+    certificate: string | ClientCertificateCredentialPEMConfiguration,
+    options?: ClientCertificateCredentialOptions,
+  ) {
     const name = "ClientCertificateCredential";
     requireString(tenantId, name, "tenantId");
     requireString(clientId, name, "clientId");
     const loaded = loadFromConfiguration(certificate, name);
     const algorithm = options?.assertionAlgorithm ?? "PS256";
-    if (algorithm !== "PS256" && algorithm !== "RS256") throw new RangeError(`${name}: assertionAlgorithm must be "PS256" or "RS256" (received ${String(algorithm)}).`);
+    if (algorithm !== "PS256" && algorithm !== "RS256")
+      throw new RangeError(`${name}: assertionAlgorithm must be "PS256" or "RS256" (received ${String(algorithm)}).`);
     const sendCertificateChain = options?.sendCertificateChain === true;
     this.#provider = createConfidentialClientProvider({
       credentialName: name,
@@ -73,7 +79,8 @@ function loadFromConfiguration(configuration: string | ClientCertificateCredenti
     );
   }
   const password = configuration.certificatePassword;
-  if (hasPath) return loadCertificate({ path: requireString((configuration as ClientCertificatePEMCertificatePath).certificatePath, name, "certificatePath") }, password);
+  if (hasPath)
+    return loadCertificate({ path: requireString((configuration as ClientCertificatePEMCertificatePath).certificatePath, name, "certificatePath") }, password);
   const value = (configuration as ClientCertificatePEMCertificate).certificate;
   return typeof value === "string" ? loadCertificate({ pem: value }, password) : loadCertificate({ bytes: value }, password);
 }

@@ -37,7 +37,17 @@ export class DeviceCodeCredential implements TokenCredential {
       tenantId: options?.tenantId ?? defaultTenant(clientId),
       options,
       interact: async (request, grants) => ({
-        response: await (await import("../lazy.js")).runDeviceCodeFlow({ grants, tenantId: request.tenantId, scopes: request.scopes, claims: request.claims, prompt, abortSignal: request.abortSignal, timeoutMs: request.timeoutMs }),
+        response: await (
+          await import("../lazy.js")
+        ).runDeviceCodeFlow({
+          grants,
+          tenantId: request.tenantId,
+          scopes: request.scopes,
+          claims: request.claims,
+          prompt,
+          abortSignal: request.abortSignal,
+          timeoutMs: request.timeoutMs,
+        }),
       }),
     });
   }
@@ -55,7 +65,10 @@ export class DeviceCodeCredential implements TokenCredential {
 
 export function resolveClientId(clientId: unknown, credentialName: string): string {
   if (clientId === undefined) return DeveloperSignOnClientId;
-  if (typeof clientId !== "string" || clientId.trim() === "") throw new TypeError(`${credentialName}: clientId must be a non-empty string when given (received ${clientId === "" ? "an empty string" : typeof clientId}).`);
+  if (typeof clientId !== "string" || clientId.trim() === "")
+    throw new TypeError(
+      `${credentialName}: clientId must be a non-empty string when given (received ${clientId === "" ? "an empty string" : typeof clientId}).`,
+    );
   return clientId;
 }
 

@@ -54,13 +54,16 @@ export class InteractiveBrowserCredential implements TokenCredential {
     const node = (options ?? {}) as InteractiveBrowserCredentialNodeOptions;
     const clientId = resolveClientId(node.clientId, name);
     const timeoutMs = node.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
-    if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`${name}: timeoutInMs must be a positive number of milliseconds (received ${String(timeoutMs)}).`);
-    if (node.browserOpener !== undefined && typeof node.browserOpener !== "function") throw new TypeError(`${name}: browserOpener must be a function (url) => Promise<void>.`);
+    if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0)
+      throw new RangeError(`${name}: timeoutInMs must be a positive number of milliseconds (received ${String(timeoutMs)}).`);
+    if (node.browserOpener !== undefined && typeof node.browserOpener !== "function")
+      throw new TypeError(`${name}: browserOpener must be a function (url) => Promise<void>.`);
     const redirectOption = node.redirectUri;
     const logger = credentialLogger(name);
     if (node.redirectUri !== undefined && typeof node.redirectUri !== "function") parseRedirectUri(node.redirectUri); // fail at construction
     for (const field of ["loginHint", "domainHint", "prompt"] as const) {
-      if (node[field] !== undefined && typeof node[field] !== "string") throw new TypeError(`${name}: ${field} must be a string (received ${typeof node[field]}).`);
+      if (node[field] !== undefined && typeof node[field] !== "string")
+        throw new TypeError(`${name}: ${field} must be a string (received ${typeof node[field]}).`);
     }
     this.#client = createUserTokenClient({
       credentialName: name,
@@ -113,7 +116,9 @@ export function parseRedirectUri(value: string | undefined): { port: number; pat
     throw new RangeError(`InteractiveBrowserCredential: redirectUri must be a URL like http://localhost:8400 (received a value that is not a URL).`);
   }
   if (url.protocol !== "http:" || !["localhost", "127.0.0.1"].includes(url.hostname) || url.search || url.hash) {
-    throw new RangeError(`InteractiveBrowserCredential: redirectUri must be http://localhost[:PORT][/path] (received ${url.protocol}//${url.host}): the sign-in redirect is received by a loopback server in this process.`);
+    throw new RangeError(
+      `InteractiveBrowserCredential: redirectUri must be http://localhost[:PORT][/path] (received ${url.protocol}//${url.host}): the sign-in redirect is received by a loopback server in this process.`,
+    );
   }
   return { port: url.port === "" ? 0 : Number(url.port), path: url.pathname || "/" };
 }

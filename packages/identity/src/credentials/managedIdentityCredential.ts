@@ -56,7 +56,8 @@ export class ManagedIdentityCredential implements TokenCredential {
   /** Any one of the above (handy when the selector is decided at run time). */
   constructor(options?: ManagedIdentityCredentialClientIdOptions | ManagedIdentityCredentialResourceIdOptions | ManagedIdentityCredentialObjectIdOptions);
   constructor(
-    clientIdOrOptions?: string | ManagedIdentityCredentialClientIdOptions | ManagedIdentityCredentialResourceIdOptions | ManagedIdentityCredentialObjectIdOptions,
+    clientIdOrOptions?:
+      string | ManagedIdentityCredentialClientIdOptions | ManagedIdentityCredentialResourceIdOptions | ManagedIdentityCredentialObjectIdOptions,
     options?: TokenCredentialOptions,
   ) {
     const { selector, credentialOptions } = readSelector(clientIdOrOptions, options);
@@ -98,7 +99,9 @@ export class ManagedIdentityCredential implements TokenCredential {
       deadlineError: (timeoutMs) =>
         new CredentialUnavailableError(
           `${NAME}: no token from ${host.displayName} (${host.endpoint}) within requestOptions.timeout (${timeoutMs} ms). ` +
-            (host.kind === "imds" ? "Is this an Azure host with a managed identity? Elsewhere use another credential." : "The endpoint named by the environment is not answering in time."),
+            (host.kind === "imds"
+              ? "Is this an Azure host with a managed identity? Elsewhere use another credential."
+              : "The endpoint named by the environment is not answering in time."),
           { cause: new AuthenticationError(0, { error: "timeout", errorDescription: `No token within requestOptions.timeout (${timeoutMs} ms).` }) },
         ),
       source: (request) => {
@@ -149,7 +152,10 @@ function checkId(name: SelectorKind, value: unknown): string {
 }
 
 function oneScopeOnly(scopes: string[]): TypeError {
-  const shown = scopes.slice(0, 5).map((s) => JSON.stringify(typeof s === "string" ? s.slice(0, 100) : s)).join(", ");
+  const shown = scopes
+    .slice(0, 5)
+    .map((s) => JSON.stringify(typeof s === "string" ? s.slice(0, 100) : s))
+    .join(", ");
   return new TypeError(
     `${NAME}: exactly one scope per getToken() call is supported (a managed identity token is for one resource); received ${scopes.length}${scopes.length > 0 ? `: ${shown}` : ""}. Call getToken() once per resource.`,
   );

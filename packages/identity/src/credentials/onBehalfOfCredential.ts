@@ -45,7 +45,9 @@ export interface OnBehalfOfCredentialAssertionOptions {
 }
 
 export type OnBehalfOfCredentialOptions = (OnBehalfOfCredentialSecretOptions | OnBehalfOfCredentialCertificateOptions | OnBehalfOfCredentialAssertionOptions) &
-  MultiTenantTokenCredentialOptions & CredentialPersistenceOptions & AuthorityValidationOptions;
+  MultiTenantTokenCredentialOptions &
+  CredentialPersistenceOptions &
+  AuthorityValidationOptions;
 
 type CommonOptions = MultiTenantTokenCredentialOptions & CredentialPersistenceOptions & AuthorityValidationOptions;
 
@@ -60,15 +62,21 @@ export class OnBehalfOfCredential implements TokenCredential {
   constructor(options: OnBehalfOfCredentialAssertionOptions & CommonOptions);
   constructor(options: OnBehalfOfCredentialOptions) {
     const name = "OnBehalfOfCredential";
-    if (typeof options !== "object" || options === null) throw new TypeError(`${name}: pass an options object with tenantId, clientId, userAssertionToken and one of clientSecret, certificatePath or getAssertion.`);
-    const all = options as Partial<OnBehalfOfCredentialSecretOptions & OnBehalfOfCredentialCertificateOptions & OnBehalfOfCredentialAssertionOptions> & CommonOptions;
+    if (typeof options !== "object" || options === null)
+      throw new TypeError(
+        `${name}: pass an options object with tenantId, clientId, userAssertionToken and one of clientSecret, certificatePath or getAssertion.`,
+      );
+    const all = options as Partial<OnBehalfOfCredentialSecretOptions & OnBehalfOfCredentialCertificateOptions & OnBehalfOfCredentialAssertionOptions> &
+      CommonOptions;
     const tenantId = requireString(all.tenantId, name, "tenantId");
     const clientId = requireString(all.clientId, name, "clientId");
     const userAssertion = requireString(all.userAssertionToken, name, "userAssertionToken");
     checkTenantId(tenantId);
     const given = (["clientSecret", "certificatePath", "getAssertion"] as const).filter((key) => all[key] !== undefined);
     if (given.length !== 1) {
-      throw new TypeError(`${name}: pass exactly one of clientSecret, certificatePath or getAssertion to authenticate the app (received ${given.length === 0 ? "none" : given.join(" and ")}).`);
+      throw new TypeError(
+        `${name}: pass exactly one of clientSecret, certificatePath or getAssertion to authenticate the app (received ${given.length === 0 ? "none" : given.join(" and ")}).`,
+      );
     }
     let authentication: ClientAuthentication;
     let fingerprint: string;
@@ -79,16 +87,26 @@ export class OnBehalfOfCredential implements TokenCredential {
     } else if (all.certificatePath !== undefined) {
       const certificate = loadCertificate({ path: requireString(all.certificatePath, name, "certificatePath") });
       const sendCertificateChain = all.sendCertificateChain === true;
-      authentication = { kind: "assertion", getAssertion: async (audience) => createClientAssertion(certificate, { clientId, audience, sendCertificateChain }) };
+      authentication = {
+        kind: "assertion",
+        getAssertion: async (audience) => createClientAssertion(certificate, { clientId, audience, sendCertificateChain }),
+      };
       fingerprint = `${certificate.x5tS256}${sendCertificateChain ? "+x5c" : ""}`;
     } else {
       const getAssertion = all.getAssertion;
-      if (typeof getAssertion !== "function") throw new TypeError(`${name}: getAssertion must be a function returning the app's client assertion (received ${typeof getAssertion}).`);
+      if (typeof getAssertion !== "function")
+        throw new TypeError(`${name}: getAssertion must be a function returning the app's client assertion (received ${typeof getAssertion}).`);
       authentication = { kind: "assertion", getAssertion: () => callGetAssertion(getAssertion, name) };
       fingerprint = `callback-${++assertionCallbacks}`;
     }
     const authorityHost = resolveAuthorityHost(all.authorityHost);
-    const grants = new UserGrantClient({ authorityHost, clientId, disableInstanceDiscovery: all.disableInstanceDiscovery === true, http: createHttpContext(all), clientAuthentication: authentication });
+    const grants = new UserGrantClient({
+      authorityHost,
+      clientId,
+      disableInstanceDiscovery: all.disableInstanceDiscovery === true,
+      http: createHttpContext(all),
+      clientAuthentication: authentication,
+    });
     this.#provider = new TokenProvider({
       partition: `obo\u0000${authorityHost}\u0000${clientId.toLowerCase()}\u0000${fingerprint}\u0000${fingerprintOf(userAssertion)}`,
       tenantId,
@@ -124,5 +142,9 @@ function explainAssertionErrors(error: unknown): unknown {
       ? "The user (or an admin) has not consented to this API calling the downstream API on their behalf: grant consent for the requested scopes."
       : undefined;
   if (hint === undefined) return error;
-  return new AuthenticationError(error.statusCode, { ...error.errorResponse, errorDescription: `${error.errorResponse.errorDescription}\nHint: ${hint}` }, { cause: error });
+  return new AuthenticationError(
+    error.statusCode,
+    { ...error.errorResponse, errorDescription: `${error.errorResponse.errorDescription}\nHint: ${hint}` },
+    { cause: error },
+  );
 }

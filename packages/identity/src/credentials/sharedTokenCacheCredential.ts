@@ -48,7 +48,8 @@ export class SharedTokenCacheCredential implements TokenCredential {
   constructor(options: SharedTokenCacheCredentialOptions = {}) {
     for (const field of ["username", "tenantId", "clientId"] as const) {
       const value = options[field];
-      if (value !== undefined && (typeof value !== "string" || value.trim() === "")) throw new TypeError(`${NAME}: ${field} must be a non-empty string when given.`);
+      if (value !== undefined && (typeof value !== "string" || value.trim() === ""))
+        throw new TypeError(`${NAME}: ${field} must be a non-empty string when given.`);
     }
     if (options.tenantId !== undefined) checkTenantId(options.tenantId);
     this.#options = options;
@@ -73,7 +74,9 @@ export class SharedTokenCacheCredential implements TokenCredential {
       if (fresh !== undefined && fresh.refreshToken.secret !== session.refreshToken.secret) return fresh.client.getToken(scopes, options);
       this.#session = undefined;
       const who = session.account.username || session.account.homeAccountId;
-      throw new CredentialUnavailableError(`${NAME} authentication unavailable: token acquisition failed for ${who}: ${error.message}. To fix, ${FIX}.`, { cause: error });
+      throw new CredentialUnavailableError(`${NAME} authentication unavailable: token acquisition failed for ${who}: ${error.message}. To fix, ${FIX}.`, {
+        cause: error,
+      });
     }
   }
 
@@ -85,7 +88,10 @@ export class SharedTokenCacheCredential implements TokenCredential {
       const environments = PUBLIC_CLOUD_ALIASES.includes(host) ? PUBLIC_CLOUD_ALIASES : [host];
       const inCloud = (entry: { environment: string }) => environments.includes(entry.environment.toLowerCase());
       const account = this.#pickAccount(contents.accounts.filter(inCloud), contents.accounts.length);
-      const refreshToken = this.#pickRefreshToken(contents.refreshTokens.filter((t) => inCloud(t) && t.homeAccountId === account.homeAccountId), account);
+      const refreshToken = this.#pickRefreshToken(
+        contents.refreshTokens.filter((t) => inCloud(t) && t.homeAccountId === account.homeAccountId),
+        account,
+      );
       return this.#startSession(account, refreshToken, host);
     } catch (error) {
       this.#session = undefined;
@@ -100,7 +106,9 @@ export class SharedTokenCacheCredential implements TokenCredential {
       throw unavailable(`no accounts were found in the cache at ${this.#path}${elsewhere}. ${emptyHint()}To use it, ${FIX}.`);
     }
     const matches = accounts.filter(
-      (a) => (username === undefined || a.username.toLowerCase() === username.toLowerCase()) && (tenantId === undefined || a.realm === tenantId || a.homeAccountId.endsWith(`.${tenantId}`)),
+      (a) =>
+        (username === undefined || a.username.toLowerCase() === username.toLowerCase()) &&
+        (tenantId === undefined || a.realm === tenantId || a.homeAccountId.endsWith(`.${tenantId}`)),
     );
     if (matches.length === 1) return matches[0]!;
     const wanted = [username !== undefined ? `username ${username}` : "", tenantId !== undefined ? `tenant ${tenantId}` : ""].filter(Boolean).join(" and ");
@@ -112,8 +120,14 @@ export class SharedTokenCacheCredential implements TokenCredential {
   /** The account's own-client token first, then a family token (any family app redeems it), then any. */
   #pickRefreshToken(tokens: SharedCacheRefreshToken[], account: SharedCacheAccount): SharedCacheRefreshToken {
     const clientId = (this.#options.clientId ?? DeveloperSignOnClientId).toLowerCase();
-    const choice = tokens.find((t) => t.clientId.toLowerCase() === clientId) ?? tokens.find((t) => t.familyId === "1") ?? (this.#options.clientId === undefined ? tokens[0] : undefined);
-    if (choice === undefined) throw unavailable(`the cache holds no refresh token for ${account.username || account.homeAccountId}${this.#options.clientId !== undefined ? ` that client ${this.#options.clientId} may redeem` : ""}. To fix, ${FIX}.`);
+    const choice =
+      tokens.find((t) => t.clientId.toLowerCase() === clientId) ??
+      tokens.find((t) => t.familyId === "1") ??
+      (this.#options.clientId === undefined ? tokens[0] : undefined);
+    if (choice === undefined)
+      throw unavailable(
+        `the cache holds no refresh token for ${account.username || account.homeAccountId}${this.#options.clientId !== undefined ? ` that client ${this.#options.clientId} may redeem` : ""}. To fix, ${FIX}.`,
+      );
     return choice;
   }
 
@@ -145,7 +159,10 @@ export class SharedTokenCacheCredential implements TokenCredential {
     if (previous === undefined) return;
     const { writeRotatedRefreshToken } = await import("../lazy.js");
     if (await writeRotatedRefreshToken(this.#path, entryKey, previous, next)) this.#inFile = next;
-    else this.#logger.info(`the rotated refresh token was not written back to ${this.#path} (locked or changed by another tool); the previous one stays valid there.`);
+    else
+      this.#logger.info(
+        `the rotated refresh token was not written back to ${this.#path} (locked or changed by another tool); the previous one stays valid there.`,
+      );
   }
 }
 

@@ -35,14 +35,17 @@ export class UsernamePasswordCredential implements TokenCredential {
       options,
       interact: async (request, grants) => {
         try {
-          const response = await grants.redeem({ grant_type: "password", username, password }, {
-            tenantId: request.tenantId,
-            scopes: request.scopes,
-            claims: request.claims,
-            deadline: Date.now() + Math.min(GRANT_TIMEOUT_MS, request.timeoutMs ?? GRANT_TIMEOUT_MS),
-            abortSignal: request.abortSignal,
-            headers: { "x-anchormailbox": `UPN:${username}` },
-          });
+          const response = await grants.redeem(
+            { grant_type: "password", username, password },
+            {
+              tenantId: request.tenantId,
+              scopes: request.scopes,
+              claims: request.claims,
+              deadline: Date.now() + Math.min(GRANT_TIMEOUT_MS, request.timeoutMs ?? GRANT_TIMEOUT_MS),
+              abortSignal: request.abortSignal,
+              headers: { "x-anchormailbox": `UPN:${username}` },
+            },
+          );
           return { response };
         } catch (error) {
           throw explainMfa(error);
@@ -65,8 +68,12 @@ export class UsernamePasswordCredential implements TokenCredential {
 function explainMfa(error: unknown): unknown {
   if (!(error instanceof AuthenticationError) || !error.errorResponse.errorCodes?.some((code) => MFA_CODES.has(code))) return error;
   if (/DeviceCodeCredential/.test(error.errorResponse.errorDescription)) return error; // the shared hint already says it
-  return new AuthenticationError(error.statusCode, {
-    ...error.errorResponse,
-    errorDescription: `${error.errorResponse.errorDescription}\nHint: this account must complete multi-factor authentication, which the username/password flow cannot do. Use InteractiveBrowserCredential or DeviceCodeCredential for users, or a service principal for unattended apps.`,
-  }, { cause: error });
+  return new AuthenticationError(
+    error.statusCode,
+    {
+      ...error.errorResponse,
+      errorDescription: `${error.errorResponse.errorDescription}\nHint: this account must complete multi-factor authentication, which the username/password flow cannot do. Use InteractiveBrowserCredential or DeviceCodeCredential for users, or a service principal for unattended apps.`,
+    },
+    { cause: error },
+  );
 }

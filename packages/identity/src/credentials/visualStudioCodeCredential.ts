@@ -32,7 +32,9 @@ export class VisualStudioCodeCredential implements TokenCredential {
     if (this.#tenantId?.toLowerCase() === "adfs") throw unavailable("VS Code sign-in does not support ADFS tenants.");
     const signIn = readVSCodeSignIn();
     if (signIn === undefined) {
-      throw unavailable(`VS Code is not signed in to Azure (no authentication record at ~/${RECORD_DIRECTORIES[0]}/${RECORD_FILE}; the Azure Resources extension writes it on "Azure: Sign In"). ${INSTEAD}.`);
+      throw unavailable(
+        `VS Code is not signed in to Azure (no authentication record at ~/${RECORD_DIRECTORIES[0]}/${RECORD_FILE}; the Azure Resources extension writes it on "Azure: Sign In"). ${INSTEAD}.`,
+      );
     }
     throw unavailable(
       `VS Code is signed in as ${signIn.username} (tenant ${signIn.tenantId}), but its tokens live in the operating system's authentication broker (WAM), ` +

@@ -33,7 +33,9 @@ export class WorkloadIdentityCredential implements TokenCredential {
       tokenFilePath ? undefined : "tokenFilePath (or AZURE_FEDERATED_TOKEN_FILE)",
     ].filter((m) => m !== undefined);
     if (missing.length > 0) {
-      throw new CredentialUnavailableError(`${NAME} is unavailable. Missing: ${missing.join(", ")}. On AKS these are injected by the workload identity webhook. See https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot.`);
+      throw new CredentialUnavailableError(
+        `${NAME} is unavailable. Missing: ${missing.join(", ")}. On AKS these are injected by the workload identity webhook. See https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot.`,
+      );
     }
     credentialLogger(NAME).info(`Using tenant ${tenantId}, client ${clientId} and the token file [REDACTED path].`);
     this.#provider = createConfidentialClientProvider({

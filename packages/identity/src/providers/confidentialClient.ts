@@ -29,7 +29,9 @@ export interface ConfidentialClientSettings {
 
 export function requireString(value: unknown, credentialName: string, parameter: string): string {
   if (typeof value !== "string" || value.trim() === "") {
-    throw new TypeError(`${credentialName}: ${parameter} is a required parameter and must be a non-empty string (received ${value === "" ? "an empty string" : typeof value}).`);
+    throw new TypeError(
+      `${credentialName}: ${parameter} is a required parameter and must be a non-empty string (received ${value === "" ? "an empty string" : typeof value}).`,
+    );
   }
   return value;
 }

@@ -89,7 +89,9 @@ export class UserTokenClient {
     if (record !== undefined) {
       this.#account = { homeAccountId: record.homeAccountId, tenantId: record.tenantId, username: record.username };
       if (record.clientId.toLowerCase() !== settings.grants.clientId.toLowerCase() || record.authority.toLowerCase() !== this.#host.toLowerCase()) {
-        settings.logger.warning(`the authenticationRecord was made for client ${record.clientId} at ${record.authority}, but this credential uses ${settings.grants.clientId} at ${this.#host}: its refresh token cannot be reused, so the user signs in again.`);
+        settings.logger.warning(
+          `the authenticationRecord was made for client ${record.clientId} at ${record.authority}, but this credential uses ${settings.grants.clientId} at ${this.#host}: its refresh token cannot be reused, so the user signs in again.`,
+        );
       }
     }
   }
@@ -195,7 +197,10 @@ export class UserTokenClient {
   }
 
   /** The token source of an account's cache partition: a handed-off token, else the refresh token grant. */
-  async #silent(account: UserAccount, request: { scopes: string[]; tenantId: string | undefined; claims: string | undefined; enableCae: boolean; deadline: number }): Promise<AccessToken> {
+  async #silent(
+    account: UserAccount,
+    request: { scopes: string[]; tenantId: string | undefined; claims: string | undefined; enableCae: boolean; deadline: number },
+  ): Promise<AccessToken> {
     const tenantId = request.tenantId ?? this.#settings.tenantId;
     const key = handoffKey(account, tenantId, request.enableCae, request.scopes);
     const handedOff = this.#handoff.get(key);
@@ -212,13 +217,23 @@ export class UserTokenClient {
     try {
       response = await this.#settings.grants.redeem(
         { grant_type: "refresh_token", refresh_token: refreshToken },
-        { tenantId, scopes: request.scopes, claims: request.claims, deadline: request.deadline, ...(uid && utid ? { headers: { "x-anchormailbox": `Oid:${uid}@${utid}` } } : {}) },
+        {
+          tenantId,
+          scopes: request.scopes,
+          claims: request.claims,
+          deadline: request.deadline,
+          ...(uid && utid ? { headers: { "x-anchormailbox": `Oid:${uid}@${utid}` } } : {}),
+        },
       );
     } catch (error) {
       if (!needsInteraction(error)) throw error;
       tokenCache.refreshTokens.delete(storeKey, refreshToken);
       this.#settings.logger.info(`the refresh token for ${who} was rejected (${error.errorResponse.error}); a new sign-in is needed.`);
-      throw silentFailure(request.scopes, `Entra ID rejected the refresh token for ${who} (${error.errorResponse.error}${error.aadstsCode !== undefined ? `, AADSTS${error.aadstsCode}` : ""})`, error);
+      throw silentFailure(
+        request.scopes,
+        `Entra ID rejected the refresh token for ${who} (${error.errorResponse.error}${error.aadstsCode !== undefined ? `, AADSTS${error.aadstsCode}` : ""})`,
+        error,
+      );
     }
     // Entra rotates refresh tokens: keep the newest, unless a concurrent sign-in already replaced it.
     if (response.refreshToken !== undefined && tokenCache.refreshTokens.get(storeKey) === refreshToken) {
@@ -262,7 +277,8 @@ export interface UserCredentialSetup {
 export function createUserTokenClient(setup: UserCredentialSetup): UserTokenClient {
   const { credentialName, clientId, tenantId, options } = setup;
   checkTenantId(tenantId);
-  const record = options?.authenticationRecord === undefined ? undefined : validateRecord(options.authenticationRecord, `${credentialName}: authenticationRecord`);
+  const record =
+    options?.authenticationRecord === undefined ? undefined : validateRecord(options.authenticationRecord, `${credentialName}: authenticationRecord`);
   const authorityHost = resolveAuthorityHost(options?.authorityHost);
   const grants = new UserGrantClient({
     authorityHost,

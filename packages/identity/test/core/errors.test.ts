@@ -2,13 +2,7 @@
 // and the one AbortError builder.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  abortError,
-  AuthenticationError,
-  AuthenticationRequiredError,
-  CredentialUnavailableError,
-  isChainContinue,
-} from "../../src/core/errors.js";
+import { abortError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError, isChainContinue } from "../../src/core/errors.js";
 
 describe("AuthenticationError.code", () => {
   it("names what azid classified when no server answered (statusCode 0)", () => {

@@ -61,12 +61,24 @@ describe("useIdentityPlugin", () => {
 
   it("refuses Microsoft's plugins (they reach for @azure/identity's internals) and names azid's alternative", () => {
     // These do what @azure/identity-cache-persistence, -vscode and -broker do with their context.
-    const persistence = (context: unknown) => (context as { cachePluginControl: { setPersistence(f: unknown): void } }).cachePluginControl.setPersistence(() => undefined);
-    const vscode = (context: unknown) => (context as { vsCodeCredentialControl: { setVSCodeAuthRecordPath(p: string): void } }).vsCodeCredentialControl.setVSCodeAuthRecordPath("x");
-    const broker = (context: unknown) => (context as { nativeBrokerPluginControl: { setNativeBroker(b: unknown): void } }).nativeBrokerPluginControl.setNativeBroker({});
-    assert.throws(() => useIdentityPlugin(persistence), (e: Error) => e instanceof TypeError && /@azid\/cache-persistence/.test(e.message));
-    assert.throws(() => useIdentityPlugin(vscode), (e: Error) => e instanceof TypeError && /VisualStudioCodeCredential needs no plugin/.test(e.message));
-    assert.throws(() => useIdentityPlugin(broker), (e: Error) => e instanceof TypeError && /WAM broker .* not supported/.test(e.message));
+    const persistence = (context: unknown) =>
+      (context as { cachePluginControl: { setPersistence(f: unknown): void } }).cachePluginControl.setPersistence(() => undefined);
+    const vscode = (context: unknown) =>
+      (context as { vsCodeCredentialControl: { setVSCodeAuthRecordPath(p: string): void } }).vsCodeCredentialControl.setVSCodeAuthRecordPath("x");
+    const broker = (context: unknown) =>
+      (context as { nativeBrokerPluginControl: { setNativeBroker(b: unknown): void } }).nativeBrokerPluginControl.setNativeBroker({});
+    assert.throws(
+      () => useIdentityPlugin(persistence),
+      (e: Error) => e instanceof TypeError && /@azid\/cache-persistence/.test(e.message),
+    );
+    assert.throws(
+      () => useIdentityPlugin(vscode),
+      (e: Error) => e instanceof TypeError && /VisualStudioCodeCredential needs no plugin/.test(e.message),
+    );
+    assert.throws(
+      () => useIdentityPlugin(broker),
+      (e: Error) => e instanceof TypeError && /WAM broker .* not supported/.test(e.message),
+    );
   });
 });
 

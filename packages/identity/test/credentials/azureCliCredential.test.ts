@@ -47,7 +47,8 @@ describe("AzureCliCredential: the command", () => {
       process.env.TZ = "Asia/Tokyo";
       assert.equal(parseAzureCliLocalTime("2024-05-01 14:03:12.000000"), Date.UTC(2024, 4, 1, 5, 3, 12));
       assert.equal(parseAzureCliLocalTime("2024-05-01T14:03:12Z"), Date.UTC(2024, 4, 1, 14, 3, 12));
-      for (const bad of ["2024-02-30 10:00:00.000000", "tomorrow", "2024-05-01", 1714572192, "2024-05-01 14:03"]) assert.equal(parseAzureCliLocalTime(bad), undefined, String(bad));
+      for (const bad of ["2024-02-30 10:00:00.000000", "tomorrow", "2024-05-01", 1714572192, "2024-05-01 14:03"])
+        assert.equal(parseAzureCliLocalTime(bad), undefined, String(bad));
     } finally {
       if (saved === undefined) delete process.env.TZ;
       else process.env.TZ = saved;
@@ -72,7 +73,9 @@ describe("AzureCliCredential: the command", () => {
     assert.equal(decodePayload(token.token).tid, OTHER_TENANT);
     assert.deepEqual(tools.runs()[0]!.argv.slice(-2), ["--tenant", OTHER_TENANT]);
 
-    await new AzureCliCredential({ tenantId: TENANT, additionallyAllowedTenants: ["*"] }).getToken("https://vault.azure.net/.default", { tenantId: "contoso.onmicrosoft.com" });
+    await new AzureCliCredential({ tenantId: TENANT, additionallyAllowedTenants: ["*"] }).getToken("https://vault.azure.net/.default", {
+      tenantId: "contoso.onmicrosoft.com",
+    });
     assert.deepEqual(tools.runs()[1]!.argv.slice(-2), ["--tenant", "contoso.onmicrosoft.com"]);
   });
 
@@ -103,9 +106,21 @@ describe("AzureCliCredential: the command", () => {
 
 describe("AzureCliCredential: failures and their fixes", () => {
   const cases: Array<{ scenario: string; type: Function; message: RegExp[] }> = [
-    { scenario: "not-logged-in", type: CredentialUnavailableError, message: [/^Please run 'az login' from a command prompt to authenticate before using this credential\.$/] },
+    {
+      scenario: "not-logged-in",
+      type: CredentialUnavailableError,
+      message: [/^Please run 'az login' from a command prompt to authenticate before using this credential\.$/],
+    },
     { scenario: "no-subscription", type: CredentialUnavailableError, message: [/no subscription selected/, /az account set --subscription/] },
-    { scenario: "mfa", type: CredentialUnavailableError, message: [/sign in again \(AADSTS50076\)/, /\n {2}az logout\n {2}az login --tenant "72f988bf-86f1-41af-91ab-2d7cd011db47" --scope "https:\/\/storage\.azure\.com\/\.default"/, /multi-factor authentication/] },
+    {
+      scenario: "mfa",
+      type: CredentialUnavailableError,
+      message: [
+        /sign in again \(AADSTS50076\)/,
+        /\n {2}az logout\n {2}az login --tenant "72f988bf-86f1-41af-91ab-2d7cd011db47" --scope "https:\/\/storage\.azure\.com\/\.default"/,
+        /multi-factor authentication/,
+      ],
+    },
     { scenario: "expired", type: CredentialUnavailableError, message: [/AADSTS70043/, /\n {2}az login --scope https:\/\/storage\.azure\.com\/\.default/] },
     { scenario: "error", type: AuthenticationError, message: [/Subscription 'unknown' not found/, /exit code 1/] },
     { scenario: "garbage", type: CredentialUnavailableError, message: [/did not print JSON/] },
@@ -220,7 +235,10 @@ describe("AzureCliCredential: deadlines, abort, single flight, cache, logs", () 
   it("logs the command at info, never the token; errors never carry it either", async () => {
     const { lines, result } = await captureLogs(() => new AzureCliCredential().getToken(STORAGE));
     assert.ok(result !== undefined);
-    assert.ok(lines.some((l) => l.includes("AzureCliCredential => running: az account get-access-token --output json --resource https://storage.azure.com")), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => l.includes("AzureCliCredential => running: az account get-access-token --output json --resource https://storage.azure.com")),
+      lines.join("\n"),
+    );
     const payload = result.token.split(".")[1]!;
     for (const line of lines) assert.ok(!line.includes(payload), line);
   });

@@ -37,7 +37,9 @@ describe("AzureDeveloperCliCredential: the command", () => {
     assert.ok(refused instanceof CredentialUnavailableError);
     assert.equal(tools.runs().length, 1);
 
-    const token = await new AzureDeveloperCliCredential({ tenantId: TENANT, additionallyAllowedTenants: [OTHER_TENANT] }).getToken(STORAGE, { tenantId: OTHER_TENANT });
+    const token = await new AzureDeveloperCliCredential({ tenantId: TENANT, additionallyAllowedTenants: [OTHER_TENANT] }).getToken(STORAGE, {
+      tenantId: OTHER_TENANT,
+    });
     assert.deepEqual(tools.runs()[1]!.argv.slice(-2), ["--tenant-id", OTHER_TENANT]);
     assert.equal(decodePayload(token.token).tid, OTHER_TENANT);
   });
@@ -55,10 +57,25 @@ describe("AzureDeveloperCliCredential: the command", () => {
 
 describe("AzureDeveloperCliCredential: failures and their fixes", () => {
   const cases: Array<{ scenario: string; type: Function; message: RegExp[] }> = [
-    { scenario: "not-logged-in", type: CredentialUnavailableError, message: [/^Please run 'azd auth login' from a command prompt to authenticate before using this credential\. For more information/] },
+    {
+      scenario: "not-logged-in",
+      type: CredentialUnavailableError,
+      message: [/^Please run 'azd auth login' from a command prompt to authenticate before using this credential\. For more information/],
+    },
     { scenario: "not-logged-in-text", type: CredentialUnavailableError, message: [/^Please run 'azd auth login'/] },
-    { scenario: "reauth", type: CredentialUnavailableError, message: [/^Azure Developer CLI needs you to sign in again \(AADSTS50076\)\. To fix it, run:\n {2}azd auth login --scope https:\/\/storage\.azure\.com\/\.default\n/, /multi-factor/] },
-    { scenario: "login-expired", type: CredentialUnavailableError, message: [/azd auth login --scope https:\/\/storage\.azure\.com\/\.default/, /AADSTS70043/] },
+    {
+      scenario: "reauth",
+      type: CredentialUnavailableError,
+      message: [
+        /^Azure Developer CLI needs you to sign in again \(AADSTS50076\)\. To fix it, run:\n {2}azd auth login --scope https:\/\/storage\.azure\.com\/\.default\n/,
+        /multi-factor/,
+      ],
+    },
+    {
+      scenario: "login-expired",
+      type: CredentialUnavailableError,
+      message: [/azd auth login --scope https:\/\/storage\.azure\.com\/\.default/, /AADSTS70043/],
+    },
     { scenario: "error", type: AuthenticationError, message: [/AADSTS70011/, /failed to authenticate/] },
     { scenario: "garbage", type: CredentialUnavailableError, message: [/did not print JSON/] },
   ];
@@ -95,7 +112,10 @@ describe("AzureDeveloperCliCredential: deadlines, abort, single flight, cache, l
     const started = Date.now();
     const error = await rejection(new AzureDeveloperCliCredential({ processTimeoutInMs: 1200 }).getToken(STORAGE));
     assert.ok(error instanceof ToolTimeoutError, String(error));
-    assert.match(error.message, /^Azure Developer CLI timed out: 'azd auth token --output json --no-prompt --scope https:\/\/storage\.azure\.com\/\.default' did not finish within 1200 ms/);
+    assert.match(
+      error.message,
+      /^Azure Developer CLI timed out: 'azd auth token --output json --no-prompt --scope https:\/\/storage\.azure\.com\/\.default' did not finish within 1200 ms/,
+    );
     assert.ok(Date.now() - started < 1200 + 1000);
     const [run] = tools.runs();
     assert.ok(run !== undefined);
@@ -126,7 +146,12 @@ describe("AzureDeveloperCliCredential: deadlines, abort, single flight, cache, l
 
   it("logs the command, not the token", async () => {
     const { lines, result } = await captureLogs(() => new AzureDeveloperCliCredential().getToken(STORAGE));
-    assert.ok(lines.some((l) => l.includes("AzureDeveloperCliCredential => running: azd auth token --output json --no-prompt --scope https://storage.azure.com/.default")), lines.join("\n"));
+    assert.ok(
+      lines.some((l) =>
+        l.includes("AzureDeveloperCliCredential => running: azd auth token --output json --no-prompt --scope https://storage.azure.com/.default"),
+      ),
+      lines.join("\n"),
+    );
     const payload = result!.token.split(".")[1]!;
     for (const line of lines) assert.ok(!line.includes(payload), line);
   });

@@ -20,7 +20,13 @@ afterEach(() => {
 });
 
 const make = (overrides: { serviceConnectionId?: string; systemAccessToken?: string } = {}) =>
-  new AzurePipelinesCredential(env.tenantId, DEFAULT_CLIENT_ID, overrides.serviceConnectionId ?? DEFAULT_PIPELINES_SERVICE_CONNECTION_ID, overrides.systemAccessToken ?? env.emu.pipelines.systemAccessToken, env.options);
+  new AzurePipelinesCredential(
+    env.tenantId,
+    DEFAULT_CLIENT_ID,
+    overrides.serviceConnectionId ?? DEFAULT_PIPELINES_SERVICE_CONNECTION_ID,
+    overrides.systemAccessToken ?? env.emu.pipelines.systemAccessToken,
+    env.options,
+  );
 
 describe("AzurePipelinesCredential", () => {
   it("asks SYSTEM_OIDCREQUESTURI for the service connection's OIDC token and exchanges it", async () => {
@@ -45,7 +51,10 @@ describe("AzurePipelinesCredential", () => {
   });
 
   it("an unknown service connection says to use its ID", async () => {
-    await assert.rejects(make({ serviceConnectionId: "00000000-0000-0000-0000-000000000000" }).getToken(STORAGE), (e: AuthenticationError) => e.statusCode === 404 && /service connection's ID/.test(e.message));
+    await assert.rejects(
+      make({ serviceConnectionId: "00000000-0000-0000-0000-000000000000" }).getToken(STORAGE),
+      (e: AuthenticationError) => e.statusCode === 404 && /service connection's ID/.test(e.message),
+    );
   });
 
   it("a non-JSON 200 answer is a clear error", async () => {
@@ -55,7 +64,10 @@ describe("AzurePipelinesCredential", () => {
 
   it("outside a pipeline (no SYSTEM_OIDCREQUESTURI) it is unavailable at construction; arguments are validated", () => {
     delete process.env.SYSTEM_OIDCREQUESTURI;
-    assert.throws(() => make(), (e: Error) => e instanceof CredentialUnavailableError && /SYSTEM_OIDCREQUESTURI is not set/.test(e.message));
+    assert.throws(
+      () => make(),
+      (e: Error) => e instanceof CredentialUnavailableError && /SYSTEM_OIDCREQUESTURI is not set/.test(e.message),
+    );
     process.env.SYSTEM_OIDCREQUESTURI = "http://dev.azure.example.com/oidc";
     assert.throws(() => make(), /must use https/);
     process.env.SYSTEM_OIDCREQUESTURI = env.emu.pipelines.oidcRequestUri;

@@ -64,7 +64,11 @@ describe("AzurePowerShellCredential: the command", () => {
 describe("AzurePowerShellCredential: failures and their fixes", () => {
   const cases: Array<{ scenario: string; message: RegExp }> = [
     { scenario: "not-logged-in", message: /^Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential\.$/ },
-    { scenario: "no-module", message: /^The 'Az\.Account' module >= 2\.2\.0 is not installed\. Install the Azure Az PowerShell module with: "Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force"\.$/ },
+    {
+      scenario: "no-module",
+      message:
+        /^The 'Az\.Account' module >= 2\.2\.0 is not installed\. Install the Azure Az PowerShell module with: "Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force"\.$/,
+    },
     { scenario: "execution-policy", message: /execution policy.*Set-ExecutionPolicy -ExecutionPolicy RemoteSigned -Scope CurrentUser/ },
     { scenario: "error", message: /AADSTS7000215.*To troubleshoot, visit https:\/\/aka\.ms\/azsdk\/js\/identity\/powershellcredential\/troubleshoot/ },
     { scenario: "garbage", message: /^No access token found in the output of PowerShell/ },
@@ -94,7 +98,10 @@ describe("AzurePowerShellCredential: deadlines, abort, single flight, cache, log
     const started = Date.now();
     const error = await rejection(new AzurePowerShellCredential({ processTimeoutInMs: 1200 }).getToken(STORAGE));
     assert.ok(error instanceof ToolTimeoutError, String(error));
-    assert.match(error.message, /^Azure PowerShell timed out: 'pwsh -NoProfile -NonInteractive -Command <Get-AzAccessToken script> \(ResourceUrl=https:\/\/storage\.azure\.com\)'/);
+    assert.match(
+      error.message,
+      /^Azure PowerShell timed out: 'pwsh -NoProfile -NonInteractive -Command <Get-AzAccessToken script> \(ResourceUrl=https:\/\/storage\.azure\.com\)'/,
+    );
     assert.ok(Date.now() - started < 1200 + 1000);
     const [run] = tools.runs();
     assert.ok(run !== undefined);
@@ -124,7 +131,14 @@ describe("AzurePowerShellCredential: deadlines, abort, single flight, cache, log
 
   it("logs the command, not the token", async () => {
     const { lines, result } = await captureLogs(() => new AzurePowerShellCredential().getToken(STORAGE));
-    assert.ok(lines.some((l) => l.includes("AzurePowerShellCredential => running: pwsh -NoProfile -NonInteractive -Command <Get-AzAccessToken script> (ResourceUrl=https://storage.azure.com)")), lines.join("\n"));
+    assert.ok(
+      lines.some((l) =>
+        l.includes(
+          "AzurePowerShellCredential => running: pwsh -NoProfile -NonInteractive -Command <Get-AzAccessToken script> (ResourceUrl=https://storage.azure.com)",
+        ),
+      ),
+      lines.join("\n"),
+    );
     const payload = result!.token.split(".")[1]!;
     for (const line of lines) assert.ok(!line.includes(payload), line);
   });

@@ -37,7 +37,12 @@ describe("ClientCertificateCredential", () => {
   for (const [what, source] of sources) {
     it(`authenticates with ${what}`, async () => {
       const { clientId } = env.addApp({ secrets: [], certificates: [leafPem] });
-      const token = await new ClientCertificateCredential(env.tenantId, clientId, source() as ClientCertificateCredentialPEMConfiguration, env.options).getToken(STORAGE);
+      const token = await new ClientCertificateCredential(
+        env.tenantId,
+        clientId,
+        source() as ClientCertificateCredentialPEMConfiguration,
+        env.options,
+      ).getToken(STORAGE);
       assert.equal(decodeJwt(token.token).payload.appid, clientId);
       assert.equal(decodeJwt(token.token).payload.appidacr, "2");
     });
@@ -56,13 +61,23 @@ describe("ClientCertificateCredential", () => {
     assert.equal(payload.sub, clientId);
     assert.equal((payload.exp as number) - (payload.nbf as number), 600);
     const [h, p, s] = assertion.split(".");
-    const ok = verify("sha256", Buffer.from(`${h}.${p}`), { key: createPublicKey(leafPem), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(s!, "base64url"));
+    const ok = verify(
+      "sha256",
+      Buffer.from(`${h}.${p}`),
+      { key: createPublicKey(leafPem), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+      Buffer.from(s!, "base64url"),
+    );
     assert.ok(ok, "PS256 signature verifies");
   });
 
   it("RS256 with sendCertificateChain sends x5t and the chain in x5c", async () => {
     const { clientId } = env.addApp({ secrets: [], certificates: [leafPem] });
-    await new ClientCertificateCredential(env.tenantId, clientId, { certificatePath: `${FIXTURES}/cert-chain.pem` }, { ...env.options, assertionAlgorithm: "RS256", sendCertificateChain: true }).getToken(STORAGE);
+    await new ClientCertificateCredential(
+      env.tenantId,
+      clientId,
+      { certificatePath: `${FIXTURES}/cert-chain.pem` },
+      { ...env.options, assertionAlgorithm: "RS256", sendCertificateChain: true },
+    ).getToken(STORAGE);
     const { header } = decodeJwt(lastAssertion());
     assert.equal(header.alg, "RS256");
     assert.equal(header.x5t, createHash("sha1").update(leafDer).digest("base64url"));
@@ -72,7 +87,10 @@ describe("ClientCertificateCredential", () => {
 
   it("a certificate the app does not know is refused by Entra with a hint", async () => {
     const { clientId } = env.addApp({ secrets: [] });
-    await assert.rejects(new ClientCertificateCredential(env.tenantId, clientId, `${FIXTURES}/cert.pem`, env.options).getToken(STORAGE), (e: AuthenticationError) => e.statusCode === 401 && e.errorResponse.error === "invalid_client" && /Hint:/.test(e.message));
+    await assert.rejects(
+      new ClientCertificateCredential(env.tenantId, clientId, `${FIXTURES}/cert.pem`, env.options).getToken(STORAGE),
+      (e: AuthenticationError) => e.statusCode === 401 && e.errorResponse.error === "invalid_client" && /Hint:/.test(e.message),
+    );
   });
 
   it("bad files and passwords fail at construction with CertificateLoadError, never echoing the password", () => {
@@ -86,20 +104,28 @@ describe("ClientCertificateCredential", () => {
       [{ certificate: readFileSync(`${FIXTURES}/cert.pfx`).subarray(0, 700), certificatePassword: PASSWORD }, /./],
     ];
     for (const [source, message] of cases) {
-      assert.throws(() => new ClientCertificateCredential(env.tenantId, "client", source as string, env.options), (e: Error) => {
-        assert.ok(e instanceof CertificateLoadError, `${e.name}: ${e.message}`);
-        assert.match(e.message, message);
-        assert.ok(!e.message.includes("wrong-password-123") && !e.message.includes(PASSWORD));
-        return true;
-      });
+      assert.throws(
+        () => new ClientCertificateCredential(env.tenantId, "client", source as string, env.options),
+        (e: Error) => {
+          assert.ok(e instanceof CertificateLoadError, `${e.name}: ${e.message}`);
+          assert.match(e.message, message);
+          assert.ok(!e.message.includes("wrong-password-123") && !e.message.includes(PASSWORD));
+          return true;
+        },
+      );
     }
     assert.throws(() => new ClientCertificateCredential(env.tenantId, "client", { certificatePath: "a", certificate: "b" } as never, env.options), /forbidden/);
-    assert.throws(() => new ClientCertificateCredential(env.tenantId, "client", `${FIXTURES}/cert.pem`, { ...env.options, assertionAlgorithm: "HS256" as never }), RangeError);
+    assert.throws(
+      () => new ClientCertificateCredential(env.tenantId, "client", `${FIXTURES}/cert.pem`, { ...env.options, assertionAlgorithm: "HS256" as never }),
+      RangeError,
+    );
   });
 
   it("never logs the assertion or the private key", async () => {
     const { clientId } = env.addApp({ secrets: [], certificates: [leafPem] });
-    const { lines, result } = await captureLogs(() => new ClientCertificateCredential(env.tenantId, clientId, `${FIXTURES}/cert.pem`, env.options).getToken(STORAGE));
+    const { lines, result } = await captureLogs(() =>
+      new ClientCertificateCredential(env.tenantId, clientId, `${FIXTURES}/cert.pem`, env.options).getToken(STORAGE),
+    );
     assert.ok(result);
     const assertion = lastAssertion();
     for (const line of lines) {

@@ -25,7 +25,10 @@ describe("ClientSecretCredential", () => {
     assert.equal(sent.path, `/${env.tenantId}/oauth2/v2.0/token`);
     assert.match(sent.query["client-request-id"] ?? "", /^[0-9a-f-]{36}$/);
     assert.match(sent.headers["content-type"] ?? "", /^application\/x-www-form-urlencoded/);
-    assert.deepEqual({ grant_type: sent.form!.grant_type, client_id: sent.form!.client_id, client_secret: sent.form!.client_secret, scope: sent.form!.scope }, { grant_type: "client_credentials", client_id: clientId, client_secret: secret, scope: STORAGE });
+    assert.deepEqual(
+      { grant_type: sent.form!.grant_type, client_id: sent.form!.client_id, client_secret: sent.form!.client_secret, scope: sent.form!.scope },
+      { grant_type: "client_credentials", client_id: clientId, client_secret: secret, scope: STORAGE },
+    );
     assert.equal(sent.form!.claims, undefined);
 
     const { payload } = decodeJwt(token.token);
@@ -57,13 +60,22 @@ describe("ClientSecretCredential", () => {
 
   it("unknown tenant and unknown app are distinct errors", async () => {
     const { clientId, secret } = env.addApp();
-    await assert.rejects(new ClientSecretCredential("00000000-0000-0000-0000-00000000dead", clientId, secret, env.options).getToken(STORAGE), (e: AuthenticationError) => e.statusCode === 400 && e.errorResponse.errorCodes?.[0] === 90002);
-    await assert.rejects(new ClientSecretCredential(env.tenantId, "11111111-2222-3333-4444-555555555555", secret, env.options).getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.errorCodes?.[0] === 700016 && /client id/.test(e.message));
+    await assert.rejects(
+      new ClientSecretCredential("00000000-0000-0000-0000-00000000dead", clientId, secret, env.options).getToken(STORAGE),
+      (e: AuthenticationError) => e.statusCode === 400 && e.errorResponse.errorCodes?.[0] === 90002,
+    );
+    await assert.rejects(
+      new ClientSecretCredential(env.tenantId, "11111111-2222-3333-4444-555555555555", secret, env.options).getToken(STORAGE),
+      (e: AuthenticationError) => e.errorResponse.errorCodes?.[0] === 700016 && /client id/.test(e.message),
+    );
   });
 
   it("validates arguments at construction, before any request", () => {
     const before = env.tokenRequests().length;
-    assert.throws(() => new ClientSecretCredential("bad tenant/..", "id", "s", env.options), (e: Error) => e instanceof RangeError && /U\+0020 at position 3/.test(e.message) && !e.message.includes("bad tenant"));
+    assert.throws(
+      () => new ClientSecretCredential("bad tenant/..", "id", "s", env.options),
+      (e: Error) => e instanceof RangeError && /U\+0020 at position 3/.test(e.message) && !e.message.includes("bad tenant"),
+    );
     assert.throws(() => new ClientSecretCredential(env.tenantId, "", "s", env.options), /clientId is a required parameter/);
     assert.throws(() => new ClientSecretCredential(env.tenantId, "id", undefined as unknown as string, env.options), /clientSecret is a required parameter/);
     assert.throws(() => new ClientSecretCredential(env.tenantId, "id", "s", { authorityHost: "http://login.example.com" }), /must use the 'https' protocol/);
@@ -100,7 +112,9 @@ describe("ClientSecretCredential", () => {
     const challenge = JSON.stringify({ access_token: { nbf: { essential: true, value: "1700000000" } } });
     const challenged = await credential.getToken(STORAGE, { enableCae: true, claims: challenge });
     assert.notEqual(challenged.token, cae.token);
-    assert.deepEqual(JSON.parse(env.tokenRequests().at(-1)!.form!.claims!), { access_token: { nbf: { essential: true, value: "1700000000" }, xms_cc: { values: ["cp1"] } } });
+    assert.deepEqual(JSON.parse(env.tokenRequests().at(-1)!.form!.claims!), {
+      access_token: { nbf: { essential: true, value: "1700000000" }, xms_cc: { values: ["cp1"] } },
+    });
     assert.equal((await credential.getToken(STORAGE, { enableCae: true })).token, challenged.token, "the challenged token replaces the cached one");
     await assert.rejects(credential.getToken(STORAGE, { claims: "not json" }), TypeError);
   });
@@ -108,7 +122,10 @@ describe("ClientSecretCredential", () => {
   it("per-request tenant needs additionallyAllowedTenants", async () => {
     const { clientId, secret } = env.addApp();
     const other = "22222222-2222-2222-2222-222222222222";
-    await assert.rejects(new ClientSecretCredential(env.tenantId, clientId, secret, env.options).getToken(STORAGE, { tenantId: other }), { name: "CredentialUnavailableError", message: /additionallyAllowedTenants/ });
+    await assert.rejects(new ClientSecretCredential(env.tenantId, clientId, secret, env.options).getToken(STORAGE, { tenantId: other }), {
+      name: "CredentialUnavailableError",
+      message: /additionallyAllowedTenants/,
+    });
     const allowed = new ClientSecretCredential(env.tenantId, clientId, secret, { ...env.options, additionallyAllowedTenants: ["*"] });
     await allowed.getToken(STORAGE, { tenantId: other }).catch(() => undefined);
     assert.equal(env.tokenRequests().at(-1)!.path, `/${other}/oauth2/v2.0/token`);
@@ -140,7 +157,10 @@ describe("ClientSecretCredential", () => {
     const { clientId, secret } = env.addApp();
     env.emu.faults.add({ route: "token", hang: true });
     const started = Date.now();
-    await assert.rejects(new ClientSecretCredential(env.tenantId, clientId, secret, env.options).getToken(STORAGE, { requestOptions: { timeout: 800 } }), (e: AuthenticationError) => e.name === "AuthenticationError" && /timeout|deadline|within/i.test(e.message));
+    await assert.rejects(
+      new ClientSecretCredential(env.tenantId, clientId, secret, env.options).getToken(STORAGE, { requestOptions: { timeout: 800 } }),
+      (e: AuthenticationError) => e.name === "AuthenticationError" && /timeout|deadline|within/i.test(e.message),
+    );
     assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms`);
   });
 
@@ -160,7 +180,10 @@ describe("ClientSecretCredential", () => {
   it("a non-OAuth error page is reported with its status and an excerpt", async () => {
     const { clientId, secret } = env.addApp();
     env.emu.faults.add({ route: "token", status: 404, body: "<html>Not Found</html>", contentType: "text/html", times: 1 });
-    await assert.rejects(new ClientSecretCredential(env.tenantId, clientId, secret, env.options).getToken(STORAGE), (e: AuthenticationError) => e.statusCode === 404 && /Not Found/.test(e.message) && /authorityHost/.test(e.message));
+    await assert.rejects(
+      new ClientSecretCredential(env.tenantId, clientId, secret, env.options).getToken(STORAGE),
+      (e: AuthenticationError) => e.statusCode === 404 && /Not Found/.test(e.message) && /authorityHost/.test(e.message),
+    );
   });
 
   it("abort stops a pending request", async () => {
@@ -168,7 +191,9 @@ describe("ClientSecretCredential", () => {
     env.emu.faults.add({ route: "token", delayMs: 2000, times: 1 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    await assert.rejects(new ClientSecretCredential(env.tenantId, clientId, secret, env.options).getToken(STORAGE, { abortSignal: controller.signal }), { name: "AbortError" });
+    await assert.rejects(new ClientSecretCredential(env.tenantId, clientId, secret, env.options).getToken(STORAGE, { abortSignal: controller.signal }), {
+      name: "AbortError",
+    });
   });
 
   it("never logs the secret or the token at verbose level", async () => {

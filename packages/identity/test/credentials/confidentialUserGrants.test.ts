@@ -31,7 +31,10 @@ function scriptedEntra(answer?: (form: Record<string, string>) => { status: numb
       const scripted = answer?.(form);
       const n = ++counter;
       const body = scripted?.body ?? {
-        token_type: "Bearer", expires_in: 3600, access_token: jwt({ n }), refresh_token: `rt-${n}`,
+        token_type: "Bearer",
+        expires_in: 3600,
+        access_token: jwt({ n }),
+        refresh_token: `rt-${n}`,
         id_token: jwt({ aud: CLIENT, tid: TENANT, preferred_username: "bob@azid.onmicrosoft.com" }),
         client_info: Buffer.from(JSON.stringify({ uid: "uid-bob", utid: TENANT })).toString("base64url"),
       };
@@ -47,7 +50,16 @@ describe("OnBehalfOfCredential", () => {
   it("sends the jwt-bearer grant with requested_token_use=on_behalf_of, the user's token and the app secret", async () => {
     const entra = scriptedEntra();
     const userToken = jwt({ aud: `api://${CLIENT}`, sub: "caller-1" });
-    const { lines, error } = await captureLogs(() => new OnBehalfOfCredential({ ...HOST, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, userAssertionToken: userToken, httpClient: entra.client }).getToken(GRAPH));
+    const { lines, error } = await captureLogs(() =>
+      new OnBehalfOfCredential({
+        ...HOST,
+        tenantId: TENANT,
+        clientId: CLIENT,
+        clientSecret: SECRET,
+        userAssertionToken: userToken,
+        httpClient: entra.client,
+      }).getToken(GRAPH),
+    );
     assert.equal(error, undefined);
     const [form] = entra.forms;
     assert.equal(form!.grant_type, "urn:ietf:params:oauth:grant-type:jwt-bearer");
@@ -61,7 +73,8 @@ describe("OnBehalfOfCredential", () => {
 
   it("caches per user assertion: the same caller shares, another caller gets its own token", async () => {
     const entra = scriptedEntra();
-    const make = (assertion: string) => new OnBehalfOfCredential({ ...HOST, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, userAssertionToken: assertion, httpClient: entra.client });
+    const make = (assertion: string) =>
+      new OnBehalfOfCredential({ ...HOST, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, userAssertionToken: assertion, httpClient: entra.client });
     const a1 = await make("user-a-token").getToken(GRAPH);
     const a2 = await make("user-a-token").getToken(GRAPH);
     const b = await make("user-b-token").getToken(GRAPH);
@@ -72,33 +85,76 @@ describe("OnBehalfOfCredential", () => {
 
   it("authenticates the app with a certificate (x5c with sendCertificateChain) or an assertion callback", async () => {
     const entra = scriptedEntra();
-    await new OnBehalfOfCredential({ ...HOST, tenantId: TENANT, clientId: CLIENT, certificatePath: CERT, sendCertificateChain: true, userAssertionToken: "u", httpClient: entra.client }).getToken(GRAPH);
+    await new OnBehalfOfCredential({
+      ...HOST,
+      tenantId: TENANT,
+      clientId: CLIENT,
+      certificatePath: CERT,
+      sendCertificateChain: true,
+      userAssertionToken: "u",
+      httpClient: entra.client,
+    }).getToken(GRAPH);
     const assertion = decodeJwt(entra.forms[0]!.client_assertion!);
     assert.equal(entra.forms[0]!.client_assertion_type, "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
     assert.equal(assertion.payload.aud, `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
     assert.ok(Array.isArray(assertion.header.x5c));
     assert.equal(entra.forms[0]!.client_secret, undefined);
-    await new OnBehalfOfCredential({ ...HOST, tenantId: TENANT, clientId: CLIENT, getAssertion: async () => "federated-assertion", userAssertionToken: "u", httpClient: entra.client }).getToken(GRAPH);
+    await new OnBehalfOfCredential({
+      ...HOST,
+      tenantId: TENANT,
+      clientId: CLIENT,
+      getAssertion: async () => "federated-assertion",
+      userAssertionToken: "u",
+      httpClient: entra.client,
+    }).getToken(GRAPH);
     assert.equal(entra.forms[1]!.client_assertion, "federated-assertion");
   });
 
   it("needs exactly one app credential and a user assertion; an expired user assertion is explained", async () => {
-    assert.throws(() => new OnBehalfOfCredential({ tenantId: TENANT, clientId: CLIENT, userAssertionToken: "u" } as never), /exactly one of clientSecret, certificatePath or getAssertion .*\(received none\)/);
-    assert.throws(() => new OnBehalfOfCredential({ tenantId: TENANT, clientId: CLIENT, clientSecret: "s", certificatePath: CERT, userAssertionToken: "u" } as never), /received clientSecret and certificatePath/);
-    assert.throws(() => new OnBehalfOfCredential({ tenantId: TENANT, clientId: CLIENT, clientSecret: "s" } as never), /userAssertionToken is a required parameter/);
-    const entra = scriptedEntra(() => ({ status: 400, body: { error: "invalid_grant", error_description: "AADSTS500133: Assertion is not within its valid time range.", error_codes: [500133] } }));
-    await assert.rejects(new OnBehalfOfCredential({ ...HOST, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, userAssertionToken: "u", httpClient: entra.client }).getToken(GRAPH), (e: Error) => e instanceof AuthenticationError && /user assertion .* has expired/.test(e.message) && !e.message.includes(SECRET));
+    assert.throws(
+      () => new OnBehalfOfCredential({ tenantId: TENANT, clientId: CLIENT, userAssertionToken: "u" } as never),
+      /exactly one of clientSecret, certificatePath or getAssertion .*\(received none\)/,
+    );
+    assert.throws(
+      () => new OnBehalfOfCredential({ tenantId: TENANT, clientId: CLIENT, clientSecret: "s", certificatePath: CERT, userAssertionToken: "u" } as never),
+      /received clientSecret and certificatePath/,
+    );
+    assert.throws(
+      () => new OnBehalfOfCredential({ tenantId: TENANT, clientId: CLIENT, clientSecret: "s" } as never),
+      /userAssertionToken is a required parameter/,
+    );
+    const entra = scriptedEntra(() => ({
+      status: 400,
+      body: { error: "invalid_grant", error_description: "AADSTS500133: Assertion is not within its valid time range.", error_codes: [500133] },
+    }));
+    await assert.rejects(
+      new OnBehalfOfCredential({
+        ...HOST,
+        tenantId: TENANT,
+        clientId: CLIENT,
+        clientSecret: SECRET,
+        userAssertionToken: "u",
+        httpClient: entra.client,
+      }).getToken(GRAPH),
+      (e: Error) => e instanceof AuthenticationError && /user assertion .* has expired/.test(e.message) && !e.message.includes(SECRET),
+    );
   });
 });
 
 describe("AuthorizationCodeCredential", () => {
   it("confidential: redeems the code once with the secret (no PKCE verifier), then refreshes with the refresh token", async () => {
     const entra = scriptedEntra();
-    const credential = new AuthorizationCodeCredential(TENANT, CLIENT, SECRET, "the-code", "https://app.example/callback", { ...HOST, httpClient: entra.client });
+    const credential = new AuthorizationCodeCredential(TENANT, CLIENT, SECRET, "the-code", "https://app.example/callback", {
+      ...HOST,
+      httpClient: entra.client,
+    });
     const [first, again] = await Promise.all([credential.getToken(STORAGE), credential.getToken(STORAGE)]);
     assert.equal(first.token, again.token, "concurrent callers share the one redemption");
     await credential.getToken(GRAPH);
-    assert.deepEqual(entra.forms.map((f) => f.grant_type), ["authorization_code", "refresh_token"]);
+    assert.deepEqual(
+      entra.forms.map((f) => f.grant_type),
+      ["authorization_code", "refresh_token"],
+    );
     const [redeem, refresh] = entra.forms;
     assert.equal(redeem!.code, "the-code");
     assert.equal(redeem!.redirect_uri, "https://app.example/callback");
@@ -110,12 +166,19 @@ describe("AuthorizationCodeCredential", () => {
 
   it("public: no client secret; once the refresh token is rejected, AuthenticationRequiredError says to get a new code", async () => {
     let reject = false;
-    const entra = scriptedEntra((form) => (reject && form.grant_type === "refresh_token" ? { status: 400, body: { error: "invalid_grant", error_description: "AADSTS70008: expired", error_codes: [70008] } } : undefined));
+    const entra = scriptedEntra((form) =>
+      reject && form.grant_type === "refresh_token"
+        ? { status: 400, body: { error: "invalid_grant", error_description: "AADSTS70008: expired", error_codes: [70008] } }
+        : undefined,
+    );
     const credential = new AuthorizationCodeCredential(TENANT, CLIENT, "the-code", "http://localhost:3000", { ...HOST, httpClient: entra.client });
     await credential.getToken(STORAGE);
     assert.equal(entra.forms[0]!.client_secret, undefined);
     reject = true;
-    await assert.rejects(credential.getToken(GRAPH), (e: unknown) => e instanceof AuthenticationRequiredError && /already redeemed/.test(e.message) && e.scopes[0] === GRAPH);
+    await assert.rejects(
+      credential.getToken(GRAPH),
+      (e: unknown) => e instanceof AuthenticationRequiredError && /already redeemed/.test(e.message) && e.scopes[0] === GRAPH,
+    );
     assert.equal(entra.forms.filter((f) => f.grant_type === "authorization_code").length, 1, "the code is never sent twice");
   });
 });

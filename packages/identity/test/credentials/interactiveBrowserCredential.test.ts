@@ -25,14 +25,17 @@ function authorizeParams(url: string): URLSearchParams {
 describe("InteractiveBrowserCredential (loopback, simulated authorization server)", () => {
   it("the authorize URL carries PKCE S256, state, nonce, client_info and the loopback redirect; the listener is up before the browser opens", async () => {
     let seen: URLSearchParams | undefined;
-    const credential = credentialWith(async (url) => {
-      seen = authorizeParams(url);
-      assert.equal(new URL(url).pathname, `/${env.tenantId}/oauth2/v2.0/authorize`);
-      // The listener must already answer: the redirect can arrive before this function returns.
-      const probe = await fetch(`${seen.get("redirect_uri")}/favicon.ico`);
-      assert.equal(probe.status, 404, "non-redirect requests are ignored");
-      await fetch(`${seen.get("redirect_uri")}/?error=access_denied&state=${seen.get("state")}`);
-    }, { loginHint: "alice@azid.onmicrosoft.com", domainHint: "azid.onmicrosoft.com" });
+    const credential = credentialWith(
+      async (url) => {
+        seen = authorizeParams(url);
+        assert.equal(new URL(url).pathname, `/${env.tenantId}/oauth2/v2.0/authorize`);
+        // The listener must already answer: the redirect can arrive before this function returns.
+        const probe = await fetch(`${seen.get("redirect_uri")}/favicon.ico`);
+        assert.equal(probe.status, 404, "non-redirect requests are ignored");
+        await fetch(`${seen.get("redirect_uri")}/?error=access_denied&state=${seen.get("state")}`);
+      },
+      { loginHint: "alice@azid.onmicrosoft.com", domainHint: "azid.onmicrosoft.com" },
+    );
     await assert.rejects(credential.getToken(STORAGE), AuthenticationError);
     assert.ok(seen);
     assert.equal(seen.get("response_type"), "code");
@@ -50,12 +53,17 @@ describe("InteractiveBrowserCredential (loopback, simulated authorization server
 
   it("error=access_denied: the tab shows the (escaped) description and getToken fails with it and a next step", async () => {
     let page = "";
-    const credential = credentialWith(async (url) => {
-      const p = authorizeParams(url);
-      const description = "AADSTS65004: User declined to consent <script>alert(1)</script>";
-      const response = await fetch(`${p.get("redirect_uri")}/?error=access_denied&error_description=${encodeURIComponent(description)}&state=${p.get("state")}`);
-      page = await response.text();
-    }, { browserCustomizationOptions: { errorMessage: "Nope & <b>no</b>" } });
+    const credential = credentialWith(
+      async (url) => {
+        const p = authorizeParams(url);
+        const description = "AADSTS65004: User declined to consent <script>alert(1)</script>";
+        const response = await fetch(
+          `${p.get("redirect_uri")}/?error=access_denied&error_description=${encodeURIComponent(description)}&state=${p.get("state")}`,
+        );
+        page = await response.text();
+      },
+      { browserCustomizationOptions: { errorMessage: "Nope & <b>no</b>" } },
+    );
     await assert.rejects(credential.getToken(STORAGE), (error: unknown) => {
       assert.ok(error instanceof AuthenticationError);
       assert.equal(error.errorResponse.error, "access_denied");
@@ -84,7 +92,10 @@ describe("InteractiveBrowserCredential (loopback, simulated authorization server
     let redirectUri = "";
     const credential = credentialWith(async (url) => void (redirectUri = authorizeParams(url).get("redirect_uri")!), { timeoutInMs: 400 });
     const started = Date.now();
-    await assert.rejects(credential.getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.error === "timeout" && /DeviceCodeCredential/.test(e.message));
+    await assert.rejects(
+      credential.getToken(STORAGE),
+      (e: AuthenticationError) => e.errorResponse.error === "timeout" && /DeviceCodeCredential/.test(e.message),
+    );
     assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
     await assert.rejects(fetch(redirectUri), "the loopback server is closed");
   });
@@ -103,7 +114,10 @@ describe("InteractiveBrowserCredential (loopback, simulated authorization server
     const credential = credentialWith(async () => {
       throw new Error("no browser installed");
     });
-    await assert.rejects(credential.getToken(STORAGE), (e: Error) => e instanceof CredentialUnavailableError && /no browser installed/.test(e.message) && /DeviceCodeCredential/.test(e.message));
+    await assert.rejects(
+      credential.getToken(STORAGE),
+      (e: Error) => e instanceof CredentialUnavailableError && /no browser installed/.test(e.message) && /DeviceCodeCredential/.test(e.message),
+    );
   });
 
   it("concurrent getToken calls share one browser sign-in", async () => {
@@ -113,7 +127,11 @@ describe("InteractiveBrowserCredential (loopback, simulated authorization server
       const p = authorizeParams(url);
       setTimeout(() => void fetch(`${p.get("redirect_uri")}/?error=access_denied&state=${p.get("state")}`), 50);
     });
-    const results = await Promise.allSettled([credential.getToken(STORAGE), credential.getToken(STORAGE), credential.getToken("https://vault.azure.net/.default")]);
+    const results = await Promise.allSettled([
+      credential.getToken(STORAGE),
+      credential.getToken(STORAGE),
+      credential.getToken("https://vault.azure.net/.default"),
+    ]);
     assert.ok(results.every((r) => r.status === "rejected"));
     assert.equal(opened, 1);
   });
@@ -121,7 +139,10 @@ describe("InteractiveBrowserCredential (loopback, simulated authorization server
 
 describe("browser launching and redirect URIs", () => {
   it("headless Linux (no DISPLAY/WAYLAND_DISPLAY/BROWSER) is unavailable at once, suggesting DeviceCodeCredential", () => {
-    assert.throws(() => browserCommand("linux", {}, "6.1.0"), (e: Error) => e instanceof CredentialUnavailableError && /DeviceCodeCredential/.test(e.message));
+    assert.throws(
+      () => browserCommand("linux", {}, "6.1.0"),
+      (e: Error) => e instanceof CredentialUnavailableError && /DeviceCodeCredential/.test(e.message),
+    );
     assert.deepEqual(browserCommand("linux", { DISPLAY: ":0" }, "6.1.0"), ["xdg-open"]);
     assert.deepEqual(browserCommand("linux", { WAYLAND_DISPLAY: "wayland-0" }, "6.1.0"), ["xdg-open"]);
     assert.deepEqual(browserCommand("linux", { BROWSER: "/usr/bin/firefox:chromium" }, "6.1.0"), ["/usr/bin/firefox"]);
@@ -172,7 +193,10 @@ describe("InteractiveBrowserCredential, full flow against a scripted token endpo
         const form = Object.fromEntries(new URLSearchParams(request.body ?? ""));
         forms.push(form);
         const body = {
-          token_type: "Bearer", expires_in: 3600, access_token: jwt({ n: forms.length }), refresh_token: "rt",
+          token_type: "Bearer",
+          expires_in: 3600,
+          access_token: jwt({ n: forms.length }),
+          refresh_token: "rt",
           id_token: jwt({ aud: CLIENT, tid: TENANT, preferred_username: "carol@azid.onmicrosoft.com", nonce: idTokenNonce(nonce) }),
           client_info: Buffer.from(JSON.stringify({ uid: "carol", utid: TENANT })).toString("base64url"),
         };
@@ -192,9 +216,22 @@ describe("InteractiveBrowserCredential, full flow against a scripted token endpo
   it("redeems the code with the PKCE verifier at the loopback redirect_uri; the tab shows success only after the redemption", async () => {
     const { createHash } = await import("node:crypto");
     const entra = scripted((sent) => sent);
-    const credential = new InteractiveBrowserCredential({ authorityHost: "https://login.microsoftonline.com", tenantId: TENANT, clientId: CLIENT, httpClient: entra.httpClient, browserOpener: entra.browserOpener, browserCustomizationOptions: { successMessage: "Done <3" } });
+    const credential = new InteractiveBrowserCredential({
+      authorityHost: "https://login.microsoftonline.com",
+      tenantId: TENANT,
+      clientId: CLIENT,
+      httpClient: entra.httpClient,
+      browserOpener: entra.browserOpener,
+      browserCustomizationOptions: { successMessage: "Done <3" },
+    });
     const record = await credential.authenticate("https://storage.azure.com/.default");
-    assert.deepEqual(record, { authority: "login.microsoftonline.com", homeAccountId: `carol.${TENANT}`, clientId: CLIENT, tenantId: TENANT, username: "carol@azid.onmicrosoft.com" });
+    assert.deepEqual(record, {
+      authority: "login.microsoftonline.com",
+      homeAccountId: `carol.${TENANT}`,
+      clientId: CLIENT,
+      tenantId: TENANT,
+      username: "carol@azid.onmicrosoft.com",
+    });
     const [redeem] = entra.forms;
     assert.equal(redeem!.grant_type, "authorization_code");
     assert.equal(redeem!.code, "auth-code-1");
@@ -209,7 +246,13 @@ describe("InteractiveBrowserCredential, full flow against a scripted token endpo
 
   it("an id_token whose nonce is not ours is refused, and the tab says the sign-in failed", async () => {
     const entra = scripted(() => "someone-elses-nonce");
-    const credential = new InteractiveBrowserCredential({ authorityHost: "https://login.microsoftonline.com", tenantId: TENANT, clientId: CLIENT, httpClient: entra.httpClient, browserOpener: entra.browserOpener });
+    const credential = new InteractiveBrowserCredential({
+      authorityHost: "https://login.microsoftonline.com",
+      tenantId: TENANT,
+      clientId: CLIENT,
+      httpClient: entra.httpClient,
+      browserOpener: entra.browserOpener,
+    });
     await assert.rejects(credential.getToken("https://storage.azure.com/.default"), (e: AuthenticationError) => e.errorResponse.error === "nonce_mismatch");
     assert.match(await entra.page(), /Sign-in failed[\s\S]*nonce_mismatch/);
   });
@@ -223,7 +266,14 @@ describe("InteractiveBrowserCredential, full flow against a scripted token endpo
       });
     });
     const entra = scripted((sent) => sent);
-    const credential = new InteractiveBrowserCredential({ authorityHost: "https://login.microsoftonline.com", tenantId: TENANT, clientId: CLIENT, httpClient: entra.httpClient, browserOpener: entra.browserOpener, redirectUri: `http://localhost:${port}` });
+    const credential = new InteractiveBrowserCredential({
+      authorityHost: "https://login.microsoftonline.com",
+      tenantId: TENANT,
+      clientId: CLIENT,
+      httpClient: entra.httpClient,
+      browserOpener: entra.browserOpener,
+      redirectUri: `http://localhost:${port}`,
+    });
     await credential.getToken("https://storage.azure.com/.default");
     assert.equal(entra.forms[0]!.redirect_uri, `http://localhost:${port}`);
   });

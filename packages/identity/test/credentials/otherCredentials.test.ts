@@ -40,12 +40,20 @@ afterEach(() => {
 describe("ClientAssertionCredential", () => {
   it("exchanges a federated assertion for a token; the emulator matches issuer, subject and audience", async () => {
     const subject = `system:serviceaccount:ns:${randomUUID()}`;
-    const { clientId } = env.addApp({ secrets: [], federatedCredentials: [{ issuer: env.emu.federation.issuerUrl(), subject, audiences: ["api://AzureADTokenExchange"] }] });
+    const { clientId } = env.addApp({
+      secrets: [],
+      federatedCredentials: [{ issuer: env.emu.federation.issuerUrl(), subject, audiences: ["api://AzureADTokenExchange"] }],
+    });
     let calls = 0;
-    const credential = new ClientAssertionCredential(env.tenantId, clientId, async () => {
-      calls++;
-      return env.emu.federation.mint({ subject });
-    }, env.options);
+    const credential = new ClientAssertionCredential(
+      env.tenantId,
+      clientId,
+      async () => {
+        calls++;
+        return env.emu.federation.mint({ subject });
+      },
+      env.options,
+    );
     const token = await credential.getToken(STORAGE);
     assert.equal(decodeJwt(token.token).payload.appid, clientId);
     const form = env.tokenRequests().at(-1)!.form!;
@@ -56,14 +64,30 @@ describe("ClientAssertionCredential", () => {
   });
 
   it("a subject mismatch is AADSTS70021 naming the assertion's issuer and subject", async () => {
-    const { clientId } = env.addApp({ secrets: [], federatedCredentials: [{ issuer: env.emu.federation.issuerUrl(), subject: "expected-subject", audiences: ["api://AzureADTokenExchange"] }] });
+    const { clientId } = env.addApp({
+      secrets: [],
+      federatedCredentials: [{ issuer: env.emu.federation.issuerUrl(), subject: "expected-subject", audiences: ["api://AzureADTokenExchange"] }],
+    });
     const credential = new ClientAssertionCredential(env.tenantId, clientId, async () => env.emu.federation.mint({ subject: "other-subject" }), env.options);
-    await assert.rejects(credential.getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.errorCodes?.[0] === 70021 && /other-subject/.test(e.message) && /Hint:/.test(e.message));
+    await assert.rejects(
+      credential.getToken(STORAGE),
+      (e: AuthenticationError) => e.errorResponse.errorCodes?.[0] === 70021 && /other-subject/.test(e.message) && /Hint:/.test(e.message),
+    );
   });
 
   it("a failing or empty callback is an AuthenticationError, not a crash", async () => {
-    const failing = new ClientAssertionCredential(env.tenantId, "c", async () => { throw new Error("vault unreachable"); }, env.options);
-    await assert.rejects(failing.getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.error === "assertion_unavailable" && /vault unreachable/.test(e.message));
+    const failing = new ClientAssertionCredential(
+      env.tenantId,
+      "c",
+      async () => {
+        throw new Error("vault unreachable");
+      },
+      env.options,
+    );
+    await assert.rejects(
+      failing.getToken(STORAGE),
+      (e: AuthenticationError) => e.errorResponse.error === "assertion_unavailable" && /vault unreachable/.test(e.message),
+    );
     const empty = new ClientAssertionCredential(env.tenantId, "c", async () => "  ", env.options);
     await assert.rejects(empty.getToken(STORAGE), /non-empty string/);
     assert.throws(() => new ClientAssertionCredential(env.tenantId, "c", "not a function" as never), TypeError);
@@ -72,7 +96,9 @@ describe("ClientAssertionCredential", () => {
 
 describe("UsernamePasswordCredential", () => {
   it("uses the password grant with the OIDC scopes and the anchor mailbox header", async () => {
-    const token = await new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME, DEFAULT_PASSWORD, env.options).getToken(STORAGE);
+    const token = await new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME, DEFAULT_PASSWORD, env.options).getToken(
+      STORAGE,
+    );
     const sent = env.tokenRequests().at(-1)!;
     assert.equal(sent.form!.grant_type, "password");
     assert.equal(sent.form!.username, DEFAULT_USERNAME);
@@ -85,18 +111,33 @@ describe("UsernamePasswordCredential", () => {
 
   it("a wrong password is AADSTS50126; MFA-required users get an explanation", async () => {
     const wrong = "not-the-password-42";
-    const { error, lines } = await captureLogs(() => new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME, wrong, env.options).getToken(STORAGE));
+    const { error, lines } = await captureLogs(() =>
+      new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME, wrong, env.options).getToken(STORAGE),
+    );
     assert.ok(error instanceof AuthenticationError);
     assert.equal(error.errorResponse.errorCodes?.[0], 50126);
     for (const text of [error.message, ...lines]) assert.ok(!text.includes(wrong));
     const mfaUser = `mfa-${randomUUID().slice(0, 8)}@azid.onmicrosoft.com`;
     env.emu.config.tenants[0]!.users.push({ username: mfaUser, password: "pw-123456", mfaRequired: true });
-    await assert.rejects(new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, mfaUser, "pw-123456", env.options).getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.errorCodes?.[0] === 50076 && /DeviceCodeCredential/.test(e.message));
+    await assert.rejects(
+      new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, mfaUser, "pw-123456", env.options).getToken(STORAGE),
+      (e: AuthenticationError) => e.errorResponse.errorCodes?.[0] === 50076 && /DeviceCodeCredential/.test(e.message),
+    );
   });
 });
 
 describe("EnvironmentCredential", () => {
-  const clear = { AZURE_TENANT_ID: undefined, AZURE_CLIENT_ID: undefined, AZURE_CLIENT_SECRET: undefined, AZURE_CLIENT_CERTIFICATE_PATH: undefined, AZURE_CLIENT_CERTIFICATE_PASSWORD: undefined, AZURE_USERNAME: undefined, AZURE_PASSWORD: undefined, AZURE_CLIENT_SEND_CERTIFICATE_CHAIN: undefined, AZURE_ADDITIONALLY_ALLOWED_TENANTS: undefined };
+  const clear = {
+    AZURE_TENANT_ID: undefined,
+    AZURE_CLIENT_ID: undefined,
+    AZURE_CLIENT_SECRET: undefined,
+    AZURE_CLIENT_CERTIFICATE_PATH: undefined,
+    AZURE_CLIENT_CERTIFICATE_PASSWORD: undefined,
+    AZURE_USERNAME: undefined,
+    AZURE_PASSWORD: undefined,
+    AZURE_CLIENT_SEND_CERTIFICATE_CHAIN: undefined,
+    AZURE_ADDITIONALLY_ALLOWED_TENANTS: undefined,
+  };
 
   it("secret mode", async () => {
     const { clientId, secret } = env.addApp();
@@ -107,22 +148,41 @@ describe("EnvironmentCredential", () => {
   });
 
   it("certificate mode with password and send-chain", async () => {
-    const leaf = (await import("node:fs")).readFileSync(`${FIXTURES}/cert.pem`, "utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)![0];
+    const leaf = (await import("node:fs"))
+      .readFileSync(`${FIXTURES}/cert.pem`, "utf8")
+      .match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)![0];
     const { clientId } = env.addApp({ secrets: [], certificates: [leaf] });
-    setEnv({ ...clear, AZURE_TENANT_ID: env.tenantId, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_CERTIFICATE_PATH: `${FIXTURES}/cert.pfx`, AZURE_CLIENT_CERTIFICATE_PASSWORD: "azid-test-pässword", AZURE_CLIENT_SEND_CERTIFICATE_CHAIN: "True" });
+    setEnv({
+      ...clear,
+      AZURE_TENANT_ID: env.tenantId,
+      AZURE_CLIENT_ID: clientId,
+      AZURE_CLIENT_CERTIFICATE_PATH: `${FIXTURES}/cert.pfx`,
+      AZURE_CLIENT_CERTIFICATE_PASSWORD: "azid-test-pässword",
+      AZURE_CLIENT_SEND_CERTIFICATE_CHAIN: "True",
+    });
     await new EnvironmentCredential(env.options).getToken(STORAGE);
     assert.ok(Array.isArray(decodeJwt(env.tokenRequests().at(-1)!.form!.client_assertion!).header.x5c));
   });
 
   it("username/password mode", async () => {
-    setEnv({ ...clear, AZURE_TENANT_ID: env.tenantId, AZURE_CLIENT_ID: DEFAULT_PUBLIC_CLIENT_ID, AZURE_USERNAME: DEFAULT_USERNAME, AZURE_PASSWORD: DEFAULT_PASSWORD });
+    setEnv({
+      ...clear,
+      AZURE_TENANT_ID: env.tenantId,
+      AZURE_CLIENT_ID: DEFAULT_PUBLIC_CLIENT_ID,
+      AZURE_USERNAME: DEFAULT_USERNAME,
+      AZURE_PASSWORD: DEFAULT_PASSWORD,
+    });
     await new EnvironmentCredential(env.options).getToken(STORAGE);
     assert.equal(env.tokenRequests().at(-1)!.form!.grant_type, "password");
   });
 
   it("unconfigured: unavailable, naming what is missing", async () => {
     setEnv({ ...clear, AZURE_CLIENT_ID: "abc" });
-    await assert.rejects(new EnvironmentCredential(env.options).getToken(STORAGE), (e: Error) => e instanceof CredentialUnavailableError && /Missing: AZURE_TENANT_ID; AZURE_CLIENT_SECRET, or AZURE_CLIENT_CERTIFICATE_PATH/.test(e.message));
+    await assert.rejects(
+      new EnvironmentCredential(env.options).getToken(STORAGE),
+      (e: Error) =>
+        e instanceof CredentialUnavailableError && /Missing: AZURE_TENANT_ID; AZURE_CLIENT_SECRET, or AZURE_CLIENT_CERTIFICATE_PATH/.test(e.message),
+    );
   });
 
   it("configured but broken (bad certificate path) is not 'unavailable': a chain must stop", async () => {
@@ -133,14 +193,24 @@ describe("EnvironmentCredential", () => {
   it("honours AZURE_ADDITIONALLY_ALLOWED_TENANTS (which @azure/identity ignores)", async () => {
     const { clientId, secret } = env.addApp();
     const other = "33333333-3333-3333-3333-333333333333";
-    setEnv({ ...clear, AZURE_TENANT_ID: env.tenantId, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: secret, AZURE_ADDITIONALLY_ALLOWED_TENANTS: `x;${other}` });
+    setEnv({
+      ...clear,
+      AZURE_TENANT_ID: env.tenantId,
+      AZURE_CLIENT_ID: clientId,
+      AZURE_CLIENT_SECRET: secret,
+      AZURE_ADDITIONALLY_ALLOWED_TENANTS: `x;${other}`,
+    });
     await new EnvironmentCredential(env.options).getToken(STORAGE, { tenantId: other }).catch(() => undefined);
     assert.equal(env.tokenRequests().at(-1)!.path, `/${other}/oauth2/v2.0/token`);
   });
 });
 
 describe("ChainedTokenCredential", () => {
-  const unavailable: TokenCredential = { getToken: async () => { throw new CredentialUnavailableError("not here"); } };
+  const unavailable: TokenCredential = {
+    getToken: async () => {
+      throw new CredentialUnavailableError("not here");
+    },
+  };
 
   it("moves past unavailable credentials to the first that works", async () => {
     const { clientId, secret } = env.addApp();
@@ -152,8 +222,16 @@ describe("ChainedTokenCredential", () => {
   it("stops at a configured credential that fails", async () => {
     const { clientId } = env.addApp();
     let reached = false;
-    const after: TokenCredential = { getToken: async () => { reached = true; return null; } };
-    await assert.rejects(new ChainedTokenCredential(new ClientSecretCredential(env.tenantId, clientId, "wrong", env.options), after).getToken(STORAGE), AuthenticationError);
+    const after: TokenCredential = {
+      getToken: async () => {
+        reached = true;
+        return null;
+      },
+    };
+    await assert.rejects(
+      new ChainedTokenCredential(new ClientSecretCredential(env.tenantId, clientId, "wrong", env.options), after).getToken(STORAGE),
+      AuthenticationError,
+    );
     assert.equal(reached, false);
   });
 
@@ -198,7 +276,12 @@ describe("options shared by every credential", () => {
     const { createNodeHttpClient } = await import("../../src/core/http/nodeHttpClient.js");
     const real = createNodeHttpClient({ ca: env.emu.caCertPem });
     const seen: string[] = [];
-    const httpClient = { sendRequest: (request: Parameters<typeof real.sendRequest>[0]) => (seen.push(`${request.method} ${new URL(request.url).pathname}`), real.sendRequest(request)) };
+    const httpClient = {
+      sendRequest: (request: Parameters<typeof real.sendRequest>[0]) => (
+        seen.push(`${request.method} ${new URL(request.url).pathname}`),
+        real.sendRequest(request)
+      ),
+    };
     const { clientId, secret } = env.addApp();
     await new ClientSecretCredential(env.tenantId, clientId, secret, { ...env.options, httpClient }).getToken(STORAGE);
     assert.deepEqual(seen, [`POST /${env.tenantId}/oauth2/v2.0/token`]);

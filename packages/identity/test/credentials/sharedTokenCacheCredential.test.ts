@@ -16,7 +16,8 @@ const VAULT = "https://vault.azure.net/.default";
 const env = useEmulator();
 const home = useTemporaryHome();
 const cachePath = () => join(home(), ".IdentityService", "msal.cache");
-const refreshSecrets = () => Object.values(JSON.parse(readFileSync(cachePath(), "utf8")).RefreshToken as Record<string, { secret: string }>).map((e) => e.secret);
+const refreshSecrets = () =>
+  Object.values(JSON.parse(readFileSync(cachePath(), "utf8")).RefreshToken as Record<string, { secret: string }>).map((e) => e.secret);
 
 beforeEach(() => tokenCache.clear());
 
@@ -66,7 +67,10 @@ describe("SharedTokenCacheCredential", () => {
     writeFileSync(cachePath(), "{}", { mode: 0o600 });
     await unavailable(new SharedTokenCacheCredential(env.options), /no accounts were found in the cache.*libsecret.*plaintext form only/);
     await env.emu.writeSharedTokenCache({ path: cachePath() });
-    await unavailable(new SharedTokenCacheCredential({ ...env.options, authorityHost: "https://login.microsoftonline.com" }), /1 account\(s\) belong to other clouds/);
+    await unavailable(
+      new SharedTokenCacheCredential({ ...env.options, authorityHost: "https://login.microsoftonline.com" }),
+      /1 account\(s\) belong to other clouds/,
+    );
   });
 
   it("several accounts: refuses to guess; username (case-insensitive) picks one; an unknown username lists what is there", async () => {
@@ -77,8 +81,14 @@ describe("SharedTokenCacheCredential", () => {
     await unavailable(new SharedTokenCacheCredential(env.options), /multiple accounts were found.*alice@.*bob@.*AZURE_USERNAME/);
     const token = await new SharedTokenCacheCredential({ ...env.options, username: "BOB@azid.onmicrosoft.com" }).getToken(STORAGE);
     assert.equal(decodeJwt(token.token).payload.upn, bob.username);
-    await unavailable(new SharedTokenCacheCredential({ ...env.options, username: "carol@azid.onmicrosoft.com" }), /no account matching username carol@.* it holds alice@.*bob@/);
-    await unavailable(new SharedTokenCacheCredential({ ...env.options, tenantId: "00000000-0000-0000-0000-000000000000" }), /no account matching tenant 00000000/);
+    await unavailable(
+      new SharedTokenCacheCredential({ ...env.options, username: "carol@azid.onmicrosoft.com" }),
+      /no account matching username carol@.* it holds alice@.*bob@/,
+    );
+    await unavailable(
+      new SharedTokenCacheCredential({ ...env.options, tenantId: "00000000-0000-0000-0000-000000000000" }),
+      /no account matching tenant 00000000/,
+    );
   });
 
   it("a revoked refresh token makes it unavailable (the chain moves on); after the tool signs in again the file is re-read", async () => {
@@ -98,7 +108,10 @@ describe("SharedTokenCacheCredential", () => {
   it("a refresh token of a non-family client is redeemed by that client; a clientId that may not redeem it is refused before any request", async () => {
     await env.emu.writeSharedTokenCache({ path: cachePath(), clientId: DEFAULT_PUBLIC_CLIENT_ID });
     const before = env.tokenRequests().length;
-    await unavailable(new SharedTokenCacheCredential({ ...env.options, clientId: AZURE_CLI_CLIENT_ID }), /no refresh token for alice@.* that client 04b07795-.* may redeem/);
+    await unavailable(
+      new SharedTokenCacheCredential({ ...env.options, clientId: AZURE_CLI_CLIENT_ID }),
+      /no refresh token for alice@.* that client 04b07795-.* may redeem/,
+    );
     assert.equal(env.tokenRequests().length, before);
     const token = await new SharedTokenCacheCredential(env.options).getToken(STORAGE);
     assert.equal(decodeJwt(token.token).payload.appid, DEFAULT_PUBLIC_CLIENT_ID);
@@ -136,7 +149,19 @@ describe("SharedTokenCacheCredential", () => {
     } finally {
       delete process.env.AZURE_USERNAME;
     }
-    const excluded = await new DefaultAzureCredential({ ...env.options, excludeManagedIdentityCredential: true, excludeSharedTokenCacheCredential: true, excludeAzureCliCredential: true, excludeAzureDeveloperCliCredential: true, excludeAzurePowerShellCredential: true }).getToken(STORAGE).then(() => undefined, (e: Error) => e);
+    const excluded = await new DefaultAzureCredential({
+      ...env.options,
+      excludeManagedIdentityCredential: true,
+      excludeSharedTokenCacheCredential: true,
+      excludeAzureCliCredential: true,
+      excludeAzureDeveloperCliCredential: true,
+      excludeAzurePowerShellCredential: true,
+    })
+      .getToken(STORAGE)
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     assert.match(String(excluded?.message), /Not tried: .*SharedTokenCacheCredential \(excludeSharedTokenCacheCredential: true\)/);
   });
 

@@ -32,7 +32,9 @@ interface InteractiveEmulator {
 const hooks = () => env.emu as unknown as InteractiveEmulator;
 let authorizeProbe: Promise<boolean> | undefined;
 function hasAuthorize(): Promise<boolean> {
-  authorizeProbe ??= get(`${env.emu.url}/${env.tenantId}/oauth2/v2.0/authorize?client_id=${DEFAULT_PUBLIC_CLIENT_ID}&response_type=code&redirect_uri=http://localhost&scope=openid&code_challenge=${"a".repeat(43)}&code_challenge_method=S256`).then((probe) => probe.status === 200 && /<form/i.test(probe.body));
+  authorizeProbe ??= get(
+    `${env.emu.url}/${env.tenantId}/oauth2/v2.0/authorize?client_id=${DEFAULT_PUBLIC_CLIENT_ID}&response_type=code&redirect_uri=http://localhost&scope=openid&code_challenge=${"a".repeat(43)}&code_challenge_method=S256`,
+  ).then((probe) => probe.status === 200 && /<form/i.test(probe.body));
   return authorizeProbe;
 }
 
@@ -44,14 +46,32 @@ function need(_t: TestContext, available: boolean, what: string): boolean {
   return available;
 }
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 function send(method: "GET" | "POST", url: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method, ca: env.emu.caCertPem, headers: { ...headers, ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = httpsRequest(
+      url,
+      {
+        method,
+        ca: env.emu.caCertPem,
+        headers: {
+          ...headers,
+          ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } : {}),
+        },
+      },
+      (res) => {
+        let text = "";
+        res
+          .setEncoding("utf8")
+          .on("data", (c: string) => (text += c))
+          .on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -60,7 +80,11 @@ function get(url: string): Promise<Reply> {
   return send("GET", url);
 }
 
-const attr = (tag: string, name: string) => tag.match(new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`, "i"))?.[1]?.replace(/&amp;/g, "&").replace(/&quot;/g, '"');
+const attr = (tag: string, name: string) =>
+  tag
+    .match(new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`, "i"))?.[1]
+    ?.replace(/&amp;/g, "&")
+    .replace(/&quot;/g, '"');
 
 /** A scripted user on the emulator's sign-in page: fills the form and presses #sign-in or #cancel. Returns the loopback page. */
 async function signInOnPage(authorizeUrl: string, user: { username: string; password: string }, button: "sign-in" | "cancel" = "sign-in"): Promise<string> {
@@ -79,7 +103,12 @@ async function signInOnPage(authorizeUrl: string, user: { username: string; pass
   assert.ok(buttonTag, `the page has a #${button} button`);
   const buttonName = attr(buttonTag, "name");
   if (buttonName !== undefined) fields.set(buttonName, attr(buttonTag, "value") ?? "");
-  const posted = await send("POST", action.toString(), fields.toString(), { cookie: [page.headers["set-cookie"] ?? []].flat().map((c) => c.split(";")[0]).join("; ") });
+  const posted = await send("POST", action.toString(), fields.toString(), {
+    cookie: [page.headers["set-cookie"] ?? []]
+      .flat()
+      .map((c) => c.split(";")[0])
+      .join("; "),
+  });
   assert.equal(posted.status, 302, posted.body.slice(0, 300));
   const location = String(posted.headers.location);
   assert.match(location, /^http:\/\/localhost:\d+/);
@@ -93,7 +122,9 @@ describe("InteractiveBrowserCredential against the emulator's sign-in page", () 
     let authorizeUrl = "";
     let pageShown: Promise<string> | undefined;
     const credential = new InteractiveBrowserCredential({
-      ...env.options, tenantId: env.tenantId, clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      ...env.options,
+      tenantId: env.tenantId,
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
       browserCustomizationOptions: { successMessage: "All good, close me." },
       browserOpener: async (url) => {
         authorizeUrl = url;
@@ -122,7 +153,9 @@ describe("InteractiveBrowserCredential against the emulator's sign-in page", () 
   it("the user presses Cancel: access_denied with a next step", async (t) => {
     if (!need(t, await hasAuthorize(), "/authorize page")) return;
     const credential = new InteractiveBrowserCredential({
-      ...env.options, tenantId: env.tenantId, clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      ...env.options,
+      tenantId: env.tenantId,
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
       browserOpener: async (url) => void signInOnPage(url, { username: DEFAULT_USERNAME, password: "" }, "cancel").catch(() => undefined),
     });
     await assert.rejects(credential.getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.error === "access_denied" && /Hint:/.test(e.message));
@@ -134,7 +167,9 @@ describe("DeviceCodeCredential against the emulator", () => {
     if (!need(t, hooks().deviceCode !== undefined, "emu.deviceCode hooks")) return;
     const prompts: DeviceCodeInfo[] = [];
     const credential = new DeviceCodeCredential({
-      ...env.options, tenantId: env.tenantId, clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      ...env.options,
+      tenantId: env.tenantId,
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
       userPromptCallback: (info) => {
         prompts.push(info);
         setTimeout(() => hooks().deviceCode!.approve(info.userCode, DEFAULT_USERNAME), 300);
@@ -153,17 +188,24 @@ describe("DeviceCodeCredential against the emulator", () => {
   it("a user declines: authorization_declined", async (t) => {
     if (!need(t, hooks().deviceCode !== undefined, "emu.deviceCode hooks")) return;
     const credential = new DeviceCodeCredential({
-      ...env.options, tenantId: env.tenantId, clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      ...env.options,
+      tenantId: env.tenantId,
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
       userPromptCallback: (info) => void setTimeout(() => hooks().deviceCode!.deny(info.userCode), 200),
     });
-    await assert.rejects(credential.getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.error === "authorization_declined" && /Hint:/.test(e.message));
+    await assert.rejects(
+      credential.getToken(STORAGE),
+      (e: AuthenticationError) => e.errorResponse.error === "authorization_declined" && /Hint:/.test(e.message),
+    );
   });
 
   it("revoked refresh tokens: AuthenticationRequiredError with automatic authentication off, a new device code otherwise", async (t) => {
     if (!need(t, hooks().deviceCode !== undefined && hooks().revokeRefreshTokens !== undefined, "emu.deviceCode / emu.revokeRefreshTokens")) return;
     let prompts = 0;
     const options = {
-      ...env.options, tenantId: env.tenantId, clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      ...env.options,
+      tenantId: env.tenantId,
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
       userPromptCallback: (info: DeviceCodeInfo) => {
         prompts++;
         setTimeout(() => hooks().deviceCode!.approve(info.userCode, DEFAULT_USERNAME), 200);
@@ -173,7 +215,10 @@ describe("DeviceCodeCredential against the emulator", () => {
     const record = await interactive.authenticate(STORAGE);
     const silentOnly = new DeviceCodeCredential({ ...options, authenticationRecord: record!, disableAutomaticAuthentication: true });
     hooks().revokeRefreshTokens!(DEFAULT_USERNAME);
-    await assert.rejects(silentOnly.getToken(VAULT), (e: unknown) => e instanceof AuthenticationRequiredError && e.scopes[0] === VAULT && /rejected the refresh token/.test(e.message));
+    await assert.rejects(
+      silentOnly.getToken(VAULT),
+      (e: unknown) => e instanceof AuthenticationRequiredError && e.scopes[0] === VAULT && /rejected the refresh token/.test(e.message),
+    );
     await interactive.getToken(VAULT);
     assert.equal(prompts, 2, "interaction was required again");
   });
@@ -181,11 +226,20 @@ describe("DeviceCodeCredential against the emulator", () => {
 
 describe("UsernamePasswordCredential + OnBehalfOfCredential against the emulator", () => {
   it("a web API exchanges its caller's token for a downstream token on the caller's behalf", async (t) => {
-    const userToken = await new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME, DEFAULT_PASSWORD, env.options).getToken(`api://${DEFAULT_CLIENT_ID}/.default`).catch(() => undefined);
+    const userToken = await new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME, DEFAULT_PASSWORD, env.options)
+      .getToken(`api://${DEFAULT_CLIENT_ID}/.default`)
+      .catch(() => undefined);
     if (!need(t, userToken !== undefined, "tokens for api://<app> scopes")) return;
-    const obo = new OnBehalfOfCredential({ ...env.options, tenantId: env.tenantId, clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, userAssertionToken: userToken!.token });
+    const obo = new OnBehalfOfCredential({
+      ...env.options,
+      tenantId: env.tenantId,
+      clientId: DEFAULT_CLIENT_ID,
+      clientSecret: DEFAULT_CLIENT_SECRET,
+      userAssertionToken: userToken!.token,
+    });
     const downstream = await obo.getToken(STORAGE).catch((error: unknown) => error);
-    if (downstream instanceof AuthenticationError && downstream.errorResponse.error === "unsupported_grant_type") return void t.skip("the emulator has no on-behalf-of grant yet");
+    if (downstream instanceof AuthenticationError && downstream.errorResponse.error === "unsupported_grant_type")
+      return void t.skip("the emulator has no on-behalf-of grant yet");
     assert.ok(!(downstream instanceof Error), String(downstream));
     const payload = decodeJwt((downstream as { token: string }).token).payload;
     assert.equal(payload.upn ?? payload.preferred_username, DEFAULT_USERNAME);

@@ -32,10 +32,12 @@ async function reason(credential = new VisualStudioCodeCredential()): Promise<st
   return error.message;
 }
 
-
 describe("VisualStudioCodeCredential", () => {
   it("without a VS Code sign-in: unavailable, naming the record it looked for and the alternative", async () => {
-    assert.match(await reason(), /VS Code is not signed in to Azure \(no authentication record at ~\/\.azure\/ms-azuretools\.vscode-azureresourcegroups\/authRecord\.json.*az login/);
+    assert.match(
+      await reason(),
+      /VS Code is not signed in to Azure \(no authentication record at ~\/\.azure\/ms-azuretools\.vscode-azureresourcegroups\/authRecord\.json.*az login/,
+    );
   });
 
   it("signed in (record under .azure or .Azure): unavailable, naming the account and why the broker cannot be used", async () => {

@@ -23,7 +23,10 @@ afterEach(() => {
 
 function workload() {
   const subject = `system:serviceaccount:apps:${randomUUID().slice(0, 8)}`;
-  const { clientId } = env.addApp({ secrets: [], federatedCredentials: [{ issuer: env.emu.federation.issuerUrl(), subject, audiences: ["api://AzureADTokenExchange"] }] });
+  const { clientId } = env.addApp({
+    secrets: [],
+    federatedCredentials: [{ issuer: env.emu.federation.issuerUrl(), subject, audiences: ["api://AzureADTokenExchange"] }],
+  });
   const file = join(dir, `${randomUUID()}.token`);
   writeFileSync(file, env.emu.federation.mint({ subject }) + "\n");
   return { subject, clientId, file };
@@ -61,12 +64,20 @@ describe("WorkloadIdentityCredential", () => {
   it("a subject the app does not trust is AADSTS70021 naming the subject", async () => {
     const { clientId, file } = workload();
     writeFileSync(file, env.emu.federation.mint({ subject: "system:serviceaccount:other:intruder" }));
-    await assert.rejects(new WorkloadIdentityCredential({ ...env.options, tenantId: env.tenantId, clientId, tokenFilePath: file }).getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.errorCodes?.[0] === 70021 && /intruder/.test(e.message));
+    await assert.rejects(
+      new WorkloadIdentityCredential({ ...env.options, tenantId: env.tenantId, clientId, tokenFilePath: file }).getToken(STORAGE),
+      (e: AuthenticationError) => e.errorResponse.errorCodes?.[0] === 70021 && /intruder/.test(e.message),
+    );
   });
 
   it("missing configuration is unavailable at construction, naming what is missing", () => {
     for (const key of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE"]) delete process.env[key];
-    assert.throws(() => new WorkloadIdentityCredential(env.options), (e: Error) => e instanceof CredentialUnavailableError && /tenantId \(or AZURE_TENANT_ID\), clientId \(or AZURE_CLIENT_ID\), tokenFilePath \(or AZURE_FEDERATED_TOKEN_FILE\)/.test(e.message));
+    assert.throws(
+      () => new WorkloadIdentityCredential(env.options),
+      (e: Error) =>
+        e instanceof CredentialUnavailableError &&
+        /tenantId \(or AZURE_TENANT_ID\), clientId \(or AZURE_CLIENT_ID\), tokenFilePath \(or AZURE_FEDERATED_TOKEN_FILE\)/.test(e.message),
+    );
   });
 
   it("a missing, empty or oversized token file is a clear error, and the token never leaks", async () => {

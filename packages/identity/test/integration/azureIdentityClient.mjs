@@ -11,7 +11,8 @@ const options = { authorityHost: env.AZURE_AUTHORITY_HOST, disableInstanceDiscov
 
 function credentialFor(name) {
   if (name === "secret") return new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, options);
-  if (name === "certificate") return new ClientCertificateCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, { certificatePath: env.AZID_TEST_CERTIFICATE_PATH }, options);
+  if (name === "certificate")
+    return new ClientCertificateCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, { certificatePath: env.AZID_TEST_CERTIFICATE_PATH }, options);
   throw new Error(`unknown scenario ${name}`);
 }
 
@@ -20,7 +21,9 @@ try {
   const token = await credential.getToken(scope);
   // A second call must come from MSAL's own cache, not from another request.
   const again = await credential.getToken(scope);
-  process.stdout.write(`${JSON.stringify({ token: token.token, expiresOnTimestamp: token.expiresOnTimestamp, tokenType: token.tokenType, cached: again.token === token.token })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ token: token.token, expiresOnTimestamp: token.expiresOnTimestamp, tokenType: token.tokenType, cached: again.token === token.token })}\n`,
+  );
 } catch (error) {
   process.stdout.write(`${JSON.stringify({ error: { name: error?.name, message: String(error?.message ?? error) } })}\n`);
 }

@@ -44,7 +44,13 @@ function assertSucceeded(output: ChildToken): void {
 /** What MSAL sends on every token request, whatever the client authentication. */
 function assertMsalTokenRequest(requests: RecordedRequest[], clientId: string): RecordedRequest {
   // MSAL reads the emulator's OIDC document, then posts to the token endpoint it names.
-  assert.deepEqual(requests.map((r) => [r.method, r.route]), [["GET", "openid-configuration"], ["POST", "token"]]);
+  assert.deepEqual(
+    requests.map((r) => [r.method, r.route]),
+    [
+      ["GET", "openid-configuration"],
+      ["POST", "token"],
+    ],
+  );
   assert.equal(requests[0]!.path, `/${env.tenantId}/v2.0/.well-known/openid-configuration`);
   const sent = requests[1]!;
   assert.equal(sent.path, `/${env.tenantId}/oauth2/v2.0/token`);
@@ -70,7 +76,10 @@ function assertAppToken(output: ChildToken, clientId: string, roles: string[]): 
   assert.deepEqual(payload.roles, roles);
   assert.equal(output.tokenType, "Bearer");
   // MSAL derives expiry from expires_in; it must agree with the token's own exp.
-  assert.ok(Math.abs(output.expiresOnTimestamp - (payload.exp as number) * 1000) < 5000, `expiresOnTimestamp ${output.expiresOnTimestamp} vs exp ${payload.exp}`);
+  assert.ok(
+    Math.abs(output.expiresOnTimestamp - (payload.exp as number) * 1000) < 5000,
+    `expiresOnTimestamp ${output.expiresOnTimestamp} vs exp ${payload.exp}`,
+  );
   assert.equal(output.cached, true, "MSAL served the second getToken from its cache");
 }
 
@@ -110,8 +119,14 @@ describe("@azure/identity 4.13.1 against the azid emulator", () => {
     // message is MSAL's rendering of error, error_codes, timestamp, error_description and the ids.
     assert.equal(output.error.name, "AuthenticationRequiredError");
     const tokenRequests = requests.filter((r) => r.route === "token");
-    assert.deepEqual(tokenRequests.map((r) => r.status), [401]);
-    const match = /^invalid_client: Error\(s\): 7000215 - Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ - Description: AADSTS7000215: .+ - Correlation ID: ([0-9a-f-]{36}) - Trace ID: ([0-9a-f-]{36})$/s.exec(output.error.message);
+    assert.deepEqual(
+      tokenRequests.map((r) => r.status),
+      [401],
+    );
+    const match =
+      /^invalid_client: Error\(s\): 7000215 - Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ - Description: AADSTS7000215: .+ - Correlation ID: ([0-9a-f-]{36}) - Trace ID: ([0-9a-f-]{36})$/s.exec(
+        output.error.message,
+      );
     assert.ok(match, output.error.message);
     // Entra ID echoes the caller's client-request-id as the correlation id.
     assert.equal(match[1], tokenRequests[0]!.query["client-request-id"]);

@@ -12,8 +12,12 @@ import { parseChildJson, runNodeScript } from "./nodeChild.js";
 
 const CHILD = fileURLToPath(new URL("./dataTablesClient.mjs", import.meta.url));
 const env = useEmulator();
-const versionOf = (name: string) => (JSON.parse(readFileSync(fileURLToPath(import.meta.resolve(`${name}/package.json`)), "utf8")) as { version: string }).version;
-const results = clientResults("data-tables", `@azure/data-tables ${versionOf("@azure/data-tables")} on Azurite ${versionOf("azurite")} (azid ClientSecretCredential)`);
+const versionOf = (name: string) =>
+  (JSON.parse(readFileSync(fileURLToPath(import.meta.resolve(`${name}/package.json`)), "utf8")) as { version: string }).version;
+const results = clientResults(
+  "data-tables",
+  `@azure/data-tables ${versionOf("@azure/data-tables")} on Azurite ${versionOf("azurite")} (azid ClientSecretCredential)`,
+);
 
 interface Azurite {
   endpoint: string;
@@ -33,7 +37,11 @@ describe("@azure/data-tables with ClientSecretCredential against Azurite (OAuth,
 
   // Table names: letters and digits only.
   const run = (scenario: string, app: { clientId: string; secret: string }) =>
-    runNodeScript(CHILD, [scenario], { ...env.childEnv(app), AZID_TEST_TABLE_ENDPOINT: azurite.endpoint, AZID_TEST_TABLE: `azid${randomUUID().replace(/-/g, "").slice(0, 8)}` });
+    runNodeScript(CHILD, [scenario], {
+      ...env.childEnv(app),
+      AZID_TEST_TABLE_ENDPOINT: azurite.endpoint,
+      AZID_TEST_TABLE: `azid${randomUUID().replace(/-/g, "").slice(0, 8)}`,
+    });
   const tokenRequestsOf = (clientId: string) => env.tokenRequests().filter((r) => r.form?.client_id === clientId);
 
   results.case("create a table, insert, merge, read and list entities: one token request", async () => {
@@ -42,7 +50,10 @@ describe("@azure/data-tables with ClientSecretCredential against Azurite (OAuth,
     assert.deepEqual(result.read, { text: result.written, count: 43 });
     assert.deepEqual(result.rows, ["1"]);
     assert.equal(result.tables.length, 1);
-    assert.deepEqual(tokenRequestsOf(app.clientId).map((r) => [r.form?.scope, r.status]), [["https://storage.azure.com/.default", 200]]);
+    assert.deepEqual(
+      tokenRequestsOf(app.clientId).map((r) => [r.form?.scope, r.status]),
+      [["https://storage.azure.com/.default", 200]],
+    );
   });
 
   results.case("Azurite refuses a genuine emulator token for another audience", async () => {

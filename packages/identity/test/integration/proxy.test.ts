@@ -34,7 +34,10 @@ function findOnPath(command: string): string {
 
 const tinyproxyOnPath = findOnPath("tinyproxy");
 // Under CI a missing tinyproxy is a failure (the `before` hook throws); on a laptop, a skip that says why.
-const skip = tinyproxyOnPath === "" && !process.env.CI ? "tinyproxy is not installed: run `npm test` (its pretest installs it) or `sudo apt-get install tinyproxy`" : false;
+const skip =
+  tinyproxyOnPath === "" && !process.env.CI
+    ? "tinyproxy is not installed: run `npm test` (its pretest installs it) or `sudo apt-get install tinyproxy`"
+    : false;
 
 const env = useEmulator();
 
@@ -116,21 +119,24 @@ async function startTinyproxy(connectPort: number, extraConfig: string[] = []): 
   const port = await freePort();
   const logFile = join(dir, "tinyproxy.log");
   const confFile = join(dir, "tinyproxy.conf");
-  writeFileSync(confFile, [
-    `Port ${port}`,
-    "Listen 127.0.0.1",
-    "Allow 127.0.0.1",
-    // tinyproxy only tunnels to ports 443 and 563 unless told otherwise.
-    `ConnectPort ${connectPort}`,
-    `LogFile "${logFile}"`,
-    "LogLevel Connect",
-    `PidFile "${join(dir, "tinyproxy.pid")}"`,
-    "Timeout 30",
-    "MaxClients 20",
-    `Bind ${PROXY_SOURCE}`,
-    ...extraConfig,
-    "",
-  ].join("\n"));
+  writeFileSync(
+    confFile,
+    [
+      `Port ${port}`,
+      "Listen 127.0.0.1",
+      "Allow 127.0.0.1",
+      // tinyproxy only tunnels to ports 443 and 563 unless told otherwise.
+      `ConnectPort ${connectPort}`,
+      `LogFile "${logFile}"`,
+      "LogLevel Connect",
+      `PidFile "${join(dir, "tinyproxy.pid")}"`,
+      "Timeout 30",
+      "MaxClients 20",
+      `Bind ${PROXY_SOURCE}`,
+      ...extraConfig,
+      "",
+    ].join("\n"),
+  );
   const child: ChildProcess = spawn(tinyproxyOnPath, ["-d", "-c", confFile], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
@@ -164,7 +170,10 @@ async function startTinyproxy(connectPort: number, extraConfig: string[] = []): 
     port,
     url: `http://127.0.0.1:${port}`,
     log,
-    connectsTo: (target) => log().split("\n").filter((line) => line.includes(`: CONNECT ${target} HTTP/1.1`)).length,
+    connectsTo: (target) =>
+      log()
+        .split("\n")
+        .filter((line) => line.includes(`: CONNECT ${target} HTTP/1.1`)).length,
     stop,
   };
   running.push(proxy);
@@ -180,7 +189,8 @@ describe("proxies: a real tinyproxy between azid and the emulator", { skip }, ()
   const saved: Record<string, string | undefined> = {};
 
   before(async () => {
-    if (tinyproxyOnPath === "") throw new Error("tinyproxy is required under CI (CI is set) but is not on PATH; the pretest (scripts/system-deps.mjs) should have installed it.");
+    if (tinyproxyOnPath === "")
+      throw new Error("tinyproxy is required under CI (CI is set) but is not on PATH; the pretest (scripts/system-deps.mjs) should have installed it.");
     relay = await startRelay(Number(new URL(env.emu.url).port));
     target = `127.0.0.1:${relay.port}`;
     authorityHost = `https://${target}`;
@@ -258,7 +268,13 @@ describe("proxies: a real tinyproxy between azid and the emulator", { skip }, ()
     const attempt = credential({ proxyOptions: { host: "127.0.0.1", port: closedPort } }).credential.getToken(STORAGE);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"deadline">((resolve) => (timer = setTimeout(() => resolve("deadline"), 15_000)));
-    const outcome = await Promise.race([attempt.then(() => "token" as const, (error: unknown) => error), deadline]);
+    const outcome = await Promise.race([
+      attempt.then(
+        () => "token" as const,
+        (error: unknown) => error,
+      ),
+      deadline,
+    ]);
     clearTimeout(timer);
     assert.ok(outcome instanceof AuthenticationError, `expected an AuthenticationError, got ${String(outcome)}`);
     assert.equal(outcome.errorResponse.error, "network_error");
@@ -292,7 +308,10 @@ describe("proxies: a real tinyproxy between azid and the emulator", { skip }, ()
       assert.deepEqual(sources, [PROXY_SOURCE]);
     });
 
-    for (const [name, credentials] of [["a wrong password", { username: user, password: "wrong-pass.43" }], ["no credentials", {}]] as const) {
+    for (const [name, credentials] of [
+      ["a wrong password", { username: user, password: "wrong-pass.43" }],
+      ["no credentials", {}],
+    ] as const) {
       it(`${name}: a clear AuthenticationError with the proxy's refusal, never the password`, async () => {
         const requestsBefore = env.tokenRequests().length;
         const sourcesBefore = relay.sources.length;

@@ -52,9 +52,14 @@ describe("@azure/storage-blob with ClientSecretCredential against Azurite (OAuth
 
   it("creates a container, uploads, downloads and lists a blob with one token request for all clients", async () => {
     const app = env.addApp({ roles: ["Blob.Write"] });
-    const result = parseChildJson<{ uploaded: string; content: string; contentType: string; names: Array<{ name: string; size: number }>; getTokenCalls: number; isClientSecretCredential: boolean }>(
-      await runStorageClient("roundTrip", app),
-    );
+    const result = parseChildJson<{
+      uploaded: string;
+      content: string;
+      contentType: string;
+      names: Array<{ name: string; size: number }>;
+      getTokenCalls: number;
+      isClientSecretCredential: boolean;
+    }>(await runStorageClient("roundTrip", app));
     assert.equal(result.content, result.uploaded);
     assert.equal(result.contentType, "text/plain; charset=utf-8");
     assert.deepEqual(result.names, [{ name: "hello.txt", size: Buffer.byteLength(result.uploaded) }]);
@@ -82,7 +87,11 @@ describe("@azure/storage-blob with ClientSecretCredential against Azurite (OAuth
     assert.match(result.error.message, /AADSTS7000215/);
     for (const text of [result.error.message, ...result.logLines]) assert.ok(!text.includes(wrong), "secret leaked");
     const sent = requestsOf(app.clientId);
-    assert.deepEqual(sent.map((r) => [r.status, r.form?.client_secret === wrong, r.form?.scope]), [[401, true, STORAGE]], "one request, not retried");
+    assert.deepEqual(
+      sent.map((r) => [r.status, r.form?.client_secret === wrong, r.form?.scope]),
+      [[401, true, STORAGE]],
+      "one request, not retried",
+    );
   });
 
   it("Azurite refuses a genuine emulator token issued for another audience (so the round trip proves the storage audience)", async () => {
@@ -93,6 +102,9 @@ describe("@azure/storage-blob with ClientSecretCredential against Azurite (OAuth
     assert.equal(result.error.statusCode, 403);
     assert.equal(result.error.code, "AuthenticationFailed");
     assert.equal(result.error.details?.authenticationErrorDetail, "Invalid token audience.");
-    assert.deepEqual(requestsOf(app.clientId).map((r) => [r.form?.scope, r.status]), [["https://vault.azure.net/.default", 200]]);
+    assert.deepEqual(
+      requestsOf(app.clientId).map((r) => [r.form?.scope, r.status]),
+      [["https://vault.azure.net/.default", 200]],
+    );
   });
 });

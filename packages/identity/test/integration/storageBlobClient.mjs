@@ -25,7 +25,14 @@ class CountedClientSecretCredential extends ClientSecretCredential {
 }
 
 function describeError(error) {
-  return { name: error?.name, message: String(error?.message ?? error), statusCode: error?.statusCode, code: error?.code, errorResponse: error?.errorResponse, details: error?.details };
+  return {
+    name: error?.name,
+    message: String(error?.message ?? error),
+    statusCode: error?.statusCode,
+    code: error?.code,
+    errorResponse: error?.errorResponse,
+    details: error?.details,
+  };
 }
 
 async function streamToString(stream) {
@@ -42,12 +49,21 @@ async function roundTrip() {
   const text = `azid round trip ${containerName} \u00e4\u00f6\u00fc`;
   await new BlobServiceClient(endpoint, first).getContainerClient(containerName).create();
   const containerUrl = `${endpoint}/${containerName}`;
-  await new BlockBlobClient(`${containerUrl}/hello.txt`, second).upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: "text/plain; charset=utf-8" } });
+  await new BlockBlobClient(`${containerUrl}/hello.txt`, second).upload(text, Buffer.byteLength(text), {
+    blobHTTPHeaders: { blobContentType: "text/plain; charset=utf-8" },
+  });
   const downloaded = await new BlockBlobClient(`${containerUrl}/hello.txt`, first).download();
   const content = await streamToString(downloaded.readableStreamBody);
   const names = [];
   for await (const blob of new ContainerClient(containerUrl, second).listBlobsFlat()) names.push({ name: blob.name, size: blob.properties.contentLength });
-  return { uploaded: text, content, contentType: downloaded.contentType, names, getTokenCalls, isClientSecretCredential: first instanceof ClientSecretCredential };
+  return {
+    uploaded: text,
+    content,
+    contentType: downloaded.contentType,
+    names,
+    getTokenCalls,
+    isClientSecretCredential: first instanceof ClientSecretCredential,
+  };
 }
 
 async function wrongSecret() {

@@ -12,8 +12,12 @@ import { parseChildJson, runNodeScript } from "./nodeChild.js";
 
 const CHILD = fileURLToPath(new URL("./storageQueueClient.mjs", import.meta.url));
 const env = useEmulator();
-const versionOf = (name: string) => (JSON.parse(readFileSync(fileURLToPath(import.meta.resolve(`${name}/package.json`)), "utf8")) as { version: string }).version;
-const results = clientResults("storage-queue", `@azure/storage-queue ${versionOf("@azure/storage-queue")} on Azurite ${versionOf("azurite")} (azid ClientSecretCredential)`);
+const versionOf = (name: string) =>
+  (JSON.parse(readFileSync(fileURLToPath(import.meta.resolve(`${name}/package.json`)), "utf8")) as { version: string }).version;
+const results = clientResults(
+  "storage-queue",
+  `@azure/storage-queue ${versionOf("@azure/storage-queue")} on Azurite ${versionOf("azurite")} (azid ClientSecretCredential)`,
+);
 
 interface Azurite {
   endpoint: string;
@@ -41,7 +45,10 @@ describe("@azure/storage-queue with ClientSecretCredential against Azurite (OAut
     assert.equal(result.received, result.sent);
     assert.equal(result.leftAfterDelete, 0);
     assert.equal(result.names.length, 1);
-    assert.deepEqual(tokenRequestsOf(app.clientId).map((r) => [r.form?.scope, r.status]), [["https://storage.azure.com/.default", 200]]);
+    assert.deepEqual(
+      tokenRequestsOf(app.clientId).map((r) => [r.form?.scope, r.status]),
+      [["https://storage.azure.com/.default", 200]],
+    );
   });
 
   results.case("Azurite refuses a genuine emulator token for another audience", async () => {

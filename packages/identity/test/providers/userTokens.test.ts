@@ -41,7 +41,10 @@ describe("refresh tokens (shared user machinery)", () => {
     });
     assert.equal(error, undefined);
     const sent = env.tokenRequests().slice(before);
-    assert.deepEqual(sent.map((r) => r.form!.grant_type), ["password", "refresh_token", "refresh_token"]);
+    assert.deepEqual(
+      sent.map((r) => r.form!.grant_type),
+      ["password", "refresh_token", "refresh_token"],
+    );
     const [first, second, third] = sent;
     assert.equal(second!.form!.password, undefined, "the password is not sent again");
     assert.equal(second!.form!.client_id, DEFAULT_PUBLIC_CLIENT_ID);
@@ -69,7 +72,13 @@ describe("refresh tokens (shared user machinery)", () => {
     } finally {
       mock.timers.reset();
     }
-    assert.deepEqual(env.tokenRequests().slice(before).map((r) => r.form!.grant_type), ["refresh_token"]);
+    assert.deepEqual(
+      env
+        .tokenRequests()
+        .slice(before)
+        .map((r) => r.form!.grant_type),
+      ["refresh_token"],
+    );
   });
 
   it("authenticate() returns a record; a DeviceCodeCredential given it signs the same account in silently (no device code)", async () => {
@@ -107,7 +116,12 @@ describe("refresh tokens (shared user machinery)", () => {
     const options = { tenantId: undefined, enableCae: true };
     for (const credential of [
       new DeviceCodeCredential({ ...env.options, clientId: DEFAULT_PUBLIC_CLIENT_ID, disableAutomaticAuthentication: true }),
-      new InteractiveBrowserCredential({ ...env.options, clientId: DEFAULT_PUBLIC_CLIENT_ID, disableAutomaticAuthentication: true, browserOpener: async () => assert.fail("no browser") }),
+      new InteractiveBrowserCredential({
+        ...env.options,
+        clientId: DEFAULT_PUBLIC_CLIENT_ID,
+        disableAutomaticAuthentication: true,
+        browserOpener: async () => assert.fail("no browser"),
+      }),
     ]) {
       await assert.rejects(credential.getToken([STORAGE], options), (error: unknown) => {
         assert.ok(error instanceof AuthenticationRequiredError);
@@ -118,9 +132,23 @@ describe("refresh tokens (shared user machinery)", () => {
       });
     }
     // A record for an account this process never signed in: still no interaction, and the reason says why.
-    const stranger = { authority: new URL(env.emu.url).host, homeAccountId: "a.b", clientId: DEFAULT_PUBLIC_CLIENT_ID, tenantId: env.tenantId, username: "nobody@azid.onmicrosoft.com" };
-    const withRecord = new DeviceCodeCredential({ ...env.options, clientId: DEFAULT_PUBLIC_CLIENT_ID, authenticationRecord: stranger, disableAutomaticAuthentication: true });
-    await assert.rejects(withRecord.getToken(STORAGE), (e: Error) => e instanceof AuthenticationRequiredError && /no refresh token for nobody@azid/.test(e.message));
+    const stranger = {
+      authority: new URL(env.emu.url).host,
+      homeAccountId: "a.b",
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      tenantId: env.tenantId,
+      username: "nobody@azid.onmicrosoft.com",
+    };
+    const withRecord = new DeviceCodeCredential({
+      ...env.options,
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      authenticationRecord: stranger,
+      disableAutomaticAuthentication: true,
+    });
+    await assert.rejects(
+      withRecord.getToken(STORAGE),
+      (e: Error) => e instanceof AuthenticationRequiredError && /no refresh token for nobody@azid/.test(e.message),
+    );
     assert.equal(env.emu.requests.length, before);
   });
 
@@ -128,10 +156,19 @@ describe("refresh tokens (shared user machinery)", () => {
     const user = newUser();
     const ropc = new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, user.username, user.password, env.options);
     const record = await ropc.authenticate(STORAGE);
-    const deviceCode = new DeviceCodeCredential({ ...env.options, tenantId: env.tenantId, clientId: DEFAULT_PUBLIC_CLIENT_ID, authenticationRecord: record!, disableAutomaticAuthentication: true });
+    const deviceCode = new DeviceCodeCredential({
+      ...env.options,
+      tenantId: env.tenantId,
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      authenticationRecord: record!,
+      disableAutomaticAuthentication: true,
+    });
     // The emulator refuses refresh tokens of users that no longer exist: the closest thing to revocation it has.
     const users = env.emu.config.tenants[0]!.users;
-    users.splice(users.findIndex((u) => u.username === user.username), 1);
+    users.splice(
+      users.findIndex((u) => u.username === user.username),
+      1,
+    );
     await assert.rejects(deviceCode.getToken(VAULT), (error: unknown) => {
       assert.ok(error instanceof AuthenticationRequiredError);
       assert.deepEqual(error.scopes, [VAULT]);
@@ -161,7 +198,13 @@ describe("refresh tokens (shared user machinery)", () => {
   it("two credentials for the same account share tokens; tenants not allowed are refused before any request", async () => {
     const ropc = new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME, DEFAULT_PASSWORD, env.options);
     const record = await ropc.authenticate(STORAGE);
-    const browser = new InteractiveBrowserCredential({ ...env.options, tenantId: env.tenantId, clientId: DEFAULT_PUBLIC_CLIENT_ID, authenticationRecord: record!, browserOpener: async () => assert.fail("no browser") });
+    const browser = new InteractiveBrowserCredential({
+      ...env.options,
+      tenantId: env.tenantId,
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      authenticationRecord: record!,
+      browserOpener: async () => assert.fail("no browser"),
+    });
     const before = env.tokenRequests().length;
     const [a, b] = await Promise.all([ropc.getToken(STORAGE), browser.getToken(STORAGE)]);
     assert.equal(a.token, b.token);
@@ -173,7 +216,9 @@ describe("refresh tokens (shared user machinery)", () => {
     const username = `mfa-${randomUUID().slice(0, 8)}@azid.onmicrosoft.com`;
     const password = `pw-${randomUUID()}`;
     env.emu.config.tenants[0]!.users.push({ username, password, mfaRequired: true });
-    const { error, lines } = await captureLogs(() => new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, username, password, env.options).getToken(STORAGE));
+    const { error, lines } = await captureLogs(() =>
+      new UsernamePasswordCredential(env.tenantId, DEFAULT_PUBLIC_CLIENT_ID, username, password, env.options).getToken(STORAGE),
+    );
     assert.ok(error instanceof Error && error.name === "AuthenticationError");
     assert.match(error.message, /50076/);
     assert.match(error.message, /InteractiveBrowserCredential or DeviceCodeCredential/);

@@ -35,12 +35,15 @@ export function requireChromium(t: TestContext): boolean {
 export function serverKeyPin(url: string, ca: string): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolvePin, reject) => {
-    const socket = connect({ host: hostname, port: Number(port), ca, servername: hostname.includes(":") || /^[\d.]+$/.test(hostname) ? undefined : hostname }, () => {
-      const raw = socket.getPeerCertificate().raw;
-      socket.end();
-      const spki = new X509Certificate(raw).publicKey.export({ type: "spki", format: "der" });
-      resolvePin(createHash("sha256").update(spki).digest("base64"));
-    });
+    const socket = connect(
+      { host: hostname, port: Number(port), ca, servername: hostname.includes(":") || /^[\d.]+$/.test(hostname) ? undefined : hostname },
+      () => {
+        const raw = socket.getPeerCertificate().raw;
+        socket.end();
+        const spki = new X509Certificate(raw).publicKey.export({ type: "spki", format: "der" });
+        resolvePin(createHash("sha256").update(spki).digest("base64"));
+      },
+    );
     socket.on("error", reject);
   });
 }

@@ -10,7 +10,12 @@ import { tokenCache } from "../../src/core/cache/tokenCache.js";
 
 export interface EmulatorFixture {
   /** Registers a confidential app (secret) in the emulator's first tenant and returns its ids. */
-  addApp(app?: { secrets?: string[]; certificates?: string[]; roles?: string[]; federatedCredentials?: Array<{ issuer: string; subject: string; audiences: string[] }> }): { clientId: string; secret: string };
+  addApp(app?: {
+    secrets?: string[];
+    certificates?: string[];
+    roles?: string[];
+    federatedCredentials?: Array<{ issuer: string; subject: string; audiences: string[] }>;
+  }): { clientId: string; secret: string };
   emu: Emulator;
   /** Options that point any azid credential at the emulator. */
   options: { authorityHost: string; disableInstanceDiscovery: true; tlsOptions: { ca: string }; retryOptions: { retryDelayInMs: number } };
@@ -44,7 +49,13 @@ export function useEmulator(): EmulatorFixture {
     fixture.addApp = (app = {}) => {
       const clientId = randomUUID();
       const secret = `sec~${randomUUID()}+/=`;
-      emu.config.tenants[0]!.apps.push({ clientId, secrets: app.secrets ?? [secret], certificates: app.certificates ?? [], roles: app.roles ?? ["Data.Read"], federatedCredentials: app.federatedCredentials ?? [] });
+      emu.config.tenants[0]!.apps.push({
+        clientId,
+        secrets: app.secrets ?? [secret],
+        certificates: app.certificates ?? [],
+        roles: app.roles ?? ["Data.Read"],
+        federatedCredentials: app.federatedCredentials ?? [],
+      });
       return { clientId, secret };
     };
     tokenCache.clear();

@@ -46,7 +46,10 @@ export function useFakeTools(): ToolHarness {
     process.env.PATH = [FAKE_TOOLS, resolve(process.execPath, "..")].join(":");
     process.env.AZID_FAKE_TOOL_LOG = log;
     // The fakes need the network guard, not the TypeScript loader (halves their start-up time).
-    process.env.NODE_OPTIONS = (saved.NODE_OPTIONS ?? "").replace(/--import[= ]tsx\b/, "").replace(/--conditions=\S+/, "").trim();
+    process.env.NODE_OPTIONS = (saved.NODE_OPTIONS ?? "")
+      .replace(/--import[= ]tsx\b/, "")
+      .replace(/--conditions=\S+/, "")
+      .trim();
   });
 
   afterEach(() => {
@@ -56,7 +59,13 @@ export function useFakeTools(): ToolHarness {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  harness.runs = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as ToolRun) : []);
+  harness.runs = () =>
+    existsSync(log)
+      ? readFileSync(log, "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as ToolRun)
+      : [];
   harness.setEnv = (vars) => {
     for (const [k, v] of Object.entries(vars)) {
       if (v === undefined) delete process.env[k];

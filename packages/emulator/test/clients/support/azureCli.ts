@@ -89,12 +89,20 @@ export class AzureCliRunner {
   /** `az cloud register` a cloud whose Entra endpoint is the emulator, then make it the active one. */
   async registerCloud(configDir: string): Promise<void> {
     const register = await this.run(configDir, [
-      "cloud", "register", "--name", CLOUD,
-      "--endpoint-active-directory", this.emu.url,
-      "--endpoint-active-directory-resource-id", "https://management.core.windows.net/",
-      "--endpoint-resource-manager", `${this.armUrl}/`,
-      "--endpoint-active-directory-graph-resource-id", "https://graph.windows.net/",
-      "--suffix-storage-endpoint", "core.windows.net",
+      "cloud",
+      "register",
+      "--name",
+      CLOUD,
+      "--endpoint-active-directory",
+      this.emu.url,
+      "--endpoint-active-directory-resource-id",
+      "https://management.core.windows.net/",
+      "--endpoint-resource-manager",
+      `${this.armUrl}/`,
+      "--endpoint-active-directory-graph-resource-id",
+      "https://graph.windows.net/",
+      "--suffix-storage-endpoint",
+      "core.windows.net",
     ]);
     assert.equal(register.code, 0, register.stderr);
     const set = await this.run(configDir, ["cloud", "set", "--name", CLOUD]);

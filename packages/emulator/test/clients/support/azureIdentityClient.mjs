@@ -12,7 +12,8 @@ const credentials = {
   environment: () => new EnvironmentCredential(common),
   managedIdentity: () => (env.AZID_TEST_MI_CLIENT_ID ? new ManagedIdentityCredential(env.AZID_TEST_MI_CLIENT_ID) : new ManagedIdentityCredential()),
   // The person approves on /devicelogin; the parent test does it through the emulator.
-  deviceCode: () => new DeviceCodeCredential({ ...common, tenantId: env.AZURE_TENANT_ID, clientId: env.AZID_TEST_PUBLIC_CLIENT_ID, userPromptCallback: () => {} }),
+  deviceCode: () =>
+    new DeviceCodeCredential({ ...common, tenantId: env.AZURE_TENANT_ID, clientId: env.AZID_TEST_PUBLIC_CLIENT_ID, userPromptCallback: () => {} }),
 };
 
 try {

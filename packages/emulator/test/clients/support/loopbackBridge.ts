@@ -61,7 +61,10 @@ export async function runInLoopbackNamespace(command: string, args: string[], op
   const aliases = Object.entries(options.aliases ?? {}).map(([inside, outside]) => ({ inside: Number(inside), outside }));
   const outsidePorts = [...new Set([...options.ports, ...aliases.map((alias) => alias.outside)])];
   const servers = await Promise.all(outsidePorts.map((port) => bridgePort(socketDir, port)));
-  const portList = [...new Set(options.ports)].map(String).concat(aliases.map(({ inside, outside }) => `${inside}:${outside}`)).join(",");
+  const portList = [...new Set(options.ports)]
+    .map(String)
+    .concat(aliases.map(({ inside, outside }) => `${inside}:${outside}`))
+    .join(",");
   try {
     return await new Promise<NamespacedResult>((resolve, reject) => {
       const child = spawn("unshare", ["-n", process.execPath, ENTRY, socketDir, portList, "--", command, ...args], {

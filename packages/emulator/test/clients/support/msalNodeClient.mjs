@@ -42,5 +42,7 @@ try {
   if (!(scenario in scenarios)) throw new Error(`unknown scenario ${scenario}`);
   process.stdout.write(`${JSON.stringify(await scenarios[scenario]())}\n`);
 } catch (error) {
-  process.stdout.write(`${JSON.stringify({ error: { name: error?.name, errorCode: error?.errorCode, message: String(error?.message ?? error).split("\n")[0] } })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ error: { name: error?.name, errorCode: error?.errorCode, message: String(error?.message ?? error).split("\n")[0] } })}\n`,
+  );
 }

@@ -17,19 +17,23 @@ execFileSync("ip", ["link", "set", "lo", "up"]);
 // Each entry is "<port>" (the same port inside and out) or "<inside>:<outside>", e.g. 443:<emulator
 // port> for a client that ignores the port of the authority it was given.
 const servers = await Promise.all(
-  portList.split(",").filter(Boolean).map((entry) => entry.split(":")).map(
-    ([port, outsidePort = port]) =>
-      new Promise((resolve, reject) => {
-        const server = createServer((inside) => {
-          const outside = createConnection(join(socketDir, `${outsidePort}.sock`));
-          inside.pipe(outside).pipe(inside);
-          inside.on("error", () => outside.destroy());
-          outside.on("error", () => inside.destroy());
-        });
-        server.on("error", reject);
-        server.listen(Number(port), "127.0.0.1", () => resolve(server));
-      }),
-  ),
+  portList
+    .split(",")
+    .filter(Boolean)
+    .map((entry) => entry.split(":"))
+    .map(
+      ([port, outsidePort = port]) =>
+        new Promise((resolve, reject) => {
+          const server = createServer((inside) => {
+            const outside = createConnection(join(socketDir, `${outsidePort}.sock`));
+            inside.pipe(outside).pipe(inside);
+            inside.on("error", () => outside.destroy());
+            outside.on("error", () => inside.destroy());
+          });
+          server.on("error", reject);
+          server.listen(Number(port), "127.0.0.1", () => resolve(server));
+        }),
+    ),
 );
 
 const child = spawn(command, args, { stdio: "inherit" });

@@ -51,7 +51,14 @@ export function clientResults(file: string, client: string): ClientRecorder {
           const outcome = (await body()) ?? {};
           rows.push({ client: recorder.client, scenario, result: outcome.result ?? "pass", ...(outcome.note === undefined ? {} : { note: outcome.note }) });
         } catch (error) {
-          rows.push({ client: recorder.client, scenario, result: "fail", note: String((error as Error).message ?? error).split("\n")[0]!.slice(0, 160) });
+          rows.push({
+            client: recorder.client,
+            scenario,
+            result: "fail",
+            note: String((error as Error).message ?? error)
+              .split("\n")[0]!
+              .slice(0, 160),
+          });
           throw error;
         } finally {
           save();

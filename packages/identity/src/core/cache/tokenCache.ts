@@ -70,7 +70,11 @@ export class CachePartition {
   acquire(
     storeKey: string,
     fetch: () => Promise<AccessToken>,
-    options: { inflightKey?: string; onRefreshError?: (error: unknown) => void; /** How later refreshes fetch (default: `fetch`). */ refresh?: () => Promise<AccessToken> } = {},
+    options: {
+      inflightKey?: string;
+      onRefreshError?: (error: unknown) => void;
+      /** How later refreshes fetch (default: `fetch`). */ refresh?: () => Promise<AccessToken>;
+    } = {},
   ): Promise<AccessToken> {
     const inflightKey = options.inflightKey ?? storeKey;
     const existing = this.entries.get(inflightKey);
@@ -95,7 +99,15 @@ export class CachePartition {
   }
 
   #insert(key: string): CacheEntry {
-    const entry: CacheEntry = { token: undefined, resolved: undefined, usableUntil: 0, refreshAt: 0, inflight: undefined, refresh: undefined, onRefreshError: undefined };
+    const entry: CacheEntry = {
+      token: undefined,
+      resolved: undefined,
+      usableUntil: 0,
+      refreshAt: 0,
+      inflight: undefined,
+      refresh: undefined,
+      onRefreshError: undefined,
+    };
     this.entries.set(key, entry);
     this.#owner.grew();
     return entry;

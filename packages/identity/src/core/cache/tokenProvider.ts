@@ -115,9 +115,11 @@ export class TokenProvider {
       const request: TokenRequest = { scopes, tenantId, claims: requestClaims, enableCae, deadline: Date.now() + timeoutMs };
       return this.#options.source(request);
     };
-    const fetch = this.#options.appOnly === true && options.claims === undefined ? this.#throughFleetCache(partition, tenantId, enableCae, storeKey, fetchWith(claims), timeoutMs) : fetchWith(claims);
-    const onRefreshError = (error: unknown) =>
-      logger.warning(`background token refresh failed; serving the cached token until it expires. ${describe(error)}`);
+    const fetch =
+      this.#options.appOnly === true && options.claims === undefined
+        ? this.#throughFleetCache(partition, tenantId, enableCae, storeKey, fetchWith(claims), timeoutMs)
+        : fetchWith(claims);
+    const onRefreshError = (error: unknown) => logger.warning(`background token refresh failed; serving the cached token until it expires. ${describe(error)}`);
 
     // A claims challenge means the cached token was rejected: skip the lookup, share the request with
     // concurrent challengers, and let the result replace the cached token.
@@ -178,6 +180,9 @@ function withCallerLimits(
     };
     signal?.addEventListener("abort", onAbort);
     if (timeoutMs !== undefined) timer = setTimeout(() => done(onDeadline(timeoutMs)), timeoutMs);
-    promise.then((token) => done(undefined, token), (error) => done(error));
+    promise.then(
+      (token) => done(undefined, token),
+      (error) => done(error),
+    );
   });
 }

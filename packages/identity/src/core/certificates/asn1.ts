@@ -87,8 +87,13 @@ function readElement(buf: Buffer, start: number, limit: number, depth: number): 
       pos = child.end;
     }
     const node: Asn1Node = {
-      tagClass, constructed, tagNumber, offset: start,
-      der: buf.subarray(start, pos + 2), value: buf.subarray(contentStart, pos), children,
+      tagClass,
+      constructed,
+      tagNumber,
+      offset: start,
+      der: buf.subarray(start, pos + 2),
+      value: buf.subarray(contentStart, pos),
+      children,
     };
     return { node, end: pos + 2 };
   }
@@ -117,8 +122,13 @@ function readElement(buf: Buffer, start: number, limit: number, depth: number): 
     }
   }
   const node: Asn1Node = {
-    tagClass, constructed, tagNumber, offset: start,
-    der: buf.subarray(start, end), value: buf.subarray(pos, end), children,
+    tagClass,
+    constructed,
+    tagNumber,
+    offset: start,
+    der: buf.subarray(start, end),
+    value: buf.subarray(pos, end),
+    children,
   };
   return { node, end };
 }

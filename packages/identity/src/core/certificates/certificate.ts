@@ -43,8 +43,7 @@ export function loadCertificate(source: CertificateSource, password?: string): L
     throw new TypeError(`The certificate password must be a string, but received ${typeof password}.`);
   }
   const { label, content } = readSource(source);
-  const { privateKey, certificates } =
-    typeof content === "string" ? readPem(content, label, password) : readPkcs12(content, label, password);
+  const { privateKey, certificates } = typeof content === "string" ? readPem(content, label, password) : readPkcs12(content, label, password);
 
   if (privateKey.asymmetricKeyType !== "rsa") {
     throw new CertificateLoadError(
@@ -113,10 +112,13 @@ function readCertificateFile(path: string): Buffer {
     if (error instanceof CertificateLoadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      code === "ENOENT" ? `There is no file at "${path}"; check the certificate path (relative paths resolve from ${process.cwd()}).`
-      : code === "EACCES" || code === "EPERM" ? `Permission denied reading the certificate file "${path}"; make it readable by this process.`
-      : code === "EISDIR" ? `"${path}" is a directory; set the certificate path to a PEM or PFX file.`
-      : `Could not read the certificate file "${path}" (${code ?? "unknown error"}).`;
+      code === "ENOENT"
+        ? `There is no file at "${path}"; check the certificate path (relative paths resolve from ${process.cwd()}).`
+        : code === "EACCES" || code === "EPERM"
+          ? `Permission denied reading the certificate file "${path}"; make it readable by this process.`
+          : code === "EISDIR"
+            ? `"${path}" is a directory; set the certificate path to a PEM or PFX file.`
+            : `Could not read the certificate file "${path}" (${code ?? "unknown error"}).`;
     throw new CertificateLoadError(reason, { cause: error });
   }
 }
@@ -139,7 +141,9 @@ function readPem(text: string, label: string, password: string | undefined): Key
     } else if (type !== undefined && KEY_LABELS.has(type)) {
       keys.push({ block, encrypted: type === "ENCRYPTED PRIVATE KEY" || /Proc-Type:\s*4,\s*ENCRYPTED/.test(body) });
     } else if (type === "OPENSSH PRIVATE KEY") {
-      throw new CertificateLoadError(`${capitalize(label)} holds an OpenSSH key, which can't be used here; convert it to PKCS#8 with \`ssh-keygen -p -m PKCS8 -f <file>\`.`);
+      throw new CertificateLoadError(
+        `${capitalize(label)} holds an OpenSSH key, which can't be used here; convert it to PKCS#8 with \`ssh-keygen -p -m PKCS8 -f <file>\`.`,
+      );
     }
   }
   if (keys.length === 0) {
@@ -148,7 +152,8 @@ function readPem(text: string, label: string, password: string | undefined): Key
         "(a PRIVATE KEY, RSA PRIVATE KEY or ENCRYPTED PRIVATE KEY block); append the key, e.g. `cat cert.pem key.pem > combined.pem`.",
     );
   }
-  if (keys.length > 1) throw new CertificateLoadError(`${capitalize(label)} contains ${keys.length} private keys; keep only the one the certificate was issued for.`);
+  if (keys.length > 1)
+    throw new CertificateLoadError(`${capitalize(label)} contains ${keys.length} private keys; keep only the one the certificate was issued for.`);
   if (certificates.length === 0) {
     throw new CertificateLoadError(`${capitalize(label)} contains a private key but no CERTIFICATE block; append the certificate issued for this key.`);
   }

@@ -6,8 +6,17 @@
 import type { KeyObject } from "node:crypto";
 import { nodeCrypto } from "../nodeBuiltins.js";
 import {
-  type Asn1Node, Asn1Error, encodeBmpPassword, isContext, parseDer, readExplicit, readImplicitOctets,
-  readOctetString, readOid, readSequence, readSmallInteger,
+  type Asn1Node,
+  Asn1Error,
+  encodeBmpPassword,
+  isContext,
+  parseDer,
+  readExplicit,
+  readImplicitOctets,
+  readOctetString,
+  readOid,
+  readSequence,
+  readSmallInteger,
 } from "./asn1.js";
 import { Pkcs12Error, type Pkcs12Password, pbeDecrypt, verifyMac } from "./pkcs12Crypto.js";
 
@@ -92,7 +101,10 @@ function passwordCandidates(password: string): Pkcs12Password[] {
  * confirmation, so there each candidate is tried and a failure means the password is wrong.
  */
 class Decryptor {
-  constructor(private candidates: Pkcs12Password[], private readonly verified: boolean) {}
+  constructor(
+    private candidates: Pkcs12Password[],
+    private readonly verified: boolean,
+  ) {}
 
   decrypt<T>(algorithm: Asn1Node, data: Buffer, what: string, parse: (plain: Buffer) => T): T {
     for (const candidate of this.candidates) {

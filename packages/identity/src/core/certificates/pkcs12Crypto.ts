@@ -119,13 +119,20 @@ export function verifyMac(macData: Asn1Node, content: Buffer, password: Buffer):
   const [algorithm, digestNode] = readSequence(digestInfo, "MacData digest");
   const algorithmOid = readOid(readSequence(algorithm, "MAC algorithm")[0], "MAC algorithm");
   if (algorithmOid === PBMAC1) {
-    throw new Pkcs12Error("unsupported", "the PFX uses a PBMAC1 integrity MAC (RFC 9579), which this loader does not support yet; re-export it with an HMAC-SHA256 MAC (OpenSSL's default)");
+    throw new Pkcs12Error(
+      "unsupported",
+      "the PFX uses a PBMAC1 integrity MAC (RFC 9579), which this loader does not support yet; re-export it with an HMAC-SHA256 MAC (OpenSSL's default)",
+    );
   }
   const hash = HASHES[algorithmOid];
   if (hash === undefined) throw new Pkcs12Error("unsupported", `the PFX integrity MAC uses an unsupported digest (OID ${algorithmOid})`);
   const expected = readOctetString(digestNode, "MAC digest");
   const salt = readOctetString(saltNode, "MAC salt");
-  const iterations = checkIterations(iterationsNode === undefined ? 1 : readSmallInteger(iterationsNode, "MAC iterations"), MAX_PKCS12_KDF_ITERATIONS, "integrity MAC");
+  const iterations = checkIterations(
+    iterationsNode === undefined ? 1 : readSmallInteger(iterationsNode, "MAC iterations"),
+    MAX_PKCS12_KDF_ITERATIONS,
+    "integrity MAC",
+  );
   const digestLength = nodeCrypto().createHash(hash.name).digest().length;
   const key = pkcs12Kdf(hash.name, hash.blockSize, password, salt, 3, iterations, digestLength);
   const actual = nodeCrypto().createHmac(hash.name, key).update(content).digest();
@@ -139,7 +146,10 @@ export function pbeDecrypt(algorithm: Asn1Node, data: Buffer, password: Pkcs12Pa
   if (oid === PBES2) return pbes2Decrypt(params, data, password.utf8, what);
   const scheme = PKCS12_PBE[oid];
   if (scheme === undefined) {
-    throw new Pkcs12Error("unsupported", `the ${what} is encrypted with an unsupported algorithm (OID ${oid}); re-export the PFX with AES-256 (OpenSSL 3's default) or 3DES`);
+    throw new Pkcs12Error(
+      "unsupported",
+      `the ${what} is encrypted with an unsupported algorithm (OID ${oid}); re-export the PFX with AES-256 (OpenSSL 3's default) or 3DES`,
+    );
   }
   const [saltNode, iterationsNode] = readSequence(params, `${scheme.label} parameters`);
   const salt = readOctetString(saltNode, "PBE salt");
@@ -156,7 +166,8 @@ function pbes2Decrypt(params: Asn1Node | undefined, data: Buffer, password: Buff
   const [kdf, scheme] = readSequence(params, "PBES2 parameters");
   const [kdfOid, kdfParams] = readSequence(kdf, "PBES2 key derivation");
   const kdfName = readOid(kdfOid, "PBES2 key derivation");
-  if (kdfName !== PBKDF2) throw new Pkcs12Error("unsupported", `the ${what} uses an unsupported PBES2 key derivation (OID ${kdfName}); only PBKDF2 is supported`);
+  if (kdfName !== PBKDF2)
+    throw new Pkcs12Error("unsupported", `the ${what} uses an unsupported PBES2 key derivation (OID ${kdfName}); only PBKDF2 is supported`);
   const [saltNode, iterationsNode, ...rest] = readSequence(kdfParams, "PBKDF2 parameters");
   const salt = readOctetString(saltNode, "PBKDF2 salt");
   const iterations = checkIterations(readSmallInteger(iterationsNode, "PBKDF2 iterations"), MAX_PBKDF2_ITERATIONS, what);
@@ -169,7 +180,8 @@ function pbes2Decrypt(params: Asn1Node | undefined, data: Buffer, password: Buff
   const [cipherOid, ivNode] = readSequence(scheme, "PBES2 encryption scheme");
   const cipherName = readOid(cipherOid, "PBES2 encryption scheme");
   const cipher = PBES2_CIPHERS[cipherName];
-  if (cipher === undefined) throw new Pkcs12Error("unsupported", `the ${what} uses an unsupported PBES2 cipher (OID ${cipherName}); AES-CBC and 3DES are supported`);
+  if (cipher === undefined)
+    throw new Pkcs12Error("unsupported", `the ${what} uses an unsupported PBES2 cipher (OID ${cipherName}); AES-CBC and 3DES are supported`);
   const iv = readOctetString(ivNode, "PBES2 IV");
   if (iv.length !== cipher.ivLength) throw new Pkcs12Error("malformed", `the ${what} has a ${iv.length}-byte IV; ${cipher.name} needs ${cipher.ivLength}`);
   const key = nodeCrypto().pbkdf2Sync(password, salt, iterations, cipher.keyLength, prf);

@@ -37,10 +37,12 @@ export function rc2ExpandKey(key: Uint8Array, effectiveBits: number): Uint16Arra
 
 /** Decrypts one 8-byte block in place (RFC 2268 section 4). */
 export function rc2DecryptBlock(K: Uint16Array, block: Buffer, offset: number): void {
-  const R = [
-    block.readUInt16LE(offset), block.readUInt16LE(offset + 2),
-    block.readUInt16LE(offset + 4), block.readUInt16LE(offset + 6),
-  ] as [number, number, number, number];
+  const R = [block.readUInt16LE(offset), block.readUInt16LE(offset + 2), block.readUInt16LE(offset + 4), block.readUInt16LE(offset + 6)] as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const shifts = [1, 2, 3, 5];
   let j = 63;
   const mixRound = (): void => {

@@ -44,8 +44,5 @@ export function isLoopbackHost(hostname: string): boolean {
 export function assertSecureUrl(url: URL, what: string): void {
   if (url.protocol === "https:") return;
   if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return;
-  throw new TransportError(
-    "INSECURE",
-    `${what} must use https (plain http is only allowed for loopback addresses): ${url.protocol}//${url.host}`,
-  );
+  throw new TransportError("INSECURE", `${what} must use https (plain http is only allowed for loopback addresses): ${url.protocol}//${url.host}`);
 }

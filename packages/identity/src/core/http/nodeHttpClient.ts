@@ -146,14 +146,29 @@ function send(
       const common = { method: request.method, headers, timeout: request.timeoutMs };
       if (proxy !== undefined && !isHttps) {
         // Plain http through a proxy: absolute-form request line to the proxy itself.
-        req = mods.http.request({ ...common, host: proxy.host, port: proxy.port, path: url.href, headers: { ...headers, ...proxyAuthorization(proxy) } }, onResponse);
+        req = mods.http.request(
+          { ...common, host: proxy.host, port: proxy.port, path: url.href, headers: { ...headers, ...proxyAuthorization(proxy) } },
+          onResponse,
+        );
       } else if (pin !== undefined && isHttps) {
-        req = mods.https.request({ ...common, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, createConnection: pinnedConnection(url, pin) as never }, onResponse);
+        req = mods.https.request(
+          { ...common, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, createConnection: pinnedConnection(url, pin) as never },
+          onResponse,
+        );
       } else if (tunnelSocket !== undefined) {
-        req = mods.https.request({ ...common, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, createConnection: () => tunnelSocket as never }, onResponse);
+        req = mods.https.request(
+          { ...common, host: url.hostname, port: url.port || 443, path: url.pathname + url.search, createConnection: () => tunnelSocket as never },
+          onResponse,
+        );
       } else {
         const agent = agentFor(isHttps, ca, agents, mods);
-        const target = { ...common, host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port || (isHttps ? 443 : 80), path: url.pathname + url.search, agent };
+        const target = {
+          ...common,
+          host: url.hostname.replace(/^\[|\]$/g, ""),
+          port: url.port || (isHttps ? 443 : 80),
+          path: url.pathname + url.search,
+          agent,
+        };
         req = isHttps ? mods.https.request(target, onResponse) : mods.http.request(target, onResponse);
       }
       req.on("error", (error) => finish(error instanceof TransportError ? error : networkError(url, error)));
@@ -162,7 +177,18 @@ function send(
 
     if (proxy !== undefined && isHttps) {
       openTunnel(mods, url, proxy, ca, request.timeoutMs).then(start, (error: Error) =>
-        finish(error instanceof TransportError ? error : new TransportError("NETWORK", `Could not connect to proxy ${proxy.host}:${proxy.port} (while tunnelling to ${url.origin}): ${(error as NodeJS.ErrnoException).code ?? ""} ${error.message}`.replace(/\s+/g, " "), { cause: error })),
+        finish(
+          error instanceof TransportError
+            ? error
+            : new TransportError(
+                "NETWORK",
+                `Could not connect to proxy ${proxy.host}:${proxy.port} (while tunnelling to ${url.origin}): ${(error as NodeJS.ErrnoException).code ?? ""} ${error.message}`.replace(
+                  /\s+/g,
+                  " ",
+                ),
+                { cause: error },
+              ),
+        ),
       );
     } else start();
   });
@@ -184,16 +210,26 @@ function openTunnel(
 ): Promise<import("node:net").Socket> {
   return new Promise((resolve, reject) => {
     const target = `${url.hostname}:${url.port || 443}`;
-    const connectReq = mods.http.request({ host: proxy.host, port: proxy.port, method: "CONNECT", path: target, headers: { host: target, ...proxyAuthorization(proxy) }, timeout: timeoutMs, agent: false });
+    const connectReq = mods.http.request({
+      host: proxy.host,
+      port: proxy.port,
+      method: "CONNECT",
+      path: target,
+      headers: { host: target, ...proxyAuthorization(proxy) },
+      timeout: timeoutMs,
+      agent: false,
+    });
     connectReq.on("connect", (res, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
         const auth = res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 407;
-        reject(new TransportError(
-          auth ? "PROXY_REFUSED" : "NETWORK",
-          `Proxy ${proxy.host}:${proxy.port} refused CONNECT ${target} with status ${res.statusCode}.` +
-            (auth ? " Check the proxy credentials (proxyOptions.username/password, or user:password@ in HTTPS_PROXY)." : ""),
-        ));
+        reject(
+          new TransportError(
+            auth ? "PROXY_REFUSED" : "NETWORK",
+            `Proxy ${proxy.host}:${proxy.port} refused CONNECT ${target} with status ${res.statusCode}.` +
+              (auth ? " Check the proxy credentials (proxyOptions.username/password, or user:password@ in HTTPS_PROXY)." : ""),
+          ),
+        );
         return;
       }
       import("node:tls").then((tls) => {
@@ -224,24 +260,29 @@ export function normalizeThumbprint(value: string): string {
  */
 function pinnedConnection(url: URL, pin: string) {
   return (_options: unknown, callback: (error: Error | null, socket?: import("node:net").Socket) => void): undefined => {
-    import("node:tls").then((tls) => {
-      const host = url.hostname.replace(/^\[|\]$/g, "");
-      const socket = tls.connect({ host, port: Number(url.port || 443), servername: /^[\d.]+$|:/.test(host) ? "" : host, rejectUnauthorized: false });
-      socket.once("error", (error) => callback(error));
-      socket.once("secureConnect", () => {
-        const cert = socket.getPeerCertificate();
-        const actual = normalizeThumbprint((pin.length === 64 ? cert.fingerprint256 : cert.fingerprint) ?? "");
-        if (actual !== "" && actual === pin) {
-          callback(null, socket);
-          return;
-        }
-        socket.destroy();
-        callback(new TransportError(
-          "INSECURE",
-          `The certificate of ${url.origin} did not match the pinned thumbprint: expected ${pin}, the server presented ${actual || "no certificate"} (${pin.length === 64 ? "SHA-256" : "SHA-1"}). The request was not sent.`,
-        ));
-      });
-    }, (error: Error) => callback(error));
+    import("node:tls").then(
+      (tls) => {
+        const host = url.hostname.replace(/^\[|\]$/g, "");
+        const socket = tls.connect({ host, port: Number(url.port || 443), servername: /^[\d.]+$|:/.test(host) ? "" : host, rejectUnauthorized: false });
+        socket.once("error", (error) => callback(error));
+        socket.once("secureConnect", () => {
+          const cert = socket.getPeerCertificate();
+          const actual = normalizeThumbprint((pin.length === 64 ? cert.fingerprint256 : cert.fingerprint) ?? "");
+          if (actual !== "" && actual === pin) {
+            callback(null, socket);
+            return;
+          }
+          socket.destroy();
+          callback(
+            new TransportError(
+              "INSECURE",
+              `The certificate of ${url.origin} did not match the pinned thumbprint: expected ${pin}, the server presented ${actual || "no certificate"} (${pin.length === 64 ? "SHA-256" : "SHA-1"}). The request was not sent.`,
+            ),
+          );
+        });
+      },
+      (error: Error) => callback(error),
+    );
     return undefined;
   };
 }

@@ -82,7 +82,14 @@ export async function sendWithRetry(
     try {
       response = await client.sendRequest(attemptRequest);
     } catch (error) {
-      if (!(error instanceof TransportError) || error.code === "ABORTED" || error.code === "INSECURE" || error.code === "TOO_LARGE" || error.code === "PROXY_REFUSED") throw error;
+      if (
+        !(error instanceof TransportError) ||
+        error.code === "ABORTED" ||
+        error.code === "INSECURE" ||
+        error.code === "TOO_LARGE" ||
+        error.code === "PROXY_REFUSED"
+      )
+        throw error;
       failure = error;
     }
     if (response !== undefined && !policy.retryStatuses.has(response.status)) return { response, attempts: attempt };

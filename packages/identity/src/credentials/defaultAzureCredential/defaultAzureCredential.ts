@@ -90,7 +90,9 @@ export class DefaultAzureCredential extends ChainedTokenCredential {
     const plan = planDefaultChain({ ...(options ?? {}) });
     super(...plan.members.map((m) => m.credential));
     this.#members = plan.members;
-    this.#notTried = plan.credentials.flatMap((c) => (c.excludedBecause !== undefined && !c.excludedBecause.startsWith("off by default") ? [`${c.name} (${c.excludedBecause})`] : []));
+    this.#notTried = plan.credentials.flatMap((c) =>
+      c.excludedBecause !== undefined && !c.excludedBecause.startsWith("off by default") ? [`${c.name} (${c.excludedBecause})`] : [],
+    );
     logger.info(`chain: ${plan.members.map((m) => m.name + (m.constructionError ? " (unavailable: could not be created)" : "")).join(" → ")}.`);
   }
 
@@ -124,7 +126,12 @@ export class DefaultAzureCredential extends ChainedTokenCredential {
     return this.#sticky?.name;
   }
 
-  #afterStickyFailure(sticky: ChainMember, error: unknown, scopes: string | string[], options: GetTokenOptions | undefined): Promise<{ token: AccessToken; member: ChainMember }> {
+  #afterStickyFailure(
+    sticky: ChainMember,
+    error: unknown,
+    scopes: string | string[],
+    options: GetTokenOptions | undefined,
+  ): Promise<{ token: AccessToken; member: ChainMember }> {
     if (!isChainContinue(error)) return Promise.reject(error);
     logger.info(`${sticky.name}, which got the previous token, is now unavailable; trying the chain again. ${oneLine(describe(error))}`);
     this.#sticky = undefined;
@@ -132,7 +139,11 @@ export class DefaultAzureCredential extends ChainedTokenCredential {
   }
 
   /** Tries each member in order; `known` is a member whose failure for this call is already known. */
-  async #walk(scopes: string | string[], options: GetTokenOptions | undefined, known: { member: ChainMember; error: unknown } | undefined): Promise<{ token: AccessToken; member: ChainMember }> {
+  async #walk(
+    scopes: string | string[],
+    options: GetTokenOptions | undefined,
+    known: { member: ChainMember; error: unknown } | undefined,
+  ): Promise<{ token: AccessToken; member: ChainMember }> {
     ensureScopes(scopes); // a caller's mistake (TypeError) is not "unavailable": stop before trying anything
     const attempts: ChainAttempt[] = [];
     const found = await walkChain(this.#members, {

@@ -75,7 +75,16 @@ export function createMember(name: ChainCredentialName, options: ChainOptions, s
 }
 
 function construct(name: ChainCredentialName, options: ChainOptions, settings: MemberSettings): TokenCredential {
-  const { tenantId, managedIdentityClientId, managedIdentityResourceId, workloadIdentityClientId, processTimeoutInMs, sharedTokenCacheUsername, sharedTokenCacheTenantId, ...common } = options;
+  const {
+    tenantId,
+    managedIdentityClientId,
+    managedIdentityResourceId,
+    workloadIdentityClientId,
+    processTimeoutInMs,
+    sharedTokenCacheUsername,
+    sharedTokenCacheTenantId,
+    ...common
+  } = options;
   const tools = { ...common, ...(tenantId !== undefined ? { tenantId } : {}), ...(processTimeoutInMs !== undefined ? { processTimeoutInMs } : {}) };
   switch (name) {
     case "EnvironmentCredential":
@@ -89,7 +98,11 @@ function construct(name: ChainCredentialName, options: ChainOptions, settings: M
     case "SharedTokenCacheCredential": {
       const username = sharedTokenCacheUsername ?? nonEmpty(process.env.AZURE_USERNAME);
       const cacheTenant = sharedTokenCacheTenantId ?? nonEmpty(process.env.AZURE_TENANT_ID);
-      return new SharedTokenCacheCredential({ ...common, ...(username !== undefined ? { username } : {}), ...(cacheTenant !== undefined ? { tenantId: cacheTenant } : {}) });
+      return new SharedTokenCacheCredential({
+        ...common,
+        ...(username !== undefined ? { username } : {}),
+        ...(cacheTenant !== undefined ? { tenantId: cacheTenant } : {}),
+      });
     }
     case "VisualStudioCodeCredential":
       return new VisualStudioCodeCredential({ ...common, ...(tenantId !== undefined ? { tenantId } : {}) });
@@ -100,7 +113,11 @@ function construct(name: ChainCredentialName, options: ChainOptions, settings: M
     case "AzureDeveloperCliCredential":
       return new AzureDeveloperCliCredential(tools);
     case "InteractiveBrowserCredential":
-      return new InteractiveBrowserCredential({ ...common, ...(tenantId !== undefined ? { tenantId } : {}), ...(settings.noInteraction ? { disableAutomaticAuthentication: true } : {}) });
+      return new InteractiveBrowserCredential({
+        ...common,
+        ...(tenantId !== undefined ? { tenantId } : {}),
+        ...(settings.noInteraction ? { disableAutomaticAuthentication: true } : {}),
+      });
   }
 }
 

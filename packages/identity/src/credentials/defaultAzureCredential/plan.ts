@@ -24,7 +24,10 @@ export interface ChainPlan {
 
 const NAME = "DefaultAzureCredential";
 
-export function planDefaultChain(options: Record<string, unknown> & ChainOptions & { requiredEnvVars?: string | string[] }, settings: Omit<MemberSettings, "probeImds"> = {}): ChainPlan {
+export function planDefaultChain(
+  options: Record<string, unknown> & ChainOptions & { requiredEnvVars?: string | string[] },
+  settings: Omit<MemberSettings, "probeImds"> = {},
+): ChainPlan {
   checkRequiredEnvVars(options.requiredEnvVars);
   checkOptions(options);
   const setting = readTokenCredentialsSetting(process.env.AZURE_TOKEN_CREDENTIALS);
@@ -50,7 +53,8 @@ function checkRequiredEnvVars(required: unknown): void {
   if (required === undefined) return;
   const list = Array.isArray(required) ? required : [required];
   for (const name of list) {
-    if (typeof name !== "string" || name === "") throw new TypeError(`${NAME}: requiredEnvVars must be environment variable names, received ${JSON.stringify(name)}.`);
+    if (typeof name !== "string" || name === "")
+      throw new TypeError(`${NAME}: requiredEnvVars must be environment variable names, received ${JSON.stringify(name)}.`);
   }
   const missing = (list as string[]).filter((name) => (process.env[name] ?? "").trim() === "");
   if (missing.length > 0) {

@@ -47,10 +47,11 @@ export async function runBrowserSignIn(request: BrowserSignInRequest): Promise<I
     const limits: Limits = {
       deadline,
       abortSignal: request.abortSignal,
-      onTimeout: () => new AuthenticationError(0, {
-        error: "timeout",
-        errorDescription: `InteractiveBrowserCredential: no sign-in completed within ${Math.round(request.timeoutMs / 1000)} s. The browser window may have been closed, or the page could not reach ${server.redirectUri} (a remote or headless session). Try again, or use DeviceCodeCredential where no local browser is available.`,
-      }),
+      onTimeout: () =>
+        new AuthenticationError(0, {
+          error: "timeout",
+          errorDescription: `InteractiveBrowserCredential: no sign-in completed within ${Math.round(request.timeoutMs / 1000)} s. The browser window may have been closed, or the page could not reach ${server.redirectUri} (a remote or headless session). Try again, or use DeviceCodeCredential where no local browser is available.`,
+        }),
     };
     const url = buildAuthorizeUrl(authorizeEndpoint, {
       clientId: grants.clientId,
@@ -71,13 +72,25 @@ export async function runBrowserSignIn(request: BrowserSignInRequest): Promise<I
       const response = await redeemAuthorizationCode(
         grants,
         { code: redirect.code, redirectUri: server.redirectUri, codeVerifier: pkce.verifier },
-        { tenantId: request.tenantId, scopes: request.scopes, claims: request.claims, deadline: Date.now() + REDEEM_TIMEOUT_MS, abortSignal: request.abortSignal },
+        {
+          tenantId: request.tenantId,
+          scopes: request.scopes,
+          claims: request.claims,
+          deadline: Date.now() + REDEEM_TIMEOUT_MS,
+          abortSignal: request.abortSignal,
+        },
       );
       accountFromResponse(response, { clientId: grants.clientId, nonce, fallbackTenantId: request.tenantId });
       redirect.finish({ ok: true });
       return { response, nonce };
     } catch (error) {
-      redirect.finish({ ok: false, details: error instanceof AuthenticationError ? `${error.errorResponse.error}: ${error.errorResponse.errorDescription.split("\n")[0]}` : "The application could not complete the sign-in." });
+      redirect.finish({
+        ok: false,
+        details:
+          error instanceof AuthenticationError
+            ? `${error.errorResponse.error}: ${error.errorResponse.errorDescription.split("\n")[0]}`
+            : "The application could not complete the sign-in.",
+      });
       throw error;
     }
   } catch (error) {
@@ -93,6 +106,9 @@ async function openBrowser(opener: BrowserOpener, url: string): Promise<void> {
     await opener(url);
   } catch (error) {
     if (error instanceof CredentialUnavailableError) throw error;
-    throw new CredentialUnavailableError(`InteractiveBrowserCredential: the browser could not be opened (${error instanceof Error ? error.message : String(error)}). Use DeviceCodeCredential on machines without a browser.`, { cause: error });
+    throw new CredentialUnavailableError(
+      `InteractiveBrowserCredential: the browser could not be opened (${error instanceof Error ? error.message : String(error)}). Use DeviceCodeCredential on machines without a browser.`,
+      { cause: error },
+    );
   }
 }

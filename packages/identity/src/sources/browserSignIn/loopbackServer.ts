@@ -30,7 +30,12 @@ export interface LoopbackOptions {
   pages: BrowserCustomizationOptions | undefined;
 }
 
-const HEADERS = { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "referrer-policy": "no-referrer", "x-content-type-options": "nosniff" };
+const HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+};
 
 export async function startLoopbackServer(options: LoopbackOptions): Promise<LoopbackServer> {
   const http = await import("node:http");
@@ -63,10 +68,13 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     if (state !== options.state && !(error !== null && state === null)) {
       settled = true;
       answer(response, 400, errorPage(options.pages, "The sign-in response does not belong to this sign-in attempt (state mismatch) and was refused."));
-      settle.reject(new AuthenticationError(0, {
-        error: "state_mismatch",
-        errorDescription: "The redirect's 'state' does not match the one this sign-in sent: it came from another attempt (an old browser tab) or was forged, so it was refused. Sign in again.",
-      }));
+      settle.reject(
+        new AuthenticationError(0, {
+          error: "state_mismatch",
+          errorDescription:
+            "The redirect's 'state' does not match the one this sign-in sent: it came from another attempt (an old browser tab) or was forged, so it was refused. Sign in again.",
+        }),
+      );
       return;
     }
     settled = true;
@@ -74,8 +82,17 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       const description = params.get("error_description") ?? "";
       answer(response, 200, errorPage(options.pages, `${error}: ${description}`.trim()));
       const suberror = params.get("suberror");
-      const hint = error === "access_denied" ? "\nHint: the sign-in was cancelled or consent was refused. Sign in again and accept the requested permissions, or ask an administrator to grant consent." : "";
-      settle.reject(new AuthenticationError(400, { error, errorDescription: `${description || "The authorization server redirected with an error."}${hint}`, ...(suberror !== null ? { suberror } : {}) }));
+      const hint =
+        error === "access_denied"
+          ? "\nHint: the sign-in was cancelled or consent was refused. Sign in again and accept the requested permissions, or ask an administrator to grant consent."
+          : "";
+      settle.reject(
+        new AuthenticationError(400, {
+          error,
+          errorDescription: `${description || "The authorization server redirected with an error."}${hint}`,
+          ...(suberror !== null ? { suberror } : {}),
+        }),
+      );
       return;
     }
     held = response;
@@ -92,12 +109,14 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
   const server: Server = http.createServer(onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
-      reject(new CredentialUnavailableError(
-        error.code === "EADDRINUSE"
-          ? `InteractiveBrowserCredential: port ${options.port} of the redirectUri is in use. Stop what listens there, or omit redirectUri (or its port) to use a free port.`
-          : `InteractiveBrowserCredential: could not start the loopback server for the sign-in redirect (${error.code ?? error.message}).`,
-        { cause: error },
-      ));
+      reject(
+        new CredentialUnavailableError(
+          error.code === "EADDRINUSE"
+            ? `InteractiveBrowserCredential: port ${options.port} of the redirectUri is in use. Stop what listens there, or omit redirectUri (or its port) to use a free port.`
+            : `InteractiveBrowserCredential: could not start the loopback server for the sign-in redirect (${error.code ?? error.message}).`,
+          { cause: error },
+        ),
+      );
     });
     server.listen({ host: "127.0.0.1", port: options.port }, () => resolve());
   });

@@ -19,7 +19,9 @@ export function browserCommand(platform: NodeJS.Platform = process.platform, env
   if (platform === "win32") return ["rundll32", "url.dll,FileProtocolHandler"];
   if (/microsoft/i.test(release)) return ["wslview"];
   if (!env.DISPLAY && !env.WAYLAND_DISPLAY) {
-    throw new CredentialUnavailableError(`InteractiveBrowserCredential: no browser can be opened here (neither DISPLAY nor WAYLAND_DISPLAY is set, and BROWSER is unset). ${USE_DEVICE_CODE}`);
+    throw new CredentialUnavailableError(
+      `InteractiveBrowserCredential: no browser can be opened here (neither DISPLAY nor WAYLAND_DISPLAY is set, and BROWSER is unset). ${USE_DEVICE_CODE}`,
+    );
   }
   return ["xdg-open"];
 }
@@ -31,7 +33,12 @@ export async function openSystemBrowser(url: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = spawn(command!, [...args, url], { stdio: "ignore", detached: true, shell: false, windowsHide: true });
     child.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new CredentialUnavailableError(`InteractiveBrowserCredential: could not start '${command}' to open the browser (${error.code ?? error.message}). ${USE_DEVICE_CODE}`, { cause: error })),
+      reject(
+        new CredentialUnavailableError(
+          `InteractiveBrowserCredential: could not start '${command}' to open the browser (${error.code ?? error.message}). ${USE_DEVICE_CODE}`,
+          { cause: error },
+        ),
+      ),
     );
     child.once("spawn", () => {
       child.unref();

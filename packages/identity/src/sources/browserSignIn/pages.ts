@@ -17,10 +17,12 @@ export function escapeHtml(text: string): string {
 }
 
 function page(title: string, paragraphs: string[]): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
     `<meta name="viewport" content="width=device-width, initial-scale=1"></head>` +
     `<body style="font-family: system-ui, sans-serif; margin: 3em auto; max-width: 40em">` +
-    `<h1 id="status">${escapeHtml(title)}</h1>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}</body></html>`;
+    `<h1 id="status">${escapeHtml(title)}</h1>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}</body></html>`
+  );
 }
 
 export function successPage(options: BrowserCustomizationOptions | undefined): string {

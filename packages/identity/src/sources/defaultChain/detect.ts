@@ -81,11 +81,25 @@ export async function detect(name: ChainCredentialName, options: DetectOptions):
       const details: Record<string, string> = {};
       if (selector.clientId !== undefined) details.clientId = selector.clientId;
       if (selector.resourceId !== undefined) details.resourceId = selector.resourceId;
-      const from = ["IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT", "IMDS_ENDPOINT", "MSI_ENDPOINT", "MSI_SECRET", "AZURE_POD_IDENTITY_AUTHORITY_HOST", "AZURE_FEDERATED_TOKEN_FILE"].filter((v) => read(v) !== undefined);
-      if (read("AZURE_CLIENT_ID") !== undefined && options.managedIdentityClientId === undefined && options.managedIdentityResourceId === undefined) from.push("AZURE_CLIENT_ID");
+      const from = [
+        "IDENTITY_ENDPOINT",
+        "IDENTITY_HEADER",
+        "IDENTITY_SERVER_THUMBPRINT",
+        "IMDS_ENDPOINT",
+        "MSI_ENDPOINT",
+        "MSI_SECRET",
+        "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+        "AZURE_FEDERATED_TOKEN_FILE",
+      ].filter((v) => read(v) !== undefined);
+      if (read("AZURE_CLIENT_ID") !== undefined && options.managedIdentityClientId === undefined && options.managedIdentityResourceId === undefined)
+        from.push("AZURE_CLIENT_ID");
       try {
         const identity: IdentitySelector =
-          selector.clientId !== undefined ? { kind: "clientId", value: selector.clientId } : selector.resourceId !== undefined ? { kind: "resourceId", value: selector.resourceId } : { kind: "system" };
+          selector.clientId !== undefined
+            ? { kind: "clientId", value: selector.clientId }
+            : selector.resourceId !== undefined
+              ? { kind: "resourceId", value: selector.resourceId }
+              : { kind: "system" };
         const detected = detectHost(process.env, identity);
         if (detected.kind === "tokenExchange") {
           details.host = "AKS workload identity (token exchange)";
@@ -145,7 +159,15 @@ function detectVSCode(): Detection {
   try {
     const signIn = readVSCodeSignIn();
     if (signIn === undefined) return { configured: false, from: [], details: {} };
-    return { configured: false, from: [signIn.path], details: { signedInAs: signIn.username, tenantId: signIn.tenantId, broker: process.platform === "win32" ? "WAM (not bundled)" : "unavailable on this OS" } };
+    return {
+      configured: false,
+      from: [signIn.path],
+      details: {
+        signedInAs: signIn.username,
+        tenantId: signIn.tenantId,
+        broker: process.platform === "win32" ? "WAM (not bundled)" : "unavailable on this OS",
+      },
+    };
   } catch (error) {
     return { configured: false, from: [], details: { error: error instanceof Error ? error.message : String(error) } };
   }

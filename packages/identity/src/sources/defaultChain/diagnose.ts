@@ -55,7 +55,12 @@ const CLAIMS = ["aud", "appid", "azp", "upn", "preferred_username", "unique_name
  * Walks the chain on this machine and reports every credential. `started` is when the caller began
  * (for totalMs); `scopes` are already validated.
  */
-export async function diagnoseChain(plan: DiagnosedChain, scopes: string[], detectOptions: DetectOptions, started: number): Promise<DefaultAzureCredentialDiagnosis> {
+export async function diagnoseChain(
+  plan: DiagnosedChain,
+  scopes: string[],
+  detectOptions: DetectOptions,
+  started: number,
+): Promise<DefaultAzureCredentialDiagnosis> {
   const credentials: CredentialDiagnosis[] = [];
   let selected: ChainCredentialName | undefined;
   let stoppedAt: ChainCredentialName | undefined;
@@ -64,7 +69,13 @@ export async function diagnoseChain(plan: DiagnosedChain, scopes: string[], dete
     const detection: Detection = await detect(planned.name, detectOptions);
     const base = { name: planned.name, configured: detection.configured, from: detection.from, details: detection.details, selected: false };
     if (planned.member === undefined) {
-      credentials.push({ ...base, outcome: "excluded", excludedBecause: planned.excludedBecause!, configured: planned.name === "InteractiveBrowserCredential" ? false : base.configured, from: planned.name === "InteractiveBrowserCredential" ? [] : base.from });
+      credentials.push({
+        ...base,
+        outcome: "excluded",
+        excludedBecause: planned.excludedBecause!,
+        configured: planned.name === "InteractiveBrowserCredential" ? false : base.configured,
+        from: planned.name === "InteractiveBrowserCredential" ? [] : base.from,
+      });
       continue;
     }
     const begin = performance.now();
@@ -74,7 +85,14 @@ export async function diagnoseChain(plan: DiagnosedChain, scopes: string[], dete
       if (token === null) throw Object.assign(new Error(`${planned.name} returned no token.`), { name: CredentialUnavailableErrorName });
       const isFirst = selected === undefined && stoppedAt === undefined;
       if (isFirst) selected = planned.name;
-      credentials.push({ ...base, outcome: "token", elapsedMs, claims: decodeClaims(token.token), expiresOn: new Date(token.expiresOnTimestamp).toISOString(), selected: isFirst });
+      credentials.push({
+        ...base,
+        outcome: "token",
+        elapsedMs,
+        claims: decodeClaims(token.token),
+        expiresOn: new Date(token.expiresOnTimestamp).toISOString(),
+        selected: isFirst,
+      });
     } catch (error) {
       const elapsedMs = Math.round(performance.now() - begin);
       const unavailable = isChainContinue(error);

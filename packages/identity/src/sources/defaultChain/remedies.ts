@@ -23,7 +23,8 @@ export function remedyFor(name: ChainCredentialName, error: unknown): string {
       }
       return "enable a managed identity on this resource, or set AZURE_CLIENT_ID (managedIdentityClientId) to a user-assigned identity attached to it";
     case "SharedTokenCacheCredential":
-      if (/writable by other users|belongs to another user/.test(message)) return "fix the cache file's ownership and mode as the reason says, or set excludeSharedTokenCacheCredential";
+      if (/writable by other users|belongs to another user/.test(message))
+        return "fix the cache file's ownership and mode as the reason says, or set excludeSharedTokenCacheCredential";
       if (/multiple accounts|no account matching/.test(message)) return "set AZURE_USERNAME (and AZURE_TENANT_ID) to the account to use";
       return "nothing, unless you rely on a Visual Studio sign-in: it only serves accounts that Microsoft developer tools left in ~/.IdentityService/msal.cache";
     case "VisualStudioCodeCredential":
@@ -34,7 +35,8 @@ export function remedyFor(name: ChainCredentialName, error: unknown): string {
       if (/az account set/.test(message) && !/'az login'/.test(message)) return "run `az account set --subscription <id>`";
       return /az logout/.test(message) ? "run `az logout` then `az login`, as Azure CLI asks" : "run `az login`";
     case "AzurePowerShellCredential":
-      if (/Unable to execute PowerShell|could not be found/i.test(message)) return "install PowerShell 7 (https://aka.ms/install-powershell) and Az.Accounts, then run `Connect-AzAccount`";
+      if (/Unable to execute PowerShell|could not be found/i.test(message))
+        return "install PowerShell 7 (https://aka.ms/install-powershell) and Az.Accounts, then run `Connect-AzAccount`";
       if (/Az\.Accounts|module/i.test(message) && /install/i.test(message)) return "run `Install-Module Az.Accounts` in PowerShell, then `Connect-AzAccount`";
       if (timedOut) return timeoutFix;
       return "run `Connect-AzAccount` in PowerShell";
@@ -65,7 +67,10 @@ export function chainFailure(attempts: readonly ChainAttempt[], excluded: readon
     return labelled;
   });
   const lines = attempts.map(({ name, error }) => {
-    const reason = oneLine(error instanceof Error ? error.message : String(error)).replace(new RegExp(`^${name}(:| is unavailable[.:]| authentication unavailable[.:])?\\s*`), "");
+    const reason = oneLine(error instanceof Error ? error.message : String(error)).replace(
+      new RegExp(`^${name}(:| is unavailable[.:]| authentication unavailable[.:])?\\s*`),
+      "",
+    );
     return `  ${name.padEnd(width)}  unavailable: ${reason} Fix: ${remedyFor(name, error)}.`;
   });
   const aggregate = new AggregateAuthenticationError(errors, "DefaultAzureCredential authentication failed.");

@@ -30,13 +30,17 @@ export const EXCLUDE_OPTION: Record<ChainCredentialName, string> = {
   InteractiveBrowserCredential: "excludeInteractiveBrowserCredential",
 };
 
-const DEV: readonly ChainCredentialName[] = ["SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
+const DEV: readonly ChainCredentialName[] = [
+  "SharedTokenCacheCredential",
+  "VisualStudioCodeCredential",
+  "AzureCliCredential",
+  "AzurePowerShellCredential",
+  "AzureDeveloperCliCredential",
+  "InteractiveBrowserCredential",
+];
 const PROD: readonly ChainCredentialName[] = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
 
-export type TokenCredentialsSetting =
-  | { kind: "all" }
-  | { kind: "dev" | "prod"; raw: string }
-  | { kind: "one"; raw: string; name: ChainCredentialName };
+export type TokenCredentialsSetting = { kind: "all" } | { kind: "dev" | "prod"; raw: string } | { kind: "one"; raw: string; name: ChainCredentialName };
 
 /** Reads AZURE_TOKEN_CREDENTIALS (trimmed, case-insensitive). Throws RangeError listing the valid values. */
 export function readTokenCredentialsSetting(raw: string | undefined): TokenCredentialsSetting {
@@ -73,7 +77,8 @@ function exclusionReason(name: ChainCredentialName, setting: TokenCredentialsSet
   }
   if (setting.kind === "one" && setting.name !== name) return `AZURE_TOKEN_CREDENTIALS=${setting.raw.trim()} selects only ${setting.name}`;
   if (setting.kind === "dev" && !DEV.includes(name)) return `AZURE_TOKEN_CREDENTIALS=${setting.raw.trim()} selects developer tools only`;
-  if (setting.kind === "prod" && !PROD.includes(name)) return `AZURE_TOKEN_CREDENTIALS=${setting.raw.trim()} selects EnvironmentCredential, WorkloadIdentityCredential and ManagedIdentityCredential only`;
+  if (setting.kind === "prod" && !PROD.includes(name))
+    return `AZURE_TOKEN_CREDENTIALS=${setting.raw.trim()} selects EnvironmentCredential, WorkloadIdentityCredential and ManagedIdentityCredential only`;
   if (excluded === true) return `${option}: true`;
   // Off by default (it opens a browser); naming it in AZURE_TOKEN_CREDENTIALS also turns it on.
   if (name === "InteractiveBrowserCredential" && excluded === undefined && setting.kind !== "one") {

@@ -74,7 +74,9 @@ export function parseAzureCliOutput(stdout: string): AccessToken {
   try {
     parsed = JSON.parse(stdout);
   } catch {
-    throw new CredentialUnavailableError(`Azure CLI did not print JSON for 'az account get-access-token' (got ${describeOutput(stdout)}). Check that 'az account get-access-token --output json' works in a terminal.`);
+    throw new CredentialUnavailableError(
+      `Azure CLI did not print JSON for 'az account get-access-token' (got ${describeOutput(stdout)}). Check that 'az account get-access-token --output json' works in a terminal.`,
+    );
   }
   if (!isAzureCliTokenOutput(parsed)) {
     throw new CredentialUnavailableError("Azure CLI printed JSON without an 'accessToken' string. Update the Azure CLI (https://aka.ms/azure-cli).");
@@ -121,7 +123,8 @@ function describeOutput(stdout: string): string {
   return text.length === 0 ? "no output" : `${JSON.stringify(text.slice(0, 120))}${text.length > 120 ? "…" : ""}`;
 }
 
-const INTERACTIVE_HINT = /Run the command below to authenticate interactively[^\n]*\n|Interactive authentication is needed\. Please run:\s*\n|To re-authenticate, please run:\s*\n/i;
+const INTERACTIVE_HINT =
+  /Run the command below to authenticate interactively[^\n]*\n|Interactive authentication is needed\. Please run:\s*\n|To re-authenticate, please run:\s*\n/i;
 
 /** Maps a failed `az` run to the error a caller can act on. */
 export function azureCliFailure(result: ToolResult): Error {

@@ -61,7 +61,9 @@ export function parseAzureDeveloperCliOutput(stdout: string): AccessToken {
   try {
     parsed = JSON.parse(stdout);
   } catch {
-    throw new CredentialUnavailableError(`Azure Developer CLI did not print JSON for 'azd auth token' (got ${stdout.trim() === "" ? "no output" : `${stdout.trim().length} characters of text`}). Check that 'azd auth token --output json' works in a terminal.`);
+    throw new CredentialUnavailableError(
+      `Azure Developer CLI did not print JSON for 'azd auth token' (got ${stdout.trim() === "" ? "no output" : `${stdout.trim().length} characters of text`}). Check that 'azd auth token --output json' works in a terminal.`,
+    );
   }
   const body = parsed as { token?: unknown; expiresOn?: unknown } | null;
   if (typeof body !== "object" || body === null || typeof body.token !== "string") {
@@ -69,10 +71,15 @@ export function parseAzureDeveloperCliOutput(stdout: string): AccessToken {
   }
   const token = checkAccessToken(body.token, "Azure Developer CLI");
   // RFC 3339 with a zone (Go's time.RFC3339): never a zoneless local time.
-  const expiresOn = typeof body.expiresOn === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i.test(body.expiresOn) ? Date.parse(body.expiresOn) : NaN;
+  const expiresOn =
+    typeof body.expiresOn === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i.test(body.expiresOn)
+      ? Date.parse(body.expiresOn)
+      : NaN;
   if (Number.isNaN(expiresOn)) {
     const shown = typeof body.expiresOn === "string" ? cleanToolText(body.expiresOn).slice(0, 64) : String(body.expiresOn);
-    throw new CredentialUnavailableError(`Unexpected response from Azure Developer CLI when getting token. Expected "expiresOn" to be a RFC3339 date string. Got: "${shown}"`);
+    throw new CredentialUnavailableError(
+      `Unexpected response from Azure Developer CLI when getting token. Expected "expiresOn" to be a RFC3339 date string. Got: "${shown}"`,
+    );
   }
   return { token, expiresOnTimestamp: expiresOn, tokenType: "Bearer" };
 }

@@ -20,7 +20,7 @@ export const azurePowerShellMessages = {
   notInstalled: "Unable to execute PowerShell. Ensure that it is installed in your system (https://aka.ms/install-powershell).",
   login: "Please run 'Connect-AzAccount' from PowerShell to authenticate before using this credential.",
   moduleMissing:
-    'The \'Az.Account\' module >= 2.2.0 is not installed. Install the Azure Az PowerShell module with: "Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force".',
+    "The 'Az.Account' module >= 2.2.0 is not installed. Install the Azure Az PowerShell module with: \"Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force\".",
   executionPolicy:
     "PowerShell's execution policy prevented loading the Az.Accounts module. Allow signed modules for your user with: " +
     '"Set-ExecutionPolicy -ExecutionPolicy RemoteSigned -Scope CurrentUser", then try again.',
@@ -106,11 +106,15 @@ export function parseAzurePowerShellOutput(stdout: string, logger?: CredentialLo
     const token = checkAccessToken(body.Token, "Azure PowerShell");
     const expiresOnTimestamp = parseExpiresOn(body.ExpiresOn);
     if (expiresOnTimestamp === undefined) {
-      throw new CredentialUnavailableError(`Unexpected response from Azure PowerShell when getting token: "ExpiresOn" is not a Unix time or an ISO 8601 date (got ${typeof body.ExpiresOn}).`);
+      throw new CredentialUnavailableError(
+        `Unexpected response from Azure PowerShell when getting token: "ExpiresOn" is not a Unix time or an ISO 8601 date (got ${typeof body.ExpiresOn}).`,
+      );
     }
     return { token, expiresOnTimestamp, tokenType: "Bearer" };
   }
-  throw new CredentialUnavailableError(`No access token found in the output of PowerShell (${stdout.trim() === "" ? "it printed nothing" : `${lines.filter((l) => l !== "").length} line(s) without one`}). ${TROUBLESHOOT}`);
+  throw new CredentialUnavailableError(
+    `No access token found in the output of PowerShell (${stdout.trim() === "" ? "it printed nothing" : `${lines.filter((l) => l !== "").length} line(s) without one`}). ${TROUBLESHOOT}`,
+  );
 }
 
 /** Epoch seconds (our script), or an ISO date with offset (upstream's script, kept for tolerance). */
@@ -134,5 +138,7 @@ export function azurePowerShellFailure(result: ToolResult): Error {
   }
   if (result.exitCode === 127 || /' is not recognized/.test(stderr)) return new CredentialUnavailableError(azurePowerShellMessages.notInstalled);
   // Like @azure/identity: any other PowerShell failure leaves the credential unavailable.
-  return new CredentialUnavailableError(`'${result.command}' failed (exit code ${result.exitCode ?? "none"}): ${stderr.length > 0 ? stderr.replace(/\.+$/, "") : "it wrote nothing to stderr"}. ${TROUBLESHOOT}`);
+  return new CredentialUnavailableError(
+    `'${result.command}' failed (exit code ${result.exitCode ?? "none"}): ${stderr.length > 0 ? stderr.replace(/\.+$/, "") : "it wrote nothing to stderr"}. ${TROUBLESHOOT}`,
+  );
 }

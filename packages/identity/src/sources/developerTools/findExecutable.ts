@@ -39,7 +39,10 @@ function pathEntries(search: ExecutableSearch): string[] {
     value = key === undefined ? undefined : search.env[key];
   }
   const separator = search.platform === "win32" ? ";" : ":";
-  return (value ?? "").split(separator).map((entry) => entry.trim().replace(/^"(.*)"$/, "$1")).filter((entry) => entry.length > 0 && search.isAbsolute(entry));
+  return (value ?? "")
+    .split(separator)
+    .map((entry) => entry.trim().replace(/^"(.*)"$/, "$1"))
+    .filter((entry) => entry.length > 0 && search.isAbsolute(entry));
 }
 
 /** The first of `names` found on PATH, resolved to something spawnable without a shell; undefined if none. */

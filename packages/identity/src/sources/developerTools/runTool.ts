@@ -177,12 +177,14 @@ export async function runTool(invocation: ToolInvocation): Promise<ToolResult> {
     const maxStderr = invocation.maxStderrBytes ?? DEFAULT_MAX_STDERR;
     child.stdout!.on("data", (chunk: Buffer) => {
       stdoutBytes += chunk.length;
-      if (stdoutBytes > maxStdout) stop(new CredentialUnavailableError(`${invocation.tool} wrote more than ${maxStdout} bytes to stdout for '${command}'; azid stopped it.`));
+      if (stdoutBytes > maxStdout)
+        stop(new CredentialUnavailableError(`${invocation.tool} wrote more than ${maxStdout} bytes to stdout for '${command}'; azid stopped it.`));
       else stdout.push(chunk);
     });
     child.stderr!.on("data", (chunk: Buffer) => {
       stderrBytes += chunk.length;
-      if (stderrBytes > maxStderr) stop(new CredentialUnavailableError(`${invocation.tool} wrote more than ${maxStderr} bytes to stderr for '${command}'; azid stopped it.`));
+      if (stderrBytes > maxStderr)
+        stop(new CredentialUnavailableError(`${invocation.tool} wrote more than ${maxStderr} bytes to stderr for '${command}'; azid stopped it.`));
       else stderr.push(chunk);
     });
     child.on("error", (error) => {
@@ -198,9 +200,13 @@ export async function runTool(invocation: ToolInvocation): Promise<ToolResult> {
 function spawnFailure(invocation: ToolInvocation, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === "ENOENT") return new CredentialUnavailableError(invocation.notInstalledMessage, { cause: error });
-  return new CredentialUnavailableError(`${invocation.tool} could not be started (${code ?? (error instanceof Error ? error.message : String(error))}).`, { cause: error });
+  return new CredentialUnavailableError(`${invocation.tool} could not be started (${code ?? (error instanceof Error ? error.message : String(error))}).`, {
+    cause: error,
+  });
 }
 
 function decode(chunks: Buffer[]): string {
-  return Buffer.concat(chunks).toString("utf8").replace(/^\uFEFF/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
 }

@@ -73,7 +73,9 @@ export function checkToolSubscription(subscription: unknown): asserts subscripti
 export function resolveProcessTimeout(value: unknown, credentialName: string, defaultMs: number): number {
   if (value === undefined) return defaultMs;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${credentialName}: processTimeoutInMs must be a positive number of milliseconds (received ${typeof value === "number" ? String(value) : typeof value}).`);
+    throw new RangeError(
+      `${credentialName}: processTimeoutInMs must be a positive number of milliseconds (received ${typeof value === "number" ? String(value) : typeof value}).`,
+    );
   }
   return Math.min(Math.ceil(value), 2 ** 31 - 1);
 }

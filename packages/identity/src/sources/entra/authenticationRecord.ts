@@ -28,7 +28,9 @@ export function serializeAuthenticationRecord(record: AuthenticationRecord): str
 
 export function deserializeAuthenticationRecord(serializedRecord: string): AuthenticationRecord {
   if (typeof serializedRecord !== "string") {
-    throw new TypeError(`deserializeAuthenticationRecord: expected the JSON string made by serializeAuthenticationRecord, received ${typeof serializedRecord}.`);
+    throw new TypeError(
+      `deserializeAuthenticationRecord: expected the JSON string made by serializeAuthenticationRecord, received ${typeof serializedRecord}.`,
+    );
   }
   let parsed: unknown;
   try {
@@ -37,7 +39,9 @@ export function deserializeAuthenticationRecord(serializedRecord: string): Authe
     throw new TypeError("deserializeAuthenticationRecord: the value is not JSON. Pass the string made by serializeAuthenticationRecord, unchanged.");
   }
   if (typeof parsed === "object" && parsed !== null && "version" in parsed && (parsed as { version: unknown }).version !== SUPPORTED_VERSION) {
-    throw new Error(`Unsupported AuthenticationRecord version ${JSON.stringify((parsed as { version: unknown }).version)}: this package reads version "${SUPPORTED_VERSION}".`);
+    throw new Error(
+      `Unsupported AuthenticationRecord version ${JSON.stringify((parsed as { version: unknown }).version)}: this package reads version "${SUPPORTED_VERSION}".`,
+    );
   }
   return validate(parsed, "deserializeAuthenticationRecord");
 }
@@ -50,7 +54,9 @@ export function validate(value: unknown, where: string): AuthenticationRecord {
   const record = value as Record<string, unknown>;
   const missing = FIELDS.filter((field) => typeof record[field] !== "string" || (field !== "username" && record[field] === ""));
   if (missing.length > 0) {
-    throw new TypeError(`${where}: the AuthenticationRecord lacks ${missing.map((field) => `'${field}'`).join(", ")} (each must be a ${missing.length === 1 ? "" : "non-empty "}string). Use the record returned by authenticate().`);
+    throw new TypeError(
+      `${where}: the AuthenticationRecord lacks ${missing.map((field) => `'${field}'`).join(", ")} (each must be a ${missing.length === 1 ? "" : "non-empty "}string). Use the record returned by authenticate().`,
+    );
   }
   const [authority, homeAccountId, clientId, tenantId, username] = FIELDS.map((field) => record[field] as string);
   return { authority: authority!, homeAccountId: homeAccountId!, clientId: clientId!, tenantId: tenantId!, username: username! };

@@ -18,9 +18,16 @@ export enum AzureAuthorityHosts {
 }
 
 const KNOWN_HOSTS = new Set([
-  "login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net",
-  "login.microsoftonline.us", "login.usgovcloudapi.net", "login-us.microsoftonline.com",
-  "login.chinacloudapi.cn", "login.partner.microsoftonline.cn", "login.microsoftonline.de",
+  "login.microsoftonline.com",
+  "login.windows.net",
+  "login.microsoft.com",
+  "sts.windows.net",
+  "login.microsoftonline.us",
+  "login.usgovcloudapi.net",
+  "login-us.microsoftonline.com",
+  "login.chinacloudapi.cn",
+  "login.partner.microsoftonline.cn",
+  "login.microsoftonline.de",
 ]);
 
 /** Option → AZURE_AUTHORITY_HOST → public cloud; normalized without a trailing slash; https or loopback only. */
@@ -34,7 +41,9 @@ export function resolveAuthorityHost(fromOptions: string | undefined): string {
     throw new RangeError(`${source} is not a valid URL; expected e.g. ${AzureAuthorityHosts.AzurePublicCloud}.`);
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    throw new RangeError(`The authorityHost address must use the 'https' protocol (${source} is ${url.protocol}//${url.host}). Plain http is accepted only for loopback emulators.`);
+    throw new RangeError(
+      `The authorityHost address must use the 'https' protocol (${source} is ${url.protocol}//${url.host}). Plain http is accepted only for loopback emulators.`,
+    );
   }
   if (url.search || url.hash || url.username) throw new RangeError(`${source} must be a plain host URL without query, fragment or credentials.`);
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
@@ -82,8 +91,17 @@ export async function getTokenEndpoint(request: EndpointRequest): Promise<string
 }
 
 async function getJson(url: string, request: EndpointRequest, what: string): Promise<Record<string, unknown>> {
-  const context = { deadline: request.deadline, attemptTimeoutMs: request.http.attemptTimeoutMs, ...(request.abortSignal ? { abortSignal: request.abortSignal } : {}) };
-  const { response } = await sendWithRetry(request.http.client, { method: "GET", url, headers: { accept: "application/json", "user-agent": request.http.userAgent } }, request.http.retry, context);
+  const context = {
+    deadline: request.deadline,
+    attemptTimeoutMs: request.http.attemptTimeoutMs,
+    ...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
+  };
+  const { response } = await sendWithRetry(
+    request.http.client,
+    { method: "GET", url, headers: { accept: "application/json", "user-agent": request.http.userAgent } },
+    request.http.retry,
+    context,
+  );
   let body: unknown;
   try {
     body = JSON.parse(response.bodyText);
@@ -91,10 +109,15 @@ async function getJson(url: string, request: EndpointRequest, what: string): Pro
     body = undefined;
   }
   if (response.status !== 200 || typeof body !== "object" || body === null) {
-    throw new AuthenticationError(response.status, typeof body === "object" && body !== null ? body : {
-      error: "discovery_failed",
-      errorDescription: `${what} at ${new URL(url).origin} answered ${response.status} without a JSON document. Check authorityHost, or set disableInstanceDiscovery: true for private clouds and emulators.`,
-    });
+    throw new AuthenticationError(
+      response.status,
+      typeof body === "object" && body !== null
+        ? body
+        : {
+            error: "discovery_failed",
+            errorDescription: `${what} at ${new URL(url).origin} answered ${response.status} without a JSON document. Check authorityHost, or set disableInstanceDiscovery: true for private clouds and emulators.`,
+          },
+    );
   }
   return body as Record<string, unknown>;
 }
@@ -104,17 +127,27 @@ async function discover(request: EndpointRequest): Promise<Metadata> {
   const authorize = `${host}/${tenantId}/oauth2/v2.0/authorize`;
   // Loopback hosts (emulators) answer instance discovery themselves; anything else asks the public cloud.
   const discoveryHost = isLoopbackHost(new URL(host).hostname) ? host : AzureAuthorityHosts.AzurePublicCloud;
-  const instance = await getJson(`${discoveryHost}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(authorize)}`, request, "Instance discovery");
+  const instance = await getJson(
+    `${discoveryHost}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(authorize)}`,
+    request,
+    "Instance discovery",
+  );
   if (typeof instance.tenant_discovery_endpoint !== "string") {
-    throw new CredentialUnavailableError(`Instance discovery did not recognise ${host} as a Microsoft Entra authority. Set disableInstanceDiscovery: true if this is a trusted private authority.`);
+    throw new CredentialUnavailableError(
+      `Instance discovery did not recognise ${host} as a Microsoft Entra authority. Set disableInstanceDiscovery: true if this is a trusted private authority.`,
+    );
   }
   const oidc = await getJson(`${host}/${tenantId}/v2.0/.well-known/openid-configuration`, request, "OIDC discovery");
   const tokenEndpoint = typeof oidc.token_endpoint === "string" ? oidc.token_endpoint.replace(/\{tenant(id)?\}/gi, tenantId) : undefined;
-  if (tokenEndpoint === undefined) throw new AuthenticationError(200, { error: "discovery_failed", errorDescription: `The OIDC document of ${host} has no token_endpoint.` });
+  if (tokenEndpoint === undefined)
+    throw new AuthenticationError(200, { error: "discovery_failed", errorDescription: `The OIDC document of ${host} has no token_endpoint.` });
   const endpointUrl = new URL(tokenEndpoint);
   assertSecureUrl(endpointUrl, "token_endpoint");
   if (endpointUrl.host !== new URL(host).host) {
-    throw new AuthenticationError(200, { error: "discovery_failed", errorDescription: `The OIDC document of ${host} names a token endpoint on another host (${endpointUrl.host}); refusing to send credentials there.` });
+    throw new AuthenticationError(200, {
+      error: "discovery_failed",
+      errorDescription: `The OIDC document of ${host} names a token endpoint on another host (${endpointUrl.host}); refusing to send credentials there.`,
+    });
   }
   return { tokenEndpoint, fetchedAt: Date.now() };
 }

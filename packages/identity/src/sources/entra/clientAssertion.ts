@@ -38,7 +38,9 @@ export function createClientAssertion(cert: LoadedCertificate, options: ClientAs
   if (!Number.isFinite(lifetime) || lifetime <= 0) throw new RangeError(`lifetimeSeconds must be a positive number, but received ${lifetime}.`);
   if (!Number.isFinite(now)) throw new RangeError(`now must be a finite number of milliseconds, but received ${now}.`);
   if (cert.privateKey.asymmetricKeyType !== "rsa") {
-    throw new TypeError(`Client assertions need an RSA private key, but the certificate's key is ${cert.privateKey.asymmetricKeyType ?? "of an unknown type"}.`);
+    throw new TypeError(
+      `Client assertions need an RSA private key, but the certificate's key is ${cert.privateKey.asymmetricKeyType ?? "of an unknown type"}.`,
+    );
   }
 
   const header: Record<string, unknown> = { alg: algorithm, typ: "JWT", "x5t#S256": cert.x5tS256 };

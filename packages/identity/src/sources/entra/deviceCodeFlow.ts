@@ -59,18 +59,38 @@ const NEXT_STEPS: Record<string, string> = {
 export async function runDeviceCodeFlow(request: DeviceCodeFlowRequest): Promise<TokenEndpointResponse> {
   const { grants, tenantId, scopes, claims, abortSignal } = request;
   const callerDeadline = request.timeoutMs !== undefined ? Date.now() + request.timeoutMs : Number.POSITIVE_INFINITY;
-  const timeoutError = () => new AuthenticationError(0, { error: "timeout", errorDescription: `DeviceCodeCredential: no sign-in within requestOptions.timeout (${request.timeoutMs} ms). The user must enter the code sooner, or pass a longer timeout.` });
+  const timeoutError = () =>
+    new AuthenticationError(0, {
+      error: "timeout",
+      errorDescription: `DeviceCodeCredential: no sign-in within requestOptions.timeout (${request.timeoutMs} ms). The user must enter the code sooner, or pass a longer timeout.`,
+    });
   const setupDeadline = Math.min(callerDeadline, Date.now() + 60_000);
   const authorization = await requestDeviceCode(grants, tenantId, scopes, claims, setupDeadline, abortSignal);
 
   const codeExpiresAt = Date.now() + authorization.expiresInSeconds * 1000;
   try {
-    request.prompt({ userCode: authorization.userCode, verificationUri: authorization.verificationUri, message: authorization.message, expiresOn: new Date(codeExpiresAt) });
+    request.prompt({
+      userCode: authorization.userCode,
+      verificationUri: authorization.verificationUri,
+      message: authorization.message,
+      expiresOn: new Date(codeExpiresAt),
+    });
   } catch (error) {
-    throw new AuthenticationError(0, { error: "prompt_failed", errorDescription: `DeviceCodeCredential: the userPromptCallback threw: ${error instanceof Error ? error.message : String(error)}` }, { cause: error });
+    throw new AuthenticationError(
+      0,
+      {
+        error: "prompt_failed",
+        errorDescription: `DeviceCodeCredential: the userPromptCallback threw: ${error instanceof Error ? error.message : String(error)}`,
+      },
+      { cause: error },
+    );
   }
 
-  const expired = () => new AuthenticationError(400, { error: "expired_token", errorDescription: `The device code expired after ${authorization.expiresInSeconds} s without a completed sign-in.\nHint: ${NEXT_STEPS.expired_token}` });
+  const expired = () =>
+    new AuthenticationError(400, {
+      error: "expired_token",
+      errorDescription: `The device code expired after ${authorization.expiresInSeconds} s without a completed sign-in.\nHint: ${NEXT_STEPS.expired_token}`,
+    });
   const limits: Limits = {
     deadline: Math.min(codeExpiresAt, callerDeadline),
     abortSignal,
@@ -81,7 +101,10 @@ export async function runDeviceCodeFlow(request: DeviceCodeFlowRequest): Promise
     await sleepWithinLimits(intervalMs, limits);
     try {
       return await withinLimits(
-        grants.redeem({ grant_type: DEVICE_CODE_GRANT_TYPE, device_code: authorization.deviceCode }, { tenantId, scopes, claims, deadline: limits.deadline, abortSignal }),
+        grants.redeem(
+          { grant_type: DEVICE_CODE_GRANT_TYPE, device_code: authorization.deviceCode },
+          { tenantId, scopes, claims, deadline: limits.deadline, abortSignal },
+        ),
         limits,
       );
     } catch (error) {
@@ -95,12 +118,23 @@ export async function runDeviceCodeFlow(request: DeviceCodeFlowRequest): Promise
       if (error.code === "ERR_REQUEST_TIMEOUT" && Date.now() >= limits.deadline) throw limits.onTimeout();
       const nextStep = NEXT_STEPS[code];
       if (nextStep === undefined) throw error;
-      throw new AuthenticationError(error.statusCode, { ...error.errorResponse, errorDescription: `${error.errorResponse.errorDescription}\nHint: ${nextStep}` }, { cause: error });
+      throw new AuthenticationError(
+        error.statusCode,
+        { ...error.errorResponse, errorDescription: `${error.errorResponse.errorDescription}\nHint: ${nextStep}` },
+        { cause: error },
+      );
     }
   }
 }
 
-async function requestDeviceCode(grants: UserGrantClient, tenantId: string, scopes: string[], claims: string | undefined, deadline: number, abortSignal: AbortSignalLike | undefined): Promise<DeviceAuthorization> {
+async function requestDeviceCode(
+  grants: UserGrantClient,
+  tenantId: string,
+  scopes: string[],
+  claims: string | undefined,
+  deadline: number,
+  abortSignal: AbortSignalLike | undefined,
+): Promise<DeviceAuthorization> {
   const endpoint = await grants.siblingEndpoint(tenantId, "devicecode", deadline, abortSignal);
   const form: Record<string, string> = { client_id: grants.clientId, scope: withOidcScopes(scopes) };
   if (claims !== undefined) form.claims = claims;
@@ -109,13 +143,22 @@ async function requestDeviceCode(grants: UserGrantClient, tenantId: string, scop
   try {
     ({ response } = await sendWithRetry(
       http.client,
-      { method: "POST", url: endpoint, headers: { "content-type": "application/x-www-form-urlencoded;charset=utf-8", accept: "application/json", "user-agent": http.userAgent }, body: new URLSearchParams(form).toString() },
+      {
+        method: "POST",
+        url: endpoint,
+        headers: { "content-type": "application/x-www-form-urlencoded;charset=utf-8", accept: "application/json", "user-agent": http.userAgent },
+        body: new URLSearchParams(form).toString(),
+      },
       http.retry,
       { deadline, attemptTimeoutMs: http.attemptTimeoutMs, ...(abortSignal ? { abortSignal } : {}) },
     ));
   } catch (error) {
     if (error instanceof TransportError && error.code === "ABORTED") throw error;
-    throw new AuthenticationError(0, { error: "network_error", errorDescription: `The device code request to ${new URL(endpoint).origin} failed: ${(error as Error).message}` }, { cause: error });
+    throw new AuthenticationError(
+      0,
+      { error: "network_error", errorDescription: `The device code request to ${new URL(endpoint).origin} failed: ${(error as Error).message}` },
+      { cause: error },
+    );
   }
   return parseDeviceAuthorization(response.status, response.bodyText, endpoint);
 }
@@ -161,7 +204,10 @@ function parseDeviceAuthorization(status: number, bodyText: string, endpoint: st
     deviceCode: text("device_code"),
     userCode,
     verificationUri,
-    message: typeof fields.message === "string" && fields.message !== "" ? fields.message : `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
+    message:
+      typeof fields.message === "string" && fields.message !== ""
+        ? fields.message
+        : `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
     expiresInSeconds: seconds("expires_in", 900, 1),
     // Bounded both ways: a zero interval must not turn polling into a hammer, nor a huge one into a hang.
     intervalSeconds: Math.min(Math.max(seconds("interval", 5, 0), 0.2), 60),
@@ -169,5 +215,8 @@ function parseDeviceAuthorization(status: number, bodyText: string, endpoint: st
 }
 
 function malformed(endpoint: string, field: string, expected: string): AuthenticationError {
-  return new AuthenticationError(200, { error: "invalid_response", errorDescription: `The device code response from ${new URL(endpoint).origin} is malformed: '${field}' must be ${expected}.` });
+  return new AuthenticationError(200, {
+    error: "invalid_response",
+    errorDescription: `The device code response from ${new URL(endpoint).origin} is malformed: '${field}' must be ${expected}.`,
+  });
 }

@@ -9,7 +9,8 @@ const hints: Record<number, string> = {
   50012: "The certificate is not registered for this app: upload its public part to the app registration.",
   70021: "No federated credential on the app matches the assertion's issuer, subject and audience: compare them with the app's federated credentials.",
   50126: "The username or password is wrong.",
-  50076: "This account requires multi-factor authentication, which the username/password flow cannot do: use InteractiveBrowserCredential or DeviceCodeCredential.",
+  50076:
+    "This account requires multi-factor authentication, which the username/password flow cannot do: use InteractiveBrowserCredential or DeviceCodeCredential.",
   50079: "This account must register for multi-factor authentication first: use an interactive credential.",
   70011: "The scope is invalid: app-only flows need a '<resource>/.default' scope, e.g. 'https://management.azure.com/.default'.",
   500011: "The resource was not found in the tenant: check the scope's resource URI.",

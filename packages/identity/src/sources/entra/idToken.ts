@@ -62,15 +62,24 @@ export function accountFromResponse(response: TokenEndpointResponse, check: Acco
     claims = decoded;
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.some((aud) => typeof aud === "string" && aud.toLowerCase() === check.clientId.toLowerCase())) {
-      throw invalid("invalid_id_token", `The id_token was issued to another application (aud '${String(claims.aud)}', expected '${check.clientId}'); refusing it.`);
+      throw invalid(
+        "invalid_id_token",
+        `The id_token was issued to another application (aud '${String(claims.aud)}', expected '${check.clientId}'); refusing it.`,
+      );
     }
   }
   if (check.nonce !== undefined && response.idToken !== undefined && claims.nonce !== check.nonce) {
-    throw invalid("nonce_mismatch", "The id_token's nonce does not match the one this sign-in sent: the response belongs to another sign-in attempt. Sign in again.");
+    throw invalid(
+      "nonce_mismatch",
+      "The id_token's nonce does not match the one this sign-in sent: the response belongs to another sign-in attempt. Sign in again.",
+    );
   }
   const homeAccountId = clientInfo !== undefined ? `${clientInfo.uid}.${clientInfo.utid}` : str(claims.sub);
   if (homeAccountId === undefined) {
-    throw invalid("invalid_response", "The token response names no account (neither client_info nor an id_token with 'sub'), so its refresh token cannot be kept for silent sign-in.");
+    throw invalid(
+      "invalid_response",
+      "The token response names no account (neither client_info nor an id_token with 'sub'), so its refresh token cannot be kept for silent sign-in.",
+    );
   }
   return {
     homeAccountId,

@@ -25,7 +25,10 @@ export function withinLimits<T>(promise: Promise<T>, limits: Limits): Promise<T>
       else resolve(value as T);
     };
     abortSignal?.addEventListener("abort", onAbort);
-    promise.then((value) => finish(undefined, value), (error: unknown) => finish(error ?? new Error("rejected")));
+    promise.then(
+      (value) => finish(undefined, value),
+      (error: unknown) => finish(error ?? new Error("rejected")),
+    );
   });
 }
 

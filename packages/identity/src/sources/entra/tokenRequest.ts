@@ -66,15 +66,25 @@ export async function requestToken(request: TokenEndpointRequest): Promise<Token
   }
 }
 
-
 function transportFailure(error: unknown, endpoint: string): Error {
   if (!(error instanceof TransportError)) return error as Error;
   if (error.code === "ABORTED") return abortError();
-  const what = error.code === "TIMEOUT" ? "request_timeout" : error.code === "INSECURE" ? "insecure_endpoint" : error.code === "PROXY_REFUSED" ? "proxy_refused" : "network_error";
-  return new AuthenticationError(0, {
-    error: what,
-    errorDescription: `Token request to ${new URL(endpoint).origin} failed: ${error.message} Check network access to the authority host (and HTTPS_PROXY/NO_PROXY if you use a proxy).`,
-  }, { cause: error });
+  const what =
+    error.code === "TIMEOUT"
+      ? "request_timeout"
+      : error.code === "INSECURE"
+        ? "insecure_endpoint"
+        : error.code === "PROXY_REFUSED"
+          ? "proxy_refused"
+          : "network_error";
+  return new AuthenticationError(
+    0,
+    {
+      error: what,
+      errorDescription: `Token request to ${new URL(endpoint).origin} failed: ${error.message} Check network access to the authority host (and HTTPS_PROXY/NO_PROXY if you use a proxy).`,
+    },
+    { cause: error },
+  );
 }
 
 /** Validates a token endpoint response. Never echoes a 2xx body: it may hold (part of) a token. */
@@ -94,10 +104,15 @@ export function parseTokenResponse(status: number, bodyText: string, sentAt: num
       return throwError(status, parsed);
     }
     const excerpt = scrubSecrets(bodyText.slice(0, 200)).replace(/\s+/g, " ");
-    throw new AuthenticationError(status, status === 400 ? excerpt : {
-      error: "unexpected_response",
-      errorDescription: `${origin} answered HTTP ${status} with a non-OAuth body${excerpt ? ` (starts: "${excerpt}")` : ""}. Is authorityHost pointing at Microsoft Entra ID?`,
-    });
+    throw new AuthenticationError(
+      status,
+      status === 400
+        ? excerpt
+        : {
+            error: "unexpected_response",
+            errorDescription: `${origin} answered HTTP ${status} with a non-OAuth body${excerpt ? ` (starts: "${excerpt}")` : ""}. Is authorityHost pointing at Microsoft Entra ID?`,
+          },
+    );
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new AuthenticationError(status, {
@@ -116,10 +131,19 @@ export function parseTokenResponse(status: number, bodyText: string, sentAt: num
   if (expiresIn !== undefined && expiresIn > 0) expiresOnTimestamp = sentAt + expiresIn * 1000;
   else if (expiresOn !== undefined && expiresOn > 0) expiresOnTimestamp = expiresOn * 1000;
   else throw invalidField(status, origin, "expires_in", "a positive number of seconds");
-  const result: TokenEndpointResponse = { accessToken, expiresOnTimestamp, tokenType: String(fields.token_type ?? "Bearer").toLowerCase() === "pop" ? "pop" : "Bearer" };
+  const result: TokenEndpointResponse = {
+    accessToken,
+    expiresOnTimestamp,
+    tokenType: String(fields.token_type ?? "Bearer").toLowerCase() === "pop" ? "pop" : "Bearer",
+  };
   const refreshIn = toSeconds(fields.refresh_in);
   if (refreshIn !== undefined && refreshIn > 0) result.refreshAfterTimestamp = sentAt + refreshIn * 1000;
-  for (const [field, key] of [["refresh_token", "refreshToken"], ["id_token", "idToken"], ["client_info", "clientInfo"], ["scope", "scope"]] as const) {
+  for (const [field, key] of [
+    ["refresh_token", "refreshToken"],
+    ["id_token", "idToken"],
+    ["client_info", "clientInfo"],
+    ["scope", "scope"],
+  ] as const) {
     const value = fields[field];
     if (value === undefined) continue;
     if (typeof value !== "string") throw invalidField(status, origin, field, "a string");

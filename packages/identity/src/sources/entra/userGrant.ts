@@ -75,7 +75,11 @@ export class UserGrantClient {
   }
 }
 
-export async function applyClientAuthentication(form: Record<string, string>, authentication: ClientAuthentication | undefined, tokenEndpoint: string): Promise<void> {
+export async function applyClientAuthentication(
+  form: Record<string, string>,
+  authentication: ClientAuthentication | undefined,
+  tokenEndpoint: string,
+): Promise<void> {
   if (authentication === undefined) return;
   if (authentication.kind === "secret") form.client_secret = authentication.secret;
   else {

@@ -41,13 +41,26 @@ export async function requestPipelinesOidcToken(request: PipelinesOidcRequest): 
     ));
   } catch (error) {
     if (!(error instanceof TransportError)) throw error;
-    throw new AuthenticationError(0, { error: "oidc_request_failed", errorDescription: `${NAME}: could not reach SYSTEM_OIDCREQUESTURI (${url.origin}): ${error.message}` }, { cause: error });
+    throw new AuthenticationError(
+      0,
+      { error: "oidc_request_failed", errorDescription: `${NAME}: could not reach SYSTEM_OIDCREQUESTURI (${url.origin}): ${error.message}` },
+      { cause: error },
+    );
   }
-  const fail = (what: string) => new AuthenticationError(response.status, { error: "oidc_request_failed", errorDescription: `${NAME}: the Azure Pipelines OIDC endpoint answered HTTP ${response.status}: ${what}` });
+  const fail = (what: string) =>
+    new AuthenticationError(response.status, {
+      error: "oidc_request_failed",
+      errorDescription: `${NAME}: the Azure Pipelines OIDC endpoint answered HTTP ${response.status}: ${what}`,
+    });
   if (response.status === 401 || response.status === 403) {
-    throw fail("the system access token was refused. Pass $(System.AccessToken) as systemAccessToken (map it into the step's env, e.g. SYSTEM_ACCESSTOKEN: $(System.AccessToken)) and make sure the job may use the service connection.");
+    throw fail(
+      "the system access token was refused. Pass $(System.AccessToken) as systemAccessToken (map it into the step's env, e.g. SYSTEM_ACCESSTOKEN: $(System.AccessToken)) and make sure the job may use the service connection.",
+    );
   }
-  if (response.status === 404) throw fail(`service connection '${request.serviceConnectionId}' was not found. Use the service connection's ID (a GUID from its settings page), not its name.`);
+  if (response.status === 404)
+    throw fail(
+      `service connection '${request.serviceConnectionId}' was not found. Use the service connection's ID (a GUID from its settings page), not its name.`,
+    );
   let body: unknown;
   try {
     body = JSON.parse(response.bodyText);
@@ -55,7 +68,10 @@ export async function requestPipelinesOidcToken(request: PipelinesOidcRequest): 
     body = undefined;
   }
   if (response.status !== 200) {
-    const message = typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string" ? (body as { message: string }).message : `a ${body === undefined ? "non-JSON" : "JSON"} error body`;
+    const message =
+      typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string"
+        ? (body as { message: string }).message
+        : `a ${body === undefined ? "non-JSON" : "JSON"} error body`;
     throw fail(`${message}. Check serviceConnectionId and that SYSTEM_OIDCREQUESTURI is the pipeline's own.`);
   }
   const token = typeof body === "object" && body !== null ? (body as { oidcToken?: unknown }).oidcToken : undefined;

@@ -21,7 +21,9 @@ export function readFederatedTokenFile(path: string, credentialName: string): st
     );
   }
   if (content.length === 0) {
-    throw new CredentialUnavailableError(`${credentialName}: the federated token file ${path} is empty. The projected service account token has not been written yet.`);
+    throw new CredentialUnavailableError(
+      `${credentialName}: the federated token file ${path} is empty. The projected service account token has not been written yet.`,
+    );
   }
   return content;
 }

@@ -59,7 +59,10 @@ export function azureArcHost(endpoint: URL): ManagedIdentityHost {
       const context = `ManagedIdentityCredential: ${describeRequest(host, request)}`;
       const realm = /^\s*Basic\s+realm\s*=\s*"?([^"]+?)"?\s*$/i.exec(response.headers["www-authenticate"] ?? "")?.[1];
       if (realm === undefined) {
-        throw new AuthenticationError(401, { error: "invalid_challenge", errorDescription: `${context}: the agent answered 401 without a 'WWW-Authenticate: Basic realm=<key file>' challenge. Is IDENTITY_ENDPOINT the Azure Connected Machine agent (himds)?` });
+        throw new AuthenticationError(401, {
+          error: "invalid_challenge",
+          errorDescription: `${context}: the agent answered 401 without a 'WWW-Authenticate: Basic realm=<key file>' challenge. Is IDENTITY_ENDPOINT the Azure Connected Machine agent (himds)?`,
+        });
       }
       const key = await readChallengeKey(realm, context);
       // The key is a secret from here on: redact it from anything the answer makes us say.
@@ -76,7 +79,10 @@ async function readChallengeKey(realm: string, context: string): Promise<string>
   const platformPath = process.platform === "win32" ? path.win32 : path.posix;
   const shown = JSON.stringify(realm.slice(0, 300));
   const refuse = (why: string) =>
-    new AuthenticationError(401, { error: "invalid_challenge", errorDescription: `${context}: refused the challenge's key file ${shown}: ${why}. Only a file the Azure Connected Machine agent wrote is sent back; is something else listening on the agent's port?` });
+    new AuthenticationError(401, {
+      error: "invalid_challenge",
+      errorDescription: `${context}: refused the challenge's key file ${shown}: ${why}. Only a file the Azure Connected Machine agent wrote is sent back; is something else listening on the agent's port?`,
+    });
   const directory = tokenDirectory();
   if (directory === undefined) throw refuse(`Azure Arc is supported on Linux and Windows, not ${process.platform}`);
   if (!platformPath.isAbsolute(realm)) throw refuse("not an absolute path");

@@ -18,7 +18,13 @@ export function azureMlHost(endpoint: URL, secret: string, defaultClientId: stri
     transport: httpOriginOf(endpoint),
     fetchToken(request: HostTokenRequest) {
       const clientid = request.selector.kind === "clientId" ? request.selector.value : defaultClientId;
-      return requestHostToken({ host, request, method: "GET", url: hostTokenUrl(endpoint, API_VERSION, request, { clientid }), headers: { metadata: "true", secret } });
+      return requestHostToken({
+        host,
+        request,
+        method: "GET",
+        url: hostTokenUrl(endpoint, API_VERSION, request, { clientid }),
+        headers: { metadata: "true", secret },
+      });
     },
   };
   return host;

@@ -44,28 +44,54 @@ export function detectHost(env: Environment, selector: IdentitySelector, himdsIn
   if (identityEndpoint !== undefined && identityHeader !== undefined) {
     if (thumbprint !== undefined) {
       const endpoint = endpointUrl("IDENTITY_ENDPOINT", identityEndpoint, "Service Fabric");
-      if (endpoint.protocol !== "https:") throw new RangeError(`IDENTITY_ENDPOINT must be an https URL for Service Fabric (its certificate is pinned to IDENTITY_SERVER_THUMBPRINT); it is ${endpoint.protocol}//${endpoint.host}.`);
-      return { kind: "host", host: serviceFabricHost(endpoint, identityHeader, checkThumbprint(thumbprint)), detectedFrom: "IDENTITY_ENDPOINT, IDENTITY_HEADER and IDENTITY_SERVER_THUMBPRINT" };
+      if (endpoint.protocol !== "https:")
+        throw new RangeError(
+          `IDENTITY_ENDPOINT must be an https URL for Service Fabric (its certificate is pinned to IDENTITY_SERVER_THUMBPRINT); it is ${endpoint.protocol}//${endpoint.host}.`,
+        );
+      return {
+        kind: "host",
+        host: serviceFabricHost(endpoint, identityHeader, checkThumbprint(thumbprint)),
+        detectedFrom: "IDENTITY_ENDPOINT, IDENTITY_HEADER and IDENTITY_SERVER_THUMBPRINT",
+      };
     }
-    return { kind: "host", host: appServiceHost(endpointUrl("IDENTITY_ENDPOINT", identityEndpoint, "App Service"), identityHeader), detectedFrom: "IDENTITY_ENDPOINT and IDENTITY_HEADER" };
+    return {
+      kind: "host",
+      host: appServiceHost(endpointUrl("IDENTITY_ENDPOINT", identityEndpoint, "App Service"), identityHeader),
+      detectedFrom: "IDENTITY_ENDPOINT and IDENTITY_HEADER",
+    };
   }
 
   const msiEndpoint = read("MSI_ENDPOINT");
   const msiSecret = read("MSI_SECRET");
   if (msiEndpoint !== undefined) {
-    if (msiSecret !== undefined) return { kind: "host", host: azureMlHost(endpointUrl("MSI_ENDPOINT", msiEndpoint, "Azure Machine Learning"), msiSecret, read("DEFAULT_IDENTITY_CLIENT_ID")), detectedFrom: "MSI_ENDPOINT and MSI_SECRET" };
+    if (msiSecret !== undefined)
+      return {
+        kind: "host",
+        host: azureMlHost(endpointUrl("MSI_ENDPOINT", msiEndpoint, "Azure Machine Learning"), msiSecret, read("DEFAULT_IDENTITY_CLIENT_ID")),
+        detectedFrom: "MSI_ENDPOINT and MSI_SECRET",
+      };
     return { kind: "host", host: cloudShellHost(endpointUrl("MSI_ENDPOINT", msiEndpoint, "Cloud Shell")), detectedFrom: "MSI_ENDPOINT (without MSI_SECRET)" };
   }
 
   const imdsEndpoint = read("IMDS_ENDPOINT");
   if (identityEndpoint !== undefined && imdsEndpoint !== undefined) {
     endpointUrl("IMDS_ENDPOINT", imdsEndpoint, "Azure Arc");
-    return { kind: "host", host: azureArcHost(ipv4Loopback(endpointUrl("IDENTITY_ENDPOINT", identityEndpoint, "Azure Arc"))), detectedFrom: "IDENTITY_ENDPOINT and IMDS_ENDPOINT" };
+    return {
+      kind: "host",
+      host: azureArcHost(ipv4Loopback(endpointUrl("IDENTITY_ENDPOINT", identityEndpoint, "Azure Arc"))),
+      detectedFrom: "IDENTITY_ENDPOINT and IMDS_ENDPOINT",
+    };
   }
-  if (himdsInstalled()) return { kind: "host", host: azureArcHost(new URL(ARC_DEFAULT_ENDPOINT)), detectedFrom: "the installed Azure Connected Machine agent (himds)" };
+  if (himdsInstalled())
+    return { kind: "host", host: azureArcHost(new URL(ARC_DEFAULT_ENDPOINT)), detectedFrom: "the installed Azure Connected Machine agent (himds)" };
 
   const podIdentity = read("AZURE_POD_IDENTITY_AUTHORITY_HOST");
-  if (podIdentity !== undefined) return { kind: "host", host: imdsHost(endpointUrl("AZURE_POD_IDENTITY_AUTHORITY_HOST", podIdentity, "IMDS")), detectedFrom: "AZURE_POD_IDENTITY_AUTHORITY_HOST" };
+  if (podIdentity !== undefined)
+    return {
+      kind: "host",
+      host: imdsHost(endpointUrl("AZURE_POD_IDENTITY_AUTHORITY_HOST", podIdentity, "IMDS")),
+      detectedFrom: "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+    };
   return { kind: "host", host: imdsHost(new URL(IMDS_DEFAULT_BASE)), detectedFrom: "no other managed identity host in the environment (the default)" };
 }
 
@@ -78,7 +104,9 @@ function endpointUrl(variable: string, value: string, hostName: string): URL {
   }
   const shown = value.includes("@") ? "(a value with user info, not shown)" : JSON.stringify(value.slice(0, 200));
   if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
-    throw new RangeError(`${variable} must be an absolute http(s) URL for the ${hostName} managed identity endpoint, e.g. http://127.0.0.1:41741/msi/token; it is ${shown}.`);
+    throw new RangeError(
+      `${variable} must be an absolute http(s) URL for the ${hostName} managed identity endpoint, e.g. http://127.0.0.1:41741/msi/token; it is ${shown}.`,
+    );
   }
   if (url.username !== "" || url.password !== "") throw new RangeError(`${variable} must not carry user info (user:password@); it is ${shown}.`);
   return url;
@@ -93,7 +121,9 @@ function ipv4Loopback(url: URL): URL {
 function checkThumbprint(value: string): string {
   const hex = value.replace(/[\s:]/g, "");
   if (!/^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(hex)) {
-    throw new RangeError(`IDENTITY_SERVER_THUMBPRINT must be the certificate's SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint; it has ${hex.length} characters${/[^0-9a-fA-F]/.test(hex) ? " including non-hex ones" : ""}.`);
+    throw new RangeError(
+      `IDENTITY_SERVER_THUMBPRINT must be the certificate's SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint; it has ${hex.length} characters${/[^0-9a-fA-F]/.test(hex) ? " including non-hex ones" : ""}.`,
+    );
   }
   return hex.toUpperCase();
 }

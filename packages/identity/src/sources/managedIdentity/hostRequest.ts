@@ -27,7 +27,12 @@ const PREFIX = "ManagedIdentityCredential:";
 /** Sends and returns the final response, whatever its status; transport failures become errors. */
 export async function sendHostRequest(call: HostCall): Promise<{ response: HttpResponse; attempts: number }> {
   const { http, deadline } = call.request;
-  const headers: Record<string, string> = { accept: "application/json", "user-agent": http.userAgent, "x-ms-client-request-id": crypto.randomUUID(), ...call.headers };
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    "user-agent": http.userAgent,
+    "x-ms-client-request-id": crypto.randomUUID(),
+    ...call.headers,
+  };
   try {
     return await sendWithManagedIdentityRetry(
       http.client,
@@ -52,7 +57,8 @@ export function tokenFromResponse(call: HostCall, response: HttpResponse, attemp
   throw withRetryAfter(statusFailure(call, response, attempts), response);
 }
 
-const IDENTITY_NOT_FOUND = /identity not found|no (managed |user[- ]assigned |system[- ]assigned )?identit(y|ies)|not (been )?assigned|unable to load (the )?(proper|requested) managed identity|ManagedIdentityNotFound|identity (does not exist|is not (configured|enabled))/i;
+const IDENTITY_NOT_FOUND =
+  /identity not found|no (managed |user[- ]assigned |system[- ]assigned )?identit(y|ies)|not (been )?assigned|unable to load (the )?(proper|requested) managed identity|ManagedIdentityNotFound|identity (does not exist|is not (configured|enabled))/i;
 
 export function statusFailure(call: HostCall, response: HttpResponse, attempts: number): Error {
   const { host, request } = call;
@@ -62,16 +68,23 @@ export function statusFailure(call: HostCall, response: HttpResponse, attempts: 
   const sent = `${PREFIX} ${describeRequest(host, request)}: HTTP ${status}${said ? ` "${said}"` : ""}${attempts > 1 ? ` after ${attempts} attempts` : ""}${body.correlationId ? ` (correlation id ${body.correlationId})` : ""}.`;
 
   if ((status === 400 || status === 404) && IDENTITY_NOT_FOUND.test(said)) {
-    const fix = request.selector.kind === "system"
-      ? "No system-assigned identity is enabled here (or it is still propagating). Enable it on the resource, or pass the client id of an attached user-assigned identity (clientId, or AZURE_CLIENT_ID with DefaultAzureCredential)."
-      : `Check that the ${request.selector.kind} is right (a client id is the identity's application id, not its object id) and that the identity is attached to this resource; new assignments can take a few minutes.`;
+    const fix =
+      request.selector.kind === "system"
+        ? "No system-assigned identity is enabled here (or it is still propagating). Enable it on the resource, or pass the client id of an attached user-assigned identity (clientId, or AZURE_CLIENT_ID with DefaultAzureCredential)."
+        : `Check that the ${request.selector.kind} is right (a client id is the identity's application id, not its object id) and that the identity is attached to this resource; new assignments can take a few minutes.`;
     return new CredentialUnavailableError(`${sent} ${fix}`);
   }
   if (status === 403 && /unreachable/i.test(said)) {
     // Docker Desktop and some proxies answer for 169.254.169.254 with "A socket operation was attempted to an unreachable network".
-    return new CredentialUnavailableError(`${sent} The network cannot reach the managed identity endpoint: this is probably not an Azure host with a managed identity.`);
+    return new CredentialUnavailableError(
+      `${sent} The network cannot reach the managed identity endpoint: this is probably not an Azure host with a managed identity.`,
+    );
   }
-  return new AuthenticationError(status, { error: body.code ?? "managed_identity_error", errorDescription: `${sent} ${hintForStatus(host, status)}`, ...(body.correlationId ? { correlationId: body.correlationId } : {}) });
+  return new AuthenticationError(status, {
+    error: body.code ?? "managed_identity_error",
+    errorDescription: `${sent} ${hintForStatus(host, status)}`,
+    ...(body.correlationId ? { correlationId: body.correlationId } : {}),
+  });
 }
 
 function hintForStatus(host: ManagedIdentityHost, status: number): string {
@@ -82,7 +95,8 @@ function hintForStatus(host: ManagedIdentityHost, status: number): string {
     }
     return "The host refused the request: check that this process may use the identity.";
   }
-  if (status === 429) return "The host is throttling token requests even after backing off. azid shares one token cache per process, so this usually means many processes; reduce their number or stagger their start.";
+  if (status === 429)
+    return "The host is throttling token requests even after backing off. azid shares one token cache per process, so this usually means many processes; reduce their number or stagger their start.";
   if (status === 410) return "IMDS is being upgraded and did not come back within the retry window; try again in a minute.";
   if (status >= 500) return "The host failed; this is usually transient. Retry later.";
   return "Unexpected answer from the host.";
@@ -95,16 +109,22 @@ function transportFailure(call: HostCall, error: unknown): Error {
   if (error.code === "ABORTED") return abortError();
   if (error.code === "INSECURE") {
     const pinned = call.host.transport.pinnedThumbprint !== undefined;
-    return new AuthenticationError(0, {
-      error: pinned ? "certificate_pin_mismatch" : "insecure_endpoint",
-      errorDescription: `${context}: ${detail} ${pinned ? "Check IDENTITY_SERVER_THUMBPRINT against the endpoint's certificate; a mismatch can mean the connection is intercepted." : ""}`.trim(),
-    }, { cause: error });
+    return new AuthenticationError(
+      0,
+      {
+        error: pinned ? "certificate_pin_mismatch" : "insecure_endpoint",
+        errorDescription:
+          `${context}: ${detail} ${pinned ? "Check IDENTITY_SERVER_THUMBPRINT against the endpoint's certificate; a mismatch can mean the connection is intercepted." : ""}`.trim(),
+      },
+      { cause: error },
+    );
   }
   if (error.code === "TOO_LARGE") return new AuthenticationError(0, { error: "invalid_response", errorDescription: `${context}: ${detail}` }, { cause: error });
   const errno = error.code === "NETWORK" ? transportErrno(error) : undefined;
   const why = error.code === "TIMEOUT" ? `no answer in time (${detail})` : `could not connect${errno ? ` (${errno})` : ""}: ${detail}`;
-  const fix = call.host.kind === "imds"
-    ? "Is this an Azure VM, scale set, container instance or AKS node with a managed identity? Elsewhere use another credential (DefaultAzureCredential tries the others)."
-    : `The ${call.host.displayName} identity endpoint named by the environment is not answering; check that the platform's managed identity is enabled.`;
+  const fix =
+    call.host.kind === "imds"
+      ? "Is this an Azure VM, scale set, container instance or AKS node with a managed identity? Elsewhere use another credential (DefaultAzureCredential tries the others)."
+      : `The ${call.host.displayName} identity endpoint named by the environment is not answering; check that the platform's managed identity is enabled.`;
   return new CredentialUnavailableError(`${context}: ${why}. ${fix}`, { cause: error });
 }

@@ -40,7 +40,8 @@ export function parseManagedIdentityToken(bodyText: string, sentAt: number, cont
   let expiresOnTimestamp: number;
   if (expiresOn !== undefined && expiresOn > sentAt) expiresOnTimestamp = expiresOn;
   else if (expiresIn !== undefined && expiresIn > 0) expiresOnTimestamp = sentAt + expiresIn * 1000;
-  else if (expiresOn !== undefined) throw invalid(context, `the token is already expired ('expires_on' is ${new Date(expiresOn).toISOString()}; is the clock right?)`);
+  else if (expiresOn !== undefined)
+    throw invalid(context, `the token is already expired ('expires_on' is ${new Date(expiresOn).toISOString()}; is the clock right?)`);
   else throw invalid(context, "neither 'expires_on' nor 'expires_in' is present");
   if (expiresOnTimestamp - sentAt > MAX_LIFETIME_MS) throw invalid(context, "the expiry is implausibly far away (milliseconds sent as seconds?)");
 
@@ -116,7 +117,13 @@ export function parseHostErrorBody(bodyText: string, secrets: readonly string[])
     correlationId = str(fields.correlation_id) ?? str(fields.correlationId) ?? str(nested?.correlationId);
   }
   if (message === undefined && code === undefined) message = bodyText.slice(0, 300);
-  return { code: code === undefined ? undefined : redact(code, secrets).slice(0, 100), message: redact(message ?? "", secrets).replace(/\s+/g, " ").slice(0, 500), correlationId: correlationId?.slice(0, 100) };
+  return {
+    code: code === undefined ? undefined : redact(code, secrets).slice(0, 100),
+    message: redact(message ?? "", secrets)
+      .replace(/\s+/g, " ")
+      .slice(0, 500),
+    correlationId: correlationId?.slice(0, 100),
+  };
 }
 
 /** Removes the host's secrets and anything shaped like a token from text that goes into a message. */

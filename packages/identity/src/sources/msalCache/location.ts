@@ -7,7 +7,9 @@ export const SHARED_CACHE_NAME = "msal.cache";
 /** `~/.IdentityService/<name>`, or `%LOCALAPPDATA%\.IdentityService\<name>` on Windows. */
 export function sharedCachePath(name: string = SHARED_CACHE_NAME): string {
   if (!/^[\w.-]{1,100}$/.test(name) || name.startsWith(".")) {
-    throw new RangeError(`tokenCachePersistenceOptions.name must be a plain file name of letters, digits, '_', '-' and '.' (received ${JSON.stringify(name.slice(0, 100))}).`);
+    throw new RangeError(
+      `tokenCachePersistenceOptions.name must be a plain file name of letters, digits, '_', '-' and '.' (received ${JSON.stringify(name.slice(0, 100))}).`,
+    );
   }
   const windows = process.platform === "win32";
   const base = windows ? process.env.LOCALAPPDATA : (process.env.HOME ?? homeDirectory());

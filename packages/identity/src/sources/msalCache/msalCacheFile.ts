@@ -63,11 +63,14 @@ export async function readSharedCache(path: string): Promise<SharedCacheContents
 
 function checkFile(path: string, stat: import("node:fs").Stats): void {
   if (!stat.isFile()) throw unavailable(`${path} is not a regular file.`);
-  if (stat.size > MAX_BYTES) throw unavailable(`${path} is ${stat.size} bytes, more than the ${MAX_BYTES} a token cache can plausibly need; remove it and sign in again.`);
+  if (stat.size > MAX_BYTES)
+    throw unavailable(`${path} is ${stat.size} bytes, more than the ${MAX_BYTES} a token cache can plausibly need; remove it and sign in again.`);
   if (process.platform === "win32") return;
   const uid = process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid) throw unavailable(`${path} belongs to another user (uid ${stat.uid}); only a cache owned by this user (uid ${uid}) is trusted.`);
-  if ((stat.mode & 0o022) !== 0) throw unavailable(`${path} is writable by other users (mode ${(stat.mode & 0o777).toString(8)}); run \`chmod 600 ${path}\` if you trust its contents.`);
+  if (uid !== undefined && stat.uid !== uid)
+    throw unavailable(`${path} belongs to another user (uid ${stat.uid}); only a cache owned by this user (uid ${uid}) is trusted.`);
+  if ((stat.mode & 0o022) !== 0)
+    throw unavailable(`${path} is writable by other users (mode ${(stat.mode & 0o777).toString(8)}); run \`chmod 600 ${path}\` if you trust its contents.`);
 }
 
 /** The accounts and refresh tokens of a serialized MSAL cache; entries of the wrong shape are skipped. */
@@ -94,7 +97,8 @@ export function parseSharedCache(text: string, path: string): Omit<SharedCacheCo
   for (const [key, entry] of Object.entries(section(document, "RefreshToken"))) {
     if (!isRecord(entry)) continue;
     const { home_account_id: homeAccountId, environment, client_id: clientId, secret, family_id: familyId } = entry;
-    if (typeof homeAccountId !== "string" || typeof environment !== "string" || typeof clientId !== "string" || typeof secret !== "string" || secret === "") continue;
+    if (typeof homeAccountId !== "string" || typeof environment !== "string" || typeof clientId !== "string" || typeof secret !== "string" || secret === "")
+      continue;
     refreshTokens.push({ key, homeAccountId, environment, clientId, familyId: typeof familyId === "string" && familyId !== "" ? familyId : undefined, secret });
   }
   return { accounts, refreshTokens };

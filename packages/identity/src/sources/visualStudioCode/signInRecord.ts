@@ -29,7 +29,10 @@ export function readVSCodeSignIn(): VSCodeSignIn | undefined {
     try {
       const stat = fs.statSync(path);
       if (!stat.isFile()) continue;
-      if (stat.size > MAX_RECORD_BYTES) throw unavailable(`the VS Code authentication record ${path} is unexpectedly large (${stat.size} bytes; a record is well under ${MAX_RECORD_BYTES}). Sign out and in again in VS Code.`);
+      if (stat.size > MAX_RECORD_BYTES)
+        throw unavailable(
+          `the VS Code authentication record ${path} is unexpectedly large (${stat.size} bytes; a record is well under ${MAX_RECORD_BYTES}). Sign out and in again in VS Code.`,
+        );
       text = fs.readFileSync(path, "utf8");
     } catch (error) {
       if (error instanceof CredentialUnavailableError) throw error;
@@ -52,10 +55,12 @@ function parseRecord(text: string, path: string): { username: string; tenantId: 
   const version = field("version");
   if (version !== undefined && version !== "1.0") problems.push(`version ${JSON.stringify(version)} is not "1.0"`);
   if (field("clientId") !== VSCODE_CLIENT_ID) problems.push(`clientId is not VS Code's (${VSCODE_CLIENT_ID})`);
-  for (const name of ["username", "homeAccountId", "authority", "tenantId"]) if (typeof field(name) !== "string" || field(name) === "") problems.push(`${name} is missing`);
+  for (const name of ["username", "homeAccountId", "authority", "tenantId"])
+    if (typeof field(name) !== "string" || field(name) === "") problems.push(`${name} is missing`);
   const tenantId = field("tenantId");
   if (typeof tenantId === "string" && tenantId !== "" && !/^[0-9a-zA-Z.-]{1,256}$/.test(tenantId)) problems.push("tenantId is not a tenant id");
-  if (problems.length > 0) throw unavailable(`the VS Code authentication record ${path} is not valid: ${problems.join("; ")}. Sign out and in again in VS Code.`);
+  if (problems.length > 0)
+    throw unavailable(`the VS Code authentication record ${path} is not valid: ${problems.join("; ")}. Sign out and in again in VS Code.`);
   return { username: field("username") as string, tenantId: tenantId as string };
 }
 

@@ -132,7 +132,10 @@ describe("token cache", () => {
     const state = countingProvider("p7");
     state.failNext(1);
     const results = await Promise.allSettled([state.provider.getToken("https://x/.default"), state.provider.getToken("https://x/.default")]);
-    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["rejected", "rejected"],
+    );
     await state.provider.getToken("https://x/.default");
     assert.equal(state.calls.length, 2);
   });

@@ -2,8 +2,18 @@ import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import {
-  Asn1Error, encodeBmpPassword, parseDer, readBmpString, readExplicit, readImplicitOctets, readOctetString,
-  readOid, readSequence, readSmallInteger, readTime, Tag,
+  Asn1Error,
+  encodeBmpPassword,
+  parseDer,
+  readBmpString,
+  readExplicit,
+  readImplicitOctets,
+  readOctetString,
+  readOid,
+  readSequence,
+  readSmallInteger,
+  readTime,
+  Tag,
 } from "../../../src/core/certificates/asn1.js";
 
 const hex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ""), "hex");

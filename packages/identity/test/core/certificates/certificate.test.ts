@@ -47,7 +47,10 @@ function assertLeaf(cert: LoadedCertificate, chainLength: number): void {
   assert.equal(cert.x5tS256, createHash("sha256").update(leaf).digest("base64url"));
   assert.equal(cert.x5t, createHash("sha1").update(leaf).digest("base64url"));
   assert.equal(Buffer.from(cert.x5tS256, "base64url").toString("hex").toUpperCase(), LEAF_SHA256);
-  assert.deepEqual(cert.x5c, cert.certificateChain.map((der) => der.toString("base64")));
+  assert.deepEqual(
+    cert.x5c,
+    cert.certificateChain.map((der) => der.toString("base64")),
+  );
   assert.equal(cert.notAfter.toISOString(), LEAF_NOT_AFTER);
   assert.ok(new X509Certificate(leaf).checkPrivateKey(cert.privateKey));
   if (chainLength === 2) assert.equal(sha1Hex(cert.certificateChain[1] as Buffer), CA_SHA1);
@@ -85,7 +88,11 @@ describe("loadCertificate: fixtures", () => {
 
   it("moves the certificate matching the key first, keeping the others in file order", () => {
     const chain = fixtureText("cert-chain.pem");
-    const reordered = [...pemBlocks(fixtureText("ca.pem"), "CERTIFICATE"), ...pemBlocks(chain, "PRIVATE KEY"), ...pemBlocks(fixtureText("cert.pem"), "CERTIFICATE")].join("");
+    const reordered = [
+      ...pemBlocks(fixtureText("ca.pem"), "CERTIFICATE"),
+      ...pemBlocks(chain, "PRIVATE KEY"),
+      ...pemBlocks(fixtureText("cert.pem"), "CERTIFICATE"),
+    ].join("");
     const cert = loadCertificate({ pem: reordered });
     assertLeaf(cert, 2);
   });
@@ -102,7 +109,10 @@ describe("loadCertificate: errors", () => {
   after(() => rmSync(temp, { recursive: true, force: true }));
 
   it("rejects a wrong password for PEM (PKCS#8 and traditional) and PFX", () => {
-    assertLoadError(() => loadCertificate({ path: fixturePath("cert-encrypted.pem") }, WRONG_PASSWORD), /password for the private key in the certificate file ".*cert-encrypted.pem" is wrong/);
+    assertLoadError(
+      () => loadCertificate({ path: fixturePath("cert-encrypted.pem") }, WRONG_PASSWORD),
+      /password for the private key in the certificate file ".*cert-encrypted.pem" is wrong/,
+    );
     assertLoadError(() => loadCertificate({ path: fixturePath("cert-legacy-rsa-encrypted.pem") }, WRONG_PASSWORD), /password .* is wrong/);
     for (const file of ["cert.pfx", "cert-legacy.pfx", "cert-3des.pfx"]) {
       assertLoadError(() => loadCertificate({ path: fixturePath(file) }, WRONG_PASSWORD), /The password for the certificate file .* is wrong\./);
@@ -151,7 +161,10 @@ describe("loadCertificate: errors", () => {
     assertLoadError(() => loadCertificate({ bytes: randomBytes(4096).fill(0x41, 0, 1) }), /neither PEM nor a PKCS#12/);
     assertLoadError(() => loadCertificate({ bytes: new Uint8Array(0) }), /neither PEM nor a PKCS#12/);
     assertLoadError(() => loadCertificate({ bytes: pfx.subarray(0, 1000) }, PASSWORD), /is not a valid PKCS#12 \(PFX\) file: .*truncated/);
-    assertLoadError(() => loadCertificate({ bytes: Buffer.concat([Buffer.from([0x30, 0x84, 0xff, 0xff, 0xff, 0xf0]), pfx.subarray(4)]) }, PASSWORD), /not a valid PKCS#12/);
+    assertLoadError(
+      () => loadCertificate({ bytes: Buffer.concat([Buffer.from([0x30, 0x84, 0xff, 0xff, 0xff, 0xf0]), pfx.subarray(4)]) }, PASSWORD),
+      /not a valid PKCS#12/,
+    );
     for (let i = 0; i < 100; i++) {
       const junk = randomBytes(512);
       junk[0] = 0x30;

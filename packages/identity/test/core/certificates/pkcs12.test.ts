@@ -61,7 +61,9 @@ describe("parsePkcs12", () => {
     const authSafe = plainAuthSafe();
     const content = readOctetString(readExplicit(readSequence(authSafe, "authSafe")[1], 0, "content"), "content");
     const salt = randomBytes(8);
-    const mac = createHmac("sha1", pkcs12Kdf("sha1", 64, Buffer.alloc(0), salt, 3, 2048, 20)).update(content).digest();
+    const mac = createHmac("sha1", pkcs12Kdf("sha1", 64, Buffer.alloc(0), salt, 3, 2048, 20))
+      .update(content)
+      .digest();
     const macData = tlv(0x30, tlv(0x30, tlv(0x30, hex("06052b0e03021a 0500")), tlv(0x04, mac)), tlv(0x04, salt), hex("02 02 0800"));
     const pfx = tlv(0x30, hex("02 01 03"), authSafe.der, macData);
     assertLeafAndCa(parsePkcs12(pfx, ""));
@@ -108,7 +110,10 @@ describe("PKCS#12 key derivation (RFC 7292 appendix B)", () => {
     assert.equal(pkcs12Kdf("sha1", 64, smeg, salt, 2, 1, 8).toString("hex").toUpperCase(), "79993DFE048D3B76");
   });
   it("matches OpenSSL across several output blocks and other hashes", () => {
-    assert.deepEqual(pkcs12Kdf("sha256", 64, smeg, salt, 3, 1000, 40), hex("35:AC:16:A4:54:D6:08:FB:10:C8:D7:C6:33:8C:A8:58:18:58:7A:ED:0F:F7:71:FD:26:59:57:E4:12:C2:C0:3C:26:AD:8F:A2:13:A9:FC:F3"));
+    assert.deepEqual(
+      pkcs12Kdf("sha256", 64, smeg, salt, 3, 1000, 40),
+      hex("35:AC:16:A4:54:D6:08:FB:10:C8:D7:C6:33:8C:A8:58:18:58:7A:ED:0F:F7:71:FD:26:59:57:E4:12:C2:C0:3C:26:AD:8F:A2:13:A9:FC:F3"),
+    );
     assert.deepEqual(
       pkcs12Kdf("sha512", 128, hex("0000"), salt, 1, 3, 70),
       hex("256D66F79E0B088E4623495F2C48E6385B3019A9D58F077209FF378E156A793A54DA3F029C323FAAAC952F33FFB477CE319FD98C75C6D0AA389E1B4AB32214BA576BE671CA21"),
@@ -148,8 +153,11 @@ function plainAuthSafe(): Asn1Node {
 /** Minimal DER writer for building test PFX variants. */
 function tlv(tag: number, ...parts: Buffer[]): Buffer {
   const body = Buffer.concat(parts);
-  const length = body.length < 0x80 ? Buffer.from([body.length])
-    : body.length < 0x100 ? Buffer.from([0x81, body.length])
-    : Buffer.from([0x82, body.length >> 8, body.length & 0xff]);
+  const length =
+    body.length < 0x80
+      ? Buffer.from([body.length])
+      : body.length < 0x100
+        ? Buffer.from([0x81, body.length])
+        : Buffer.from([0x82, body.length >> 8, body.length & 0xff]);
   return Buffer.concat([Buffer.from([tag]), length, body]);
 }

@@ -46,7 +46,10 @@ describe("node transport", () => {
   it("fails a hanging server within the deadline", async () => {
     const { url } = await serve(() => undefined);
     const started = Date.now();
-    await assert.rejects(client.sendRequest({ method: "GET", url, headers: {}, timeoutMs: 300 }), (e: TransportError) => e.code === "TIMEOUT" && /300 ms/.test(e.message));
+    await assert.rejects(
+      client.sendRequest({ method: "GET", url, headers: {}, timeoutMs: 300 }),
+      (e: TransportError) => e.code === "TIMEOUT" && /300 ms/.test(e.message),
+    );
     assert.ok(Date.now() - started < 2000);
   });
 
@@ -58,7 +61,10 @@ describe("node transport", () => {
   });
 
   it("refuses plain http to a non-loopback host before connecting", async () => {
-    await assert.rejects(client.sendRequest({ method: "GET", url: "http://login.example.com/x", headers: {}, timeoutMs: 1000 }), (e: TransportError) => e.code === "INSECURE");
+    await assert.rejects(
+      client.sendRequest({ method: "GET", url: "http://login.example.com/x", headers: {}, timeoutMs: 1000 }),
+      (e: TransportError) => e.code === "INSECURE",
+    );
   });
 
   it("caps the response size", async () => {
@@ -71,7 +77,10 @@ describe("node transport", () => {
   });
 
   it("reports a refused connection as a network error", async () => {
-    await assert.rejects(client.sendRequest({ method: "GET", url: "http://127.0.0.1:1/", headers: {}, timeoutMs: 1000 }), (e: TransportError) => e.code === "NETWORK" && /ECONNREFUSED/.test(e.message));
+    await assert.rejects(
+      client.sendRequest({ method: "GET", url: "http://127.0.0.1:1/", headers: {}, timeoutMs: 1000 }),
+      (e: TransportError) => e.code === "NETWORK" && /ECONNREFUSED/.test(e.message),
+    );
   });
 });
 
@@ -85,7 +94,10 @@ describe("retry policy", () => {
       else res.end("ok");
     });
     const started = Date.now();
-    const { response, attempts } = await sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 10_000, attemptTimeoutMs: 1000 });
+    const { response, attempts } = await sendWithRetry(client, { method: "GET", url, headers: {} }, fast, {
+      deadline: Date.now() + 10_000,
+      attemptTimeoutMs: 1000,
+    });
     assert.equal(response.bodyText, "ok");
     assert.equal(attempts, 3);
     assert.equal(hits(), 3);
@@ -94,7 +106,10 @@ describe("retry policy", () => {
 
   it("gives up after maxRetries and returns the last response", async () => {
     const { url, hits } = await serve((_req, res) => res.writeHead(500).end("boom"));
-    const { response, attempts } = await sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 10_000, attemptTimeoutMs: 1000 });
+    const { response, attempts } = await sendWithRetry(client, { method: "GET", url, headers: {} }, fast, {
+      deadline: Date.now() + 10_000,
+      attemptTimeoutMs: 1000,
+    });
     assert.equal(response.status, 500);
     assert.equal(attempts, 4);
     assert.equal(hits(), 4);
@@ -118,7 +133,10 @@ describe("retry policy", () => {
   it("retries a hung attempt and fails within the overall deadline", async () => {
     const { url, hits } = await serve(() => undefined);
     const started = Date.now();
-    await assert.rejects(sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 1000, attemptTimeoutMs: 300 }), (e: TransportError) => e.code === "TIMEOUT");
+    await assert.rejects(
+      sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 1000, attemptTimeoutMs: 300 }),
+      (e: TransportError) => e.code === "TIMEOUT",
+    );
     assert.ok(Date.now() - started < 2000);
     assert.ok(hits() >= 2, `attempts: ${hits()}`);
   });

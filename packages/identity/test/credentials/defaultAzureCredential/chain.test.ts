@@ -39,7 +39,12 @@ describe("DefaultAzureCredential: each path", () => {
 
   it("environment secret: EnvironmentCredential wins; no tool runs, no IMDS probe", async () => {
     const app = env.addApp();
-    tools.setEnv({ AZURE_TENANT_ID: env.tenantId, AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: app.secret, AZURE_POD_IDENTITY_AUTHORITY_HOST: blackHole.url() });
+    tools.setEnv({
+      AZURE_TENANT_ID: env.tenantId,
+      AZURE_CLIENT_ID: app.clientId,
+      AZURE_CLIENT_SECRET: app.secret,
+      AZURE_POD_IDENTITY_AUTHORITY_HOST: blackHole.url(),
+    });
     const connections = blackHole.connections();
     const { token, credential } = await new DefaultAzureCredential(env.options).getTokenWithSource(STORAGE);
     assert.ok(credential instanceof EnvironmentCredential);
@@ -59,7 +64,11 @@ describe("DefaultAzureCredential: each path", () => {
   });
 
   it("an unreadable certificate in the environment stops the chain too", async () => {
-    tools.setEnv({ AZURE_TENANT_ID: env.tenantId, AZURE_CLIENT_ID: "00000000-0000-0000-0000-000000000001", AZURE_CLIENT_CERTIFICATE_PATH: "/nonexistent/cert.pem" });
+    tools.setEnv({
+      AZURE_TENANT_ID: env.tenantId,
+      AZURE_CLIENT_ID: "00000000-0000-0000-0000-000000000001",
+      AZURE_CLIENT_CERTIFICATE_PATH: "/nonexistent/cert.pem",
+    });
     const error = await rejection(new DefaultAzureCredential(env.options).getToken(STORAGE));
     assert.ok(!(error instanceof CredentialUnavailableError) && !(error instanceof AggregateAuthenticationError), String(error));
     assert.equal(tools.runs().length, 0);
@@ -78,10 +87,15 @@ describe("DefaultAzureCredential: each path", () => {
       tools.setEnv(env.emu.managedIdentity.env(host));
       setArcTokenDirectoryForTests(host === "azureArc" ? env.emu.managedIdentity.arcTokenDirectory : undefined);
       const before = env.emu.requests.length;
-      const { token, credential } = await new DefaultAzureCredential({ tlsOptions: { ca: env.emu.managedIdentity.serviceFabricCertPem } }).getTokenWithSource(STORAGE);
+      const { token, credential } = await new DefaultAzureCredential({ tlsOptions: { ca: env.emu.managedIdentity.serviceFabricCertPem } }).getTokenWithSource(
+        STORAGE,
+      );
       assert.ok(credential instanceof ManagedIdentityCredential);
       assert.equal(decodeJwt(token.token).payload.aud, "https://storage.azure.com");
-      assert.ok(env.emu.requests.slice(before).some((r) => r.route === host), `a ${host} request`);
+      assert.ok(
+        env.emu.requests.slice(before).some((r) => r.route === host),
+        `a ${host} request`,
+      );
       assert.equal(tools.runs().length, 0);
       setArcTokenDirectoryForTests(undefined);
     });
@@ -115,7 +129,10 @@ describe("DefaultAzureCredential: each path", () => {
     tools.setEnv({ AZURE_CLIENT_ID: undefined });
     await new DefaultAzureCredential({ managedIdentityResourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID }).getToken(VAULT);
     const sent = imdsRequests(before).filter((r) => r.headers.metadata === "true");
-    assert.deepEqual(sent.map((r) => r.query.client_id ?? r.query.msi_res_id), [DEFAULT_USER_IDENTITY_CLIENT_ID, DEFAULT_USER_IDENTITY_CLIENT_ID, DEFAULT_USER_IDENTITY_RESOURCE_ID]);
+    assert.deepEqual(
+      sent.map((r) => r.query.client_id ?? r.query.msi_res_id),
+      [DEFAULT_USER_IDENTITY_CLIENT_ID, DEFAULT_USER_IDENTITY_CLIENT_ID, DEFAULT_USER_IDENTITY_RESOURCE_ID],
+    );
   });
 
   it("only az signed in, IMDS refused: AzureCliCredential in well under a second; the second token from the cache", async () => {
@@ -131,7 +148,10 @@ describe("DefaultAzureCredential: each path", () => {
     assert.equal(decodePayload(token.token).aud, "https://storage.azure.com");
     assert.equal(again.token, token.token);
     assert.equal(credential.selectedCredentialName, "AzureCliCredential");
-    assert.deepEqual(tools.runs().map((r) => r.tool), ["az"]);
+    assert.deepEqual(
+      tools.runs().map((r) => r.tool),
+      ["az"],
+    );
     console.log(`# az signed in, IMDS refused: first token ${first.toFixed(1)} ms, second ${second.toFixed(3)} ms`);
     assert.ok(first < 1000, `first token took ${first} ms`);
     assert.ok(second < 5, `second token took ${second} ms`);
@@ -158,9 +178,15 @@ describe("DefaultAzureCredential: sticky", () => {
     tools.setEnv({ AZID_FAKE_AZ: "not-logged-in" }); // az unavailable, pwsh wins
     const credential = new DefaultAzureCredential();
     await credential.getToken(STORAGE);
-    assert.deepEqual(tools.runs().map((r) => r.tool), ["az", "pwsh"]);
+    assert.deepEqual(
+      tools.runs().map((r) => r.tool),
+      ["az", "pwsh"],
+    );
     await credential.getToken(VAULT); // a cache miss: only the winner runs
-    assert.deepEqual(tools.runs().map((r) => r.tool), ["az", "pwsh", "pwsh"]);
+    assert.deepEqual(
+      tools.runs().map((r) => r.tool),
+      ["az", "pwsh", "pwsh"],
+    );
     assert.equal(credential.selectedCredentialName, "AzurePowerShellCredential");
   });
 
@@ -171,7 +197,10 @@ describe("DefaultAzureCredential: sticky", () => {
     tools.setEnv({ AZID_FAKE_PWSH: "not-logged-in", AZID_FAKE_AZ: "ok" });
     const { credential: source } = await credential.getTokenWithSource(VAULT);
     assert.ok(source instanceof AzureCliCredential);
-    assert.deepEqual(tools.runs().map((r) => r.tool), ["az", "pwsh", "pwsh", "az"]);
+    assert.deepEqual(
+      tools.runs().map((r) => r.tool),
+      ["az", "pwsh", "pwsh", "az"],
+    );
     assert.equal(credential.selectedCredentialName, "AzureCliCredential");
   });
 
@@ -181,7 +210,10 @@ describe("DefaultAzureCredential: sticky", () => {
     tools.setEnv({ AZID_FAKE_AZ: "error" });
     const error = await rejection(credential.getToken(VAULT));
     assert.ok(error instanceof AuthenticationError, String(error));
-    assert.deepEqual(tools.runs().map((r) => r.tool), ["az", "az"]);
+    assert.deepEqual(
+      tools.runs().map((r) => r.tool),
+      ["az", "az"],
+    );
   });
 });
 
@@ -211,7 +243,11 @@ describe("DefaultAzureCredential: when nothing works", () => {
     assert.equal(error.errors.length, expectations.length);
     assert.ok(error.errors.every((e: Error) => e instanceof CredentialUnavailableError && e.cause !== undefined));
     assert.ok(!/InteractiveBrowserCredential/.test(message), "off by default: not listed as tried");
-    assert.deepEqual(lines.filter((l) => /:(warning|error) /.test(l)), [], "expected unavailability is not a warning");
+    assert.deepEqual(
+      lines.filter((l) => /:(warning|error) /.test(l)),
+      [],
+      "expected unavailability is not a warning",
+    );
     assert.ok(lines.some((l) => /DefaultAzureCredential => .*AzureCliCredential is unavailable/.test(l)));
   });
 

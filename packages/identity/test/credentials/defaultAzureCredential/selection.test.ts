@@ -2,7 +2,12 @@
 // invalid values), the exclude* options, requiredEnvVars, and options checked at construction.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AggregateAuthenticationError, DefaultAzureCredential, diagnoseDefaultAzureCredential, type DefaultAzureCredentialOptions } from "../../../src/index.js";
+import {
+  AggregateAuthenticationError,
+  DefaultAzureCredential,
+  diagnoseDefaultAzureCredential,
+  type DefaultAzureCredentialOptions,
+} from "../../../src/index.js";
 import { dirname } from "node:path";
 import { FAKE_TOOLS } from "../../support/toolHarness.js";
 import { SIGNED_OUT, useBlackHole, useChainEnvironment } from "./chainEnvironment.js";
@@ -11,7 +16,17 @@ const STORAGE = "https://storage.azure.com/.default";
 const tools = useChainEnvironment();
 const blackHole = useBlackHole();
 
-const ALL = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential", "InteractiveBrowserCredential"];
+const ALL = [
+  "EnvironmentCredential",
+  "WorkloadIdentityCredential",
+  "ManagedIdentityCredential",
+  "SharedTokenCacheCredential",
+  "VisualStudioCodeCredential",
+  "AzureCliCredential",
+  "AzurePowerShellCredential",
+  "AzureDeveloperCliCredential",
+  "InteractiveBrowserCredential",
+];
 const DEV = ["SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"];
 const PROD = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
 
@@ -24,18 +39,33 @@ async function tried(options: DefaultAzureCredentialOptions = {}): Promise<strin
 /** The credentials named in the error of a chain where nothing is available. */
 async function triedByGetToken(options: DefaultAzureCredentialOptions = {}): Promise<string[]> {
   tools.hideTools();
-  const error = await new DefaultAzureCredential(options).getToken(STORAGE).then(() => undefined, (e: unknown) => e);
+  const error = await new DefaultAzureCredential(options).getToken(STORAGE).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof AggregateAuthenticationError, String(error));
-  return error.message.split("\n").filter((l) => l.startsWith("  ")).map((l) => l.trim().split(/\s+/)[0]!);
+  return error.message
+    .split("\n")
+    .filter((l) => l.startsWith("  "))
+    .map((l) => l.trim().split(/\s+/)[0]!);
 }
 
 describe("AZURE_TOKEN_CREDENTIALS", () => {
   it("unset (or blank): the whole chain, the browser off by default", async () => {
     tools.hideTools();
-    assert.deepEqual(await tried(), ALL.filter((n) => n !== "InteractiveBrowserCredential"));
-    assert.deepEqual(await triedByGetToken(), ALL.filter((n) => n !== "InteractiveBrowserCredential"));
+    assert.deepEqual(
+      await tried(),
+      ALL.filter((n) => n !== "InteractiveBrowserCredential"),
+    );
+    assert.deepEqual(
+      await triedByGetToken(),
+      ALL.filter((n) => n !== "InteractiveBrowserCredential"),
+    );
     tools.setEnv({ AZURE_TOKEN_CREDENTIALS: "  " });
-    assert.deepEqual(await tried(), ALL.filter((n) => n !== "InteractiveBrowserCredential"));
+    assert.deepEqual(
+      await tried(),
+      ALL.filter((n) => n !== "InteractiveBrowserCredential"),
+    );
   });
 
   it("dev: developer tools only; IMDS is never probed", async () => {
@@ -45,7 +75,10 @@ describe("AZURE_TOKEN_CREDENTIALS", () => {
     assert.deepEqual(await triedByGetToken(), DEV);
     assert.deepEqual(await tried(), DEV);
     assert.equal(blackHole.connections(), connections);
-    const error = await new DefaultAzureCredential().getToken(STORAGE).then(() => undefined, (e: Error) => e);
+    const error = await new DefaultAzureCredential().getToken(STORAGE).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.match(error!.message, /Not tried: EnvironmentCredential \(AZURE_TOKEN_CREDENTIALS=dev selects developer tools only\)/);
   });
 
@@ -53,7 +86,10 @@ describe("AZURE_TOKEN_CREDENTIALS", () => {
     tools.setEnv({ AZURE_TOKEN_CREDENTIALS: "DEV" });
     const { credential } = await new DefaultAzureCredential().getTokenWithSource(STORAGE);
     assert.equal(credential.constructor.name, "AzureCliCredential");
-    assert.deepEqual(tools.runs().map((r) => r.tool), ["az"]);
+    assert.deepEqual(
+      tools.runs().map((r) => r.tool),
+      ["az"],
+    );
   });
 
   it("prod: Environment, WorkloadIdentity, ManagedIdentity only; signed-in tools are never run", async () => {
@@ -79,7 +115,12 @@ describe("AZURE_TOKEN_CREDENTIALS", () => {
       tools.setEnv({ AZURE_TOKEN_CREDENTIALS: value });
       assert.throws(
         () => new DefaultAzureCredential(),
-        (e: Error) => e instanceof RangeError && e.message.includes(JSON.stringify(value)) && /'dev'/.test(e.message) && /'prod'/.test(e.message) && ALL.every((n) => e.message.includes(n)),
+        (e: Error) =>
+          e instanceof RangeError &&
+          e.message.includes(JSON.stringify(value)) &&
+          /'dev'/.test(e.message) &&
+          /'prod'/.test(e.message) &&
+          ALL.every((n) => e.message.includes(n)),
       );
     });
   }
@@ -111,21 +152,36 @@ describe("exclude options", () => {
   it("combine with AZURE_TOKEN_CREDENTIALS (both must allow a credential)", async () => {
     tools.hideTools();
     tools.setEnv({ AZURE_TOKEN_CREDENTIALS: "dev" });
-    assert.deepEqual(await triedByGetToken({ excludeAzureCliCredential: true, excludeVisualStudioCodeCredential: true, excludeSharedTokenCacheCredential: true }), ["AzurePowerShellCredential", "AzureDeveloperCliCredential"]);
+    assert.deepEqual(
+      await triedByGetToken({ excludeAzureCliCredential: true, excludeVisualStudioCodeCredential: true, excludeSharedTokenCacheCredential: true }),
+      ["AzurePowerShellCredential", "AzureDeveloperCliCredential"],
+    );
   });
 
   it("excluding everything, or a non-boolean: an error at construction", () => {
     tools.setEnv({ AZURE_TOKEN_CREDENTIALS: "AzureCliCredential" });
-    assert.throws(() => new DefaultAzureCredential({ excludeAzureCliCredential: true }), (e: Error) => e instanceof RangeError && /every credential of the chain is excluded/.test(e.message));
-    assert.throws(() => new DefaultAzureCredential({ excludeAzureCliCredential: "yes" } as never), (e: Error) => e instanceof TypeError && /excludeAzureCliCredential must be a boolean/.test(e.message));
+    assert.throws(
+      () => new DefaultAzureCredential({ excludeAzureCliCredential: true }),
+      (e: Error) => e instanceof RangeError && /every credential of the chain is excluded/.test(e.message),
+    );
+    assert.throws(
+      () => new DefaultAzureCredential({ excludeAzureCliCredential: "yes" } as never),
+      (e: Error) => e instanceof TypeError && /excludeAzureCliCredential must be a boolean/.test(e.message),
+    );
   });
 });
 
 describe("requiredEnvVars and other options", () => {
   it("missing or empty required variables: an error at construction naming them", () => {
-    assert.throws(() => new DefaultAzureCredential({ requiredEnvVars: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID"] }), /Required environment variables 'AZURE_CLIENT_ID, AZURE_TENANT_ID' for DefaultAzureCredential are not set or empty/);
+    assert.throws(
+      () => new DefaultAzureCredential({ requiredEnvVars: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID"] }),
+      /Required environment variables 'AZURE_CLIENT_ID, AZURE_TENANT_ID' for DefaultAzureCredential are not set or empty/,
+    );
     tools.setEnv({ AZURE_CLIENT_ID: "", AZURE_TENANT_ID: "t" });
-    assert.throws(() => new DefaultAzureCredential({ requiredEnvVars: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID"] }), /Required environment variable 'AZURE_CLIENT_ID' for DefaultAzureCredential is not set or empty/);
+    assert.throws(
+      () => new DefaultAzureCredential({ requiredEnvVars: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID"] }),
+      /Required environment variable 'AZURE_CLIENT_ID' for DefaultAzureCredential is not set or empty/,
+    );
     assert.throws(() => new DefaultAzureCredential({ requiredEnvVars: "AZURE_TOKEN_CREDENTIALS" }), /'AZURE_TOKEN_CREDENTIALS'/);
     tools.setEnv({ AZURE_CLIENT_ID: "c", AZURE_TOKEN_CREDENTIALS: "dev" });
     assert.ok(new DefaultAzureCredential({ requiredEnvVars: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_TOKEN_CREDENTIALS"] }));
@@ -146,7 +202,10 @@ describe("requiredEnvVars and other options", () => {
 
     tools.setEnv({ AZID_FAKE_AZ: "slow", AZID_FAKE_DELAY_MS: "3000", AZID_FAKE_PWSH: "not-logged-in", AZID_FAKE_AZD: "not-logged-in" });
     const started = Date.now();
-    const error = await new DefaultAzureCredential({ processTimeoutInMs: 300 }).getToken("https://vault.azure.net/.default").then(() => undefined, (e: Error) => e);
+    const error = await new DefaultAzureCredential({ processTimeoutInMs: 300 }).getToken("https://vault.azure.net/.default").then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.ok(error instanceof AggregateAuthenticationError, String(error));
     assert.match(error.message, /AzureCliCredential .*timed out.*Fix: raise processTimeoutInMs/);
     assert.ok(Date.now() - started < 2500);

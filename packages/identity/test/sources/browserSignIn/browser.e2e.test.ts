@@ -56,7 +56,10 @@ describe("InteractiveBrowserCredential in real chromium against the emulator", (
     assert.equal(await page.locator("#status").textContent(), "Signed in");
     await page.screenshot({ path: screenshotPath("success"), fullPage: true });
     const redirect = new URL(authorizeUrl).searchParams.get("redirect_uri")!;
-    assert.ok(env.emu.requests.some((r) => r.route === "authorize" && r.method === "POST"), "the browser posted the emulator's form");
+    assert.ok(
+      env.emu.requests.some((r) => r.route === "authorize" && r.method === "POST"),
+      "the browser posted the emulator's form",
+    );
     assert.equal(env.tokenRequests().at(-1)!.form!.redirect_uri, redirect);
     await page.close();
   });

@@ -20,7 +20,10 @@ void [cliUpstream, cliOurs, devUpstream, devOurs, pwshUpstream, pwshOurs];
 it("AzureCliCredential, AzureDeveloperCliCredential and AzurePowerShellCredential are core-auth TokenCredentials", () => {
   const credentials: CoreTokenCredential[] = [new azid.AzureCliCredential(), new azid.AzureDeveloperCliCredential(), new azid.AzurePowerShellCredential()];
   for (const credential of credentials) assert.ok(isTokenCredential(credential), credential.constructor.name);
-  assert.deepEqual(credentials.map((c) => c.constructor.name), ["AzureCliCredential", "AzureDeveloperCliCredential", "AzurePowerShellCredential"]);
+  assert.deepEqual(
+    credentials.map((c) => c.constructor.name),
+    ["AzureCliCredential", "AzureDeveloperCliCredential", "AzurePowerShellCredential"],
+  );
 });
 
 it("constructing a credential spawns nothing and needs no tool", () => {

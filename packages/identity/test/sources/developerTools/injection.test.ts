@@ -3,7 +3,13 @@
 // and the refusal names the offending character without echoing the value.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AzureCliCredential, AzureDeveloperCliCredential, AzurePowerShellCredential, CredentialUnavailableError, type TokenCredential } from "../../../src/index.js";
+import {
+  AzureCliCredential,
+  AzureDeveloperCliCredential,
+  AzurePowerShellCredential,
+  CredentialUnavailableError,
+  type TokenCredential,
+} from "../../../src/index.js";
 import { useFakeTools } from "../../support/toolHarness.js";
 import { rejection } from "../../support/assertions.js";
 
@@ -70,7 +76,11 @@ describe("injection: tenant", () => {
 });
 
 describe("injection: scope", () => {
-  const scopeAttacks: Array<[string, string, string | undefined]> = [...ATTACKS, ["space", "https://x/.default --debug", "U+0020"], ["tab", "https://x/\t.default", "U+0009"]];
+  const scopeAttacks: Array<[string, string, string | undefined]> = [
+    ...ATTACKS,
+    ["space", "https://x/.default --debug", "U+0020"],
+    ["tab", "https://x/\t.default", "U+0009"],
+  ];
   for (const [label, value, codePoint] of scopeAttacks) {
     const scope = value.startsWith("-") || value.startsWith("https") ? value : `https://storage.azure.com/${value}`;
     it(`${label}: refused with CredentialUnavailableError, nothing spawned`, async () => {

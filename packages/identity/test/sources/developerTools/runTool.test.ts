@@ -53,13 +53,19 @@ describe("findExecutable on Windows (simulated)", () => {
   });
 
   it("falls back from pwsh to powershell", () => {
-    const search = windows({ "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe": "MZ" }, { PATH: "C:\\Windows\\System32\\WindowsPowerShell\\v1.0" });
+    const search = windows(
+      { "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe": "MZ" },
+      { PATH: "C:\\Windows\\System32\\WindowsPowerShell\\v1.0" },
+    );
     assert.equal(findExecutable(["pwsh", "powershell"], search)?.file, "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
   });
 
   it("refuses a batch file it doesn't recognise rather than running it through cmd.exe", () => {
     const search = windows({ "C:\\shims\\az.cmd": "@echo off\r\ncall something-else %*\r\n" }, { PATH: "C:\\shims" });
-    assert.throws(() => findExecutable(["az"], search), (error: unknown) => error instanceof CredentialUnavailableError && /never runs developer tools through cmd\.exe/.test(error.message));
+    assert.throws(
+      () => findExecutable(["az"], search),
+      (error: unknown) => error instanceof CredentialUnavailableError && /never runs developer tools through cmd\.exe/.test(error.message),
+    );
   });
 
   it("refuses az.cmd whose Python is missing", () => {
@@ -83,7 +89,10 @@ describe("runTool", () => {
     process.chdir(tools.dir);
     try {
       process.env.PATH = `bin:.:`;
-      await assert.rejects(runTool({ tool: "Azure CLI", executables: ["az"], args: [], timeoutMs: 2000, notInstalledMessage: "not installed" }), /not installed/);
+      await assert.rejects(
+        runTool({ tool: "Azure CLI", executables: ["az"], args: [], timeoutMs: 2000, notInstalledMessage: "not installed" }),
+        /not installed/,
+      );
     } finally {
       process.chdir(previousCwd);
     }
@@ -91,10 +100,19 @@ describe("runTool", () => {
   });
 
   it("runs from the safe working directory with stdin closed and returns exit code, stdout and stderr", async () => {
-    writeFileSync(path.join(tools.dir, "probe"), "#!/usr/bin/env node\nlet n=0;process.stdin.on('data',d=>n+=d.length).on('end',()=>{process.stdout.write(JSON.stringify({cwd:process.cwd(),argv:process.argv.slice(2),stdin:n}));process.stderr.write('warn');process.exitCode=3});\n");
+    writeFileSync(
+      path.join(tools.dir, "probe"),
+      "#!/usr/bin/env node\nlet n=0;process.stdin.on('data',d=>n+=d.length).on('end',()=>{process.stdout.write(JSON.stringify({cwd:process.cwd(),argv:process.argv.slice(2),stdin:n}));process.stderr.write('warn');process.exitCode=3});\n",
+    );
     chmodSync(path.join(tools.dir, "probe"), 0o755);
     process.env.PATH = `${tools.dir}:${path.dirname(process.execPath)}`;
-    const result = await runTool({ tool: "Probe", executables: ["probe"], args: ["a b", "$(id)", "'x'", "-"], timeoutMs: 5000, notInstalledMessage: "missing" });
+    const result = await runTool({
+      tool: "Probe",
+      executables: ["probe"],
+      args: ["a b", "$(id)", "'x'", "-"],
+      timeoutMs: 5000,
+      notInstalledMessage: "missing",
+    });
     assert.equal(result.exitCode, 3);
     assert.equal(result.stderr, "warn");
     assert.deepEqual(JSON.parse(result.stdout), { cwd: safeWorkingDirectory(), argv: ["a b", "$(id)", "'x'", "-"], stdin: 0 });
@@ -102,7 +120,10 @@ describe("runTool", () => {
   });
 
   it("stops a tool that floods stdout", async () => {
-    writeFileSync(path.join(tools.dir, "flood"), "#!/usr/bin/env node\nconst b=Buffer.alloc(65536,97);(function w(){while(process.stdout.write(b));process.stdout.once('drain',w)})();\n");
+    writeFileSync(
+      path.join(tools.dir, "flood"),
+      "#!/usr/bin/env node\nconst b=Buffer.alloc(65536,97);(function w(){while(process.stdout.write(b));process.stdout.once('drain',w)})();\n",
+    );
     chmodSync(path.join(tools.dir, "flood"), 0o755);
     process.env.PATH = `${tools.dir}:${path.dirname(process.execPath)}`;
     await assert.rejects(
@@ -116,7 +137,10 @@ describe("runTool", () => {
     writeFileSync(path.join(tools.dir, "broken"), "#!/nonexistent/interpreter\n");
     chmodSync(path.join(tools.dir, "broken"), 0o755);
     process.env.PATH = tools.dir;
-    await assert.rejects(runTool({ tool: "Broken", executables: ["broken"], args: [], timeoutMs: 5000, notInstalledMessage: "Broken is not installed" }), CredentialUnavailableError);
+    await assert.rejects(
+      runTool({ tool: "Broken", executables: ["broken"], args: [], timeoutMs: 5000, notInstalledMessage: "Broken is not installed" }),
+      CredentialUnavailableError,
+    );
   });
 
   it("the fakes are what the credential tests run", () => {

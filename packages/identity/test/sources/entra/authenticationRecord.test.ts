@@ -27,7 +27,10 @@ describe("AuthenticationRecord", () => {
 
   it("rejects another version, non-JSON, and missing fields with clear errors", () => {
     assert.throws(() => deserializeAuthenticationRecord(JSON.stringify({ ...record, version: "2.0" })), /Unsupported AuthenticationRecord version "2.0"/);
-    assert.throws(() => deserializeAuthenticationRecord("{not json"), (e: Error) => e instanceof TypeError && /not JSON/.test(e.message));
+    assert.throws(
+      () => deserializeAuthenticationRecord("{not json"),
+      (e: Error) => e instanceof TypeError && /not JSON/.test(e.message),
+    );
     const { homeAccountId: _, ...partial } = record;
     assert.throws(() => deserializeAuthenticationRecord(JSON.stringify(partial)), /lacks 'homeAccountId'/);
     assert.throws(() => deserializeAuthenticationRecord(42 as never), TypeError);
@@ -50,11 +53,23 @@ describe("PKCE and id_token checks", () => {
     const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.sig`;
     const clientInfo = Buffer.from(JSON.stringify({ uid: "u1", utid: "t1" })).toString("base64url");
     const base = { accessToken: "a", expiresOnTimestamp: 1, tokenType: "Bearer" as const, clientInfo };
-    const good = accountFromResponse({ ...base, idToken: jwt({ aud: "client", tid: "t1", preferred_username: "bob@x", nonce: "n1" }) }, { clientId: "client", nonce: "n1", fallbackTenantId: "organizations" });
+    const good = accountFromResponse(
+      { ...base, idToken: jwt({ aud: "client", tid: "t1", preferred_username: "bob@x", nonce: "n1" }) },
+      { clientId: "client", nonce: "n1", fallbackTenantId: "organizations" },
+    );
     assert.deepEqual(good, { homeAccountId: "u1.t1", tenantId: "t1", username: "bob@x" });
-    assert.throws(() => accountFromResponse({ ...base, idToken: jwt({ aud: "other", nonce: "n1" }) }, { clientId: "client", nonce: "n1", fallbackTenantId: "x" }), /another application/);
-    assert.throws(() => accountFromResponse({ ...base, idToken: jwt({ aud: "client", nonce: "n2" }) }, { clientId: "client", nonce: "n1", fallbackTenantId: "x" }), { name: "AuthenticationError", message: /nonce_mismatch/ });
-    const fromSub = accountFromResponse({ accessToken: "a", expiresOnTimestamp: 1, tokenType: "Bearer", idToken: jwt({ aud: "client", sub: "s1" }) }, { clientId: "client", fallbackTenantId: "organizations" });
+    assert.throws(
+      () => accountFromResponse({ ...base, idToken: jwt({ aud: "other", nonce: "n1" }) }, { clientId: "client", nonce: "n1", fallbackTenantId: "x" }),
+      /another application/,
+    );
+    assert.throws(
+      () => accountFromResponse({ ...base, idToken: jwt({ aud: "client", nonce: "n2" }) }, { clientId: "client", nonce: "n1", fallbackTenantId: "x" }),
+      { name: "AuthenticationError", message: /nonce_mismatch/ },
+    );
+    const fromSub = accountFromResponse(
+      { accessToken: "a", expiresOnTimestamp: 1, tokenType: "Bearer", idToken: jwt({ aud: "client", sub: "s1" }) },
+      { clientId: "client", fallbackTenantId: "organizations" },
+    );
     assert.deepEqual(fromSub, { homeAccountId: "s1", tenantId: "organizations", username: "" });
   });
 });

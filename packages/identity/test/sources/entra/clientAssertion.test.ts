@@ -38,7 +38,12 @@ describe("createClientAssertion", () => {
   it("signs PS256 by default with x5t#S256 and the expected claims", () => {
     const jwt = decode(createClientAssertion(cert, { clientId: CLIENT_ID, audience: AUDIENCE, now: NOW }));
     assert.deepEqual(jwt.header, { alg: "PS256", typ: "JWT", "x5t#S256": cert.x5tS256 });
-    assert.equal(jwt.header["x5t#S256"], createHash("sha256").update(cert.certificateChain[0] as Buffer).digest("base64url"));
+    assert.equal(
+      jwt.header["x5t#S256"],
+      createHash("sha256")
+        .update(cert.certificateChain[0] as Buffer)
+        .digest("base64url"),
+    );
     const seconds = Math.floor(NOW / 1000);
     assert.deepEqual(
       { ...jwt.payload, jti: undefined },
@@ -56,7 +61,12 @@ describe("createClientAssertion", () => {
   it("signs RS256 (PKCS#1 v1.5) and adds the SHA-1 x5t", () => {
     const jwt = decode(createClientAssertion(cert, { clientId: CLIENT_ID, audience: AUDIENCE, algorithm: "RS256", now: NOW }));
     assert.deepEqual(jwt.header, { alg: "RS256", typ: "JWT", "x5t#S256": cert.x5tS256, x5t: cert.x5t });
-    assert.equal(Buffer.from(jwt.header.x5t as string, "base64url").toString("hex").toUpperCase(), cert.thumbprintSha1);
+    assert.equal(
+      Buffer.from(jwt.header.x5t as string, "base64url")
+        .toString("hex")
+        .toUpperCase(),
+      cert.thumbprintSha1,
+    );
     assert.ok(verify("sha256", jwt.signingInput, { key: leafPublicKey, padding: constants.RSA_PKCS1_PADDING }, jwt.signature));
   });
 
@@ -64,8 +74,16 @@ describe("createClientAssertion", () => {
     const jwt = decode(createClientAssertion(cert, { clientId: CLIENT_ID, audience: AUDIENCE, sendCertificateChain: true, now: NOW }));
     const x5c = jwt.header.x5c as string[];
     assert.equal(x5c.length, 2);
-    assert.deepEqual(x5c.map((b64) => Buffer.from(b64, "base64")), cert.certificateChain);
-    assert.equal(createHash("sha256").update(Buffer.from(x5c[0] as string, "base64")).digest("base64url"), jwt.header["x5t#S256"]);
+    assert.deepEqual(
+      x5c.map((b64) => Buffer.from(b64, "base64")),
+      cert.certificateChain,
+    );
+    assert.equal(
+      createHash("sha256")
+        .update(Buffer.from(x5c[0] as string, "base64"))
+        .digest("base64url"),
+      jwt.header["x5t#S256"],
+    );
     assert.equal(new X509Certificate(Buffer.from(x5c[1] as string, "base64")).subject, "CN=azid test CA");
     assert.ok(!("x5c" in decode(createClientAssertion(cert, { clientId: CLIENT_ID, audience: AUDIENCE })).header));
   });

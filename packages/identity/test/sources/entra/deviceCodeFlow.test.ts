@@ -21,12 +21,18 @@ function jwt(claims: object): string {
 const success: Answer = {
   status: 200,
   body: {
-    token_type: "Bearer", expires_in: 3600, access_token: jwt({ scp: "user_impersonation" }), refresh_token: "rt-1",
+    token_type: "Bearer",
+    expires_in: 3600,
+    access_token: jwt({ scp: "user_impersonation" }),
+    refresh_token: "rt-1",
     id_token: jwt({ aud: CLIENT, tid: TENANT, preferred_username: "dev@azid.onmicrosoft.com", sub: "s" }),
     client_info: Buffer.from(JSON.stringify({ uid: "u1", utid: TENANT })).toString("base64url"),
   },
 };
-const pending: Answer = { status: 400, body: { error: "authorization_pending", error_description: "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending.", error_codes: [70016] } };
+const pending: Answer = {
+  status: 400,
+  body: { error: "authorization_pending", error_description: "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending.", error_codes: [70016] },
+};
 const failure = (error: string, code: number): Answer => ({ status: 400, body: { error, error_description: `AADSTS${code}: ${error}`, error_codes: [code] } });
 
 /** A scripted Entra: the device code answer, then one answer per poll (the last repeats). */
@@ -37,7 +43,15 @@ function scriptedEntra(polls: Answer[], deviceCode: Record<string, unknown> = {}
       const form = Object.fromEntries(new URLSearchParams(request.body ?? ""));
       requests.push({ ...request, form, at: Date.now() });
       if (new URL(request.url).pathname.endsWith("/devicecode")) {
-        return json(200, { device_code: "dc-secret-123", user_code: "ABCD-EFGH", verification_uri: "https://microsoft.com/devicelogin", expires_in: 900, interval: 0.2, message: "To sign in, enter ABCD-EFGH", ...deviceCode });
+        return json(200, {
+          device_code: "dc-secret-123",
+          user_code: "ABCD-EFGH",
+          verification_uri: "https://microsoft.com/devicelogin",
+          expires_in: 900,
+          interval: 0.2,
+          message: "To sign in, enter ABCD-EFGH",
+          ...deviceCode,
+        });
       }
       const polls_ = requests.filter((r) => !r.url.includes("/devicecode")).length;
       const answer = polls[Math.min(polls_ - 1, polls.length - 1)]!;
@@ -52,7 +66,13 @@ function json(status: number, body: object) {
 }
 
 function credential(client: HttpClient, prompts: DeviceCodeInfo[] = []) {
-  return new DeviceCodeCredential({ tenantId: TENANT, clientId: CLIENT, authorityHost: "https://login.microsoftonline.com", httpClient: client, userPromptCallback: (info) => void prompts.push(info) });
+  return new DeviceCodeCredential({
+    tenantId: TENANT,
+    clientId: CLIENT,
+    authorityHost: "https://login.microsoftonline.com",
+    httpClient: client,
+    userPromptCallback: (info) => void prompts.push(info),
+  });
 }
 
 beforeEach(() => tokenCache.clear());
@@ -112,7 +132,10 @@ describe("DeviceCodeCredential polling", () => {
   it("stops by itself when the code expires (expires_in), even if the server keeps saying pending", async () => {
     const entra = scriptedEntra([pending], { expires_in: 1 });
     const started = Date.now();
-    await assert.rejects(credential(entra.client).getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.error === "expired_token" && /expired after 1 s/.test(e.message));
+    await assert.rejects(
+      credential(entra.client).getToken(STORAGE),
+      (e: AuthenticationError) => e.errorResponse.error === "expired_token" && /expired after 1 s/.test(e.message),
+    );
     assert.ok(Date.now() - started < 2_000);
   });
 
@@ -126,11 +149,17 @@ describe("DeviceCodeCredential polling", () => {
     const pollsAtAbort = entra.polls().length;
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(entra.polls().length, pollsAtAbort, "no polling after abort");
-    await assert.rejects(credential(entra.client).getToken(STORAGE, { requestOptions: { timeout: 400 } }), (e: AuthenticationError) => e.errorResponse.error === "timeout");
+    await assert.rejects(
+      credential(entra.client).getToken(STORAGE, { requestOptions: { timeout: 400 } }),
+      (e: AuthenticationError) => e.errorResponse.error === "timeout",
+    );
   });
 
   it("Conditional Access blocking device code (AADSTS53003) says to use the browser instead", async () => {
-    const client: HttpClient = { sendRequest: async () => json(400, { error: "access_denied", error_description: "AADSTS53003: Access has been blocked by Conditional Access policies.", error_codes: [53003] }) };
+    const client: HttpClient = {
+      sendRequest: async () =>
+        json(400, { error: "access_denied", error_description: "AADSTS53003: Access has been blocked by Conditional Access policies.", error_codes: [53003] }),
+    };
     await assert.rejects(credential(client).getToken(STORAGE), /InteractiveBrowserCredential/);
   });
 
@@ -140,7 +169,12 @@ describe("DeviceCodeCredential polling", () => {
     const original = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
     try {
-      await new DeviceCodeCredential({ tenantId: TENANT, clientId: CLIENT, authorityHost: "https://login.microsoftonline.com", httpClient: entra.client }).getToken(STORAGE);
+      await new DeviceCodeCredential({
+        tenantId: TENANT,
+        clientId: CLIENT,
+        authorityHost: "https://login.microsoftonline.com",
+        httpClient: entra.client,
+      }).getToken(STORAGE);
     } finally {
       process.stderr.write = original;
     }
@@ -160,7 +194,9 @@ describe("DeviceCodeCredential polling", () => {
 
   it("defaults: developer sign-on client and the organizations tenant", async () => {
     const entra = scriptedEntra([success]);
-    await new DeviceCodeCredential({ authorityHost: "https://login.microsoftonline.com", httpClient: entra.client, userPromptCallback: () => undefined }).getToken(STORAGE).catch(() => undefined);
+    await new DeviceCodeCredential({ authorityHost: "https://login.microsoftonline.com", httpClient: entra.client, userPromptCallback: () => undefined })
+      .getToken(STORAGE)
+      .catch(() => undefined);
     assert.equal(entra.requests[0]!.url, "https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode");
     assert.equal(entra.requests[0]!.form.client_id, "04b07795-8ddb-461a-bbee-02f9e1bf7b46");
   });

@@ -41,7 +41,10 @@ describe("detectHost", () => {
   it("IMDS: the default endpoint, AZURE_POD_IDENTITY_AUTHORITY_HOST with or without a trailing slash", () => {
     const endpointOf = (d: DetectedHost) => (d.kind === "host" ? d.host.endpoint : "");
     assert.equal(endpointOf(detectHost({}, SYSTEM, noAgent)), "http://169.254.169.254/metadata/identity/oauth2/token");
-    assert.equal(endpointOf(detectHost({ AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:2579/" }, SYSTEM, noAgent)), "http://127.0.0.1:2579/metadata/identity/oauth2/token");
+    assert.equal(
+      endpointOf(detectHost({ AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:2579/" }, SYSTEM, noAgent)),
+      "http://127.0.0.1:2579/metadata/identity/oauth2/token",
+    );
   });
 
   it("Azure Arc: detected from the installed agent; localhost becomes 127.0.0.1", () => {
@@ -61,7 +64,10 @@ describe("detectHost", () => {
       [{ ...ARC, IMDS_ENDPOINT: "::" }, /^IMDS_ENDPOINT must be/],
     ];
     for (const [env, message] of cases) {
-      assert.throws(() => detectHost({ ...env, IDENTITY_HEADER: env.IDENTITY_HEADER === undefined ? "" : "SECRET-HEADER" }, SYSTEM, noAgent), (e: Error) => e instanceof RangeError && message.test(e.message) && !e.message.includes("SECRET-HEADER") && !e.message.includes(":pw@"));
+      assert.throws(
+        () => detectHost({ ...env, IDENTITY_HEADER: env.IDENTITY_HEADER === undefined ? "" : "SECRET-HEADER" }, SYSTEM, noAgent),
+        (e: Error) => e instanceof RangeError && message.test(e.message) && !e.message.includes("SECRET-HEADER") && !e.message.includes(":pw@"),
+      );
     }
   });
 });
@@ -96,9 +102,21 @@ describe("expires_on forms", () => {
 
 describe("host error bodies", () => {
   it("reads every host's shape and redacts secrets", () => {
-    assert.deepEqual(parseHostErrorBody(JSON.stringify({ error: "invalid_request", error_description: "Identity not found" }), []), { code: "invalid_request", message: "Identity not found", correlationId: undefined });
-    assert.deepEqual(parseHostErrorBody(JSON.stringify({ error: { code: "SecretHeaderNotFound", message: "Secret is not found", correlationId: "c1" } }), []), { code: "SecretHeaderNotFound", message: "Secret is not found", correlationId: "c1" });
-    assert.deepEqual(parseHostErrorBody(JSON.stringify({ statusCode: 400, message: "Unable to load the proper Managed Identity.", correlationId: "c2" }), []), { code: undefined, message: "Unable to load the proper Managed Identity.", correlationId: "c2" });
+    assert.deepEqual(parseHostErrorBody(JSON.stringify({ error: "invalid_request", error_description: "Identity not found" }), []), {
+      code: "invalid_request",
+      message: "Identity not found",
+      correlationId: undefined,
+    });
+    assert.deepEqual(parseHostErrorBody(JSON.stringify({ error: { code: "SecretHeaderNotFound", message: "Secret is not found", correlationId: "c1" } }), []), {
+      code: "SecretHeaderNotFound",
+      message: "Secret is not found",
+      correlationId: "c1",
+    });
+    assert.deepEqual(parseHostErrorBody(JSON.stringify({ statusCode: 400, message: "Unable to load the proper Managed Identity.", correlationId: "c2" }), []), {
+      code: undefined,
+      message: "Unable to load the proper Managed Identity.",
+      correlationId: "c2",
+    });
     const echoed = parseHostErrorBody("bad header value s3cr3t-header and eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig", ["s3cr3t-header"]);
     assert.ok(!echoed.message.includes("s3cr3t-header") && !echoed.message.includes("eyJhbGciOiJub25lIn0"), echoed.message);
   });

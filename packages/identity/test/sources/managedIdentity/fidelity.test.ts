@@ -7,7 +7,12 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { isTokenCredential, type TokenCredential as CoreTokenCredential } from "@azure/core-auth";
 import { DEFAULT_USER_IDENTITY_CLIENT_ID, type ManagedIdentityHost, type RecordedRequest } from "@azid/emulator";
-import { ManagedIdentityCredential, type ManagedIdentityCredentialClientIdOptions, type ManagedIdentityCredentialObjectIdOptions, type ManagedIdentityCredentialResourceIdOptions } from "../../../src/index.js";
+import {
+  ManagedIdentityCredential,
+  type ManagedIdentityCredentialClientIdOptions,
+  type ManagedIdentityCredentialObjectIdOptions,
+  type ManagedIdentityCredentialResourceIdOptions,
+} from "../../../src/index.js";
 import { parseChildJson, runNodeScript } from "../../integration/nodeChild.js";
 import { decodeJwt, useEmulator } from "../../support/emulator.js";
 import { CLOSED_LOOPBACK, runOn, useManagedIdentityEnvironment } from "./environment.js";
@@ -28,14 +33,27 @@ const forms: CoreTokenCredential[] = [
 
 function protocolFields(r: RecordedRequest) {
   // msal-node sends a form Content-Type even on GETs (an empty form); not a protocol field.
-  return { method: r.method, path: r.path.replace(/\/$/, ""), query: r.query, form: r.form !== undefined && Object.keys(r.form).length > 0 ? r.form : undefined, secret: r.headers.secret, identityHeader: r.headers["x-identity-header"] };
+  return {
+    method: r.method,
+    path: r.path.replace(/\/$/, ""),
+    query: r.query,
+    form: r.form !== undefined && Object.keys(r.form).length > 0 ? r.form : undefined,
+    secret: r.headers.secret,
+    identityHeader: r.headers["x-identity-header"],
+  };
 }
 
 async function sideBySide(host: ManagedIdentityHost, clientId?: string) {
   const vars = runOn(env.emu, host);
   const route = (r: RecordedRequest) => r.route === host;
   let before = env.emu.requests.length;
-  const result = await runNodeScript(CHILD, [], { ...process.env, ...vars, AZURE_POD_IDENTITY_AUTHORITY_HOST: vars.AZURE_POD_IDENTITY_AUTHORITY_HOST ?? CLOSED_LOOPBACK, AZID_TEST_SCOPE: STORAGE, AZID_TEST_MI_CLIENT_ID: clientId ?? "" });
+  const result = await runNodeScript(CHILD, [], {
+    ...process.env,
+    ...vars,
+    AZURE_POD_IDENTITY_AUTHORITY_HOST: vars.AZURE_POD_IDENTITY_AUTHORITY_HOST ?? CLOSED_LOOPBACK,
+    AZID_TEST_SCOPE: STORAGE,
+    AZID_TEST_MI_CLIENT_ID: clientId ?? "",
+  });
   const theirs = parseChildJson<{ token?: string; error?: { message: string } }>(result);
   assert.equal(theirs.error, undefined, theirs.error?.message);
   const theirRequests = env.emu.requests.slice(before).filter(route);

@@ -35,10 +35,34 @@ describe("ManagedIdentityCredential hosts", () => {
   describe("IMDS", () => {
     const cases = [
       { name: "system-assigned", options: undefined, query: {}, oid: DEFAULT_SYSTEM_IDENTITY_OBJECT_ID, appid: DEFAULT_SYSTEM_IDENTITY_CLIENT_ID },
-      { name: "client id (string argument)", options: DEFAULT_USER_IDENTITY_CLIENT_ID, query: { client_id: DEFAULT_USER_IDENTITY_CLIENT_ID }, oid: DEFAULT_USER_IDENTITY_OBJECT_ID, appid: DEFAULT_USER_IDENTITY_CLIENT_ID },
-      { name: "clientId option", options: { clientId: DEFAULT_USER_IDENTITY_CLIENT_ID }, query: { client_id: DEFAULT_USER_IDENTITY_CLIENT_ID }, oid: DEFAULT_USER_IDENTITY_OBJECT_ID, appid: DEFAULT_USER_IDENTITY_CLIENT_ID },
-      { name: "objectId option", options: { objectId: DEFAULT_USER_IDENTITY_OBJECT_ID }, query: { object_id: DEFAULT_USER_IDENTITY_OBJECT_ID }, oid: DEFAULT_USER_IDENTITY_OBJECT_ID, appid: DEFAULT_USER_IDENTITY_CLIENT_ID },
-      { name: "resourceId option", options: { resourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID }, query: { msi_res_id: DEFAULT_USER_IDENTITY_RESOURCE_ID }, oid: DEFAULT_USER_IDENTITY_OBJECT_ID, appid: DEFAULT_USER_IDENTITY_CLIENT_ID },
+      {
+        name: "client id (string argument)",
+        options: DEFAULT_USER_IDENTITY_CLIENT_ID,
+        query: { client_id: DEFAULT_USER_IDENTITY_CLIENT_ID },
+        oid: DEFAULT_USER_IDENTITY_OBJECT_ID,
+        appid: DEFAULT_USER_IDENTITY_CLIENT_ID,
+      },
+      {
+        name: "clientId option",
+        options: { clientId: DEFAULT_USER_IDENTITY_CLIENT_ID },
+        query: { client_id: DEFAULT_USER_IDENTITY_CLIENT_ID },
+        oid: DEFAULT_USER_IDENTITY_OBJECT_ID,
+        appid: DEFAULT_USER_IDENTITY_CLIENT_ID,
+      },
+      {
+        name: "objectId option",
+        options: { objectId: DEFAULT_USER_IDENTITY_OBJECT_ID },
+        query: { object_id: DEFAULT_USER_IDENTITY_OBJECT_ID },
+        oid: DEFAULT_USER_IDENTITY_OBJECT_ID,
+        appid: DEFAULT_USER_IDENTITY_CLIENT_ID,
+      },
+      {
+        name: "resourceId option",
+        options: { resourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID },
+        query: { msi_res_id: DEFAULT_USER_IDENTITY_RESOURCE_ID },
+        oid: DEFAULT_USER_IDENTITY_OBJECT_ID,
+        appid: DEFAULT_USER_IDENTITY_CLIENT_ID,
+      },
     ] as const;
     for (const c of cases) {
       it(`${c.name}: GET /metadata/identity/oauth2/token with Metadata: true`, async () => {
@@ -79,7 +103,10 @@ describe("ManagedIdentityCredential hosts", () => {
     it("an unknown user-assigned identity is 'unavailable' with a hint, naming host, endpoint, selector and resource", async () => {
       const vars = runOn(env.emu, "imds");
       const unknown = "00000000-0000-4000-8000-000000000bad";
-      const error = await new ManagedIdentityCredential({ clientId: unknown }).getToken(STORAGE).then(() => undefined, (e: unknown) => e);
+      const error = await new ManagedIdentityCredential({ clientId: unknown }).getToken(STORAGE).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof CredentialUnavailableError, String(error));
       assert.match(error.message, /IMDS/);
       assert.ok(error.message.includes(`${vars.AZURE_POD_IDENTITY_AUTHORITY_HOST}/metadata/identity/oauth2/token`));
@@ -91,7 +118,10 @@ describe("ManagedIdentityCredential hosts", () => {
 
     it("nothing listening: 'unavailable' at once, without retries", async () => {
       const started = Date.now();
-      const error = await new ManagedIdentityCredential().getToken(STORAGE).then(() => undefined, (e: unknown) => e);
+      const error = await new ManagedIdentityCredential().getToken(STORAGE).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof CredentialUnavailableError, String(error));
       assert.match(error.message, /ECONNREFUSED/);
       assert.match(error.message, /Is this an Azure VM/);
@@ -102,9 +132,24 @@ describe("ManagedIdentityCredential hosts", () => {
   describe("App Service", () => {
     const cases = [
       { name: "system-assigned", options: undefined, query: {}, oid: DEFAULT_SYSTEM_IDENTITY_OBJECT_ID },
-      { name: "clientId", options: { clientId: DEFAULT_USER_IDENTITY_CLIENT_ID }, query: { client_id: DEFAULT_USER_IDENTITY_CLIENT_ID }, oid: DEFAULT_USER_IDENTITY_OBJECT_ID },
-      { name: "objectId", options: { objectId: DEFAULT_USER_IDENTITY_OBJECT_ID }, query: { object_id: DEFAULT_USER_IDENTITY_OBJECT_ID }, oid: DEFAULT_USER_IDENTITY_OBJECT_ID },
-      { name: "resourceId", options: { resourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID }, query: { mi_res_id: DEFAULT_USER_IDENTITY_RESOURCE_ID }, oid: DEFAULT_USER_IDENTITY_OBJECT_ID },
+      {
+        name: "clientId",
+        options: { clientId: DEFAULT_USER_IDENTITY_CLIENT_ID },
+        query: { client_id: DEFAULT_USER_IDENTITY_CLIENT_ID },
+        oid: DEFAULT_USER_IDENTITY_OBJECT_ID,
+      },
+      {
+        name: "objectId",
+        options: { objectId: DEFAULT_USER_IDENTITY_OBJECT_ID },
+        query: { object_id: DEFAULT_USER_IDENTITY_OBJECT_ID },
+        oid: DEFAULT_USER_IDENTITY_OBJECT_ID,
+      },
+      {
+        name: "resourceId",
+        options: { resourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID },
+        query: { mi_res_id: DEFAULT_USER_IDENTITY_RESOURCE_ID },
+        oid: DEFAULT_USER_IDENTITY_OBJECT_ID,
+      },
     ] as const;
     for (const c of cases) {
       it(`${c.name}: GET IDENTITY_ENDPOINT?api-version=2019-08-01 with X-IDENTITY-HEADER`, async () => {
@@ -132,12 +177,18 @@ describe("ManagedIdentityCredential hosts", () => {
       assert.match(error.message, /App Service \(http:\/\/127\.0\.0\.1:\d+\/appService\/msi\/token\)/);
       assert.match(error.message, /IDENTITY_HEADER\) may be stale/);
       for (const text of [error.message, error.stack ?? "", ...lines]) assert.ok(!text.includes(wrong), "identity header leaked");
-      assert.ok(lines.some((l) => /ManagedIdentityCredential => using App Service \(http:\/\/127\.0\.0\.1:\d+\/appService\/msi\/token\)/.test(l)), lines.join("\n"));
+      assert.ok(
+        lines.some((l) => /ManagedIdentityCredential => using App Service \(http:\/\/127\.0\.0\.1:\d+\/appService\/msi\/token\)/.test(l)),
+        lines.join("\n"),
+      );
     });
 
     it("'Unable to load the proper Managed Identity' is 'unavailable'", async () => {
       runOn(env.emu, "appService");
-      const error = await new ManagedIdentityCredential({ objectId: "00000000-0000-4000-8000-00000000dead" }).getToken(STORAGE).then(() => undefined, (e: unknown) => e);
+      const error = await new ManagedIdentityCredential({ objectId: "00000000-0000-4000-8000-00000000dead" }).getToken(STORAGE).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof CredentialUnavailableError, String(error));
       assert.match(error.message, /Unable to load the proper Managed Identity/);
       assert.match(error.message, /object id 00000000-0000-4000-8000-00000000dead/);
@@ -147,7 +198,10 @@ describe("ManagedIdentityCredential hosts", () => {
       runOn(env.emu, "appService");
       env.emu.faults.add({ route: "appService", status: 500 });
       const before = env.emu.requests.length;
-      const error = await new ManagedIdentityCredential({ ...fast, retryOptions: { ...fast.retryOptions, maxRetries: 2 } }).getToken(STORAGE).then(() => undefined, (e: unknown) => e);
+      const error = await new ManagedIdentityCredential({ ...fast, retryOptions: { ...fast.retryOptions, maxRetries: 2 } }).getToken(STORAGE).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof AuthenticationError, String(error));
       assert.equal(error.statusCode, 500);
       assert.match(error.message, /after 3 attempts/);
@@ -158,7 +212,10 @@ describe("ManagedIdentityCredential hosts", () => {
       runOn(env.emu, "appService");
       env.emu.faults.add({ route: "appService", status: 403 });
       const before = env.emu.requests.length;
-      const error = await new ManagedIdentityCredential(fast).getToken(STORAGE).then(() => undefined, (e: unknown) => e);
+      const error = await new ManagedIdentityCredential(fast).getToken(STORAGE).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof AuthenticationError && error.statusCode === 403, String(error));
       assert.equal(requestsTo("appService", before).length, 1);
     });
@@ -167,7 +224,10 @@ describe("ManagedIdentityCredential hosts", () => {
       it(`a malformed 200 body (${malformed}): AuthenticationError invalid_response, body never echoed`, async () => {
         runOn(env.emu, "appService");
         env.emu.faults.add({ route: "appService", malformed });
-        const error = await new ManagedIdentityCredential(fast).getToken(STORAGE).then(() => undefined, (e: unknown) => e);
+        const error = await new ManagedIdentityCredential(fast).getToken(STORAGE).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         assert.ok(error instanceof AuthenticationError, String(error));
         assert.equal(error.errorResponse.error, "invalid_response");
         assert.match(error.message, /App Service .* is malformed/);
@@ -180,7 +240,9 @@ describe("ManagedIdentityCredential hosts", () => {
     const pad = (n: number) => String(n).padStart(2, "0");
     const usForm = (d: Date, offset: string, twelveHour: boolean) => {
       const h = d.getUTCHours();
-      const clock = twelveHour ? `${h % 12 === 0 ? 12 : h % 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? "AM" : "PM"}` : `${pad(h)}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+      const clock = twelveHour
+        ? `${h % 12 === 0 ? 12 : h % 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? "AM" : "PM"}`
+        : `${pad(h)}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
       return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${clock} ${offset}`;
     };
     const expiresOnForms: Array<[string, unknown, number]> = [
@@ -193,7 +255,11 @@ describe("ManagedIdentityCredential hosts", () => {
     for (const [name, value, expected] of expiresOnForms) {
       it(`expires_on as ${name}`, async () => {
         runOn(env.emu, "appService");
-        env.emu.faults.add({ route: "appService", status: 200, body: JSON.stringify({ access_token: "opaque-token", expires_on: value, resource: "https://storage.azure.com", token_type: "Bearer" }) });
+        env.emu.faults.add({
+          route: "appService",
+          status: 200,
+          body: JSON.stringify({ access_token: "opaque-token", expires_on: value, resource: "https://storage.azure.com", token_type: "Bearer" }),
+        });
         const token = await new ManagedIdentityCredential().getToken(STORAGE);
         assert.equal(token.expiresOnTimestamp, expected);
       });
@@ -219,7 +285,10 @@ describe("ManagedIdentityCredential hosts", () => {
       it(`rejects a 200 body with ${name}`, async () => {
         runOn(env.emu, "appService");
         env.emu.faults.add({ route: "appService", status: 200, body: JSON.stringify(body) });
-        const error = await new ManagedIdentityCredential().getToken(STORAGE).then(() => undefined, (e: unknown) => e);
+        const error = await new ManagedIdentityCredential().getToken(STORAGE).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         assert.ok(error instanceof AuthenticationError, String(error));
         assert.ok(error.message.includes(field), error.message);
       });
@@ -250,7 +319,10 @@ describe("ManagedIdentityCredential hosts", () => {
 
     it("objectId or resourceId: RangeError at construction naming the host and the supported selectors", () => {
       runOn(env.emu, "azureMl");
-      assert.throws(() => new ManagedIdentityCredential({ objectId: DEFAULT_USER_IDENTITY_OBJECT_ID }), (e: Error) => e instanceof RangeError && /Azure Machine Learning .* by objectId\. Supported selectors: clientId/.test(e.message));
+      assert.throws(
+        () => new ManagedIdentityCredential({ objectId: DEFAULT_USER_IDENTITY_OBJECT_ID }),
+        (e: Error) => e instanceof RangeError && /Azure Machine Learning .* by objectId\. Supported selectors: clientId/.test(e.message),
+      );
       assert.throws(() => new ManagedIdentityCredential({ resourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID }), RangeError);
     });
   });
@@ -273,8 +345,16 @@ describe("ManagedIdentityCredential hosts", () => {
 
     it("any selector: RangeError at construction (Cloud Shell would return the user's token)", () => {
       runOn(env.emu, "cloudShell");
-      for (const options of [{ clientId: DEFAULT_USER_IDENTITY_CLIENT_ID }, { objectId: DEFAULT_USER_IDENTITY_OBJECT_ID }, { resourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID }]) {
-        assert.throws(() => new ManagedIdentityCredential(options), (e: Error) => e instanceof RangeError && /Cloud Shell was detected .* Supported selectors: none \(system-assigned only\)\. Cloud Shell ignores/.test(e.message));
+      for (const options of [
+        { clientId: DEFAULT_USER_IDENTITY_CLIENT_ID },
+        { objectId: DEFAULT_USER_IDENTITY_OBJECT_ID },
+        { resourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID },
+      ]) {
+        assert.throws(
+          () => new ManagedIdentityCredential(options),
+          (e: Error) =>
+            e instanceof RangeError && /Cloud Shell was detected .* Supported selectors: none \(system-assigned only\)\. Cloud Shell ignores/.test(e.message),
+        );
       }
     });
   });
@@ -299,7 +379,10 @@ describe("ManagedIdentityCredential hosts", () => {
 
     it("objectId or resourceId with token exchange: RangeError (client id only)", async () => {
       Object.assign(process.env, await env.emu.writeWorkloadIdentityToken());
-      assert.throws(() => new ManagedIdentityCredential({ resourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID }), (e: Error) => e instanceof RangeError && /token exchange/.test(e.message));
+      assert.throws(
+        () => new ManagedIdentityCredential({ resourceId: DEFAULT_USER_IDENTITY_RESOURCE_ID }),
+        (e: Error) => e instanceof RangeError && /token exchange/.test(e.message),
+      );
     });
   });
 
@@ -307,13 +390,22 @@ describe("ManagedIdentityCredential hosts", () => {
     it("exactly one scope per call: TypeError naming the scopes", async () => {
       runOn(env.emu, "imds");
       const credential = new ManagedIdentityCredential();
-      await assert.rejects(credential.getToken([STORAGE, "https://vault.azure.net/.default"]), (e: Error) => e instanceof TypeError && /exactly one scope/.test(e.message) && e.message.includes("https://vault.azure.net/.default"));
+      await assert.rejects(
+        credential.getToken([STORAGE, "https://vault.azure.net/.default"]),
+        (e: Error) => e instanceof TypeError && /exactly one scope/.test(e.message) && e.message.includes("https://vault.azure.net/.default"),
+      );
       await assert.rejects(credential.getToken([]), TypeError);
     });
 
     it("more than one selector, or an empty one: TypeError", () => {
-      assert.throws(() => new ManagedIdentityCredential({ clientId: "a", resourceId: "b" } as never), (e: Error) => e instanceof TypeError && /only one of 'clientId', 'resourceId' or 'objectId'.*clientId and resourceId/.test(e.message));
-      assert.throws(() => new ManagedIdentityCredential({ objectId: "" }), (e: Error) => e instanceof TypeError && /objectId must be a non-empty string/.test(e.message));
+      assert.throws(
+        () => new ManagedIdentityCredential({ clientId: "a", resourceId: "b" } as never),
+        (e: Error) => e instanceof TypeError && /only one of 'clientId', 'resourceId' or 'objectId'.*clientId and resourceId/.test(e.message),
+      );
+      assert.throws(
+        () => new ManagedIdentityCredential({ objectId: "" }),
+        (e: Error) => e instanceof TypeError && /objectId must be a non-empty string/.test(e.message),
+      );
       assert.throws(() => new ManagedIdentityCredential("has space"), TypeError);
     });
   });

@@ -64,15 +64,25 @@ describe("IMDS resilience", () => {
     const before = env.emu.requests.length;
     await new ManagedIdentityCredential({ retryOptions: { retryDelayInMs: 10 } }).getToken(STORAGE);
     const sent = imdsRequests(before);
-    assert.deepEqual(sent.map((r) => r.status), [429, 200]);
+    assert.deepEqual(
+      sent.map((r) => r.status),
+      [429, 200],
+    );
     assert.ok(sent[1]!.time - sent[0]!.time >= 950, `waited ${sent[1]!.time - sent[0]!.time} ms`);
   });
 
   it("400 (other than identity not found) is not retried", async () => {
     runOn(env.emu, "imds");
-    env.emu.faults.add({ route: "imds", status: 400, body: JSON.stringify({ error: "invalid_resource", error_description: "AADSTS500011: resource not found" }) });
+    env.emu.faults.add({
+      route: "imds",
+      status: 400,
+      body: JSON.stringify({ error: "invalid_resource", error_description: "AADSTS500011: resource not found" }),
+    });
     const before = env.emu.requests.length;
-    await assert.rejects(new ManagedIdentityCredential({ retryOptions: { retryDelayInMs: 5 } }).getToken(STORAGE), (e: Error) => e.name === "AuthenticationError" && /invalid_resource/.test(e.message) && /check the scope/.test(e.message));
+    await assert.rejects(
+      new ManagedIdentityCredential({ retryOptions: { retryDelayInMs: 5 } }).getToken(STORAGE),
+      (e: Error) => e.name === "AuthenticationError" && /invalid_resource/.test(e.message) && /check the scope/.test(e.message),
+    );
     assert.equal(imdsRequests(before).length, 1);
   });
 
@@ -80,7 +90,10 @@ describe("IMDS resilience", () => {
     runOn(env.emu, "imds");
     env.emu.faults.add({ route: "imds", hang: true });
     const started = Date.now();
-    const error = await new ManagedIdentityCredential().getToken(STORAGE, { requestOptions: { timeout: 400 } }).then(() => undefined, (e: unknown) => e);
+    const error = await new ManagedIdentityCredential().getToken(STORAGE, { requestOptions: { timeout: 400 } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const elapsed = Date.now() - started;
     assert.ok(error instanceof CredentialUnavailableError, String(error));
     assert.match(error.message, /IMDS \(http:\/\/127\.0\.0\.1:\d+\/metadata\/identity\/oauth2\/token\)/);

@@ -63,16 +63,25 @@ describe("Service Fabric", () => {
 
   it("a user-assigned selector is refused at construction", () => {
     runOn(env.emu, "serviceFabric");
-    assert.throws(() => new ManagedIdentityCredential(DEFAULT_USER_IDENTITY_CLIENT_ID), (e: Error) => e instanceof RangeError && /Service Fabric was detected .* cluster resource configuration/.test(e.message));
+    assert.throws(
+      () => new ManagedIdentityCredential(DEFAULT_USER_IDENTITY_CLIENT_ID),
+      (e: Error) => e instanceof RangeError && /Service Fabric was detected .* cluster resource configuration/.test(e.message),
+    );
   });
 
   it("a bad thumbprint or an http endpoint is refused at construction, naming the variable", () => {
     runOn(env.emu, "serviceFabric");
     process.env.IDENTITY_SERVER_THUMBPRINT = "not-a-thumbprint";
-    assert.throws(() => new ManagedIdentityCredential(), (e: Error) => e instanceof RangeError && /IDENTITY_SERVER_THUMBPRINT must be/.test(e.message));
+    assert.throws(
+      () => new ManagedIdentityCredential(),
+      (e: Error) => e instanceof RangeError && /IDENTITY_SERVER_THUMBPRINT must be/.test(e.message),
+    );
     runOn(env.emu, "serviceFabric");
     process.env.IDENTITY_ENDPOINT = env.emu.managedIdentity.serviceFabricUrl.replace("https:", "http:");
-    assert.throws(() => new ManagedIdentityCredential(), (e: Error) => e instanceof RangeError && /IDENTITY_ENDPOINT must be an https URL for Service Fabric/.test(e.message));
+    assert.throws(
+      () => new ManagedIdentityCredential(),
+      (e: Error) => e instanceof RangeError && /IDENTITY_ENDPOINT must be an https URL for Service Fabric/.test(e.message),
+    );
   });
 });
 
@@ -91,7 +100,10 @@ describe("Azure Arc", () => {
     const { result: token, lines, error } = await captureLogs(() => new ManagedIdentityCredential().getToken(STORAGE));
     assert.equal(error, undefined, String(error));
     const sent = requestsTo("azureArc", before);
-    assert.deepEqual(sent.map((r) => r.status), [401, 200]);
+    assert.deepEqual(
+      sent.map((r) => r.status),
+      [401, 200],
+    );
     for (const r of sent) {
       assert.equal(r.method, "GET");
       assert.equal(`${env.emu.managedIdentity.httpUrl}${r.path}`, vars.IDENTITY_ENDPOINT);
@@ -100,20 +112,29 @@ describe("Azure Arc", () => {
     }
     assert.equal(sent[0]!.headers.authorization, undefined);
     const keys = readdirSync(env.emu.managedIdentity.arcTokenDirectory).map((f) => readFileSync(join(env.emu.managedIdentity.arcTokenDirectory, f), "utf8"));
-    assert.ok(keys.some((key) => sent[1]!.headers.authorization === `Basic ${key}`), "sent the key verbatim");
+    assert.ok(
+      keys.some((key) => sent[1]!.headers.authorization === `Basic ${key}`),
+      "sent the key verbatim",
+    );
     assert.equal(decodeJwt(token!.token).payload.oid, DEFAULT_SYSTEM_IDENTITY_OBJECT_ID);
     for (const key of keys) for (const line of lines) assert.ok(!line.includes(key), "key leaked into logs");
   });
 
   it("a user-assigned selector is refused at construction", () => {
     runOn(env.emu, "azureArc");
-    assert.throws(() => new ManagedIdentityCredential({ clientId: DEFAULT_USER_IDENTITY_CLIENT_ID }), (e: Error) => e instanceof RangeError && /Azure Arc was detected/.test(e.message));
+    assert.throws(
+      () => new ManagedIdentityCredential({ clientId: DEFAULT_USER_IDENTITY_CLIENT_ID }),
+      (e: Error) => e instanceof RangeError && /Azure Arc was detected/.test(e.message),
+    );
   });
 
   it("without the test hook only the agent's real token directory is accepted", async () => {
     runOn(env.emu, "azureArc");
     setArcTokenDirectoryForTests(undefined);
-    const error = await new ManagedIdentityCredential().getToken(STORAGE).then(() => undefined, (e: unknown) => e);
+    const error = await new ManagedIdentityCredential().getToken(STORAGE).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof AuthenticationError, String(error));
     assert.match(error.message, /not in the agent's token directory \/var\/opt\/azcmagent\/tokens/);
   });
@@ -121,7 +142,11 @@ describe("Azure Arc", () => {
   const secret = "TOP-SECRET-FILE-CONTENT-do-not-send";
   const malicious: Array<[string, () => string, RegExp]> = [
     ["outside the token folder", () => writeScratch("outside.key", secret), /not in the agent's token directory/],
-    ["escaping with ..", () => join(env.emu.managedIdentity.arcTokenDirectory, "..", "..", relativeScratch("escape.key")), /not in the agent's token directory/],
+    [
+      "escaping with ..",
+      () => join(env.emu.managedIdentity.arcTokenDirectory, "..", "..", relativeScratch("escape.key")),
+      /not in the agent's token directory/,
+    ],
     ["not ending in .key", () => writeInTokens("notakey.txt", secret), /does not end in \.key/],
     ["too big", () => writeInTokens("big.key", "x".repeat(4097)), /4097 bytes, more than 4096/],
     ["a symbolic link", () => linkInTokens("link.key", writeScratch("target.txt", secret)), /symbolic link/],
@@ -173,6 +198,9 @@ describe("Azure Arc", () => {
   it("a 401 without a Basic realm challenge is a clear error", async () => {
     runOn(env.emu, "azureArc");
     env.emu.faults.add({ route: "azureArc", status: 401, times: 1 });
-    await assert.rejects(new ManagedIdentityCredential().getToken(STORAGE), (e: Error) => e instanceof AuthenticationError && /without a 'WWW-Authenticate: Basic realm=<key file>' challenge/.test(e.message));
+    await assert.rejects(
+      new ManagedIdentityCredential().getToken(STORAGE),
+      (e: Error) => e instanceof AuthenticationError && /without a 'WWW-Authenticate: Basic realm=<key file>' challenge/.test(e.message),
+    );
   });
 });
