@@ -50,6 +50,7 @@ export { WorkloadIdentityCredential, type WorkloadIdentityCredentialOptions } fr
 export { AzurePipelinesCredential, type AzurePipelinesCredentialOptions } from "./credentials/azurePipelinesCredential.js";
 export { ChainedTokenCredential } from "./credentials/chainedTokenCredential.js";
 export { getBearerTokenProvider, type GetBearerTokenProviderOptions } from "./core/bearerTokenProvider.js";
+export { setTokenCacheLimits, type TokenCacheLimits } from "./core/cache/tokenCache.js";
 export {
   ManagedIdentityCredential,
   type ManagedIdentityCredentialClientIdOptions,

@@ -44,8 +44,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 
 export class TokenProvider {
   readonly #options: TokenProviderOptions;
-  readonly #default: CachePartition;
-  readonly #cae: CachePartition;
+  #default: CachePartition;
+  #cae: CachePartition;
 
   constructor(options: TokenProviderOptions) {
     this.#options = options;
@@ -58,7 +58,11 @@ export class TokenProvider {
   }
 
   #partition(tenantId: string | undefined, cae: boolean): CachePartition {
-    if (tenantId === this.#options.tenantId) return cae ? this.#cae : this.#default;
+    if (tenantId === this.#options.tenantId) {
+      // The cache holds only partitions with entries; pick up this identity's current one before a miss.
+      if (cae) return this.#cae.attached ? this.#cae : (this.#cae = tokenCache.partition(this.#cae.name));
+      return this.#default.attached ? this.#default : (this.#default = tokenCache.partition(this.#default.name));
+    }
     return tokenCache.partition(this.#partitionName(tenantId, cae));
   }
 

@@ -167,14 +167,67 @@ describe("token cache", () => {
     assert.equal(calls.length, 2);
   });
 
-  it("evicts down to capacity", async () => {
-    const cache = new TokenCache(100);
-    const [a, b] = [cache.partition("a"), cache.partition("b")];
-    for (let i = 0; i < 150; i++) await (i % 2 ? a : b).acquire(`k${i}`, async () => ({ token: `t${i}`, expiresOnTimestamp: Date.now() + HOUR }));
-    assert.ok(cache.size <= 100 && cache.size >= 80, `size ${cache.size}`);
-    assert.equal(cache.size, a.entries.size + b.entries.size);
-    assert.ok((await a.peek("k149")) && (await b.peek("k148")), "the newest entries stay");
-    assert.equal(a.peek("k1"), undefined, "old entries went first");
+  it("evicts down to its byte bound, oldest identities first, and drops the partitions it empties", async () => {
+    const cache = new TokenCache({ maxBytes: 256 * 1024 });
+    const token = "x".repeat(1_200);
+    for (let i = 0; i < 600; i++) {
+      await cache.partition(`identity-${i}`).acquire("scope", async () => ({ token: `${token}${i}`, expiresOnTimestamp: Date.now() + HOUR }));
+    }
+    assert.ok(cache.bytes <= 256 * 1024, `bytes ${cache.bytes}`);
+    assert.ok(cache.size > 50 && cache.size < 600, `size ${cache.size}`);
+    assert.equal(cache.partitionCount, cache.size, "one entry per identity: no empty partition is left behind");
+    assert.ok(await cache.partition("identity-599").peek("scope"), "the newest identity stays");
+    assert.equal(cache.partition("identity-0").peek("scope"), undefined, "the oldest went first");
+  });
+
+  it("frees expired tokens as the cache is used, with no timer", async () => {
+    const cache = new TokenCache();
+    for (let i = 0; i < 1_000; i++) await cache.partition(`obo-${i}`).acquire("scope", async () => ({ token: `t${i}`, expiresOnTimestamp: Date.now() + 40 }));
+    assert.equal(cache.partitionCount, 1_000);
+    await new Promise((r) => setTimeout(r, 60));
+    for (let i = 0; i < 300; i++) await cache.partition(`next-${i}`).acquire("scope", async () => ({ token: `n${i}`, expiresOnTimestamp: Date.now() + HOUR }));
+    assert.equal(cache.size, 300, "every expired token was swept by later inserts");
+    assert.equal(cache.partitionCount, 300, "and their partitions dropped");
+  });
+
+  it("keeps an identity's tokens shared after its empty partition was dropped", async () => {
+    const first = countingProvider("dropped");
+    await first.provider.getToken("https://x/.default");
+    tokenCache.clear(); // drops every partition the provider holds
+    const second = countingProvider("dropped");
+    await second.provider.getToken("https://x/.default");
+    const again = await first.provider.getToken("https://x/.default");
+    assert.equal(first.calls.length + second.calls.length, 2, "the first provider found the second one's token");
+    assert.match(again.token, /^dropped:1:/);
+    assert.equal(tokenCache.partitionCount, 1);
+  });
+
+  it("counts bytes that match what the heap holds (the estimate errs high, not low)", async () => {
+    const { setFlagsFromString } = await import("node:v8");
+    const { runInNewContext } = await import("node:vm");
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const cache = new TokenCache({ maxBytes: 1024 * 1024 * 1024 });
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 5_000; i++) {
+      const credential = { assertion: `assertion-${i}-${"a".repeat(1_200)}` }; // what an OBO credential's closure holds
+      await cache
+        .partition(`obo\u0000${i}`)
+        .acquire("api://x/.default", async () => ({
+          token: `${credential.assertion.slice(0, 4)}${"t".repeat(1_200)}${i}`,
+          expiresOnTimestamp: Date.now() + HOUR,
+        }));
+    }
+    gc();
+    const held = process.memoryUsage().heapUsed - before;
+    assert.ok(held <= cache.bytes * 1.5, `heap grew ${held} B for ${cache.bytes} B counted`);
+    assert.ok(held >= cache.bytes / 4, `heap grew ${held} B for ${cache.bytes} B counted`);
+  });
+
+  it("rejects a nonsensical bound", () => {
+    assert.throws(() => new TokenCache({ maxBytes: 10 }), RangeError);
+    assert.throws(() => new TokenCache({ maxBytes: Number.NaN }), /maxBytes/);
   });
 });
 
