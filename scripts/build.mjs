@@ -5,12 +5,14 @@
 // only what most processes use (import cost is a feature we measure). scripts/check-layers.mjs keeps
 // lazy.ts the only module loaded with import(); a second one would split the eager code into more
 // chunks. esbuild splits ESM only, so the CommonJS tree is the same files, each converted on its own:
-// a shared chunk is one module instance in either tree. The emulator and the CLI are plain tsc ESM output.
+// a shared chunk is one module instance in either tree. The emulator, the CLI and the two
+// optional plugins (@azid/cache-redis, @azid/cache-persistence) are plain tsc ESM output.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { build, transform } from "esbuild";
+import { buildWeb } from "./webBuild.mjs";
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve("typescript/bin/tsc");
@@ -19,6 +21,8 @@ for (const project of [
   "packages/identity/tsconfig.cjs.json",
   "packages/emulator/tsconfig.json",
   "packages/cli/tsconfig.json",
+  "packages/cache-redis/tsconfig.json",
+  "packages/cache-persistence/tsconfig.json",
 ]) {
   execFileSync(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
 }
@@ -64,3 +68,5 @@ for (const file of ["index.js", ...readdirSync(join(ESM, "chunks")).map((f) => `
 }
 // The CommonJS build lives under a "type": "module" package, so it needs its own marker.
 writeFileSync(join(CJS, "package.json"), '{ "type": "commonjs" }\n');
+// The `workerd` and `browser` builds: fetch and Web Crypto, no Node built-ins (scripts/webBuild.mjs).
+await buildWeb();
