@@ -20,7 +20,15 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  */
 const LAYERS = {
   identity: {
-    layers: [["index.ts"], ["credentials/defaultAzureCredential/"], ["credentials/"], ["lazy.ts"], ["providers/"], ["sources/"], ["core/"]],
+    layers: [
+      ["index.ts", "index.web.ts", "index.browser.ts"],
+      ["credentials/defaultAzureCredential/"],
+      ["credentials/"],
+      ["lazy.ts"],
+      ["providers/"],
+      ["sources/"],
+      ["core/"],
+    ],
     lazyEntry: "lazy.ts",
   },
 };

@@ -10,10 +10,9 @@ import type { KeyObject, X509Certificate } from "node:crypto";
 import { nodeCrypto, nodeFs } from "../nodeBuiltins.js";
 import { Asn1Error, parseDer, readSequence, readTime } from "./asn1.js";
 import { parsePkcs12, Pkcs12Error, type Pkcs12Contents } from "./pkcs12.js";
+import { CertificateLoadError } from "./certificateLoadError.js";
 
-export class CertificateLoadError extends TypeError {
-  override name = "CertificateLoadError";
-}
+export { CertificateLoadError };
 
 export interface LoadedCertificate {
   privateKey: KeyObject;

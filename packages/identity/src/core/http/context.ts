@@ -3,7 +3,7 @@
 import type { TokenCredentialOptions } from "../options.js";
 import { retryPolicy, type RetryPolicy } from "./retry.js";
 import type { HttpClient } from "./httpClient.js";
-import { createNodeHttpClient, defaultHttpClient } from "./nodeHttpClient.js";
+import { platformUserAgent, transportFor } from "./defaultTransport.js";
 
 export const SDK_VERSION = "0.1.0";
 
@@ -18,16 +18,9 @@ export interface HttpContext {
 let baseUserAgent: string | undefined;
 
 export function createHttpContext(options: TokenCredentialOptions | undefined): HttpContext {
-  baseUserAgent ??= `azsdk-js-azid-identity/${SDK_VERSION} Node/${process.version} (${process.platform}; ${process.arch})`;
+  baseUserAgent ??= `azsdk-js-azid-identity/${SDK_VERSION} ${platformUserAgent()}`;
   const prefix = options?.userAgentOptions?.userAgentPrefix;
-  let client: HttpClient;
-  if (options?.httpClient !== undefined) client = options.httpClient;
-  else if (options?.proxyOptions !== undefined || options?.tlsOptions?.ca !== undefined) {
-    const nodeOptions: Parameters<typeof createNodeHttpClient>[0] = {};
-    if (options.proxyOptions !== undefined) nodeOptions.proxyOptions = options.proxyOptions;
-    if (options.tlsOptions?.ca !== undefined) nodeOptions.ca = options.tlsOptions.ca;
-    client = createNodeHttpClient(nodeOptions);
-  } else client = defaultHttpClient();
+  const client: HttpClient = options?.httpClient ?? transportFor(options);
   return {
     client,
     retry: retryPolicy(options?.retryOptions),

@@ -2,6 +2,7 @@
 // (protocols.md 1.7: home_account_id = uid.utid) and the id_token claims (1.8). Like MSAL we do not
 // verify the id_token signature (it came straight from the token endpoint over TLS), but we do
 // check what binds it to this request: `aud` must be our client id and `nonce` the one we sent.
+import { base64ToBytes, utf8Decode } from "../../core/encoding.js";
 import { AuthenticationError } from "../../core/errors.js";
 import type { TokenEndpointResponse } from "./tokenRequest.js";
 
@@ -27,7 +28,7 @@ export function decodeJwtPayload(jwt: string): Record<string, unknown> | undefin
   const parts = jwt.split(".");
   if (parts.length !== 3) return undefined;
   try {
-    const payload: unknown = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
+    const payload: unknown = JSON.parse(utf8Decode(base64ToBytes(parts[1]!)));
     return typeof payload === "object" && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
@@ -37,7 +38,7 @@ export function decodeJwtPayload(jwt: string): Record<string, unknown> | undefin
 function parseClientInfo(value: string | undefined): { uid: string; utid: string } | undefined {
   if (value === undefined) return undefined;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+    const parsed: unknown = JSON.parse(utf8Decode(base64ToBytes(value)));
     const { uid, utid } = parsed as Record<string, unknown>;
     if (typeof uid === "string" && uid !== "" && typeof utid === "string" && utid !== "") return { uid, utid };
   } catch {

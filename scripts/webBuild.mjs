@@ -1,0 +1,85 @@
+// The web builds of @azid/identity (scripts/build.mjs runs buildWeb()): one ESM file per export
+// condition, bundled from the same sources as the Node build.
+//   dist/web/index.js      `workerd` (and any fetch-only runtime): entry src/index.web.ts
+//   dist/browser/index.js  `browser`: entry src/index.browser.ts
+// Wherever a module has a `.web.ts` sibling (`.browser.ts` first, in the browser build), the sibling
+// replaces it: fetch instead of node:http, Web Crypto instead of node:crypto. `process` is replaced
+// by src/core/processShim.web.ts (no environment, logs to console.error). The build fails if the
+// output would still load a Node built-in or name `process` or `Buffer`; test/build/webBuild.test.ts
+// checks the same on the files and runs them in workerd, Deno and Bun.
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const SRC = join(ROOT, "packages/identity/src");
+
+export const WEB_BUILDS = [
+  { condition: "workerd", entry: join(SRC, "index.web.ts"), outfile: join(ROOT, "packages/identity/dist/web/index.js"), variants: [".web.ts"] },
+  {
+    condition: "browser",
+    entry: join(SRC, "index.browser.ts"),
+    outfile: join(ROOT, "packages/identity/dist/browser/index.js"),
+    variants: [".browser.ts", ".web.ts"],
+  },
+];
+
+/** esbuild plugin: `./x.js` resolves to `./x.web.ts` (or the first of `variants`) when that file exists. */
+export function webVariants(variants) {
+  return {
+    name: "azid-web-variants",
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (!args.resolveDir.startsWith(SRC)) return undefined;
+        const base = resolve(args.resolveDir, args.path).replace(/\.js$/, "");
+        for (const suffix of variants) {
+          const candidate = base + suffix;
+          if (candidate !== args.importer && existsSync(candidate)) return { path: candidate };
+        }
+        return undefined;
+      });
+    },
+  };
+}
+
+/** esbuild options shared by the web builds, the no-Node test and the bundle-size bench. */
+export function webBuildOptions(variants = [".web.ts"]) {
+  return {
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    mainFields: ["module", "main"],
+    conditions: ["@azid/source"],
+    inject: [join(SRC, "core/processShim.web.ts")],
+    plugins: [webVariants(variants)],
+    legalComments: "none",
+    logLevel: "warning",
+    metafile: true,
+  };
+}
+
+/** What in a web bundle would need Node: built-in imports, and `process`/`Buffer` globals. */
+export function nodeLeaks(result, code) {
+  const leaks = [];
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    for (const imported of output.imports) leaks.push(`${file} imports ${imported.path}${imported.external ? " (external)" : ""}`);
+  }
+  for (const match of code.matchAll(/(?<![\w$.])(process|Buffer|require)(?=\.[A-Za-z_$]|\()/g)) {
+    leaks.push(`the bundle names ${match[1]}: …${code.slice(Math.max(0, match.index - 40), match.index + 40).replace(/\s+/g, " ")}…`);
+  }
+  return leaks;
+}
+
+export async function buildWeb() {
+  for (const web of WEB_BUILDS) {
+    const result = await build({ ...webBuildOptions(web.variants), entryPoints: [web.entry], outfile: web.outfile, write: false });
+    const [output] = result.outputFiles;
+    const leaks = nodeLeaks(result, output.text);
+    if (leaks.length > 0) throw new Error(`The ${web.condition} build of @azid/identity would need Node:\n  ${leaks.join("\n  ")}`);
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    mkdirSync(dirname(web.outfile), { recursive: true });
+    writeFileSync(web.outfile, output.text);
+  }
+}
