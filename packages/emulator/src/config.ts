@@ -54,6 +54,13 @@ export interface AppRegistration {
    * `http://localhost` (or `http://127.0.0.1`) also allows any port on either loopback name (RFC 8252 7.3).
    */
   redirectUris?: string[];
+  /**
+   * Redirect URIs of the "Single-page application" platform (Graph's `spa.redirectUris`), compared
+   * exactly. A code sent to one needs PKCE and may only be redeemed by the browser (a cross-origin
+   * request with an `Origin` header, AADSTS9002327 otherwise), without a client secret; its refresh
+   * tokens live 24 hours from the sign-in, and redeeming one does not extend that.
+   */
+  spaRedirectUris?: string[];
   federatedCredentials?: FederatedCredential[];
   /**
    * App ID URIs the app exposes as an API ("Expose an API" in the portal), e.g. "api://contoso-orders".

@@ -138,6 +138,7 @@ function readApp(value: unknown, at: string, fail: Fail): AppRegistration {
     ...optional(app.secrets, (v) => ({ secrets: stringArray(v, `${at}.secrets`, fail) })),
     ...certificates,
     ...optional(app.redirectUris, (v) => ({ redirectUris: stringArray(v, `${at}.redirectUris`, fail) })),
+    ...optional(app.spaRedirectUris, (v) => ({ spaRedirectUris: stringArray(v, `${at}.spaRedirectUris`, fail) })),
     ...optional(app.federatedCredentials, (v) => ({
       federatedCredentials: array(v, `${at}.federatedCredentials`, fail).map((c, i) => readFederated(c, `${at}.federatedCredentials[${i}]`, fail)),
     })),

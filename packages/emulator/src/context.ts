@@ -21,6 +21,8 @@ export interface EmulatorContext {
   readonly replay: AssertionReplayCache | undefined;
   readonly accessTokenLifetimeSeconds: number;
   readonly refreshInSeconds: number | undefined;
+  /** the fixed lifetime of refresh tokens issued to single-page apps (24 h by default) */
+  readonly spaRefreshTokenLifetimeSeconds: number;
   /** extra trust for fetching other issuers' keys over https (the emulator's own CA) */
   readonly caCertPem: string;
   /** the Azure Pipelines OIDC endpoint's path, bearer and service connection */

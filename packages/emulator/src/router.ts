@@ -8,6 +8,7 @@ import { aadsts } from "./entra/errors.js";
 import { handleTokenRequest } from "./entra/tokenEndpoint.js";
 import { userRealm } from "./entra/userRealm.js";
 import type { RouteName } from "./faults.js";
+import { preflightResponse } from "./http/cors.js";
 import { jsonResponse, type HttpResponse } from "./http/response.js";
 import { handlePipelinesOidcRequest, PIPELINES_OIDC_PATTERN } from "./pipelines/oidc.js";
 import { jwksDocument } from "./tokens/signingKey.js";
@@ -24,6 +25,8 @@ export interface ParsedRequest {
 
 export interface Route {
   name: RouteName;
+  /** answers carry CORS headers for a browser's Origin (http/cors.ts) */
+  cors?: boolean;
   handle(): Promise<HttpResponse>;
 }
 
@@ -32,22 +35,38 @@ const ROUTES: {
   name: RouteName;
   pattern: RegExp;
   methods: string[];
+  /** called by single-page apps from their own origin */
+  cors?: true;
   handler: (context: EmulatorContext, request: ParsedRequest, match: string[]) => Promise<HttpResponse> | HttpResponse;
 }[] = [
-  { name: "instance-discovery", pattern: /^\/common\/discovery\/instance$/, methods: ["GET"], handler: (c, r) => instanceDiscovery(c, r.query) },
+  {
+    name: "instance-discovery",
+    pattern: /^\/common\/discovery\/instance$/,
+    methods: ["GET"],
+    cors: true,
+    handler: (c, r) => instanceDiscovery(c, r.query),
+  },
   { name: "userrealm", pattern: /^\/common\/userrealm\/([^/]+)$/, methods: ["GET"], handler: (c, _r, m) => userRealm(c, m[1]!) },
   {
     name: "openid-configuration",
     pattern: new RegExp(`^/${TENANT}/v2\\.0/\\.well-known/openid-configuration$`),
     methods: ["GET"],
+    cors: true,
     handler: (c, _r, m) => openidConfiguration(c, m[1]!),
   },
-  { name: "jwks", pattern: new RegExp(`^/${TENANT}/discovery(?:/v2\\.0)?/keys$`), methods: ["GET"], handler: (c, _r, m) => signingKeys(c, m[1]!) },
+  {
+    name: "jwks",
+    pattern: new RegExp(`^/${TENANT}/discovery(?:/v2\\.0)?/keys$`),
+    methods: ["GET"],
+    cors: true,
+    handler: (c, _r, m) => signingKeys(c, m[1]!),
+  },
   {
     name: "token",
     pattern: new RegExp(`^/${TENANT}/oauth2/v2\\.0/token$`),
     methods: ["POST"],
-    handler: (c, r, m) => handleTokenRequest(c, m[1]!, r.form ?? {}),
+    cors: true,
+    handler: (c, r, m) => handleTokenRequest(c, m[1]!, r.form ?? {}, r.headers.origin),
   },
   // GET shows the sign-in page; its form posts back here.
   {
@@ -84,7 +103,9 @@ export function routeRequest(context: EmulatorContext, request: ParsedRequest): 
     if (match === null) continue;
     return {
       name: route.name,
+      cors: route.cors === true,
       handle: async () => {
+        if (route.cors && request.method === "OPTIONS") return preflightResponse(request.headers.origin, route.methods);
         if (!route.methods.includes(request.method)) {
           if (route.name === "token" || route.name === "devicecode") throw aadsts.postOnly();
           return jsonResponse(

@@ -18,6 +18,7 @@ import { DeviceCodes } from "./entra/deviceCodes.js";
 import { RefreshTokenRevocations } from "./entra/refreshTokenRevocations.js";
 import { writeSharedTokenCache } from "./entra/sharedTokenCache.js";
 import { SignInFlows } from "./entra/signInFlows.js";
+import { DEFAULT_SPA_REFRESH_TOKEN_LIFETIME_SECONDS } from "./entra/spaRules.js";
 import { FaultList } from "./faults.js";
 import { LocalFederationIssuers } from "./federation/issuers.js";
 import { writeWorkloadIdentityToken } from "./federation/workloadIdentity.js";
@@ -93,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       replay: settings.rejectReplayedAssertions ? new AssertionReplayCache() : undefined,
       accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds,
       refreshInSeconds: settings.refreshInSeconds,
+      spaRefreshTokenLifetimeSeconds: settings.spaRefreshTokenLifetimeSeconds,
       caCertPem: ca.certPem,
       pipelines,
       interactive,
@@ -199,6 +201,7 @@ interface Settings {
   accessTokenLifetimeSeconds: number;
   managedIdentityTokenLifetimeSeconds: number;
   refreshInSeconds: number | undefined;
+  spaRefreshTokenLifetimeSeconds: number;
   rejectReplayedAssertions: boolean;
   deviceCodeLifetimeSeconds: number;
   deviceCodeIntervalSeconds: number;
@@ -241,6 +244,8 @@ function validateOptions(options: EmulatorOptions): Settings {
     accessTokenLifetimeSeconds: positive("accessTokenLifetimeSeconds", options.accessTokenLifetimeSeconds) ?? 3600,
     managedIdentityTokenLifetimeSeconds: positive("managedIdentityTokenLifetimeSeconds", options.managedIdentityTokenLifetimeSeconds) ?? 86400,
     refreshInSeconds: positive("refreshInSeconds", options.refreshInSeconds),
+    spaRefreshTokenLifetimeSeconds:
+      positive("spaRefreshTokenLifetimeSeconds", options.spaRefreshTokenLifetimeSeconds) ?? DEFAULT_SPA_REFRESH_TOKEN_LIFETIME_SECONDS,
     rejectReplayedAssertions: options.rejectReplayedAssertions ?? false,
     deviceCodeLifetimeSeconds: positive("deviceCodeLifetimeSeconds", options.deviceCodeLifetimeSeconds) ?? 900,
     deviceCodeIntervalSeconds: positive("deviceCodeIntervalSeconds", options.deviceCodeIntervalSeconds) ?? 5,

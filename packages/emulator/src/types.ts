@@ -23,6 +23,11 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** default 3600 */
   accessTokenLifetimeSeconds?: number;
+  /**
+   * Lifetime of refresh tokens issued to single-page apps (codes sent to an app's `spaRedirectUris`);
+   * default 86400, Entra's fixed 24 hours. Redeeming one never extends it.
+   */
+  spaRefreshTokenLifetimeSeconds?: number;
   /** when set, token responses include refresh_in */
   refreshInSeconds?: number;
   /**

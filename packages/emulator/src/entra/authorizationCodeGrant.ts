@@ -1,15 +1,22 @@
 // grant_type=authorization_code (protocols.md 1.5.3, 1.6): redeems, once, a code /authorize issued
-// after a sign-in (authorizationCodes.ts keeps them).
+// after a sign-in (authorizationCodes.ts keeps them). A code sent to a SPA redirect URI is the
+// browser's: redeemed cross-origin only, without a client secret (spaRules.ts).
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { EmulatorContext } from "../context.js";
 import type { HttpResponse } from "../http/response.js";
 import { requestsCaeCapability } from "./claimsRequest.js";
 import { authenticateClient, requiredParameter } from "./clientAuthentication.js";
 import { aadsts } from "./errors.js";
+import { checkRedemptionOrigin, spaClient } from "./spaRules.js";
 import { findUser, type ResolvedTenant } from "./tenants.js";
 import { issueUserTokens } from "./userGrants.js";
 
-export async function authorizationCodeGrant(context: EmulatorContext, resolved: ResolvedTenant, form: Record<string, string>): Promise<HttpResponse> {
+export async function authorizationCodeGrant(
+  context: EmulatorContext,
+  resolved: ResolvedTenant,
+  form: Record<string, string>,
+  origin: string | undefined,
+): Promise<HttpResponse> {
   const clientId = requiredParameter(form, "client_id");
   const code = requiredParameter(form, "code");
   const redirectUri = requiredParameter(form, "redirect_uri");
@@ -22,7 +29,8 @@ export async function authorizationCodeGrant(context: EmulatorContext, resolved:
   const tenant = context.config.tenants.find((candidate) => candidate.id === grant.tenantId);
   if (tenant === undefined || (resolved.kind === "tenant" && resolved.tenant.id !== tenant.id))
     throw aadsts.invalidAuthorizationCode("The code was issued in another tenant.");
-  const { app, appidacr } = await authenticateClient(context, tenant, form, false);
+  checkRedemptionOrigin(origin, grant.spa);
+  const { app, appidacr } = grant.spa ? spaClient(tenant, form, clientId) : await authenticateClient(context, tenant, form, false);
   if (stored.redeemed) throw aadsts.codeAlreadyRedeemed();
   if (stored.expiresAt <= Date.now()) throw aadsts.codeExpired();
   // From here on the code is spent, whatever the outcome: a wrong verifier gets no second guess.
@@ -43,6 +51,7 @@ export async function authorizationCodeGrant(context: EmulatorContext, resolved:
     wantsClientInfo: form.client_info === "1",
     ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
     mfa: grant.mfa,
+    ...(grant.spa ? { spaRefreshExpiresAtMs: Date.now() + context.spaRefreshTokenLifetimeSeconds * 1000 } : {}),
   });
 }
 

@@ -17,6 +17,8 @@ export interface AuthorizationCodeGrant {
   username: string;
   cae: boolean;
   mfa: boolean;
+  /** sent to one of the app's spaRedirectUris: only a browser may redeem it (spaRules.ts) */
+  spa: boolean;
 }
 
 interface StoredCode {

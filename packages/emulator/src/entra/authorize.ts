@@ -12,6 +12,7 @@ import { pairwiseSubject, userObjectId } from "../principals.js";
 import { requestsCaeCapability } from "./claimsRequest.js";
 import { aadsts, EntraError, entraErrorBody } from "./errors.js";
 import { isRegisteredRedirectUri } from "./redirectUris.js";
+import { isSpaRedirectUri } from "./spaRules.js";
 import { requireKnownResource } from "./resources.js";
 import { delegatedScopes } from "./scopes.js";
 import { browserSession, processSignInForm, readBrowserCookie, renderSignIn, type SignInFlow } from "./signInFlows.js";
@@ -24,7 +25,9 @@ const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 interface AuthorizeRequest {
   app: AppRegistration;
   redirectUri: string;
-  responseMode: "query" | "form_post";
+  /** the redirect URI is one of the app's spaRedirectUris */
+  spa: boolean;
+  responseMode: "query" | "fragment" | "form_post";
   state: string | undefined;
   nonce: string | undefined;
   codeChallenge: string | undefined;
@@ -65,7 +68,8 @@ function showSignIn(context: EmulatorContext, tenantSegment: string, request: Au
   const base: AuthorizeRequest = {
     app: found.app,
     redirectUri,
-    responseMode: q.response_mode === "form_post" ? "form_post" : "query",
+    spa: isSpaRedirectUri(found.app, redirectUri),
+    responseMode: q.response_mode === "form_post" || q.response_mode === "fragment" ? q.response_mode : "query",
     state: q.state,
     nonce: q.nonce,
     codeChallenge: undefined,
@@ -88,7 +92,7 @@ function showSignIn(context: EmulatorContext, tenantSegment: string, request: Au
 
 function validate(base: AuthorizeRequest, q: Record<string, string>, requireKnown: (resource: string) => void): AuthorizeRequest {
   const responseMode = q.response_mode ?? "query";
-  if (responseMode !== "query" && responseMode !== "form_post") throw aadsts.unsupportedResponseMode(responseMode);
+  if (responseMode !== "query" && responseMode !== "fragment" && responseMode !== "form_post") throw aadsts.unsupportedResponseMode(responseMode);
   const responseType = q.response_type;
   if (responseType === undefined || responseType === "") throw aadsts.missingParameter("response_type");
   if (responseType !== "code") throw aadsts.unsupportedResponseType(responseType);
@@ -99,7 +103,7 @@ function validate(base: AuthorizeRequest, q: Record<string, string>, requireKnow
 
   const challenge = q.code_challenge;
   if (challenge === undefined || challenge === "") {
-    if (base.app.publicClient === true) throw aadsts.pkceRequired();
+    if (base.app.publicClient === true || base.spa) throw aadsts.pkceRequired();
   } else {
     const method = q.code_challenge_method ?? "plain";
     if (method !== "S256") throw aadsts.invalidCodeChallenge(`code_challenge_method '${method}' is not supported; use S256.`);
@@ -141,6 +145,7 @@ function codeParameters(
     username: user.username,
     cae: authorize.cae,
     mfa: user.mfaRequired === true,
+    spa: authorize.spa,
   });
   const objectId = userObjectId(tenant.id, user);
   const info = clientInfo({ tenantId: tenant.id, objectId, subject: pairwiseSubject(objectId, authorize.app.clientId), username: user.username });
@@ -171,7 +176,9 @@ function redirectToApp(authorize: AuthorizeRequest, parameters: Record<string, s
     });
   }
   const location = new URL(authorize.redirectUri);
-  for (const [name, value] of Object.entries(fields)) location.searchParams.append(name, value);
+  // fragment: the browser keeps the code to itself; it never reaches the app's web server.
+  if (authorize.responseMode === "fragment") location.hash = new URLSearchParams(fields).toString();
+  else for (const [name, value] of Object.entries(fields)) location.searchParams.append(name, value);
   return redirectResponse(location.toString());
 }
 

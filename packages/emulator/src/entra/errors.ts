@@ -99,7 +99,7 @@ export const aadsts = {
     ),
   unsupportedResponseType: (responseType: string) =>
     new EntraError(400, "unsupported_response_type", 700054, `response_type '${responseType}' is not enabled for the application.`),
-  unsupportedResponseMode: (mode: string) => invalidRequest(900351, `The response_mode '${mode}' is not supported. Use query or form_post.`),
+  unsupportedResponseMode: (mode: string) => invalidRequest(900351, `The response_mode '${mode}' is not supported. Use query, fragment or form_post.`),
   pkceRequired: () =>
     invalidRequest(
       9002325,
@@ -120,6 +120,17 @@ export const aadsts = {
   redirectUriNotCodeRedirect: () =>
     invalidGrant(50011, "The redirect URI specified in the request does not match the redirect URI used to obtain the authorization code."),
   pkceVerifierMismatch: () => invalidGrant(501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request."),
+
+  // Single-page applications: browser-only redemption, fixed 24-hour refresh tokens (spaRules.ts).
+  spaRedemptionNeedsOrigin: () =>
+    invalidRequest(9002327, "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests."),
+  crossOriginNotSpa: (origin: string) =>
+    invalidRequest(9002326, `Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '${origin}'.`),
+  spaRefreshTokenExpired: (lifetime: string, issued: string) =>
+    invalidGrant(
+      700084,
+      `The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of ${lifetime}, which can't be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on ${issued}.`,
+    ),
 
   // Device code (1.5.5). Polling errors are HTTP 400 with the RFC 8628 error names.
   authorizationPending: () => new EntraError(400, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling."),

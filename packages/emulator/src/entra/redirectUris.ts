@@ -7,7 +7,7 @@ const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
 
 export function isRegisteredRedirectUri(app: AppRegistration, requested: string): boolean {
   const registered = app.redirectUris ?? [];
-  if (registered.includes(requested)) return true;
+  if (registered.includes(requested) || (app.spaRedirectUris ?? []).includes(requested)) return true;
   if (app.publicClient !== true) return false;
   const candidate = parseLoopback(requested);
   if (candidate === undefined) return false;

@@ -11,7 +11,13 @@ import { deviceCodeGrant } from "./deviceCodeFlow.js";
 import { onBehalfOfGrant } from "./onBehalfOfGrant.js";
 import { passwordGrant, refreshTokenGrant } from "./userGrants.js";
 
-export async function handleTokenRequest(context: EmulatorContext, tenantSegment: string, form: Record<string, string>): Promise<HttpResponse> {
+/** `origin` is the request's Origin header: a browser's cross-origin request (single-page apps, spaRules.ts). */
+export async function handleTokenRequest(
+  context: EmulatorContext,
+  tenantSegment: string,
+  form: Record<string, string>,
+  origin?: string,
+): Promise<HttpResponse> {
   const resolved = resolveTenant(context.config, tenantSegment);
   const grantType = requiredParameter(form, "grant_type");
   switch (grantType) {
@@ -22,9 +28,9 @@ export async function handleTokenRequest(context: EmulatorContext, tenantSegment
     case "password":
       return passwordGrant(context, resolved, form);
     case "refresh_token":
-      return refreshTokenGrant(context, resolved, form);
+      return refreshTokenGrant(context, resolved, form, origin);
     case "authorization_code":
-      return authorizationCodeGrant(context, resolved, form);
+      return authorizationCodeGrant(context, resolved, form, origin);
     // MSAL-JS sends the short form, MSAL Python and the RFC the URN (protocols.md 1.5.5).
     case "device_code":
     case "urn:ietf:params:oauth:grant-type:device_code":

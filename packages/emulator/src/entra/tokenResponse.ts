@@ -7,6 +7,8 @@ export interface TokenResponseParts {
   accessToken: MintedAccessToken;
   scope: string;
   refreshToken?: string;
+  /** single-page apps: seconds left of the refresh token's fixed lifetime */
+  refreshTokenExpiresIn?: number;
   idToken?: string;
   clientInfo?: string;
   /** FOCI family of the app, returned as `foci` */
@@ -22,6 +24,7 @@ export function tokenResponse(context: EmulatorContext, parts: TokenResponsePart
     ...(context.refreshInSeconds === undefined ? {} : { refresh_in: context.refreshInSeconds }),
     access_token: parts.accessToken.token,
     ...(parts.refreshToken === undefined ? {} : { refresh_token: parts.refreshToken }),
+    ...(parts.refreshTokenExpiresIn === undefined ? {} : { refresh_token_expires_in: parts.refreshTokenExpiresIn }),
     ...(parts.idToken === undefined ? {} : { id_token: parts.idToken }),
     ...(parts.clientInfo === undefined ? {} : { client_info: parts.clientInfo }),
     ...(parts.familyId === undefined ? {} : { foci: parts.familyId }),

@@ -12,6 +12,7 @@ import { aadsts } from "./errors.js";
 import { requireKnownResource } from "./resources.js";
 import { delegatedScopes } from "./scopes.js";
 import { secretsEqual } from "./secretComparison.js";
+import { checkRedemptionOrigin, formatLifetime, spaClient } from "./spaRules.js";
 import { findApp, findUser, type ResolvedTenant } from "./tenants.js";
 import { tokenResponse } from "./tokenResponse.js";
 
@@ -38,17 +39,27 @@ export async function passwordGrant(context: EmulatorContext, resolved: Resolved
   return issueUserTokens(context, { tenant, app, user: found.user, appidacr, scope, cae, wantsClientInfo: form.client_info === "1" });
 }
 
-export async function refreshTokenGrant(context: EmulatorContext, resolved: ResolvedTenant, form: Record<string, string>): Promise<HttpResponse> {
+export async function refreshTokenGrant(
+  context: EmulatorContext,
+  resolved: ResolvedTenant,
+  form: Record<string, string>,
+  origin: string | undefined,
+): Promise<HttpResponse> {
   const clientId = requiredParameter(form, "client_id");
   const grant = readRefreshToken(requiredParameter(form, "refresh_token"), [context.signingKey]);
   if (typeof grant === "string") throw aadsts.invalidRefreshToken(grant);
-  if ("expired" in grant) throw aadsts.refreshTokenExpired(isoTime(grant.issuedAtMs));
+  if ("expired" in grant) {
+    if (grant.spa) throw aadsts.spaRefreshTokenExpired(formatLifetime(context.spaRefreshTokenLifetimeSeconds), isoTime(grant.issuedAtMs));
+    throw aadsts.refreshTokenExpired(isoTime(grant.issuedAtMs));
+  }
+  const spa = grant.spaExpiresAtMs !== undefined;
+  checkRedemptionOrigin(origin, spa);
   const tenant = context.config.tenants.find((candidate) => candidate.id === grant.tenantId);
   if (tenant === undefined || (resolved.kind === "tenant" && resolved.tenant.id !== tenant.id)) {
     throw aadsts.invalidRefreshToken("it was issued in another tenant");
   }
   if (grant.clientId.toLowerCase() !== clientId.toLowerCase() && !sameFamily(tenant, grant.clientId, clientId)) throw aadsts.refreshTokenClientMismatch();
-  const { app, appidacr } = await authenticateClient(context, tenant, form, false);
+  const { app, appidacr } = spa ? spaClient(tenant, form, clientId) : await authenticateClient(context, tenant, form, false);
   const validFrom = context.interactive.revocations.validFrom(grant.username);
   if (grant.issuedAtMs <= validFrom) throw aadsts.refreshTokenRevoked(isoTime(grant.issuedAtMs), isoTime(validFrom));
   const user = findUser([tenant], grant.username)?.user;
@@ -57,7 +68,16 @@ export async function refreshTokenGrant(context: EmulatorContext, resolved: Reso
   // A claims challenge (CAE, step-up) is satisfied by the fresh grant itself; only cp1 shapes the token.
   const scope = form.scope === undefined || form.scope === "" ? DEFAULT_USER_SCOPE : form.scope;
   const cae = requestsCaeCapability(form.claims);
-  return issueUserTokens(context, { tenant, app, user, appidacr, scope, cae, wantsClientInfo: form.client_info === "1" });
+  return issueUserTokens(context, {
+    tenant,
+    app,
+    user,
+    appidacr,
+    scope,
+    cae,
+    wantsClientInfo: form.client_info === "1",
+    ...(spa ? { spaRefreshExpiresAtMs: grant.spaExpiresAtMs } : {}),
+  });
 }
 
 export interface UserTokenRequest {
@@ -72,6 +92,8 @@ export interface UserTokenRequest {
   nonce?: string;
   /** the user completed MFA (interactive sign-in of an MFA-required user): amr pwd + mfa */
   mfa?: boolean;
+  /** a single-page app's sign-in: the fixed expiry (epoch ms) of its refresh tokens */
+  spaRefreshExpiresAtMs?: number;
 }
 
 /** Access token (v1, delegated), id_token, a fresh refresh token and, on request, client_info. */
@@ -80,6 +102,7 @@ export function issueUserTokens(context: EmulatorContext, request: UserTokenRequ
   const scopes = delegatedScopes(request.scope);
   requireKnownResource(context.config, [tenant], scopes.resource);
   const objectId = userObjectId(tenant.id, user);
+  const spaExpiry: { spaExpiresAtMs?: number } = request.spaRefreshExpiresAtMs === undefined ? {} : { spaExpiresAtMs: request.spaRefreshExpiresAtMs };
   const signedIn: SignedInUser = {
     tenantId: tenant.id,
     objectId,
@@ -112,9 +135,10 @@ export function issueUserTokens(context: EmulatorContext, request: UserTokenRequ
     // (rotation); older ones keep working, as in Entra, until revoked or expired.
     refreshToken: mintRefreshToken(
       context.signingKey,
-      { tenantId: tenant.id, clientId: app.clientId, username: user.username },
+      { tenantId: tenant.id, clientId: app.clientId, username: user.username, ...spaExpiry },
       context.interactive.revocations.issueTime(),
     ),
+    ...(spaExpiry.spaExpiresAtMs === undefined ? {} : { refreshTokenExpiresIn: Math.max(0, Math.ceil((spaExpiry.spaExpiresAtMs - Date.now()) / 1000)) }),
     idToken: mintIdToken(context.signingKey, `${context.url}/${tenant.id}/v2.0`, app.clientId, signedIn, request.nonce),
     ...(request.wantsClientInfo ? { clientInfo: clientInfo(signedIn) } : {}),
     ...(app.familyId !== undefined ? { familyId: app.familyId } : {}),

@@ -8,6 +8,7 @@ import { faultAction, type FaultList } from "../faults.js";
 import type { Route } from "../router.js";
 import { isAcceptedHostHeader } from "../net/hostHeader.js";
 import { CONTROL_PREFIX, handleControlRequest, type ControlState } from "./controlApi.js";
+import { corsHeaders } from "./cors.js";
 import { BodyTooLargeError, readIncomingRequest, type IncomingRequest } from "./incomingRequest.js";
 import type { RequestLog } from "./requestLog.js";
 import { jsonResponse, type HttpResponse } from "./response.js";
@@ -83,7 +84,13 @@ async function handle(state: PipelineState, message: IncomingMessage, response: 
   }
   const correlationId = correlationIdOf(request);
   const answer = action?.replacement ?? (await run(route, context.url, correlationId));
-  answer.headers = { ...answer.headers, ...action?.extraHeaders, ...(correlationId === undefined ? {} : { "client-request-id": correlationId }) };
+  answer.headers = {
+    ...answer.headers,
+    ...action?.extraHeaders,
+    ...(correlationId === undefined ? {} : { "client-request-id": correlationId }),
+    // Injected faults too: a browser test must see the 503, not a CORS failure.
+    ...(route.cors === true ? corsHeaders(request.headers.origin) : {}),
+  };
   record.status = answer.status;
   send(response, answer);
 }

@@ -46,6 +46,11 @@ export interface RefreshGrant {
   tenantId: string;
   clientId: string;
   username: string;
+  /**
+   * Set for refresh tokens issued to a single-page app: their fixed expiry (epoch ms), 24 hours after
+   * the sign-in. Tokens minted by redeeming one keep it (Entra's SPA lifetime does not slide).
+   */
+  spaExpiresAtMs?: number;
 }
 
 export interface RedeemableRefreshGrant extends RefreshGrant {
@@ -63,22 +68,25 @@ export function mintRefreshToken(key: SigningKey, grant: RefreshGrant, issuedAtM
     usr: grant.username,
     iat,
     ims: issuedAtMs,
-    exp: iat + REFRESH_TOKEN_LIFETIME_SECONDS,
+    exp: grant.spaExpiresAtMs === undefined ? iat + REFRESH_TOKEN_LIFETIME_SECONDS : Math.floor(grant.spaExpiresAtMs / 1000),
+    ...(grant.spaExpiresAtMs === undefined ? {} : { sxp: grant.spaExpiresAtMs }),
     jti: randomUUID(),
   });
 }
 
-/** Returns the grant, "expired" (past its 90 days), or a reason the token cannot be redeemed. */
-export function readRefreshToken(token: string, keys: SigningKey[]): RedeemableRefreshGrant | { expired: true; issuedAtMs: number } | string {
+/** Returns the grant, "expired" (past its 90 days, or a SPA's 24 hours), or a reason the token cannot be redeemed. */
+export function readRefreshToken(token: string, keys: SigningKey[]): RedeemableRefreshGrant | { expired: true; issuedAtMs: number; spa: boolean } | string {
   let payload: Record<string, unknown>;
   try {
     payload = verifyOwnToken(token, keys).payload;
   } catch (error) {
     return `it was not issued by this emulator run (${(error as Error).message})`;
   }
-  const { typ, tid, cid, usr, exp, iat, ims } = payload;
+  const { typ, tid, cid, usr, exp, iat, ims, sxp } = payload;
   if (typ !== REFRESH_TOKEN_TYPE || typeof tid !== "string" || typeof cid !== "string" || typeof usr !== "string") return "it is not a refresh token";
   const issuedAtMs = typeof ims === "number" ? ims : typeof iat === "number" ? iat * 1000 : 0;
-  if (typeof exp !== "number" || exp < Date.now() / 1000) return { expired: true, issuedAtMs };
-  return { tenantId: tid, clientId: cid, username: usr, issuedAtMs };
+  const spa = typeof sxp === "number" ? { spaExpiresAtMs: sxp } : {};
+  if (typeof exp !== "number" || exp < Date.now() / 1000 || (spa.spaExpiresAtMs ?? Infinity) <= Date.now())
+    return { expired: true, issuedAtMs, spa: spa.spaExpiresAtMs !== undefined };
+  return { tenantId: tid, clientId: cid, username: usr, issuedAtMs, ...spa };
 }

@@ -47,3 +47,19 @@ export function pkcePair(): { verifier: string; challenge: string } {
 export function authorizeUrl(tenant: string, params: Record<string, string>): string {
   return `/${tenant}/oauth2/v2.0/authorize?${new URLSearchParams({ response_type: "code", response_mode: "query", ...params }).toString()}`;
 }
+
+/** Opens /authorize for `params` (PKCE added), signs `user` in, and returns the verifier and where the emulator redirected. */
+export async function signInForCode(
+  emu: Emulator,
+  tenant: string,
+  params: Record<string, string>,
+  user: { username: string; password: string },
+): Promise<{ pkce: { verifier: string; challenge: string }; location: URL }> {
+  const pkce = pkcePair();
+  const browser: Browser = { cookie: "" };
+  const page = await open(emu, browser, authorizeUrl(tenant, { code_challenge: pkce.challenge, code_challenge_method: "S256", ...params }));
+  if (page.status !== 200) throw new Error(`the sign-in page answered ${page.status}: ${page.body.slice(0, 300)}`);
+  const posted = await submit(emu, browser, page, { ...user, action: "sign-in" });
+  if (posted.status !== 302) throw new Error(`signing in answered ${posted.status}: ${posted.body.slice(0, 300)}`);
+  return { pkce, location: new URL(String(posted.headers.location)) };
+}
