@@ -32,6 +32,7 @@ export {
   type PersistenceProvider,
   type PersistentStore,
 } from "./core/plugins.js";
+export { PersistenceNotConfiguredError, type TokenCachePersistenceOptions } from "./core/persistenceOptions.js";
 export { AzureAuthorityHosts } from "./sources/entra/authority.js";
 export { CertificateLoadError } from "./core/certificates/certificate.js";
 export type { HttpClient, HttpRequest, HttpResponse } from "./core/http/httpClient.js";

@@ -1,6 +1,7 @@
 // The options credentials accept, named and shaped as in @azure/identity (the subset that means
 // something for azid).
 import type { HttpClient } from "./http/httpClient.js";
+import type { TokenCachePersistenceOptions } from "./persistenceOptions.js";
 
 /** Proxy settings, as in @azure/core-rest-pipeline's `ProxySettings`. */
 export interface ProxySettings {
@@ -51,7 +52,11 @@ export interface AuthorityValidationOptions {
   disableInstanceDiscovery?: boolean;
 }
 
-/** Accepted for @azure/identity compatibility. Tokens always live in azid's in-memory cache. */
+/**
+ * A persistent, encrypted token cache shared across processes (as @azure/identity and Python's
+ * azure-identity). Needs a plugin: `useIdentityPlugin(cachePersistencePlugin)` from @azid/cache-persistence;
+ * without one, a credential given `enabled: true` throws PersistenceNotConfiguredError.
+ */
 export interface CredentialPersistenceOptions {
-  tokenCachePersistenceOptions?: { enabled: boolean; name?: string; unsafeAllowUnencryptedStorage?: boolean };
+  tokenCachePersistenceOptions?: TokenCachePersistenceOptions;
 }

@@ -7,9 +7,9 @@ import { requireString } from "../providers/confidentialClient.js";
 import { fingerprintOf } from "../sources/entra/clientAuthentication.js";
 import { createUserTokenClient, type UserTokenClient } from "../providers/userTokens.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
-import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
+import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
-export interface AuthorizationCodeCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {}
+export interface AuthorizationCodeCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions, CredentialPersistenceOptions {}
 
 const REDEEM_TIMEOUT_MS = 60_000;
 

@@ -17,6 +17,9 @@ import { checkTenantId, resolveAdditionallyAllowedTenants } from "../core/tenant
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { callGetAssertion } from "./clientAssertionCredential.js";
+import { resolvePersistence } from "../core/persistenceOptions.js";
+import { PersistentTokenCache, withPersistentAppTokens } from "../providers/persistentTokenCache.js";
+import type { TokenSource } from "../core/tokenSource.js";
 
 export interface OnBehalfOfCredentialSecretOptions {
   tenantId: string;
@@ -100,6 +103,7 @@ export class OnBehalfOfCredential implements TokenCredential {
       fingerprint = `callback-${++assertionCallbacks}`;
     }
     const authorityHost = resolveAuthorityHost(all.authorityHost);
+    const persistence = resolvePersistence(all, name);
     const grants = new UserGrantClient({
       authorityHost,
       clientId,
@@ -113,7 +117,7 @@ export class OnBehalfOfCredential implements TokenCredential {
       additionallyAllowedTenants: resolveAdditionallyAllowedTenants(all.additionallyAllowedTenants),
       logger: credentialLogger(name),
       buildClaims,
-      source: async (request) => {
+      source: withPersistence(async (request) => {
         try {
           const response = await grants.redeem(
             { grant_type: JWT_BEARER, requested_token_use: "on_behalf_of", assertion: userAssertion },
@@ -123,8 +127,22 @@ export class OnBehalfOfCredential implements TokenCredential {
         } catch (error) {
           throw explainAssertionErrors(error);
         }
-      },
+      }),
     });
+    // tokenCachePersistenceOptions: tokens for this user assertion (keyed by its hash, as msal-node) outlive the process.
+    function withPersistence(source: TokenSource): TokenSource {
+      if (persistence === undefined) return source;
+      const cache = new PersistentTokenCache(persistence, credentialLogger(name));
+      const environment = new URL(authorityHost).host;
+      return withPersistentAppTokens(source, {
+        cache,
+        environment,
+        clientId,
+        tenantId,
+        userAssertion,
+        unchallengedClaims: (cae) => buildClaims(undefined, cae),
+      });
+    }
   }
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {

@@ -10,6 +10,8 @@ import { resolveAuthorityHost } from "../sources/entra/authority.js";
 import { buildClaims } from "../sources/entra/claims.js";
 import { CLIENT_ASSERTION_TYPE, type ClientAuthentication } from "../sources/entra/clientAuthentication.js";
 import { createGrantSource } from "../sources/entra/grantSource.js";
+import { resolvePersistence } from "../core/persistenceOptions.js";
+import { PersistentTokenCache, withPersistentAppTokens } from "./persistentTokenCache.js";
 
 export interface ConfidentialClientSettings {
   credentialName: string;
@@ -41,7 +43,7 @@ export function createConfidentialClientProvider(settings: ConfidentialClientSet
   checkTenantId(tenantId);
   const authorityHost = resolveAuthorityHost(options?.authorityHost);
   const http = createHttpContext(options);
-  const source = createGrantSource({
+  const grantSource = createGrantSource({
     authorityHost,
     disableInstanceDiscovery: options?.disableInstanceDiscovery === true,
     http,
@@ -55,6 +57,18 @@ export function createConfidentialClientProvider(settings: ConfidentialClientSet
       return form;
     },
   });
+  // tokenCachePersistenceOptions: the app's tokens outlive the process (and are shared with other processes of the app).
+  const persistence = resolvePersistence(options, credentialName);
+  const source =
+    persistence === undefined
+      ? grantSource
+      : withPersistentAppTokens(grantSource, {
+          cache: new PersistentTokenCache(persistence, credentialLogger(credentialName)),
+          environment: new URL(authorityHost).host,
+          clientId,
+          tenantId,
+          unchallengedClaims: (enableCae) => buildClaims(undefined, enableCae),
+        });
   return new TokenProvider({
     partition: `cc\u0000${authorityHost}\u0000${clientId}\u0000${settings.fingerprint}`,
     tenantId,
@@ -63,5 +77,6 @@ export function createConfidentialClientProvider(settings: ConfidentialClientSet
     logger: credentialLogger(credentialName),
     buildClaims,
     appOnly: settings.fleetShareable !== false,
+    loggingOptions: options?.loggingOptions,
   });
 }

@@ -27,6 +27,9 @@ import type { ClientAuthentication } from "../sources/entra/clientAuthentication
 import { accountFromResponse, type UserAccount } from "../sources/entra/idToken.js";
 import type { TokenEndpointResponse } from "../sources/entra/tokenRequest.js";
 import { type InteractionResult, toAccessToken, UserGrantClient } from "../sources/entra/userGrant.js";
+import { resolvePersistence } from "../core/persistenceOptions.js";
+import type { CredentialPersistenceOptions } from "../core/options.js";
+import { PersistentTokenCache, type UserQuery } from "./persistentTokenCache.js";
 
 /** What a credential's sign-in step is asked for. */
 export interface InteractionRequest {
@@ -58,6 +61,8 @@ export interface UserTokenSettings {
   authenticationRecord?: AuthenticationRecord | undefined;
   /** Told when Entra rotated an account's refresh token (SharedTokenCacheCredential writes it back to its file). */
   onRefreshTokenRotated?: ((account: UserAccount, refreshToken: string) => Promise<void>) | undefined;
+  /** tokenCachePersistenceOptions: tokens and refresh tokens also live in the plugin's store, across processes. */
+  persistence?: PersistentTokenCache | undefined;
 }
 
 /** Entra errors after which a refresh token is useless and a person must sign in again (protocols.md 1.4.2). */
@@ -169,6 +174,8 @@ export class UserTokenClient {
     this.#account = account;
     const key = handoffKey(account, tenantId, enableCae, scopes);
     this.#handoff.set(key, toAccessToken(response));
+    // Written before authenticate() returns, so a process started with the record finds the account.
+    await this.#settings.persistence?.saveUserResponse(this.#persisted(account, enableCae), response, toAccessToken(response), scopes, tenantId);
     // Unclaimed (the cache already held a token for these scopes): drop it soon, never keep it around.
     setTimeout(() => this.#handoff.delete(key), 5_000).unref?.();
     logger.info(`signed in${account.username ? ` as ${account.username}` : ""}.`);
@@ -209,9 +216,28 @@ export class UserTokenClient {
       return handedOff;
     }
     const storeKey = this.#refreshKey(account);
-    const refreshToken = tokenCache.refreshTokens.get(storeKey);
+    const { persistence } = this.#settings;
+    const persisted = persistence === undefined ? undefined : this.#persisted(account, request.enableCae);
+    // Another process (or an earlier run) may hold what this one lacks: a valid access token, a refresh token.
+    let fallback: AccessToken | undefined;
+    if (persisted !== undefined && request.claims === buildClaims(undefined, request.enableCae)) {
+      const found = await persistence!.findUserAccessToken(persisted, request.scopes, tenantId);
+      if (found?.fresh === true) return found.token;
+      fallback = found?.token;
+    }
+    let refreshToken = tokenCache.refreshTokens.get(storeKey);
+    if (refreshToken === undefined && persisted !== undefined) {
+      refreshToken = await persistence!.findRefreshToken(persisted);
+      if (refreshToken !== undefined) tokenCache.refreshTokens.set(storeKey, refreshToken);
+    }
     const who = account.username || account.homeAccountId;
-    if (refreshToken === undefined) throw silentFailure(request.scopes, `this process holds no refresh token for ${who} (azid keeps tokens in memory only)`);
+    if (refreshToken === undefined)
+      throw silentFailure(
+        request.scopes,
+        persisted === undefined
+          ? `this process holds no refresh token for ${who} (azid keeps tokens in memory only; tokenCachePersistenceOptions keeps them across processes)`
+          : `neither this process nor the persistent token cache holds a refresh token for ${who}`,
+      );
     const [uid, utid] = account.homeAccountId.split(".");
     let response: TokenEndpointResponse;
     try {
@@ -226,8 +252,13 @@ export class UserTokenClient {
         },
       );
     } catch (error) {
-      if (!needsInteraction(error)) throw error;
+      // As MSAL: a refresh that failed for a transient reason leaves the persisted, still valid token in use.
+      if (!needsInteraction(error)) {
+        if (fallback !== undefined && fallback.expiresOnTimestamp > Date.now() + 60_000) return fallback;
+        throw error;
+      }
       tokenCache.refreshTokens.delete(storeKey, refreshToken);
+      if (persisted !== undefined) await persistence!.forgetRefreshToken(persisted, refreshToken);
       this.#settings.logger.info(`the refresh token for ${who} was rejected (${error.errorResponse.error}); a new sign-in is needed.`);
       throw silentFailure(
         request.scopes,
@@ -240,7 +271,13 @@ export class UserTokenClient {
       tokenCache.refreshTokens.set(storeKey, response.refreshToken);
       await this.#settings.onRefreshTokenRotated?.(account, response.refreshToken);
     }
-    return toAccessToken(response);
+    const token = toAccessToken(response);
+    if (persisted !== undefined) await persistence!.saveUserResponse(persisted, response, token, request.scopes, tenantId);
+    return token;
+  }
+
+  #persisted(account: UserAccount, cae: boolean): UserQuery {
+    return { environment: this.#host, clientId: this.#settings.grants.clientId, account, cae };
   }
 }
 
@@ -266,7 +303,7 @@ export interface UserCredentialSetup {
   credentialName: string;
   clientId: string;
   tenantId: string;
-  options: (InteractiveCredentialOptions & TokenCredentialOptions) | undefined;
+  options: (InteractiveCredentialOptions & TokenCredentialOptions & CredentialPersistenceOptions) | undefined;
   interact: (request: InteractionRequest, grants: UserGrantClient) => Promise<InteractionResult>;
   clientAuthentication?: ClientAuthentication;
   fingerprint?: string;
@@ -280,6 +317,7 @@ export function createUserTokenClient(setup: UserCredentialSetup): UserTokenClie
   const record =
     options?.authenticationRecord === undefined ? undefined : validateRecord(options.authenticationRecord, `${credentialName}: authenticationRecord`);
   const authorityHost = resolveAuthorityHost(options?.authorityHost);
+  const persistence = resolvePersistence(options, credentialName);
   const grants = new UserGrantClient({
     authorityHost,
     clientId,
@@ -299,5 +337,6 @@ export function createUserTokenClient(setup: UserCredentialSetup): UserTokenClie
     ...(setup.fingerprint !== undefined ? { fingerprint: setup.fingerprint } : {}),
     authenticationRecord: record,
     onRefreshTokenRotated: setup.onRefreshTokenRotated,
+    persistence: persistence === undefined ? undefined : new PersistentTokenCache(persistence, credentialLogger(credentialName)),
   });
 }

@@ -1,0 +1,159 @@
+// @azid/identity's credentials with tokenCachePersistenceOptions, end to end: real child processes,
+// each a new Node process that registers the plugin and builds a credential, against the emulator
+// over real HTTPS; the emulator's request log counts what went over the wire. The cache here is the
+// plaintext opt-in (each process would need the same D-Bus session for a keyring key; the encrypted
+// path is covered by keyring.test.ts and the bench), so the tests can also look at the file itself.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_PASSWORD,
+  DEFAULT_PUBLIC_CLIENT_ID,
+  DEFAULT_USERNAME,
+  startEmulator,
+  type Emulator,
+} from "@azid/emulator";
+import {
+  AuthorizationCodeCredential,
+  ClientAssertionCredential,
+  ClientSecretCredential,
+  DeviceCodeCredential,
+  InteractiveBrowserCredential,
+  OnBehalfOfCredential,
+  PersistenceNotConfiguredError,
+  UsernamePasswordCredential,
+} from "@azid/identity";
+import { lastJson, runNode } from "./support/spawnNode.js";
+
+const CHILD = fileURLToPath(new URL("./support/credentialChild.ts", import.meta.url));
+const STORAGE = "https://storage.azure.com/.default";
+
+let emu: Emulator;
+let tenantId: string;
+let home: string;
+let dataDir: string;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "azid-persist-emu-"));
+  home = mkdtempSync(join(tmpdir(), "azid-persist-home-"));
+  emu = await startEmulator({ dataDir, recordSecrets: true });
+  tenantId = emu.config.tenants[0]!.id;
+});
+after(async () => {
+  await emu?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
+});
+
+interface ChildResult {
+  record?: string;
+  token?: string;
+  prompts?: number;
+  error?: string;
+  ms: number;
+}
+
+async function child(job: Record<string, unknown>, name: string): Promise<ChildResult> {
+  const env = { ...process.env, HOME: home, NODE_EXTRA_CA_CERTS: emu.caCertPath, AZURE_AUTHORITY_HOST: emu.url };
+  const result = await runNode(CHILD, [JSON.stringify({ tenantId, scope: STORAGE, name, unencrypted: true, ...job })], env);
+  return lastJson<ChildResult>(result.stdout + (result.code === 0 ? "" : `\n${JSON.stringify({ error: result.stderr.slice(-2000), ms: 0 })}`));
+}
+
+/** Token requests the emulator answered since `from` (an index into its log). */
+function tokenRequestsSince(from: number) {
+  return emu.requests.slice(from).filter((r) => r.route === "token");
+}
+
+function cacheFile(name: string): Record<string, Record<string, Record<string, string>>> {
+  return JSON.parse(readFileSync(join(home, ".IdentityService", `${name}.nocae`), "utf8"));
+}
+
+describe("without the plugin", () => {
+  // Runs first in this process: nothing has registered the plugin yet.
+  test("every credential that takes tokenCachePersistenceOptions refuses it at construction, naming the package and the line to add", () => {
+    const persistence = { tokenCachePersistenceOptions: { enabled: true } };
+    const constructions: Array<[string, () => unknown]> = [
+      ["DeviceCodeCredential", () => new DeviceCodeCredential(persistence)],
+      ["InteractiveBrowserCredential", () => new InteractiveBrowserCredential(persistence)],
+      ["UsernamePasswordCredential", () => new UsernamePasswordCredential("t", "c", "u", "p", persistence)],
+      ["AuthorizationCodeCredential", () => new AuthorizationCodeCredential("t", "c", "code", "http://localhost", persistence)],
+      ["ClientSecretCredential", () => new ClientSecretCredential("t", "c", "s", persistence)],
+      ["ClientAssertionCredential", () => new ClientAssertionCredential("t", "c", async () => "a", persistence)],
+      ["OnBehalfOfCredential", () => new OnBehalfOfCredential({ tenantId: "t", clientId: "c", clientSecret: "s", userAssertionToken: "u", ...persistence })],
+    ];
+    for (const [name, construct] of constructions) {
+      assert.throws(construct, (error: unknown) => {
+        assert.ok(error instanceof PersistenceNotConfiguredError, `${name}: ${String(error)}`);
+        assert.match(error.message, new RegExp(`^${name}: `));
+        assert.match(error.message, /npm install @azid\/cache-persistence/);
+        assert.match(error.message, /useIdentityPlugin\(cachePersistencePlugin\)/);
+        return true;
+      });
+    }
+    // enabled: false is no request at all, and a bad name is the caller's mistake either way.
+    new ClientSecretCredential("t", "c", "s", { tokenCachePersistenceOptions: { enabled: false } });
+    assert.throws(() => new ClientSecretCredential("t", "c", "s", { tokenCachePersistenceOptions: { enabled: true, name: "../x" } }), RangeError);
+  });
+});
+
+describe("across processes", () => {
+  test("a user signed in by authenticate() in one process is signed in silently by the next: 0 prompts, 0 requests, then 1 refresh", async () => {
+    const name = "restart-user";
+    const first = await child({ action: "authenticate", clientId: DEFAULT_PUBLIC_CLIENT_ID, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD }, name);
+    assert.equal(first.error, undefined);
+    const file = cacheFile(name);
+    for (const section of ["AccessToken", "RefreshToken", "IdToken", "Account", "AppMetadata"]) {
+      assert.equal(Object.keys(file[section] ?? {}).length, 1, `one ${section} entry`);
+    }
+    const [account] = Object.values(file.Account!);
+    assert.equal(account!.username, DEFAULT_USERNAME);
+
+    const mark = emu.requests.length;
+    const second = await child({ action: "silent", clientId: DEFAULT_PUBLIC_CLIENT_ID, record: first.record }, name);
+    assert.equal(second.error, undefined);
+    assert.equal(second.prompts, 0);
+    assert.equal(second.token, first.token, "the access token the first process stored");
+    assert.equal(emu.requests.length - mark, 0, "no request at all while the access token is valid");
+
+    // Time passes: the stored access token expires (rewritten in place, as a clock jump would).
+    const expired = cacheFile(name);
+    for (const entry of Object.values(expired.AccessToken!)) entry.expires_on = entry.extended_expires_on = String(Math.floor(Date.now() / 1000) - 60);
+    writeFileSync(join(home, ".IdentityService", `${name}.nocae`), JSON.stringify(expired));
+    const beforeRefresh = emu.requests.length;
+    const third = await child({ action: "silent", clientId: DEFAULT_PUBLIC_CLIENT_ID, record: first.record }, name);
+    assert.equal(third.error, undefined);
+    assert.equal(third.prompts, 0);
+    assert.notEqual(third.token, first.token);
+    const requests = tokenRequestsSince(beforeRefresh);
+    assert.deepEqual(
+      requests.map((r) => r.form?.grant_type),
+      ["refresh_token"],
+    );
+    // The refreshed token is stored for the next process.
+    const mark4 = emu.requests.length;
+    const fourth = await child({ action: "silent", clientId: DEFAULT_PUBLIC_CLIENT_ID, record: first.record }, name);
+    assert.equal(fourth.token, third.token);
+    assert.equal(emu.requests.length - mark4, 0);
+  });
+
+  test("a service principal restarting with a valid cached token makes 0 token requests", async () => {
+    const [clientId, secret] = [DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET];
+    const name = "restart-app";
+    const mark = emu.requests.length;
+    const first = await child({ action: "secret", clientId, secret }, name);
+    assert.equal(first.error, undefined);
+    assert.equal(tokenRequestsSince(mark).length, 1);
+    const entries = Object.values(cacheFile(name).AccessToken!);
+    assert.equal(entries.length, 1);
+    assert.equal(entries[0]!.home_account_id, "", "an app token has no account");
+    const mark2 = emu.requests.length;
+    const second = await child({ action: "secret", clientId, secret }, name);
+    assert.equal(second.token, first.token);
+    assert.equal(emu.requests.length - mark2, 0);
+  });
+});

@@ -1,0 +1,205 @@
+// The persistent side of the token cache (tokenCachePersistenceOptions): the plugin's store
+// (docs/design/plugins.md#persistence) holding the MSAL unified cache (sources/msalCache/unifiedCache.ts).
+// The in-memory cache stays in front: the file is read only on a miss there, and written after every
+// token the network gave, by read-modify-write under the plugin's cross-process lock, so what other
+// processes (and other MSAL apps) wrote is kept.
+//
+// A store that cannot be opened (no keyring and no opt-in to plaintext) fails the call: the caller
+// asked for persistence and must learn why it is not happening. A store that opened but cannot be read
+// or written (a hostile file, a lock held too long) is a cache miss, logged, never a failure.
+import type { CredentialLogger } from "../core/logger.js";
+import { nodeCrypto } from "../core/nodeBuiltins.js";
+import { pluginRegistry, type PersistentStore } from "../core/plugins.js";
+import type { PersistenceRequest } from "../core/persistenceOptions.js";
+import type { TokenRequest, TokenSource } from "../core/tokenSource.js";
+import type { AccessToken } from "../core/types.js";
+import {
+  findAccessToken,
+  findRefreshToken,
+  parseUnifiedCache,
+  realmFor,
+  removeRefreshToken,
+  serializeUnifiedCache,
+  writeAccessToken,
+  writeUserEntries,
+  type UnifiedCache,
+} from "../sources/msalCache/unifiedCache.js";
+import { decodeJwtPayload, type UserAccount } from "../sources/entra/idToken.js";
+import type { TokenEndpointResponse } from "../sources/entra/tokenRequest.js";
+
+/** One store per name, CAE flag and encryption choice in a process (opening reads the key from the OS store once). */
+const stores = new Map<string, Promise<PersistentStore>>();
+
+export class PersistentTokenCache {
+  readonly #request: PersistenceRequest;
+  readonly #logger: CredentialLogger;
+  /** The last text read per store and its parse, so an unchanged file is not parsed again. */
+  readonly #parsed = new Map<PersistentStore, { text: string | undefined; cache: UnifiedCache }>();
+
+  constructor(request: PersistenceRequest, logger: CredentialLogger) {
+    this.#request = request;
+    this.#logger = logger;
+  }
+
+  #open(cae: boolean): Promise<PersistentStore> {
+    const { name, allowUnencryptedStorage } = this.#request;
+    const key = `${name}\u0000${cae}\u0000${allowUnencryptedStorage}`;
+    let store = stores.get(key);
+    if (store === undefined) {
+      const provider = pluginRegistry.persistence;
+      if (provider === undefined) return Promise.reject(new Error("the persistence plugin was unregistered after this credential was created."));
+      store = provider.open({ name, cae, allowUnencryptedStorage });
+      store.catch(() => stores.delete(key)); // the next call tries again (a keyring unlocked meanwhile)
+      stores.set(key, store);
+    }
+    return store;
+  }
+
+  /** The cache as last written by any process; empty when missing or unreadable (logged). */
+  async read(cae: boolean): Promise<UnifiedCache> {
+    const store = await this.#open(cae);
+    let text: string | undefined;
+    try {
+      text = await store.read();
+    } catch (error) {
+      this.#logger.warning(`the persistent token cache ${store.location} could not be read; continuing without it. ${describe(error)}`);
+      return {};
+    }
+    const last = this.#parsed.get(store);
+    if (last !== undefined && last.text === text) return last.cache;
+    const cache = parseUnifiedCache(text);
+    this.#parsed.set(store, { text, cache });
+    return cache;
+  }
+
+  /** Applies `change` to the current cache under the cross-process lock; a failure is logged, not thrown. */
+  async update(cae: boolean, change: (cache: UnifiedCache) => void): Promise<void> {
+    const store = await this.#open(cae);
+    try {
+      await store.modify((current) => {
+        const cache = parseUnifiedCache(current);
+        change(cache);
+        return serializeUnifiedCache(cache);
+      });
+    } catch (error) {
+      this.#logger.warning(`the persistent token cache ${store.location} could not be written; tokens stay in memory for this process. ${describe(error)}`);
+    }
+  }
+
+  // ---- user tokens (DeviceCode, InteractiveBrowser, UsernamePassword, AuthorizationCode) ----
+
+  async findUserAccessToken(q: UserQuery, scopes: readonly string[], tenantId: string): Promise<{ token: AccessToken; fresh: boolean } | undefined> {
+    const cache = await this.read(q.cae);
+    return findAccessToken(cache, {
+      environment: q.environment,
+      clientId: q.clientId,
+      homeAccountId: q.account.homeAccountId,
+      realm: realmFor(tenantId, q.account.tenantId),
+      scopes,
+      now: Date.now(),
+    });
+  }
+
+  async findRefreshToken(q: UserQuery): Promise<string | undefined> {
+    const query = { environment: q.environment, clientId: q.clientId, homeAccountId: q.account.homeAccountId };
+    return findRefreshToken(await this.read(q.cae), query) ?? findRefreshToken(await this.read(!q.cae), query);
+  }
+
+  /** Everything a user flow's response holds: access, refresh and id tokens, the Account and AppMetadata entries. */
+  saveUserResponse(q: UserQuery, response: TokenEndpointResponse, token: AccessToken, scopes: readonly string[], tenantId: string): Promise<void> {
+    const claims = response.idToken !== undefined ? (decodeJwtPayload(response.idToken) ?? {}) : {};
+    const now = Date.now();
+    return this.update(q.cae, (cache) => {
+      writeUserEntries(cache, {
+        environment: q.environment,
+        clientId: q.clientId,
+        homeAccountId: q.account.homeAccountId,
+        realm: q.account.tenantId,
+        username: q.account.username,
+        refreshToken: response.refreshToken,
+        idToken: response.idToken,
+        clientInfo: response.clientInfo,
+        localAccountId: text(claims.oid) ?? text(claims.sub) ?? q.account.homeAccountId.split(".")[0] ?? "",
+        displayName: text(claims.name),
+      });
+      writeAccessToken(cache, {
+        environment: q.environment,
+        clientId: q.clientId,
+        homeAccountId: q.account.homeAccountId,
+        realm: realmFor(tenantId, q.account.tenantId),
+        scopes: targetOf(scopes, response.scope),
+        token,
+        now,
+      });
+    });
+  }
+
+  forgetRefreshToken(q: UserQuery, secret: string): Promise<void> {
+    return this.update(q.cae, (cache) => removeRefreshToken(cache, { environment: q.environment, homeAccountId: q.account.homeAccountId, secret }));
+  }
+}
+
+export interface UserQuery {
+  environment: string;
+  clientId: string;
+  account: UserAccount;
+  cae: boolean;
+}
+
+export interface AppTokenPersistence {
+  cache: PersistentTokenCache;
+  environment: string;
+  clientId: string;
+  tenantId: string;
+  /** The claims a request carries when nothing was challenged (the CAE capability): such requests may use the file. */
+  unchallengedClaims: (enableCae: boolean) => string | undefined;
+  /** On-behalf-of: the SHA-256 of the user assertion, so each user's tokens stay apart. */
+  userAssertion?: string;
+}
+
+/**
+ * Puts the persistent cache in front of an app-only token source (client credentials, on-behalf-of):
+ * a valid token another process stored answers without a request; a fetched one is stored.
+ */
+export function withPersistentAppTokens(source: TokenSource, persistence: AppTokenPersistence): TokenSource {
+  const userAssertionHash = persistence.userAssertion === undefined ? undefined : assertionHash(persistence.userAssertion);
+  return async (request: TokenRequest) => {
+    const realm = request.tenantId ?? persistence.tenantId;
+    const query = {
+      environment: persistence.environment,
+      clientId: persistence.clientId,
+      homeAccountId: "",
+      realm,
+      scopes: request.scopes,
+      ...(userAssertionHash !== undefined ? { userAssertionHash } : {}),
+    };
+    const { cache } = persistence;
+    if (request.claims === persistence.unchallengedClaims(request.enableCae)) {
+      const found = findAccessToken(await cache.read(request.enableCae), { ...query, now: Date.now() });
+      if (found?.fresh === true) return found.token;
+    }
+    const token = await source(request);
+    await cache.update(request.enableCae, (document) => writeAccessToken(document, { ...query, token, now: Date.now() }));
+    return token;
+  };
+}
+
+/** msal-node's `userAssertionHash`: base64url SHA-256 of the assertion. */
+function assertionHash(assertion: string): string {
+  return nodeCrypto().createHash("sha256").update(assertion).digest("base64url");
+}
+
+/** What the token was issued for: the scopes asked for plus those Entra reported (so `.default` requests find it again). */
+function targetOf(scopes: readonly string[], granted: string | undefined): string[] {
+  const all = [...scopes];
+  for (const scope of (granted ?? "").split(/\s+/)) if (scope !== "" && !all.some((s) => s.toLowerCase() === scope.toLowerCase())) all.push(scope);
+  return all;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+}
