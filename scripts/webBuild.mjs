@@ -66,7 +66,7 @@ export function nodeLeaks(result, code) {
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
     for (const imported of output.imports) leaks.push(`${file} imports ${imported.path}${imported.external ? " (external)" : ""}`);
   }
-  for (const match of code.matchAll(/(?<![\w$.])(process|Buffer|require)(?=\.[A-Za-z_$]|\()/g)) {
+  for (const match of code.matchAll(/(?<![\w$.])(process|Buffer|require|setImmediate|__dirname)(?=\.[A-Za-z_$]|\()/g)) {
     leaks.push(`the bundle names ${match[1]}: …${code.slice(Math.max(0, match.index - 40), match.index + 40).replace(/\s+/g, " ")}…`);
   }
   return leaks;

@@ -5,6 +5,8 @@
 //   AuthenticationRequiredError - a user must sign in interactively.
 // Messages never carry secrets or tokens: callers pass only redacted context.
 
+import { scrubServerText } from "./serverText.js";
+
 export const CredentialUnavailableErrorName = "CredentialUnavailableError";
 export const AuthenticationErrorName = "AuthenticationError";
 export const AggregateAuthenticationErrorName = "AggregateAuthenticationError";
@@ -60,7 +62,7 @@ export class AuthenticationError extends Error {
   retryAfterMs?: number;
 
   constructor(statusCode: number, errorBody: ErrorResponse | string | object | undefined | null, options?: { cause?: unknown }) {
-    const errorResponse = toErrorResponse(statusCode, errorBody);
+    const errorResponse = scrubErrorResponse(toErrorResponse(statusCode, errorBody));
     super(`${errorResponse.error} Status code: ${statusCode}\nMore details:\n${errorResponse.errorDescription}`, options);
     this.statusCode = statusCode;
     this.errorResponse = errorResponse;
@@ -132,6 +134,11 @@ function isErrorResponse(value: unknown): value is ErrorResponse {
 }
 
 /** Normalizes an OAuth JSON body (snake_case) or a raw body into an ErrorResponse. */
+/** Server text is scrubbed of anything token-shaped before it reaches message, stack or JSON.stringify (core/serverText.ts). */
+function scrubErrorResponse(response: ErrorResponse): ErrorResponse {
+  return { ...response, error: scrubServerText(response.error).slice(0, 200), errorDescription: scrubServerText(response.errorDescription) };
+}
+
 function toErrorResponse(statusCode: number, body: unknown): ErrorResponse {
   if (isErrorResponse(body)) return body;
   if (typeof body === "object" && body !== null && typeof (body as Record<string, unknown>).error === "string") {

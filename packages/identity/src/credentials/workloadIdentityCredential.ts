@@ -4,7 +4,8 @@
 import type { TokenProvider } from "../core/cache/tokenProvider.js";
 import { createConfidentialClientProvider } from "../providers/confidentialClient.js";
 import { CredentialUnavailableError } from "../core/errors.js";
-import { readFederatedTokenFile } from "../sources/federation/tokenFile.js";
+import { checkTokenFilesReadable, readFederatedTokenFile } from "../sources/federation/tokenFile.js";
+import { callGetAssertion } from "./clientAssertionCredential.js";
 import { credentialLogger } from "../core/logger.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
@@ -16,7 +17,15 @@ export interface WorkloadIdentityCredentialOptions extends MultiTenantTokenCrede
   clientId?: string;
   /** Default: AZURE_FEDERATED_TOKEN_FILE. */
   tokenFilePath?: string;
+  /**
+   * azid extension: returns the federated token (e.g. an OIDC token your platform issues) instead of
+   * reading `tokenFilePath`; called for every exchange. Where there are no files (browsers, workerd)
+   * this is how workload identity federation works.
+   */
+  getAssertion?: () => Promise<string> | string;
 }
+
+let callbacks = 0;
 
 const NAME = "WorkloadIdentityCredential";
 
@@ -26,24 +35,35 @@ export class WorkloadIdentityCredential implements TokenCredential {
   constructor(options?: WorkloadIdentityCredentialOptions) {
     const tenantId = options?.tenantId ?? nonEmpty(process.env.AZURE_TENANT_ID);
     const clientId = options?.clientId ?? nonEmpty(process.env.AZURE_CLIENT_ID);
-    const tokenFilePath = options?.tokenFilePath ?? nonEmpty(process.env.AZURE_FEDERATED_TOKEN_FILE);
+    const getAssertion = options?.getAssertion;
+    if (getAssertion !== undefined && typeof getAssertion !== "function")
+      throw new TypeError(`${NAME}: getAssertion must be a function returning the federated token.`);
+    const tokenFilePath = getAssertion !== undefined ? undefined : (options?.tokenFilePath ?? nonEmpty(process.env.AZURE_FEDERATED_TOKEN_FILE));
     const missing = [
       tenantId ? undefined : "tenantId (or AZURE_TENANT_ID)",
       clientId ? undefined : "clientId (or AZURE_CLIENT_ID)",
-      tokenFilePath ? undefined : "tokenFilePath (or AZURE_FEDERATED_TOKEN_FILE)",
+      tokenFilePath || getAssertion ? undefined : "tokenFilePath (or AZURE_FEDERATED_TOKEN_FILE, or getAssertion)",
     ].filter((m) => m !== undefined);
     if (missing.length > 0) {
       throw new CredentialUnavailableError(
         `${NAME} is unavailable. Missing: ${missing.join(", ")}. On AKS these are injected by the workload identity webhook. See https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot.`,
       );
     }
-    credentialLogger(NAME).info(`Using tenant ${tenantId}, client ${clientId} and the token file [REDACTED path].`);
+    if (tokenFilePath !== undefined) checkTokenFilesReadable(NAME);
+    credentialLogger(NAME).info(
+      `Using tenant ${tenantId}, client ${clientId} and ${getAssertion ? "the getAssertion callback" : "the token file [REDACTED path]"}.`,
+    );
     this.#provider = createConfidentialClientProvider({
       credentialName: NAME,
       tenantId: tenantId!,
       clientId: clientId!,
-      authentication: { kind: "assertion", getAssertion: async () => readFederatedTokenFile(tokenFilePath!, NAME) },
-      fingerprint: `workload:${tokenFilePath}`,
+      authentication: {
+        kind: "assertion",
+        getAssertion: getAssertion ? () => callGetAssertion(getAssertion, NAME) : async () => readFederatedTokenFile(tokenFilePath!, NAME),
+      },
+      // A callback is opaque (as in ClientAssertionCredential): its tokens are never shared with another instance or process.
+      fingerprint: getAssertion ? `workload-callback-${++callbacks}` : `workload:${tokenFilePath}`,
+      ...(getAssertion ? { fleetShareable: false } : {}),
       options,
     });
   }

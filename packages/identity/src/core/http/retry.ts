@@ -56,7 +56,16 @@ export interface RetryContext {
   /** Per-attempt deadline (ms). */
   attemptTimeoutMs: number;
   abortSignal?: AbortSignalLike;
+  /** Total time attempts may spend without an answer before the endpoint counts as stalled (default STALL_BUDGET_MS). */
+  stallBudgetMs?: number;
 }
+
+/**
+ * A stalled endpoint (accepts and never answers, or trickles bytes) gives a typed error within 15 s:
+ * the time spent in attempts that got no complete answer is budgeted across retries, so four attempts
+ * of 15 s each can't add up to a minute. A shorter caller deadline (requestOptions.timeout) wins.
+ */
+export const STALL_BUDGET_MS = 14_000;
 
 export interface RetryOutcome {
   response: HttpResponse;
@@ -70,12 +79,14 @@ export async function sendWithRetry(
   policy: RetryPolicy,
   context: RetryContext,
 ): Promise<RetryOutcome> {
+  let stallLeft = context.stallBudgetMs ?? STALL_BUDGET_MS;
   for (let attempt = 1; ; attempt++) {
     const remaining = context.deadline - Date.now();
     if (remaining <= 0) {
       throw new TransportError("TIMEOUT", `No response within the deadline after ${attempt - 1} attempt(s).`);
     }
-    const attemptRequest: HttpRequest = { ...request, timeoutMs: Math.min(context.attemptTimeoutMs, remaining) };
+    const attemptRequest: HttpRequest = { ...request, timeoutMs: Math.max(1, Math.min(context.attemptTimeoutMs, remaining, stallLeft)) };
+    const attemptStarted = Date.now();
     if (context.abortSignal !== undefined) attemptRequest.abortSignal = context.abortSignal;
     let response: HttpResponse | undefined;
     let failure: TransportError | undefined;
@@ -91,6 +102,16 @@ export async function sendWithRetry(
       )
         throw error;
       failure = error;
+      if (error.code === "TIMEOUT") {
+        stallLeft -= Date.now() - attemptStarted;
+        if (stallLeft <= 0) {
+          throw new TransportError(
+            "TIMEOUT",
+            `${error.message} The endpoint stalled: no complete answer within ${context.stallBudgetMs ?? STALL_BUDGET_MS} ms over ${attempt} attempt(s).`,
+            { cause: error },
+          );
+        }
+      }
     }
     if (response !== undefined && !policy.retryStatuses.has(response.status)) return { response, attempts: attempt };
     if (attempt > policy.maxRetries) {

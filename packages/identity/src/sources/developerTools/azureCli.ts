@@ -5,7 +5,7 @@ import type { CredentialLogger } from "../../core/logger.js";
 import { scopeToResource } from "../../core/scopes.js";
 import type { AccessToken } from "../../core/types.js";
 import { runTool, type ToolResult } from "./runTool.js";
-import { aadstsCodes, aadstsLine, checkAccessToken, cleanToolText } from "./toolOutput.js";
+import { aadstsCodes, aadstsLine, checkAccessToken, checkToolExpiry, cleanToolText } from "./toolOutput.js";
 import { checkToolScope, checkToolSubscription, checkToolTenant } from "./validate.js";
 
 export const azureCliMessages = {
@@ -83,9 +83,8 @@ export function parseAzureCliOutput(stdout: string): AccessToken {
   }
   const token = checkAccessToken(parsed.accessToken, "Azure CLI");
   const fromEpoch = epochSecondsToMs(parsed.expires_on);
-  if (fromEpoch !== undefined) return { token, expiresOnTimestamp: fromEpoch, tokenType: "Bearer" };
-  const fromLocal = parseAzureCliLocalTime(parsed.expiresOn);
-  if (fromLocal !== undefined) return { token, expiresOnTimestamp: fromLocal, tokenType: "Bearer" };
+  const expiresOnTimestamp = fromEpoch ?? parseAzureCliLocalTime(parsed.expiresOn);
+  if (expiresOnTimestamp !== undefined) return { token, expiresOnTimestamp: checkToolExpiry(expiresOnTimestamp, "Azure CLI"), tokenType: "Bearer" };
   const shown = typeof parsed.expiresOn === "string" ? cleanToolText(parsed.expiresOn).slice(0, 64) : String(parsed.expiresOn);
   throw new CredentialUnavailableError(`${azureCliMessages.unexpectedResponse} "${shown}"`);
 }

@@ -7,7 +7,7 @@ import { AuthenticationError, CredentialUnavailableError } from "../../core/erro
 import type { CredentialLogger } from "../../core/logger.js";
 import type { AccessToken } from "../../core/types.js";
 import { runTool, type ToolResult } from "./runTool.js";
-import { aadstsCodes, aadstsLine, checkAccessToken, cleanToolText } from "./toolOutput.js";
+import { aadstsCodes, aadstsLine, checkAccessToken, checkToolExpiry, cleanToolText } from "./toolOutput.js";
 import { checkToolScope, checkToolTenant, encodeClaims } from "./validate.js";
 
 const TROUBLESHOOT = "https://aka.ms/azsdk/js/identity/azdevclicredential/troubleshoot";
@@ -81,7 +81,7 @@ export function parseAzureDeveloperCliOutput(stdout: string): AccessToken {
       `Unexpected response from Azure Developer CLI when getting token. Expected "expiresOn" to be a RFC3339 date string. Got: "${shown}"`,
     );
   }
-  return { token, expiresOnTimestamp: expiresOn, tokenType: "Bearer" };
+  return { token, expiresOnTimestamp: checkToolExpiry(expiresOn, "Azure Developer CLI"), tokenType: "Bearer" };
 }
 
 /** The human text in azd's stderr, whichever of its formats it used. */

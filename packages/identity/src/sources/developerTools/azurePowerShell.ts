@@ -11,7 +11,7 @@ import type { CredentialLogger } from "../../core/logger.js";
 import { scopeToResource } from "../../core/scopes.js";
 import type { AccessToken } from "../../core/types.js";
 import { runTool, type ToolResult } from "./runTool.js";
-import { checkAccessToken, cleanToolText } from "./toolOutput.js";
+import { checkAccessToken, checkToolExpiry, cleanToolText } from "./toolOutput.js";
 import { checkToolScope, checkToolTenant } from "./validate.js";
 
 const TROUBLESHOOT = "To troubleshoot, visit https://aka.ms/azsdk/js/identity/powershellcredential/troubleshoot.";
@@ -110,7 +110,7 @@ export function parseAzurePowerShellOutput(stdout: string, logger?: CredentialLo
         `Unexpected response from Azure PowerShell when getting token: "ExpiresOn" is not a Unix time or an ISO 8601 date (got ${typeof body.ExpiresOn}).`,
       );
     }
-    return { token, expiresOnTimestamp, tokenType: "Bearer" };
+    return { token, expiresOnTimestamp: checkToolExpiry(expiresOnTimestamp, "Azure PowerShell"), tokenType: "Bearer" };
   }
   throw new CredentialUnavailableError(
     `No access token found in the output of PowerShell (${stdout.trim() === "" ? "it printed nothing" : `${lines.filter((l) => l !== "").length} line(s) without one`}). ${TROUBLESHOOT}`,

@@ -3,6 +3,7 @@
 // `sanitize_output` does the same), and bounded in length.
 import { CredentialUnavailableError } from "../../core/errors.js";
 import { scrubSecrets } from "../../core/logger.js";
+import { expiryProblem } from "../../core/expiry.js";
 
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 // Only JSON-shaped fields: prose such as "fetching token: AADSTS50076" must survive.
@@ -29,4 +30,11 @@ export function aadstsLine(text: string): string | undefined {
 export function checkAccessToken(token: string, tool: string): string {
   if (!/^[!-~]+$/.test(token)) throw new CredentialUnavailableError(`${tool} returned an empty or malformed access token.`);
   return token;
+}
+
+/** The one expiry rule (core/expiry.ts) for a tool's token: a tool that prints an absurd time is not believed. */
+export function checkToolExpiry(expiresOnTimestamp: number, tool: string, now = Date.now()): number {
+  const problem = expiryProblem(expiresOnTimestamp, now);
+  if (problem !== undefined) throw new CredentialUnavailableError(`${tool} returned a token whose expiry can't be used: ${problem}.`);
+  return expiresOnTimestamp;
 }

@@ -2,6 +2,8 @@
 // JSON, OAuth error body, then each field's type. Any grant (client credentials, password,
 // refresh token, ...) goes through here; the callers only build the form.
 import { abortError, AuthenticationError, parseOAuthErrorBody } from "../../core/errors.js";
+import { tokenExpiry } from "../../core/expiry.js";
+import { formSecrets, scrubServerText } from "../../core/serverText.js";
 import type { HttpContext } from "../../core/http/context.js";
 import { sendWithRetry, withRetryAfter } from "../../core/http/retry.js";
 import { TransportError } from "../../core/http/httpClient.js";
@@ -62,8 +64,21 @@ export async function requestToken(request: TokenEndpointRequest): Promise<Token
   try {
     return parseTokenResponse(response.status, response.bodyText, sentAt, request.tokenEndpoint);
   } catch (error) {
-    throw withRetryAfter(error, response);
+    throw withRetryAfter(withoutSecrets(error, formSecrets(request.form)), response);
   }
+}
+
+/** A server may echo the secret we sent (or part of the form) in its error text: never repeat it. */
+function withoutSecrets(error: unknown, secrets: string[]): unknown {
+  if (!(error instanceof AuthenticationError) || secrets.length === 0) return error;
+  const { errorResponse } = error;
+  const scrubbed = {
+    ...errorResponse,
+    error: scrubServerText(errorResponse.error, secrets),
+    errorDescription: scrubServerText(errorResponse.errorDescription, secrets),
+  };
+  if (scrubbed.error === errorResponse.error && scrubbed.errorDescription === errorResponse.errorDescription) return error;
+  return new AuthenticationError(error.statusCode, scrubbed);
 }
 
 function transportFailure(error: unknown, endpoint: string): Error {
@@ -125,19 +140,19 @@ export function parseTokenResponse(status: number, bodyText: string, sentAt: num
   if (typeof accessToken !== "string" || accessToken.length === 0) {
     throw invalidField(status, origin, "access_token", "a non-empty string");
   }
-  const expiresIn = toSeconds(fields.expires_in);
-  const expiresOn = toSeconds(fields.expires_on);
-  let expiresOnTimestamp: number;
-  if (expiresIn !== undefined && expiresIn > 0) expiresOnTimestamp = sentAt + expiresIn * 1000;
-  else if (expiresOn !== undefined && expiresOn > 0) expiresOnTimestamp = expiresOn * 1000;
-  else throw invalidField(status, origin, "expires_in", "a positive number of seconds");
+  const expiry = tokenExpiry({ expiresOn: fields.expires_on, expiresIn: fields.expires_in, refreshIn: fields.refresh_in }, sentAt);
+  if ("problem" in expiry) {
+    throw new AuthenticationError(status, {
+      error: "invalid_response",
+      errorDescription: `The token response from ${origin} is malformed: ${expiry.problem}.`,
+    });
+  }
   const result: TokenEndpointResponse = {
     accessToken,
-    expiresOnTimestamp,
+    expiresOnTimestamp: expiry.expiresOnTimestamp,
     tokenType: String(fields.token_type ?? "Bearer").toLowerCase() === "pop" ? "pop" : "Bearer",
   };
-  const refreshIn = toSeconds(fields.refresh_in);
-  if (refreshIn !== undefined && refreshIn > 0) result.refreshAfterTimestamp = sentAt + refreshIn * 1000;
+  if (expiry.refreshAfterTimestamp !== undefined) result.refreshAfterTimestamp = expiry.refreshAfterTimestamp;
   for (const [field, key] of [
     ["refresh_token", "refreshToken"],
     ["id_token", "idToken"],
@@ -154,12 +169,6 @@ export function parseTokenResponse(status: number, bodyText: string, sentAt: num
 
 function throwError(status: number, parsed: ReturnType<typeof parseOAuthErrorBody>): never {
   throw new AuthenticationError(status, parsed);
-}
-
-function toSeconds(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && /^\d+(\.\d+)?$/.test(value.trim())) return Number(value);
-  return undefined;
 }
 
 function invalidField(status: number, origin: string, field: string, expected: string): AuthenticationError {

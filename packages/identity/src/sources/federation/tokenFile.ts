@@ -6,6 +6,9 @@ import { nodeFs } from "../../core/nodeBuiltins.js";
 
 const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
+/** Token files can be read here (the web builds' tokenFile.web.ts throws instead). */
+export function checkTokenFilesReadable(_credentialName: string): void {}
+
 export function readFederatedTokenFile(path: string, credentialName: string): string {
   let content: string;
   try {

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { detectHost, type DetectedHost } from "../../../src/sources/managedIdentity/detectHost.js";
-import { parseExpiresOn, parseHostErrorBody } from "../../../src/sources/managedIdentity/tokenResponse.js";
+import { parseExpiresOn } from "../../../src/core/expiry.js";
+import { parseHostErrorBody } from "../../../src/sources/managedIdentity/tokenResponse.js";
 
 const SYSTEM = { kind: "system" } as const;
 const noAgent = () => false;
