@@ -5,6 +5,8 @@
 //   2. The guides: every relative link in README.md, docs/**/*.md (docs/api excepted) and
 //      samples/**/*.md must name an existing file, and every #fragment an anchor that exists there
 //      (an explicit <a id="..."> or a heading's GitHub slug).
+//   3. The error messages: every `troubleshoot("anchor")` call and every `troubleshooting.md#anchor`
+//      in packages/*/src must name an anchor of docs/troubleshooting.md (errors link there).
 // Options: --summary prints only the counts (per export) instead of every TypeDoc warning;
 //          --links-only skips step 1 (fast, and passes today: the doc comments come later).
 import { spawnSync } from "node:child_process";
@@ -57,6 +59,7 @@ function checkApiReference() {
   const topLevel = undocumented.filter(({ name }) => !name.includes("."));
   if (!summaryOnly) for (const { name, kind } of undocumented) console.log(`undocumented: ${name} (${kind})`);
   for (const line of otherProblems) console.log(line);
+  if (run.status !== 0 && undocumented.length === 0 && otherProblems.length === 0) console.log(output.trim().split("\n").slice(-20).join("\n"));
   console.log(
     `API reference: ${topLevel.length} exports without a doc comment, ${undocumented.length} undocumented items in all ` +
       `(members included) across ${byExport.size} exports; ${otherProblems.length} other TypeDoc problems (broken {@link}s, unexported types).`,
@@ -138,5 +141,35 @@ for (const file of guides) {
 for (const line of broken) console.log(`broken link: ${line}`);
 console.log(`Guides: ${links} relative links checked in ${guides.length} Markdown files, ${broken.length} broken.`);
 if (broken.length > 0) failed = true;
+
+// 3. Links from error messages into the troubleshooting guide
+function sourceFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) {
+      if (name !== "node_modules" && name !== "dist") out.push(...sourceFiles(full));
+    } else if (/\.(ts|mts|mjs|js)$/.test(name) && !name.endsWith(".d.ts")) out.push(full);
+  }
+  return out;
+}
+const guide = join(root, "docs", "troubleshooting.md");
+const sources = readdirSync(join(root, "packages"))
+  .map((pkg) => join(root, "packages", pkg, "src"))
+  .filter(existsSync)
+  .flatMap(sourceFiles);
+let errorLinks = 0;
+const brokenErrorLinks = [];
+for (const file of sources) {
+  const text = readFileSync(file, "utf8");
+  for (const m of text.matchAll(/\btroubleshoot\(\s*["'`]([^"'`]+)["'`]\s*\)|troubleshooting\.md#([A-Za-z0-9_-]+)/g)) {
+    errorLinks++;
+    const anchor = m[1] ?? m[2];
+    if (!anchorsOf(guide).has(anchor)) brokenErrorLinks.push(`${relative(root, file)}: #${anchor}`);
+  }
+}
+for (const line of brokenErrorLinks) console.log(`error message links a missing anchor of docs/troubleshooting.md: ${line}`);
+console.log(`Error messages: ${errorLinks} links into docs/troubleshooting.md in ${sources.length} source files, ${brokenErrorLinks.length} broken.`);
+if (brokenErrorLinks.length > 0) failed = true;
 
 process.exit(failed ? 1 : 0);

@@ -7,18 +7,91 @@
 
 import { scrubServerText } from "./serverText.js";
 
+/** The `name` of a {@link CredentialUnavailableError}; compare `error.name` with it to test across library copies. */
 export const CredentialUnavailableErrorName = "CredentialUnavailableError";
+/** The `name` of an {@link AuthenticationError}. */
 export const AuthenticationErrorName = "AuthenticationError";
+/** The `name` of an {@link AggregateAuthenticationError}. */
 export const AggregateAuthenticationErrorName = "AggregateAuthenticationError";
+/** The `name` of an {@link AuthenticationRequiredError}. */
 export const AuthenticationRequiredErrorName = "AuthenticationRequiredError";
+
+/**
+ * Where azid's troubleshooting guide is, relative to the azid repository (the packages are not on a
+ * registry yet, so there is no public URL to print); error messages name `<this>#<anchor>`. The one
+ * place to change when the guide gets a public address.
+ */
+export const TROUBLESHOOTING_GUIDE = "docs/troubleshooting.md";
+
+/**
+ * The sentence azid appends to an error message to point at the section of the troubleshooting guide
+ * that explains the fix. `scripts/check-docs.mjs` (part of `npm test`) fails when an anchor passed here
+ * as a string literal does not exist in docs/troubleshooting.md.
+ */
+export function troubleshoot(anchor: string): string {
+  return `See azid's ${TROUBLESHOOTING_GUIDE}#${anchor}.`;
+}
+
+/** Sections for failures azid classifies itself (by `errorResponse.error`), and for the AADSTS codes the guide explains. */
+const ERROR_ANCHORS: Record<string, string> = {
+  network_error: troubleshoot("network-error"),
+  proxy_refused: troubleshoot("proxy-refused"),
+  request_timeout: troubleshoot("request-timeout"),
+  timeout: troubleshoot("request-timeout"),
+  insecure_endpoint: troubleshoot("insecure-endpoint"),
+  certificate_pin_mismatch: troubleshoot("mi-certificate-pin"),
+  unexpected_response: troubleshoot("unexpected-response"),
+  invalid_response: troubleshoot("unexpected-response"),
+  discovery_failed: troubleshoot("discovery-failed"),
+  assertion_unavailable: troubleshoot("assertion-callback-failed"),
+  state_mismatch: troubleshoot("browser-state-mismatch"),
+  access_denied: troubleshoot("browser-access-denied"),
+  expired_token: troubleshoot("device-code-expired"),
+  authorization_declined: troubleshoot("device-code-declined"),
+  bad_verification_code: troubleshoot("device-code-bad-code"),
+  prompt_failed: troubleshoot("device-code-prompt"),
+  account_mismatch: troubleshoot("account-mismatch"),
+};
+const AADSTS_ANCHORS: Record<number, string> = {
+  7000215: troubleshoot("client-secret-invalid"),
+  7000222: troubleshoot("client-secret-expired"),
+  7000218: troubleshoot("client-credential-missing"),
+  700016: troubleshoot("application-not-found"),
+  90002: troubleshoot("tenant-not-found"),
+  70011: troubleshoot("scope-invalid-aadsts"),
+  500011: troubleshoot("resource-not-found"),
+  53003: troubleshoot("conditional-access-blocked"),
+  700027: troubleshoot("certificate-signature-invalid"),
+  50012: troubleshoot("certificate-not-registered"),
+  70021: troubleshoot("federated-credential-mismatch"),
+  500133: troubleshoot("obo-assertion-expired"),
+  50013: troubleshoot("obo-assertion-invalid"),
+  65001: troubleshoot("consent-required"),
+  50126: troubleshoot("username-password-invalid"),
+  50076: troubleshoot("mfa-required"),
+  50079: troubleshoot("mfa-required"),
+};
+
+/** The troubleshooting sentence for an error response, if the guide has a section for it and the text does not link one already. */
+function troubleshootingFor(response: ErrorResponse): string | undefined {
+  if (response.errorDescription.includes(TROUBLESHOOTING_GUIDE)) return undefined;
+  const aadsts = response.errorCodes?.[0] ?? Number(/AADSTS(\d+)/.exec(response.errorDescription)?.[1]);
+  return AADSTS_ANCHORS[aadsts] ?? ERROR_ANCHORS[response.error];
+}
 
 /** The parsed body of an OAuth 2.0 / Entra ID error response. */
 export interface ErrorResponse {
+  /** The OAuth error (`invalid_client`, `invalid_grant`, ...) or azid's own (`network_error`, `request_timeout`, `invalid_response`, ...). */
   error: string;
+  /** The server's explanation, with `AADSTS<code>: ...`, and a final `Hint: ...` line where azid knows the fix. */
   errorDescription: string;
+  /** Entra's AADSTS codes (e.g. `[7000215]`); look one up at `https://login.microsoftonline.com/error?code=<code>`. */
   errorCodes?: number[];
+  /** When Entra handled the request (give it to Microsoft support with the ids below). */
   timestamp?: string;
+  /** Entra's trace id for the request. */
   traceId?: string;
+  /** The correlation id of the request. */
   correlationId?: string;
   /** Entra's `suberror` (e.g. `basic_action`, `consent_required`). */
   suberror?: string;
@@ -26,6 +99,20 @@ export interface ErrorResponse {
   claims?: string;
 }
 
+/**
+ * This credential is not set up in this environment: no variables, no tool, no managed identity, no
+ * signed-in user. {@link DefaultAzureCredential} and {@link ChainedTokenCredential} try their next
+ * credential on it. The message says what is missing and how to provide it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await new AzureCliCredential().getToken("https://storage.azure.com/.default");
+ * } catch (error) {
+ *   if (error instanceof CredentialUnavailableError) console.log("Run `az login` first:", error.message);
+ * }
+ * ```
+ */
 export class CredentialUnavailableError extends Error {
   constructor(message?: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -53,8 +140,28 @@ const CODES: Record<string, AuthenticationErrorCode> = {
   proxy_refused: "ERR_PROXY_REFUSED",
 };
 
+/**
+ * The credential is configured, but Entra ID (or a managed identity host, a developer tool, a proxy)
+ * refused or failed. A chain stops on it rather than silently trying another identity. The message is
+ * `<error> Status code: <status>`, then the server's description, then, where
+ * docs/troubleshooting.md has a section for the error or its AADSTS code, a "See azid's
+ * docs/troubleshooting.md#..." line. Secrets and tokens are never part of it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await credential.getToken("https://graph.microsoft.com/.default");
+ * } catch (error) {
+ *   if (error instanceof AuthenticationError && error.aadstsCode === 7000222) rotateSecret();
+ *   else if (error instanceof AuthenticationError && error.code === "ERR_NETWORK") retryLater();
+ *   else throw error;
+ * }
+ * ```
+ */
 export class AuthenticationError extends Error {
+  /** The HTTP status of the failed response, or `0` when no server answered (network failure, timeout, a callback that threw). */
   readonly statusCode: number;
+  /** What the server (or azid, for status 0) said: the OAuth error, its description, AADSTS codes, trace and correlation ids. */
   readonly errorResponse: ErrorResponse;
   /** Set when azid, not a server, classified the failure (statusCode 0); see AuthenticationErrorCode. */
   readonly code?: AuthenticationErrorCode;
@@ -63,7 +170,8 @@ export class AuthenticationError extends Error {
 
   constructor(statusCode: number, errorBody: ErrorResponse | string | object | undefined | null, options?: { cause?: unknown }) {
     const errorResponse = scrubErrorResponse(toErrorResponse(statusCode, errorBody));
-    super(`${errorResponse.error} Status code: ${statusCode}\nMore details:\n${errorResponse.errorDescription}`, options);
+    const see = troubleshootingFor(errorResponse);
+    super(`${errorResponse.error} Status code: ${statusCode}\nMore details:\n${errorResponse.errorDescription}${see === undefined ? "" : `\n${see}`}`, options);
     this.statusCode = statusCode;
     this.errorResponse = errorResponse;
     const code = statusCode === 0 ? CODES[errorResponse.error] : undefined;
@@ -77,7 +185,13 @@ export class AuthenticationError extends Error {
   }
 }
 
+/**
+ * Every credential of a chain ({@link ChainedTokenCredential}, {@link DefaultAzureCredential}) was
+ * unavailable. The message lists each credential's error, one a line; see
+ * docs/troubleshooting.md#dac-all-unavailable.
+ */
 export class AggregateAuthenticationError extends Error {
+  /** One error per credential of the chain, in the chain's order. */
   readonly errors: any[];
   constructor(errors: any[], errorMessage?: string) {
     const details = errors.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join("\n");
@@ -87,15 +201,39 @@ export class AggregateAuthenticationError extends Error {
   }
 }
 
+/** The constructor argument of {@link AuthenticationRequiredError}. */
 export interface AuthenticationRequiredErrorOptions {
+  /** The scopes of the `getToken` call that needs a sign-in. */
   scopes: string[];
+  /** The options of that call, to pass on to `authenticate()`. */
   getTokenOptions?: import("./types.js").GetTokenOptions;
+  /** Replaces the default message. */
   message?: string;
+  /** The underlying error, if any. */
   cause?: unknown;
 }
 
+/**
+ * A user must sign in interactively, and the credential may not do it by itself: it was created with
+ * `disableAutomaticAuthentication: true`, or its cached sign-in can no longer be refreshed. Call the
+ * credential's `authenticate(scopes)` (where the user can see it), then retry; see
+ * docs/troubleshooting.md#authentication-required.
+ *
+ * @example
+ * ```ts
+ * const credential = new InteractiveBrowserCredential({ disableAutomaticAuthentication: true });
+ * try {
+ *   await credential.getToken(scope);
+ * } catch (error) {
+ *   if (!(error instanceof AuthenticationRequiredError)) throw error;
+ *   await credential.authenticate(error.scopes, error.getTokenOptions);
+ * }
+ * ```
+ */
 export class AuthenticationRequiredError extends Error {
+  /** The scopes of the `getToken` call that needs a sign-in. */
   readonly scopes: string[];
+  /** The options of that call, to pass on to `authenticate()`. */
   readonly getTokenOptions?: import("./types.js").GetTokenOptions;
   constructor(options: AuthenticationRequiredErrorOptions) {
     super(options.message ?? "Interactive authentication is required to get a token. Call 'authenticate()' to begin.", {

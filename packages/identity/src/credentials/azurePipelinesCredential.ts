@@ -2,7 +2,7 @@
 // the job's System.AccessToken from SYSTEM_OIDCREQUESTURI, exchanged for an Entra token.
 import type { TokenProvider } from "../core/cache/tokenProvider.js";
 import { createConfidentialClientProvider, requireString } from "../providers/confidentialClient.js";
-import { CredentialUnavailableError } from "../core/errors.js";
+import { CredentialUnavailableError, troubleshoot } from "../core/errors.js";
 import { requestPipelinesOidcToken } from "../sources/federation/azurePipelinesOidc.js";
 import { createHttpContext } from "../core/http/context.js";
 import { assertSecureUrl } from "../core/http/httpClient.js";
@@ -24,7 +24,7 @@ export class AzurePipelinesCredential implements TokenCredential {
     const oidcRequestUri = process.env.SYSTEM_OIDCREQUESTURI?.trim();
     if (!oidcRequestUri) {
       throw new CredentialUnavailableError(
-        `${NAME} is unavailable: SYSTEM_OIDCREQUESTURI is not set. It is only set inside an Azure Pipelines job (AzureCLI@2 or a task using a workload identity service connection). See https://aka.ms/azsdk/js/identity/azurepipelinescredential/troubleshoot.`,
+        `${NAME} is unavailable: SYSTEM_OIDCREQUESTURI is not set. It is only set inside an Azure Pipelines job (AzureCLI@2 or a task using a workload identity service connection). ${troubleshoot("pipelines-unavailable")}`,
       );
     }
     let url: URL;

@@ -1,7 +1,7 @@
 // Service principal or user configured through environment variables, in the order of
 // @azure/identity: client secret, then certificate, then username/password. Unconfigured, it is
 // "unavailable" and says exactly which variables are set and which are missing.
-import { CredentialUnavailableError } from "../core/errors.js";
+import { CredentialUnavailableError, troubleshoot } from "../core/errors.js";
 import { credentialLogger } from "../core/logger.js";
 import { resolveAdditionallyAllowedTenants } from "../core/tenants.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
@@ -13,7 +13,7 @@ import { UsernamePasswordCredential } from "./usernamePasswordCredential.js";
 
 export interface EnvironmentCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {}
 
-const TROUBLESHOOT = "To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot.";
+const TROUBLESHOOT = troubleshoot("environment-unavailable");
 
 function read(name: string): string | undefined {
   const value = process.env[name];

@@ -3,7 +3,7 @@
 // federated credential trusts it. The file is re-read for every exchange, so rotation just works.
 import type { TokenProvider } from "../core/cache/tokenProvider.js";
 import { createConfidentialClientProvider } from "../providers/confidentialClient.js";
-import { CredentialUnavailableError } from "../core/errors.js";
+import { CredentialUnavailableError, troubleshoot } from "../core/errors.js";
 import { checkTokenFilesReadable, readFederatedTokenFile } from "../sources/federation/tokenFile.js";
 import { callGetAssertion } from "./clientAssertionCredential.js";
 import { credentialLogger } from "../core/logger.js";
@@ -46,7 +46,7 @@ export class WorkloadIdentityCredential implements TokenCredential {
     ].filter((m) => m !== undefined);
     if (missing.length > 0) {
       throw new CredentialUnavailableError(
-        `${NAME} is unavailable. Missing: ${missing.join(", ")}. On AKS these are injected by the workload identity webhook. See https://aka.ms/azsdk/js/identity/workloadidentitycredential/troubleshoot.`,
+        `${NAME} is unavailable. Missing: ${missing.join(", ")}. On AKS these are injected by the workload identity webhook. ${troubleshoot("workload-identity-unavailable")}`,
       );
     }
     if (tokenFilePath !== undefined) checkTokenFilesReadable(NAME);

@@ -2,7 +2,14 @@
 // and the one AbortError builder.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { abortError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError, isChainContinue } from "../../src/core/errors.js";
+import {
+  abortError,
+  AuthenticationError,
+  AuthenticationRequiredError,
+  CredentialUnavailableError,
+  isChainContinue,
+  troubleshoot,
+} from "../../src/core/errors.js";
 
 describe("AuthenticationError.code", () => {
   it("names what azid classified when no server answered (statusCode 0)", () => {
@@ -39,5 +46,31 @@ describe("abortError", () => {
     const error = abortError();
     assert.equal(error.name, "AbortError");
     assert.equal(error.message, "The authentication has been aborted by the caller.");
+  });
+});
+
+describe("troubleshooting links", () => {
+  it("an AuthenticationError names the guide's section for azid's own errors and for the AADSTS codes the guide explains", () => {
+    assert.match(
+      new AuthenticationError(0, { error: "network_error", errorDescription: "d" }).message,
+      /\nSee azid's docs\/troubleshooting\.md#network-error\.$/,
+    );
+    const expired = new AuthenticationError(401, {
+      error: "invalid_client",
+      errorDescription: "AADSTS7000222: The provided client secret keys are expired.",
+      errorCodes: [7000222],
+    });
+    assert.match(expired.message, /#client-secret-expired\.$/);
+    // An AADSTS code only in the text (a host relaying Entra's answer) counts too.
+    assert.match(
+      new AuthenticationError(400, { error: "invalid_grant", errorDescription: "AADSTS50126: Error validating credentials." }).message,
+      /#username-password-invalid\.$/,
+    );
+  });
+
+  it("adds nothing when the guide has no section, or the description already links one", () => {
+    assert.doesNotMatch(new AuthenticationError(400, { error: "invalid_grant", errorDescription: "d" }).message, /troubleshooting/);
+    const linked = new AuthenticationError(0, { error: "network_error", errorDescription: `d ${troubleshoot("mi-unreachable")}` });
+    assert.equal(linked.message.match(/troubleshooting\.md/g)?.length, 1);
   });
 });

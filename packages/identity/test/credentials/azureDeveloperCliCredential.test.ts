@@ -60,7 +60,9 @@ describe("AzureDeveloperCliCredential: failures and their fixes", () => {
     {
       scenario: "not-logged-in",
       type: CredentialUnavailableError,
-      message: [/^Please run 'azd auth login' from a command prompt to authenticate before using this credential\. For more information/],
+      message: [
+        /^Please run 'azd auth login' from a command prompt to authenticate before using this credential\. See azid's docs\/troubleshooting\.md#azd-login\.$/,
+      ],
     },
     { scenario: "not-logged-in-text", type: CredentialUnavailableError, message: [/^Please run 'azd auth login'/] },
     {
@@ -101,7 +103,7 @@ describe("AzureDeveloperCliCredential: failures and their fixes", () => {
     tools.hideTools();
     const error = await rejection(new AzureDeveloperCliCredential().getToken(STORAGE));
     assert.ok(error instanceof CredentialUnavailableError);
-    assert.match(error.message, /^Azure Developer CLI couldn't be found\. .*https:\/\/aka\.ms\/azsdk\/js\/identity\/azdevclicredential\/troubleshoot/);
+    assert.match(error.message, /^Azure Developer CLI couldn't be found\. .*See azid's docs\/troubleshooting\.md#tool-not-installed\.$/);
     assert.equal(tools.runs().length, 0);
   });
 });

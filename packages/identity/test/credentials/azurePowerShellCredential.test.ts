@@ -70,7 +70,7 @@ describe("AzurePowerShellCredential: failures and their fixes", () => {
         /^The 'Az\.Account' module >= 2\.2\.0 is not installed\. Install the Azure Az PowerShell module with: "Install-Module -Name Az -Scope CurrentUser -Repository PSGallery -Force"\.$/,
     },
     { scenario: "execution-policy", message: /execution policy.*Set-ExecutionPolicy -ExecutionPolicy RemoteSigned -Scope CurrentUser/ },
-    { scenario: "error", message: /AADSTS7000215.*To troubleshoot, visit https:\/\/aka\.ms\/azsdk\/js\/identity\/powershellcredential\/troubleshoot/ },
+    { scenario: "error", message: /AADSTS7000215.*See azid's docs\/troubleshooting\.md#azurepowershellcredential\.$/ },
     { scenario: "garbage", message: /^No access token found in the output of PowerShell/ },
   ];
   for (const { scenario, message } of cases) {

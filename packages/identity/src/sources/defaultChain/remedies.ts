@@ -1,11 +1,9 @@
 // What to do about each credential's failure, in one line, and the chain's aggregated error: one
 // line per credential with its outcome, reason and fix, so "DefaultAzureCredential failed" is never
 // the end of the story (user-pain-points.md §1.3).
-import { AggregateAuthenticationError, CredentialUnavailableError } from "../../core/errors.js";
+import { AggregateAuthenticationError, CredentialUnavailableError, troubleshoot } from "../../core/errors.js";
 import { oneLine } from "../../core/logger.js";
 import type { ChainCredentialName } from "./selection.js";
-
-const TROUBLESHOOT = "https://aka.ms/azsdk/js/identity/defaultazurecredential/troubleshoot";
 
 /** The fix for `name` failing with `error` (read from the failure's own message where it says more). */
 export function remedyFor(name: ChainCredentialName, error: unknown): string {
@@ -78,6 +76,6 @@ export function chainFailure(attempts: readonly ChainAttempt[], excluded: readon
     "DefaultAzureCredential authentication failed: no credential in the chain could get a token. Tried, in order:\n" +
     lines.join("\n") +
     (excluded.length > 0 ? `\nNot tried: ${excluded.join("; ")}.` : "") +
-    `\nRun 'npx azid doctor' to see what this machine provides. Troubleshooting: ${TROUBLESHOOT}`;
+    `\nRun 'npx azid doctor' to see what this machine provides. ${troubleshoot("dac-all-unavailable")}`;
   return aggregate;
 }

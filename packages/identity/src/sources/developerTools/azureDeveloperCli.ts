@@ -3,18 +3,16 @@
 // (protocols.md §6.3). With `--output json` azd reports errors on stderr as JSON lines: before
 // v1.23.7 `{"type":"consoleMessage","data":{"message":"ERROR: ..."}}`, later also
 // `{"error":"...","message":"...","suggestion":"..."}`; older builds print plain text.
-import { AuthenticationError, CredentialUnavailableError } from "../../core/errors.js";
+import { AuthenticationError, CredentialUnavailableError, troubleshoot } from "../../core/errors.js";
 import type { CredentialLogger } from "../../core/logger.js";
 import type { AccessToken } from "../../core/types.js";
 import { runTool, type ToolResult } from "./runTool.js";
 import { aadstsCodes, aadstsLine, checkAccessToken, checkToolExpiry, cleanToolText } from "./toolOutput.js";
 import { checkToolScope, checkToolTenant, encodeClaims } from "./validate.js";
 
-const TROUBLESHOOT = "https://aka.ms/azsdk/js/identity/azdevclicredential/troubleshoot";
-
 export const azureDeveloperCliMessages = {
-  notInstalled: `Azure Developer CLI couldn't be found. To mitigate this issue, see the troubleshooting guidelines at ${TROUBLESHOOT}.`,
-  login: `Please run 'azd auth login' from a command prompt to authenticate before using this credential. For more information, see the troubleshooting guidelines at ${TROUBLESHOOT}.`,
+  notInstalled: `Azure Developer CLI couldn't be found. Install it (https://aka.ms/azd), then run 'azd auth login'. ${troubleshoot("tool-not-installed")}`,
+  login: `Please run 'azd auth login' from a command prompt to authenticate before using this credential. ${troubleshoot("azd-login")}`,
 } as const;
 
 export interface AzureDeveloperCliTokenRequest {

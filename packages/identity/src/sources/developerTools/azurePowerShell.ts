@@ -6,15 +6,13 @@
 // variables, never spliced into its text: there is nothing to quote and nothing to inject, even
 // before validation. It contains no double quotes, which Windows PowerShell's command line
 // parsing mangles.
-import { CredentialUnavailableError } from "../../core/errors.js";
+import { CredentialUnavailableError, troubleshoot } from "../../core/errors.js";
 import type { CredentialLogger } from "../../core/logger.js";
 import { scopeToResource } from "../../core/scopes.js";
 import type { AccessToken } from "../../core/types.js";
 import { runTool, type ToolResult } from "./runTool.js";
 import { checkAccessToken, checkToolExpiry, cleanToolText } from "./toolOutput.js";
 import { checkToolScope, checkToolTenant } from "./validate.js";
-
-const TROUBLESHOOT = "To troubleshoot, visit https://aka.ms/azsdk/js/identity/powershellcredential/troubleshoot.";
 
 export const azurePowerShellMessages = {
   notInstalled: "Unable to execute PowerShell. Ensure that it is installed in your system (https://aka.ms/install-powershell).",
@@ -113,7 +111,7 @@ export function parseAzurePowerShellOutput(stdout: string, logger?: CredentialLo
     return { token, expiresOnTimestamp: checkToolExpiry(expiresOnTimestamp, "Azure PowerShell"), tokenType: "Bearer" };
   }
   throw new CredentialUnavailableError(
-    `No access token found in the output of PowerShell (${stdout.trim() === "" ? "it printed nothing" : `${lines.filter((l) => l !== "").length} line(s) without one`}). ${TROUBLESHOOT}`,
+    `No access token found in the output of PowerShell (${stdout.trim() === "" ? "it printed nothing" : `${lines.filter((l) => l !== "").length} line(s) without one`}). ${troubleshoot("powershell-output")}`,
   );
 }
 
@@ -139,6 +137,6 @@ export function azurePowerShellFailure(result: ToolResult): Error {
   if (result.exitCode === 127 || /' is not recognized/.test(stderr)) return new CredentialUnavailableError(azurePowerShellMessages.notInstalled);
   // Like @azure/identity: any other PowerShell failure leaves the credential unavailable.
   return new CredentialUnavailableError(
-    `'${result.command}' failed (exit code ${result.exitCode ?? "none"}): ${stderr.length > 0 ? stderr.replace(/\.+$/, "") : "it wrote nothing to stderr"}. ${TROUBLESHOOT}`,
+    `'${result.command}' failed (exit code ${result.exitCode ?? "none"}): ${stderr.length > 0 ? stderr.replace(/\.+$/, "") : "it wrote nothing to stderr"}. ${troubleshoot("azurepowershellcredential")}`,
   );
 }
