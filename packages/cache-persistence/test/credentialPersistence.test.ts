@@ -28,6 +28,10 @@ import {
   PersistenceNotConfiguredError,
   UsernamePasswordCredential,
 } from "@azid/identity";
+import { PublicClientApplication, type ICachePlugin, type INetworkModule, type NetworkResponse } from "@azure/msal-node";
+import { request as httpsRequest } from "node:https";
+import { createHash } from "node:crypto";
+import { deserializeAuthenticationRecord, serializeAuthenticationRecord } from "@azid/identity";
 import { lastJson, runNode } from "./support/spawnNode.js";
 
 const CHILD = fileURLToPath(new URL("./support/credentialChild.ts", import.meta.url));
@@ -55,6 +59,7 @@ interface ChildResult {
   token?: string;
   prompts?: number;
   error?: string;
+  maxLockWaitMs: number;
   ms: number;
 }
 
@@ -62,6 +67,16 @@ async function child(job: Record<string, unknown>, name: string): Promise<ChildR
   const env = { ...process.env, HOME: home, NODE_EXTRA_CA_CERTS: emu.caCertPath, AZURE_AUTHORITY_HOST: emu.url };
   const result = await runNode(CHILD, [JSON.stringify({ tenantId, scope: STORAGE, name, unencrypted: true, ...job })], env);
   return lastJson<ChildResult>(result.stdout + (result.code === 0 ? "" : `\n${JSON.stringify({ error: result.stderr.slice(-2000), ms: 0 })}`));
+}
+
+const hashOf = (token: string) => createHash("sha256").update(token).digest("hex").slice(0, 16);
+const cachePath = (name: string) => join(home, ".IdentityService", `${name}.nocae`);
+
+/** Marks every stored access token expired, as if an hour had passed. */
+function expireAccessTokens(name: string): void {
+  const cache = cacheFile(name);
+  for (const entry of Object.values(cache.AccessToken ?? {})) entry.expires_on = entry.extended_expires_on = String(Math.floor(Date.now() / 1000) - 60);
+  writeFileSync(cachePath(name), JSON.stringify(cache));
 }
 
 /** Token requests the emulator answered since `from` (an index into its log). */
@@ -121,9 +136,7 @@ describe("across processes", () => {
     assert.equal(emu.requests.length - mark, 0, "no request at all while the access token is valid");
 
     // Time passes: the stored access token expires (rewritten in place, as a clock jump would).
-    const expired = cacheFile(name);
-    for (const entry of Object.values(expired.AccessToken!)) entry.expires_on = entry.extended_expires_on = String(Math.floor(Date.now() / 1000) - 60);
-    writeFileSync(join(home, ".IdentityService", `${name}.nocae`), JSON.stringify(expired));
+    expireAccessTokens(name);
     const beforeRefresh = emu.requests.length;
     const third = await child({ action: "silent", clientId: DEFAULT_PUBLIC_CLIENT_ID, record: first.record }, name);
     assert.equal(third.error, undefined);
@@ -155,5 +168,127 @@ describe("across processes", () => {
     const second = await child({ action: "secret", clientId, secret }, name);
     assert.equal(second.token, first.token);
     assert.equal(emu.requests.length - mark2, 0);
+  });
+});
+
+describe("many processes", () => {
+  test("8 processes refreshing at once through real credentials lose no entry, keep the JSON valid and wait under 1 s for the lock", async () => {
+    const name = "eight-writers";
+    const first = await child({ action: "authenticate", clientId: DEFAULT_PUBLIC_CLIENT_ID, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD }, name);
+    assert.equal(first.error, undefined);
+    expireAccessTokens(name);
+    const mark = emu.requests.length;
+    // Each process wants its own resource, so each refreshes (rotating the shared refresh token) and writes its own entry.
+    const scopes = Array.from({ length: 8 }, (_, i) => `https://writer${i}.blob.core.windows.net/.default`);
+    const results = await Promise.all(
+      scopes.map((scope) => child({ action: "silent", clientId: DEFAULT_PUBLIC_CLIENT_ID, record: first.record, scope }, name)),
+    );
+    for (const result of results) {
+      assert.equal(result.error, undefined);
+      assert.equal(result.prompts, 0);
+      assert.ok(result.maxLockWaitMs < 1000, `waited ${result.maxLockWaitMs} ms for the lock`);
+    }
+    assert.equal(tokenRequestsSince(mark).length, 8, "one refresh per process");
+    const cache = cacheFile(name); // parses: the JSON is valid
+    const targets = Object.values(cache.AccessToken!).map((entry) => entry.target!);
+    for (const scope of scopes)
+      assert.ok(
+        targets.some((target) => target.split(" ").includes(scope)),
+        `${scope} kept`,
+      );
+    assert.equal(Object.keys(cache.RefreshToken!).length, 1, "one refresh token: the newest");
+    assert.equal(Object.keys(cache.Account!).length, 1);
+    assert.equal(Object.keys(cache.IdToken!).length, 1);
+  });
+});
+
+describe("msal-node", () => {
+  /** msal-node's HTTP goes to the emulator, trusting its CA; every request is counted. */
+  let msalRequests = 0;
+  const networkClient: INetworkModule = {
+    sendGetRequestAsync: (url, options) => send("GET", url, options),
+    sendPostRequestAsync: (url, options) => send("POST", url, options),
+  };
+  function send<T>(method: string, url: string, options?: { headers?: Record<string, string>; body?: string }): Promise<NetworkResponse<T>> {
+    msalRequests++;
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(url, { method, ca: emu.caCertPem, headers: options?.headers ?? {} }, (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: JSON.parse(text || "{}") as T }));
+      });
+      req.on("error", reject);
+      req.end(options?.body);
+    });
+  }
+  function filePlugin(name: string): ICachePlugin {
+    return {
+      async beforeCacheAccess(context) {
+        try {
+          context.tokenCache.deserialize(readFileSync(cachePath(name), "utf8"));
+        } catch {
+          // no file yet
+        }
+      },
+      async afterCacheAccess(context) {
+        if (context.cacheHasChanged) writeFileSync(cachePath(name), context.tokenCache.serialize(), { mode: 0o600 });
+      },
+    };
+  }
+  function app(name: string): PublicClientApplication {
+    const host = new URL(emu.url).host;
+    return new PublicClientApplication({
+      auth: { clientId: DEFAULT_PUBLIC_CLIENT_ID, authority: `${emu.url}/${tenantId}`, knownAuthorities: [host] },
+      cache: { cachePlugin: filePlugin(name) },
+      system: { networkClient },
+    });
+  }
+
+  test("msal-node signs in silently from the cache azid wrote, with no request", async () => {
+    const name = "azid-to-msal";
+    const first = await child({ action: "authenticate", clientId: DEFAULT_PUBLIC_CLIENT_ID, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD }, name);
+    assert.equal(first.error, undefined);
+    const pca = app(name);
+    const accounts = await pca.getTokenCache().getAllAccounts();
+    assert.deepEqual(
+      accounts.map((a) => a.username),
+      [DEFAULT_USERNAME],
+    );
+    const record = deserializeAuthenticationRecord(first.record!);
+    assert.equal(accounts[0]!.homeAccountId, record.homeAccountId);
+    const before = msalRequests;
+    const mark = emu.requests.length;
+    const result = await pca.acquireTokenSilent({ account: accounts[0]!, scopes: [STORAGE] });
+    const onlyMetadata = emu.requests.slice(mark).filter((r) => r.route === "token");
+    assert.equal(onlyMetadata.length, 0, "no token request");
+    assert.equal(result.fromCache, true);
+    assert.equal(hashOf(result.accessToken), first.token);
+    assert.ok(msalRequests - before <= 1, "at most msal-node's own authority metadata lookup");
+  });
+
+  test("azid signs in silently from the cache msal-node wrote, with no request", async () => {
+    const name = "msal-to-azid";
+    const pca = app(name);
+    const signedIn = await pca.acquireTokenByUsernamePassword({ scopes: [STORAGE], username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD });
+    assert.ok(signedIn?.account);
+    const record = serializeAuthenticationRecord({
+      authority: new URL(emu.url).host,
+      homeAccountId: signedIn.account.homeAccountId,
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      tenantId: signedIn.account.tenantId,
+      username: signedIn.account.username,
+    });
+    const mark = emu.requests.length;
+    const result = await child({ action: "silent", clientId: DEFAULT_PUBLIC_CLIENT_ID, record }, name);
+    assert.equal(result.error, undefined);
+    assert.equal(result.token, hashOf(signedIn.accessToken));
+    assert.equal(emu.requests.length - mark, 0);
+    // And azid's refresh, through msal-node's refresh token, is written where msal-node finds it again.
+    expireAccessTokens(name);
+    const refreshed = await child({ action: "silent", clientId: DEFAULT_PUBLIC_CLIENT_ID, record }, name);
+    assert.equal(refreshed.error, undefined);
+    const [account] = await app(name).getTokenCache().getAllAccounts();
+    const again = await app(name).acquireTokenSilent({ account: account!, scopes: [STORAGE] });
+    assert.equal(hashOf(again.accessToken), refreshed.token);
   });
 });

@@ -12,7 +12,7 @@ import {
   serializeAuthenticationRecord,
   useIdentityPlugin,
 } from "@azid/identity";
-import { cachePersistencePlugin } from "../../src/index.js";
+import { createPersistenceProvider, type FileStore } from "../../src/index.js";
 
 interface Job {
   action: "authenticate" | "silent" | "secret";
@@ -28,7 +28,19 @@ interface Job {
 }
 
 const job = JSON.parse(process.argv[2]!) as Job;
-useIdentityPlugin(cachePersistencePlugin);
+// The plugin as cachePersistencePlugin registers it, with the stores kept so their lock waits can be reported.
+const provider = createPersistenceProvider();
+const stores: FileStore[] = [];
+useIdentityPlugin((context) =>
+  (context as { setPersistence(p: unknown): void }).setPersistence({
+    ...provider,
+    open: async (options: Parameters<typeof provider.open>[0]) => {
+      const store = (await provider.open(options)) as FileStore;
+      stores.push(store);
+      return store;
+    },
+  }),
+);
 const common = {
   authorityHost: process.env.AZURE_AUTHORITY_HOST!,
   disableInstanceDiscovery: true as const,
@@ -65,5 +77,6 @@ try {
 }
 
 function print(result: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ ...result, ms: Math.round(performance.now() - started) })}\n`);
+  const maxLockWaitMs = Math.max(0, ...stores.map((store) => store.lockStats().maxWaitMs));
+  process.stdout.write(`${JSON.stringify({ ...result, maxLockWaitMs, ms: Math.round(performance.now() - started) })}\n`);
 }
