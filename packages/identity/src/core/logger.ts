@@ -2,6 +2,7 @@
 // enabled by AZURE_LOG_LEVEL or setLogLevel(), written to stderr unless AzureLogger.log is replaced.
 // As a last line of defence every line is scrubbed of anything shaped like a JWT or a secret field.
 
+/** Log levels, from the most verbose; each includes the ones after it. */
 export type AzureLogLevel = "verbose" | "info" | "warning" | "error";
 const levels: readonly AzureLogLevel[] = ["verbose", "info", "warning", "error"];
 
@@ -20,7 +21,10 @@ export interface AzureClientLogger {
 }
 
 /** The global sink. Replace `AzureLogger.log` to capture every azid log line. */
-export const AzureLogger: { log: (...args: unknown[]) => void } = {
+export const AzureLogger: {
+  /** Writes one log line (default: to stderr). */
+  log: (...args: unknown[]) => void;
+} = {
   log: (...args: unknown[]) => {
     process.stderr.write(args.map(String).join(" ") + "\n");
   },
@@ -63,6 +67,7 @@ export function setLogLevel(level?: AzureLogLevel): void {
   for (const logger of allLoggers) applyLevel(logger);
 }
 
+/** The current log level (from `setLogLevel` or `AZURE_LOG_LEVEL`), or `undefined` when logging is off. */
 export function getLogLevel(): AzureLogLevel | undefined {
   return currentLevel;
 }

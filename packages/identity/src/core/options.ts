@@ -5,12 +5,17 @@ import type { TokenCachePersistenceOptions } from "./persistenceOptions.js";
 
 /** Proxy settings, as in @azure/core-rest-pipeline's `ProxySettings`. */
 export interface ProxySettings {
+  /** The proxy's host name or address (a URL such as `http://proxy.corp:8080` is accepted too). */
   host: string;
+  /** The proxy's port. */
   port: number;
+  /** User name for proxy authentication (sent as Basic `Proxy-Authorization`). */
   username?: string;
+  /** Password for proxy authentication. Never logged. */
   password?: string;
 }
 
+/** How azid retries token requests that failed transiently (network errors, 429, 5xx). Managed identity has its own schedule for IMDS's 410 and 404 rules. */
 export interface RetryOptions {
   /** Retries after the first attempt (default 3). */
   maxRetries?: number;
@@ -20,9 +25,11 @@ export interface RetryOptions {
   maxRetryDelayInMs?: number;
 }
 
+/** What a credential may write to the log about the accounts it gets tokens for (see `setLogLevel`). */
 export interface LoggingOptions {
   /** Log `appid`, `upn`, `tid` and `oid` of issued tokens at info level. */
   allowLoggingAccountIdentifiers?: boolean;
+  /** Log the issuer, audience, permissions, expiry and identity type of issued tokens at verbose level, for a support case. Tokens themselves are never logged. Default `false`. */
   enableUnsafeSupportLogging?: boolean;
 }
 
@@ -32,21 +39,33 @@ export interface TokenCredentialOptions {
   authorityHost?: string;
   /** Replace the HTTP transport (tests, custom agents). */
   httpClient?: HttpClient;
+  /** Send requests through this proxy. Default: `HTTPS_PROXY` (`HTTP_PROXY` for http URLs), then `ALL_PROXY`, either case, minus the hosts in `NO_PROXY`. */
   proxyOptions?: ProxySettings;
+  /** Retries of transient failures (default 3 retries, 800 ms base delay, 60 s cap). */
   retryOptions?: RetryOptions;
+  /** What may be logged about accounts (default: nothing). */
   loggingOptions?: LoggingOptions;
-  userAgentOptions?: { userAgentPrefix?: string };
+  /** Identify your application in the `User-Agent` header azid sends. */
+  userAgentOptions?: {
+    /** Put before azid's own `azsdk-js-azid-identity/<version> ...` User-Agent. */
+    userAgentPrefix?: string;
+  };
   /** Extra CA certificates (PEM) trusted for HTTPS, on top of Node's. */
-  tlsOptions?: { ca?: string | string[] };
+  tlsOptions?: {
+    /** One PEM string (may hold several certificates) or an array of them, e.g. a corporate proxy's root CA. */
+    ca?: string | string[];
+  };
   /** Accepted for compatibility; azid has no pipeline policies. */
   additionalPolicies?: unknown[];
 }
 
+/** Options of credentials that can get tokens for more than one tenant. */
 export interface MultiTenantTokenCredentialOptions extends TokenCredentialOptions {
   /** Tenants besides the configured one that `getToken({ tenantId })` may ask for; `"*"` allows any. */
   additionallyAllowedTenants?: string[];
 }
 
+/** Options of credentials that talk to an Entra ID authority. */
 export interface AuthorityValidationOptions {
   /** Skip instance discovery and trust `authorityHost` as given (required for private clouds, Azure Stack, emulators). */
   disableInstanceDiscovery?: boolean;

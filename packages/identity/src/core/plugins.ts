@@ -5,12 +5,15 @@ import type { AccessToken } from "./types.js";
 
 /** A fleet-wide (L2) cache for app-only tokens, e.g. @azid/cache-redis. */
 export interface DistributedTokenCache {
+  /** Returns the token stored under `key`, or calls `fetch` (at most once across the fleet, ideally) and stores its result. */
   getOrFetch(key: string, fetch: () => Promise<AccessToken>, info: DistributedFetchInfo): Promise<AccessToken>;
 }
 
+/** Why azid asks the fleet cache, and by when it needs an answer. */
 export interface DistributedFetchInfo {
   /** "miss": the process cache had nothing; "refresh": it still serves `current` but a refresh is due. */
   reason: "miss" | "refresh";
+  /** The token the process cache still holds, if any. */
   current: AccessToken | undefined;
   /** Epoch ms by which the caller wants an answer. */
   deadline: number;
@@ -18,20 +21,34 @@ export interface DistributedFetchInfo {
 
 /** Persistent storage for `tokenCachePersistenceOptions`, e.g. @azid/cache-persistence. */
 export interface PersistenceProvider {
+  /** Opens (creating if needed) the store for one cache name; `cae` selects the CAE variant of the cache. */
   open(options: { name: string; cae: boolean; allowUnencryptedStorage: boolean }): Promise<PersistentStore>;
 }
 
+/** One opened persistent cache: a text blob (MSAL's JSON cache format) read and updated under a cross-process lock. */
 export interface PersistentStore {
+  /** Where the cache lives (a file path or a keyring entry), for messages. */
   readonly location: string;
+  /** Whether the content is encrypted at rest. */
   readonly encrypted: boolean;
+  /** The current content, or `undefined` when nothing was stored yet. */
   read(): Promise<string | undefined>;
+  /** Replaces the content with `update(current)`, atomically with respect to other processes. */
   modify(update: (current: string | undefined) => string): Promise<void>;
+  /** Releases the store's resources. */
   close(): Promise<void>;
 }
 
+/** What `useIdentityPlugin` passes to an azid plugin. */
 export interface AzidPluginContext {
-  readonly azid: { readonly contractVersion: 1 };
+  /** Identifies an azid host (as opposed to @azure/identity's) and the version of this contract. */
+  readonly azid: {
+    /** `1`; bumped on incompatible changes. */
+    readonly contractVersion: 1;
+  };
+  /** Installs (or, with `undefined`, removes) the fleet-wide token cache. */
   setDistributedTokenCache(cache: DistributedTokenCache | undefined): void;
+  /** Installs (or removes) the storage behind `tokenCachePersistenceOptions`. */
   setPersistence(provider: PersistenceProvider | undefined): void;
 }
 

@@ -3,25 +3,35 @@
 // HTTPS-only rule. Node's own client implementing it is nodeHttpClient.ts.
 import type { AbortSignalLike } from "../types.js";
 
+/** One HTTP request azid sends through an {@link HttpClient}. */
 export interface HttpRequest {
+  /** The HTTP method. */
   method: "GET" | "POST";
+  /** The absolute URL. */
   url: string;
+  /** Request headers. */
   headers: Record<string, string>;
+  /** The form-encoded or JSON body, for POST. It may hold secrets: never log it. */
   body?: string;
   /** Deadline for this one attempt, in ms. */
   timeoutMs: number;
+  /** Fires when the caller gives up. */
   abortSignal?: AbortSignalLike;
 }
 
+/** What an {@link HttpClient} returns. */
 export interface HttpResponse {
+  /** The HTTP status. */
   status: number;
   /** Lower-cased header names. */
   headers: Record<string, string>;
+  /** The body, as text. */
   bodyText: string;
 }
 
 /** azid's transport interface: one method, easy to fake or wrap. */
 export interface HttpClient {
+  /** Sends one request; rejects only when no HTTP response arrived. */
   sendRequest(request: HttpRequest): Promise<HttpResponse>;
 }
 

@@ -10,10 +10,13 @@ import type { AbortSignalLike } from "../../core/types.js";
 
 /** Entra ID hosts of the national clouds, as in @azure/identity. */
 export enum AzureAuthorityHosts {
+  /** Azure operated by 21Vianet (China). */
   AzureChina = "https://login.chinacloudapi.cn",
   /** @deprecated Microsoft Cloud Germany was closed on October 29th, 2021. */
   AzureGermany = "https://login.microsoftonline.de",
+  /** Azure US Government. */
   AzureGovernment = "https://login.microsoftonline.us",
+  /** The public cloud (the default). */
   AzurePublicCloud = "https://login.microsoftonline.com",
 }
 
