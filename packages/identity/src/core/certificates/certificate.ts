@@ -196,6 +196,7 @@ function pkcs12Advice(error: Pkcs12Error, bytes: Buffer, label: string, password
     case "missing-certificate":
       return `${capitalize(label)} contains a private key but no certificate; export the PFX with its certificate.`;
     case "unsupported":
+    case "too-much-work":
       return `${capitalize(label)} can't be loaded: ${error.message}.`;
     case "malformed":
       if (isBareCertificate(bytes)) {

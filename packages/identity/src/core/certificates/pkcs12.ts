@@ -18,7 +18,7 @@ import {
   readSequence,
   readSmallInteger,
 } from "./asn1.js";
-import { Pkcs12Error, type Pkcs12Password, pbeDecrypt, verifyMac } from "./pkcs12Crypto.js";
+import { Pkcs12Error, type Pkcs12Password, pbeDecrypt, verifyMac, WorkBudget } from "./pkcs12Crypto.js";
 
 export { Pkcs12Error } from "./pkcs12Crypto.js";
 
@@ -66,17 +66,19 @@ function parse(bytes: Uint8Array, password: string): Pkcs12Contents {
   if (authSafeType !== OID.data) throw new Pkcs12Error("unsupported", `the PFX authSafe has an unsupported content type (OID ${authSafeType})`);
   const content = readOctetString(readExplicit(wrapped, 0, "PFX authSafe content"), "PFX authSafe content");
 
+  // One budget for the whole file: every MAC attempt and every bag's key derivation draws on it.
+  const budget = new WorkBudget();
   const candidates = passwordCandidates(password);
   let verified = false;
   if (macData !== undefined) {
-    const match = candidates.find((candidate) => verifyMac(macData, content, candidate.bmp));
+    const match = candidates.find((candidate) => verifyMac(macData, content, candidate.bmp, budget));
     if (match === undefined) throw new Pkcs12Error("wrong-password", "the password is wrong: the PFX integrity check (MAC) failed");
     candidates.splice(0, candidates.length, match);
     verified = true;
   }
-  const decryptor = new Decryptor(candidates, verified);
+  const decryptor = new Decryptor(candidates, verified, budget);
 
-  const bags: Bags = { keys: [], certificates: [] };
+  const bags: Bags = { keys: [], certificates: [], count: 0 };
   for (const info of readSequence(parseDer(content), "PFX AuthenticatedSafe")) {
     readSafeContents(info, decryptor, bags);
   }
@@ -104,12 +106,13 @@ class Decryptor {
   constructor(
     private candidates: Pkcs12Password[],
     private readonly verified: boolean,
+    private readonly budget: WorkBudget,
   ) {}
 
   decrypt<T>(algorithm: Asn1Node, data: Buffer, what: string, parse: (plain: Buffer) => T): T {
     for (const candidate of this.candidates) {
       try {
-        const result = parse(pbeDecrypt(algorithm, data, candidate, what));
+        const result = parse(pbeDecrypt(algorithm, data, candidate, what, this.budget));
         this.candidates = [candidate];
         return result;
       } catch (error) {
@@ -125,7 +128,12 @@ class Decryptor {
 interface Bags {
   keys: KeyObject[];
   certificates: Buffer[];
+  /** Bags seen so far, of any type: a file of a million empty bags is work too. */
+  count: number;
 }
+
+/** Far beyond a key with a long chain (real files hold 1 to 10 bags). */
+const MAX_BAGS = 1_000;
 
 function readSafeContents(info: Asn1Node, decryptor: Decryptor, bags: Bags): void {
   const [typeNode, wrapped] = readSequence(info, "PFX ContentInfo");
@@ -148,6 +156,7 @@ function readSafeContents(info: Asn1Node, decryptor: Decryptor, bags: Bags): voi
 function readBags(safeContents: Asn1Node, decryptor: Decryptor, bags: Bags, depth: number): void {
   if (depth > 4) throw new Asn1Error("malformed structure: PFX safe contents are nested too deeply");
   for (const bag of readSequence(safeContents, "PFX SafeContents")) {
+    if (++bags.count > MAX_BAGS) throw new Pkcs12Error("too-much-work", `the PFX holds more than ${MAX_BAGS} bags; a certificate file needs a handful`);
     const [idNode, valueNode] = readSequence(bag, "PFX SafeBag");
     const bagId = readOid(idNode, "PFX SafeBag type");
     const value = (): Asn1Node => readExplicit(valueNode, 0, "PFX SafeBag value");

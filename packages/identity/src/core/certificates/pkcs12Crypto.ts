@@ -13,7 +13,7 @@ import { rc2CbcDecrypt } from "./rc2.js";
 export class Pkcs12Error extends Error {
   override name = "Pkcs12Error";
   constructor(
-    readonly reason: "wrong-password" | "malformed" | "unsupported" | "missing-key" | "missing-certificate",
+    readonly reason: "wrong-password" | "malformed" | "unsupported" | "missing-key" | "missing-certificate" | "too-much-work",
     message: string,
   ) {
     super(message);
@@ -35,6 +35,43 @@ export interface Pkcs12Password {
 // below makes one JS-level hash call per iteration (about 3 s per million), PBKDF2 runs natively.
 const MAX_PKCS12_KDF_ITERATIONS = 100_000;
 const MAX_PBKDF2_ITERATIONS = 2_000_000;
+/** Real salts are 8 to 32 bytes; the PKCS#12 KDF expands the salt for every block it derives. */
+const MAX_SALT_BYTES = 1_024;
+
+/**
+ * The key-derivation work a whole file may ask for, in PBKDF2 iterations (one PKCS#12 KDF iteration, a
+ * JS-level hash call, counts as 6). The per-block caps alone let a 13 KB file with 12 blocks at the cap
+ * block the event loop for 12.8 s; this bounds the file at about 1.5 s, five times what a hardened
+ * real export (a 600,000-iteration PBKDF2 key and certificate bag) needs.
+ */
+export const MAX_PKCS12_WORK = 3_000_000;
+const PKCS12_KDF_WEIGHT = 6;
+
+/** Counts the work one parse has spent; throws Pkcs12Error("too-much-work") past the limit. */
+export class WorkBudget {
+  #spent = 0;
+  constructor(readonly limit = MAX_PKCS12_WORK) {}
+
+  get spent(): number {
+    return this.#spent;
+  }
+
+  charge(units: number, what: string): void {
+    this.#spent += units;
+    if (this.#spent > this.limit) {
+      throw new Pkcs12Error(
+        "too-much-work",
+        `the ${what} would take the file's key derivations past ${this.limit.toLocaleString("en-US")} PBKDF2-equivalent iterations in total (a hostile or badly made file); re-export it with ordinary iteration counts`,
+      );
+    }
+  }
+}
+
+function checkSalt(salt: Buffer, what: string): Buffer {
+  if (salt.length > MAX_SALT_BYTES)
+    throw new Pkcs12Error("too-much-work", `the ${what} has a ${salt.length}-byte salt; this loader accepts up to ${MAX_SALT_BYTES}`);
+  return salt;
+}
 
 const HASHES: Record<string, { name: string; blockSize: number }> = {
   "1.3.14.3.2.26": { name: "sha1", blockSize: 64 },
@@ -114,7 +151,7 @@ function checkIterations(iterations: number, max: number, what: string): number 
  * Checks the PFX integrity MAC (RFC 7292 section 4). Returns true when `password` produced it, so
  * a wrong password is reported as such instead of surfacing later as padding noise.
  */
-export function verifyMac(macData: Asn1Node, content: Buffer, password: Buffer): boolean {
+export function verifyMac(macData: Asn1Node, content: Buffer, password: Buffer, budget = new WorkBudget()): boolean {
   const [digestInfo, saltNode, iterationsNode] = readSequence(macData, "MacData");
   const [algorithm, digestNode] = readSequence(digestInfo, "MacData digest");
   const algorithmOid = readOid(readSequence(algorithm, "MAC algorithm")[0], "MAC algorithm");
@@ -127,23 +164,24 @@ export function verifyMac(macData: Asn1Node, content: Buffer, password: Buffer):
   const hash = HASHES[algorithmOid];
   if (hash === undefined) throw new Pkcs12Error("unsupported", `the PFX integrity MAC uses an unsupported digest (OID ${algorithmOid})`);
   const expected = readOctetString(digestNode, "MAC digest");
-  const salt = readOctetString(saltNode, "MAC salt");
+  const salt = checkSalt(readOctetString(saltNode, "MAC salt"), "integrity MAC");
   const iterations = checkIterations(
     iterationsNode === undefined ? 1 : readSmallInteger(iterationsNode, "MAC iterations"),
     MAX_PKCS12_KDF_ITERATIONS,
     "integrity MAC",
   );
   const digestLength = nodeCrypto().createHash(hash.name).digest().length;
+  budget.charge(iterations * PKCS12_KDF_WEIGHT, "integrity MAC");
   const key = pkcs12Kdf(hash.name, hash.blockSize, password, salt, 3, iterations, digestLength);
   const actual = nodeCrypto().createHmac(hash.name, key).update(content).digest();
   return actual.length === expected.length && nodeCrypto().timingSafeEqual(actual, expected);
 }
 
 /** Decrypts `data` with the PBE scheme named by `algorithm` (an AlgorithmIdentifier node). */
-export function pbeDecrypt(algorithm: Asn1Node, data: Buffer, password: Pkcs12Password, what: string): Buffer {
+export function pbeDecrypt(algorithm: Asn1Node, data: Buffer, password: Pkcs12Password, what: string, budget = new WorkBudget()): Buffer {
   const [oidNode, params] = readSequence(algorithm, `${what} encryption algorithm`);
   const oid = readOid(oidNode, `${what} encryption algorithm`);
-  if (oid === PBES2) return pbes2Decrypt(params, data, password.utf8, what);
+  if (oid === PBES2) return pbes2Decrypt(params, data, password.utf8, what, budget);
   const scheme = PKCS12_PBE[oid];
   if (scheme === undefined) {
     throw new Pkcs12Error(
@@ -152,8 +190,10 @@ export function pbeDecrypt(algorithm: Asn1Node, data: Buffer, password: Pkcs12Pa
     );
   }
   const [saltNode, iterationsNode] = readSequence(params, `${scheme.label} parameters`);
-  const salt = readOctetString(saltNode, "PBE salt");
+  const salt = checkSalt(readOctetString(saltNode, "PBE salt"), what);
   const iterations = checkIterations(readSmallInteger(iterationsNode, "PBE iterations"), MAX_PKCS12_KDF_ITERATIONS, what);
+  // Two derivations (key and IV), each one block of SHA-1 at most.
+  budget.charge(2 * iterations * PKCS12_KDF_WEIGHT * Math.ceil(scheme.keyLength / 20), what);
   const key = pkcs12Kdf("sha1", 64, password.bmp, salt, 1, iterations, scheme.keyLength);
   const iv = pkcs12Kdf("sha1", 64, password.bmp, salt, 2, iterations, 8);
   if (scheme.cipher === "rc2") return rc2Decrypt(key, iv, data);
@@ -162,14 +202,14 @@ export function pbeDecrypt(algorithm: Asn1Node, data: Buffer, password: Pkcs12Pa
   return decipher("des-ede3-cbc", desKey, iv, data);
 }
 
-function pbes2Decrypt(params: Asn1Node | undefined, data: Buffer, password: Buffer, what: string): Buffer {
+function pbes2Decrypt(params: Asn1Node | undefined, data: Buffer, password: Buffer, what: string, budget: WorkBudget): Buffer {
   const [kdf, scheme] = readSequence(params, "PBES2 parameters");
   const [kdfOid, kdfParams] = readSequence(kdf, "PBES2 key derivation");
   const kdfName = readOid(kdfOid, "PBES2 key derivation");
   if (kdfName !== PBKDF2)
     throw new Pkcs12Error("unsupported", `the ${what} uses an unsupported PBES2 key derivation (OID ${kdfName}); only PBKDF2 is supported`);
   const [saltNode, iterationsNode, ...rest] = readSequence(kdfParams, "PBKDF2 parameters");
-  const salt = readOctetString(saltNode, "PBKDF2 salt");
+  const salt = checkSalt(readOctetString(saltNode, "PBKDF2 salt"), what);
   const iterations = checkIterations(readSmallInteger(iterationsNode, "PBKDF2 iterations"), MAX_PBKDF2_ITERATIONS, what);
   // Optional keyLength INTEGER, then optional prf AlgorithmIdentifier (default hmacWithSHA1).
   const prfNode = rest.find((n) => n.tagClass === "universal" && n.tagNumber === 16);
@@ -184,6 +224,8 @@ function pbes2Decrypt(params: Asn1Node | undefined, data: Buffer, password: Buff
     throw new Pkcs12Error("unsupported", `the ${what} uses an unsupported PBES2 cipher (OID ${cipherName}); AES-CBC and 3DES are supported`);
   const iv = readOctetString(ivNode, "PBES2 IV");
   if (iv.length !== cipher.ivLength) throw new Pkcs12Error("malformed", `the ${what} has a ${iv.length}-byte IV; ${cipher.name} needs ${cipher.ivLength}`);
+  // PBKDF2 runs its iterations once per hash-length block of the key: SHA-1 needs two for AES-256.
+  budget.charge(iterations * Math.ceil(cipher.keyLength / (prf === "sha1" ? 20 : prf === "sha224" ? 28 : 32)), what);
   const key = nodeCrypto().pbkdf2Sync(password, salt, iterations, cipher.keyLength, prf);
   return decipher(cipher.name, key, iv, data);
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { createHmac, createPublicKey, randomBytes, X509Certificate } from "node:crypto";
+import { createCipheriv, createHmac, createPublicKey, pbkdf2Sync, randomBytes, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { type Asn1Node, parseDer, readExplicit, readOctetString, readSequence } from "../../../src/core/certificates/asn1.js";
@@ -99,6 +99,27 @@ describe("parsePkcs12", () => {
     const pfx = tlv(0x30, hex("02 01 03"), authSafe.der, macData);
     assertPkcs12Error(() => parsePkcs12(pfx, ""), "unsupported", /2147483647 iterations/);
   });
+
+  it("budgets the work of the whole file: 12 bags at the per-bag cap are refused, not run for 12 s", () => {
+    const pfx = manyPbes2Bags(12, 2_000_000, "hostile");
+    assertPkcs12Error(() => parsePkcs12(pfx, "hostile"), "too-much-work", /encrypted|certificate data.*PBKDF2-equivalent iterations in total/);
+  });
+
+  it("still reads a file whose bags together stay inside the budget", () => {
+    assert.throws(
+      () => parsePkcs12(manyPbes2Bags(3, 2_048, "fine"), "fine"),
+      (error: Pkcs12Error) => error.reason === "missing-key",
+    );
+  });
+
+  it("refuses a file of thousands of bags and an oversized salt", () => {
+    const emptyBag = tlv(0x30, tlv(0x06, hex("2a864886f70d010c0a0105")), tlv(0xa0, tlv(0x30)));
+    const safeContents = tlv(0x30, ...Array.from({ length: 1_001 }, () => emptyBag));
+    const info = tlv(0x30, tlv(0x06, hex("2a864886f70d010701")), tlv(0xa0, tlv(0x04, safeContents)));
+    const authSafe = tlv(0x30, tlv(0x06, hex("2a864886f70d010701")), tlv(0xa0, tlv(0x04, tlv(0x30, info))));
+    assertPkcs12Error(() => parsePkcs12(tlv(0x30, hex("02 01 03"), authSafe), ""), "too-much-work", /more than 1000 bags/);
+    assertPkcs12Error(() => parsePkcs12(manyPbes2Bags(1, 1, "x", 4_096), "x"), "too-much-work", /4096-byte salt/);
+  });
 });
 
 describe("PKCS#12 key derivation (RFC 7292 appendix B)", () => {
@@ -150,6 +171,35 @@ function plainAuthSafe(): Asn1Node {
   return readSequence(parseDer(fixture("cert-plain.pfx")), "PFX")[1] as Asn1Node;
 }
 
+/**
+ * A PFX without a MAC whose AuthenticatedSafe holds `count` PBES2 (PBKDF2-SHA256, AES-256-CBC) encrypted
+ * SafeContents, each really decryptable (to an empty SafeContents) at `iterations`: the shape of the
+ * review's hostile file, which a per-bag cap lets through.
+ */
+function manyPbes2Bags(count: number, iterations: number, password: string, saltLength = 8): Buffer {
+  const salt = Buffer.alloc(saltLength, 7);
+  const iv = Buffer.alloc(16, 9);
+  const key = saltLength > 1_024 ? Buffer.alloc(32) : pbkdf2Sync(Buffer.from(password, "utf8"), salt, iterations, 32, "sha256");
+  const cipher = createCipheriv("aes-256-cbc", key, iv);
+  const encrypted = Buffer.concat([cipher.update(hex("3000")), cipher.final()]);
+  const integer = (n: number) => {
+    let bytes = Buffer.from(n.toString(16).padStart(2 * Math.ceil(n.toString(16).length / 2), "0"), "hex");
+    if ((bytes[0] as number) & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+    return tlv(0x02, bytes);
+  };
+  const pbkdf2Params = tlv(0x30, tlv(0x04, salt), integer(iterations), tlv(0x30, tlv(0x06, hex("2a864886f70d0209")), hex("0500")));
+  const algorithm = tlv(
+    0x30,
+    tlv(0x06, hex("2a864886f70d01050d")),
+    tlv(0x30, tlv(0x30, tlv(0x06, hex("2a864886f70d01050c")), pbkdf2Params), tlv(0x30, tlv(0x06, hex("60864801650304012a")), tlv(0x04, iv))),
+  );
+  const encryptedContentInfo = tlv(0x30, tlv(0x06, hex("2a864886f70d010701")), algorithm, tlv(0x80, encrypted));
+  const info = tlv(0x30, tlv(0x06, hex("2a864886f70d010706")), tlv(0xa0, tlv(0x30, hex("020100"), encryptedContentInfo)));
+  const authenticatedSafe = tlv(0x30, ...Array.from({ length: count }, () => info));
+  const authSafe = tlv(0x30, tlv(0x06, hex("2a864886f70d010701")), tlv(0xa0, tlv(0x04, authenticatedSafe)));
+  return tlv(0x30, hex("02 01 03"), authSafe);
+}
+
 /** Minimal DER writer for building test PFX variants. */
 function tlv(tag: number, ...parts: Buffer[]): Buffer {
   const body = Buffer.concat(parts);
@@ -158,6 +208,8 @@ function tlv(tag: number, ...parts: Buffer[]): Buffer {
       ? Buffer.from([body.length])
       : body.length < 0x100
         ? Buffer.from([0x81, body.length])
-        : Buffer.from([0x82, body.length >> 8, body.length & 0xff]);
+        : body.length < 0x10000
+          ? Buffer.from([0x82, body.length >> 8, body.length & 0xff])
+          : Buffer.from([0x83, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff]);
   return Buffer.concat([Buffer.from([tag]), length, body]);
 }
