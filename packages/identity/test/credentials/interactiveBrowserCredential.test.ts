@@ -76,16 +76,44 @@ describe("InteractiveBrowserCredential (loopback, simulated authorization server
     assert.ok(page.includes("Nope &amp; &lt;b&gt;no&lt;/b&gt;"));
   });
 
-  it("a redirect with another state is refused and never redeemed", async () => {
+  it("redirects with another state, or none, are ignored: they neither cancel the sign-in nor reach its error; the real one still completes", async () => {
     const before = env.tokenRequests().length;
-    let status = 0;
+    const statuses: number[] = [];
     const credential = credentialWith(async (url) => {
       const p = authorizeParams(url);
-      status = (await fetch(`${p.get("redirect_uri")}/?code=stolen-code&state=not-${p.get("state")}`)).status;
+      const at = p.get("redirect_uri")!;
+      const forged = encodeURIComponent("Attacker text eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl");
+      for (const query of [
+        `code=stolen-code&state=not-${p.get("state")}`,
+        `error=access_denied&error_description=${forged}`,
+        `error=access_denied&error_description=${forged}&state=wrong`,
+        `code=no-state-at-all`,
+      ]) {
+        statuses.push((await fetch(`${at}/?${query}`)).status);
+      }
+      // Only then does the real redirect (our state) arrive: the sign-in is still waiting for it.
+      await fetch(`${at}/?error=access_denied&error_description=${encodeURIComponent("AADSTS65004: User declined")}&state=${p.get("state")}`);
     });
-    await assert.rejects(credential.getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.error === "state_mismatch" && /refused/.test(e.message));
-    assert.equal(status, 400);
-    assert.equal(env.tokenRequests().length, before, "no code redemption");
+    await assert.rejects(credential.getToken(STORAGE), (e: AuthenticationError) => {
+      assert.equal(e.errorResponse.error, "access_denied");
+      assert.match(e.message, /error_description \(its text, not azid's\): AADSTS65004: User declined/);
+      assert.ok(!/Attacker text|eyJ/.test(e.message), e.message);
+      return true;
+    });
+    assert.deepEqual(statuses, [400, 400, 400, 400]);
+    assert.equal(env.tokenRequests().length, before, "no forged code was redeemed");
+  });
+
+  it("after ignored forgeries, a sign-in that never completes times out naming how many were ignored", async () => {
+    const credential = credentialWith(
+      async (url) => {
+        const p = authorizeParams(url);
+        await fetch(`${p.get("redirect_uri")}/?error=access_denied`);
+        await fetch(`${p.get("redirect_uri")}/?code=x&state=other`);
+      },
+      { timeoutInMs: 500 },
+    );
+    await assert.rejects(credential.getToken(STORAGE), (e: AuthenticationError) => e.errorResponse.error === "timeout" && /2 redirect\(s\)/.test(e.message));
   });
 
   it("a browser that never comes back (closed window) ends with a timeout error within the deadline, naming DeviceCodeCredential", async () => {

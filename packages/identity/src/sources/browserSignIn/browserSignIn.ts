@@ -50,7 +50,7 @@ export async function runBrowserSignIn(request: BrowserSignInRequest): Promise<I
       onTimeout: () =>
         new AuthenticationError(0, {
           error: "timeout",
-          errorDescription: `InteractiveBrowserCredential: no sign-in completed within ${Math.round(request.timeoutMs / 1000)} s. The browser window may have been closed, or the page could not reach ${server.redirectUri} (a remote or headless session). Try again, or use DeviceCodeCredential where no local browser is available.`,
+          errorDescription: `InteractiveBrowserCredential: no sign-in completed within ${Math.round(request.timeoutMs / 1000)} s. The browser window may have been closed, or the page could not reach ${server.redirectUri} (a remote or headless session).${server.ignoredRequests > 0 ? ` ${server.ignoredRequests} redirect(s) with another sign-in's state (an old tab, or forged) were ignored.` : ""} Try again, or use DeviceCodeCredential where no local browser is available.`,
         }),
     };
     const url = buildAuthorizeUrl(authorizeEndpoint, {

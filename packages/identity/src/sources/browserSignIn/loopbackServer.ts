@@ -2,8 +2,16 @@
 // listening before the browser opens (net#50089), accepts exactly one redirect carrying our
 // `state`, ignores everything else (favicon, probes), and keeps the browser's request open until
 // the code has been redeemed, so the page shown reflects the real outcome (msal-js#5749).
+//
+// Anything on this machine (a web page through the browser, another user's process) can reach the
+// port. A redirect whose `state` is not ours, or that has none, is answered and ignored: it cannot
+// settle the sign-in, so a stray or forged GET can neither cancel it nor put its text in our error.
+// Only the redirect with our state ends the wait; the text it carries is the server's, so it is
+// scrubbed (core/serverText.ts) and labelled as such. Connections, headers and time per request are
+// bounded, so a flood costs little and nothing accumulates.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { AuthenticationError, CredentialUnavailableError } from "../../core/errors.js";
+import { scrubServerText } from "../../core/serverText.js";
 import { errorPage, successPage, type BrowserCustomizationOptions } from "./pages.js";
 
 export interface AuthorizationRedirect {
@@ -19,6 +27,8 @@ export interface LoopbackServer {
   readonly redirect: Promise<AuthorizationRedirect>;
   /** Stops listening and ends any open connection (answering a held request with the error page). */
   close(details?: string): void;
+  /** Redirects that carried another state (or none) and were ignored. */
+  readonly ignoredRequests: number;
 }
 
 export interface LoopbackOptions {
@@ -29,6 +39,11 @@ export interface LoopbackOptions {
   state: string;
   pages: BrowserCustomizationOptions | undefined;
 }
+
+/** Concurrent connections: a browser opens a few; more is someone else. */
+const MAX_CONNECTIONS = 16;
+/** A browser sends its redirect in milliseconds; a connection that dribbles is dropped. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 const HEADERS = {
   "content-type": "text/html; charset=utf-8",
@@ -44,6 +59,8 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
   redirect.catch(() => undefined); // observed by the flow; never an unhandled rejection
   let settled = false;
   let held: ServerResponse | undefined;
+  /** Requests with a state that was not ours, reported if the sign-in then times out. */
+  let ignored = 0;
 
   const answer = (response: ServerResponse, status: number, html: string) => {
     if (response.headersSent) return;
@@ -64,22 +81,15 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     }
     const state = params.get("state");
     const error = params.get("error");
-    // An error redirect without a state can only cancel the sign-in; a code always needs our state.
-    if (state !== options.state && !(error !== null && state === null)) {
-      settled = true;
-      answer(response, 400, errorPage(options.pages, "The sign-in response does not belong to this sign-in attempt (state mismatch) and was refused."));
-      settle.reject(
-        new AuthenticationError(0, {
-          error: "state_mismatch",
-          errorDescription:
-            "The redirect's 'state' does not match the one this sign-in sent: it came from another attempt (an old browser tab) or was forged, so it was refused. Sign in again.",
-        }),
-      );
+    if (state !== options.state) {
+      // Not ours (an old tab, another attempt, a forged request): answered, ignored, the wait goes on.
+      ignored++;
+      answer(response, 400, errorPage(options.pages, "This response does not belong to the sign-in in progress (state mismatch) and was ignored."));
       return;
     }
     settled = true;
     if (error !== null) {
-      const description = params.get("error_description") ?? "";
+      const description = scrubServerText(params.get("error_description") ?? "");
       answer(response, 200, errorPage(options.pages, `${error}: ${description}`.trim()));
       const suberror = params.get("suberror");
       const hint =
@@ -89,7 +99,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       settle.reject(
         new AuthenticationError(400, {
           error,
-          errorDescription: `${description || "The authorization server redirected with an error."}${hint}`,
+          errorDescription: `${description ? `The authorization server's error_description (its text, not azid's): ${description}` : "The authorization server redirected with an error."}${hint}`,
           ...(suberror !== null ? { suberror } : {}),
         }),
       );
@@ -106,7 +116,9 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     });
   };
 
-  const server: Server = http.createServer(onRequest);
+  const server: Server = http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS }, onRequest);
+  server.maxConnections = MAX_CONNECTIONS;
+  server.keepAliveTimeout = 1_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       reject(
@@ -127,6 +139,9 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
   return {
     redirectUri: `http://localhost:${port}${options.path === "/" ? "" : options.path}`,
     redirect,
+    get ignoredRequests() {
+      return ignored;
+    },
     close(details = "The application stopped waiting for this sign-in.") {
       if (held !== undefined) answer(held, 200, errorPage(options.pages, details));
       held = undefined;
