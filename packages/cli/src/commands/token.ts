@@ -22,8 +22,9 @@ import { decodeClaims } from "../claims.js";
 import { authorityOptions } from "../credentialOptions.js";
 import { EXIT } from "../exitCodes.js";
 import { checkScopes } from "../scopes.js";
+import { persistentCredential, PERSISTENT_CREDENTIALS } from "../persistence.js";
 
-export const tokenHelp = `Usage: azid token --scope SCOPE [--tenant TENANT] [--credential NAME] [--output json|token]
+export const tokenHelp = `Usage: azid token --scope SCOPE [--tenant TENANT] [--credential NAME] [--output json|token] [--persist]
 
 Prints an access token. By default from DefaultAzureCredential: the environment (AZURE_TENANT_ID,
 AZURE_CLIENT_ID, AZURE_CLIENT_SECRET...), workload identity, managed identity, the shared token
@@ -41,6 +42,11 @@ what this machine provides).
   --output FORMAT      json (default: az's fields, the credential, and the token's non-secret claims)
                        or token (the bare token)
   --json               same as --output json
+  --persist            keep tokens across runs in a persistent cache (~/.IdentityService/azid-cli.nocae,
+                       encrypted with a key in the OS keyring), so the next azid token answers from it
+                       without a request and a user signs in once (for ${PERSISTENT_CREDENTIALS.join(", ")})
+  --allow-unencrypted-storage
+                       with --persist where no keyring runs (SSH, containers, CI): a plaintext 0600 file
 Exit codes: 0 token printed, 2 usage, 3 no credential available, 4 authentication failed, 1 other.`;
 
 type Factory = () => TokenCredential;
@@ -120,6 +126,8 @@ export async function runToken(argv: string[], out: NodeJS.WritableStream): Prom
     credential: { value: true },
     output: { value: true },
     json: {},
+    persist: {},
+    "allow-unencrypted-storage": {},
     help: {},
   });
   if (args.flags.has("help")) {
@@ -138,8 +146,12 @@ export async function runToken(argv: string[], out: NodeJS.WritableStream): Prom
   const tenant = flag(args, "tenant");
   const name = resolveCredentialName(flag(args, "credential") ?? "default");
 
-  const credential = CREDENTIALS[name]!();
+  const persist = args.flags.has("persist");
+  if (!persist && args.flags.has("allow-unencrypted-storage")) throw new UsageError("--allow-unencrypted-storage goes with --persist");
+  const persistent = persist ? await persistentCredential(name, args.flags.has("allow-unencrypted-storage")) : undefined;
+  const credential = persistent?.credential ?? CREDENTIALS[name]!();
   const options = tenant !== undefined ? { tenantId: tenant } : {};
+  await persistent?.prepare?.(scopes, options);
   let token: AccessToken | null;
   let issuer = credential.constructor.name;
   if (credential instanceof DefaultAzureCredential) {
