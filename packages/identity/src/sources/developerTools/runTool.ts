@@ -7,7 +7,10 @@
 //  - a deadline after which the child is killed (on POSIX with its whole process group: the
 //    child is spawned detached so `kill(-pid)` also reaches what it started), and an AbortSignal
 //    that does the same. On Windows the child itself is terminated (the tools we start there are
-//    the real executables, not cmd.exe wrappers, so there is no intermediate shell left behind).
+//    the real executables, not cmd.exe wrappers, so there is no intermediate shell left behind);
+//  - the tool's exit ends the run: a child it left behind may hold stdout open forever (an `az`
+//    extension, a telemetry uploader), so after the exit we take what the pipes hold within a short
+//    drain, then signal the whole process group and settle with the tool's exit code and output.
 import type { ChildProcess } from "node:child_process";
 import { abortError, CredentialUnavailableError } from "../../core/errors.js";
 import { nodeFs } from "../../core/nodeBuiltins.js";
@@ -57,6 +60,8 @@ const DEFAULT_MAX_STDOUT = 1024 * 1024;
 const DEFAULT_MAX_STDERR = 256 * 1024;
 /** After a kill, how long we wait for the exit event before giving up on it. */
 const EXIT_GRACE_MS = 2_000;
+/** After the tool exits, how long its pipes may stay open (held by a child it left behind) before we stop reading. */
+const DRAIN_AFTER_EXIT_MS = 500;
 
 export function safeWorkingDirectory(): string {
   if (process.platform !== "win32") return "/";
@@ -102,15 +107,19 @@ let exitHookInstalled = false;
 
 function killTree(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  if (process.platform !== "win32") {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-      return;
-    } catch {
-      // Group already gone or not ours: fall back to the child itself.
-    }
-  }
+  if (killGroup(child)) return;
   child.kill("SIGKILL");
+}
+
+/** Signals the child's process group (POSIX), which outlives the child while anything it started runs. */
+function killGroup(child: ChildProcess): boolean {
+  if (process.platform === "win32" || child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+    return true;
+  } catch {
+    return false; // the group is gone (ESRCH) or not ours
+  }
 }
 
 export async function runTool(invocation: ToolInvocation): Promise<ToolResult> {
@@ -150,14 +159,20 @@ export async function runTool(invocation: ToolInvocation): Promise<ToolResult> {
     let failure: Error | undefined;
     let settled = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    let drainTimer: ReturnType<typeof setTimeout> | undefined;
 
     const finish = (exitCode: number | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
       if (graceTimer !== undefined) clearTimeout(graceTimer);
+      if (drainTimer !== undefined) clearTimeout(drainTimer);
       signal?.removeEventListener("abort", onAbort);
       running.delete(child);
+      // Whatever the tool left running in its group goes with it; the pipes are no longer read.
+      killGroup(child);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
       if (failure !== undefined) reject(failure);
       else resolve({ command, exitCode, stdout: decode(stdout), stderr: decode(stderr) });
     };
@@ -191,6 +206,12 @@ export async function runTool(invocation: ToolInvocation): Promise<ToolResult> {
       if (failure === undefined) failure = spawnFailure(invocation, error);
       killTree(child);
       finish(null);
+    });
+    // The tool exited: what it printed is in the pipes. A child it left behind may keep them open,
+    // so 'close' gets a short drain and no more.
+    child.on("exit", (code) => {
+      if (settled || failure !== undefined) return;
+      drainTimer = setTimeout(() => finish(code), DRAIN_AFTER_EXIT_MS);
     });
     // 'close' waits for the pipes too; after a kill the whole group is gone, so it follows promptly.
     child.on("close", (code) => finish(code));

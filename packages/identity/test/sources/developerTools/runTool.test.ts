@@ -1,7 +1,7 @@
 // runTool and findExecutable on their own: PATH search (relative entries skipped), the Windows
 // az.cmd launcher resolution (with an in-memory file system), output caps and spawn failures.
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { CredentialUnavailableError } from "../../../src/core/errors.js";
@@ -132,6 +132,28 @@ describe("runTool", () => {
     );
   });
 
+  it("a tool that exits while a child it started holds stdout open: finishes on the exit with its output, and the child is stopped", async () => {
+    writeFileSync(
+      path.join(tools.dir, "leaky"),
+      [
+        "#!/usr/bin/env node",
+        "const { spawn } = require('node:child_process');",
+        // The grandchild inherits stdout and stderr and never exits, like an extension's background helper.
+        "const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });",
+        "process.stdout.write(JSON.stringify({ accessToken: 'valid-token', grandchild: child.pid }));",
+        "process.exit(0);",
+      ].join("\n"),
+    );
+    chmodSync(path.join(tools.dir, "leaky"), 0o755);
+    process.env.PATH = `${tools.dir}:${path.dirname(process.execPath)}`;
+    const result = await runTool({ tool: "Leaky", executables: ["leaky"], args: [], timeoutMs: 20_000, notInstalledMessage: "missing" });
+    assert.equal(result.exitCode, 0);
+    const printed = JSON.parse(result.stdout) as { accessToken: string; grandchild: number };
+    assert.equal(printed.accessToken, "valid-token", "the token printed before the exit is kept");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(isGoneOrZombie(printed.grandchild), "the process group was signalled");
+  });
+
   it("a file that can't be executed is 'could not be started', not a crash", async () => {
     // Executable bit set, but the interpreter named by the shebang does not exist.
     writeFileSync(path.join(tools.dir, "broken"), "#!/nonexistent/interpreter\n");
@@ -147,3 +169,14 @@ describe("runTool", () => {
     assert.ok(FAKE_TOOLS.endsWith(path.join("test", "fixtures", "tools")));
   });
 });
+
+/** Killed: no such process, or a zombie waiting for init (or a container's PID 1) to reap it. */
+function isGoneOrZombie(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+}
