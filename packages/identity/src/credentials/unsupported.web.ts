@@ -32,26 +32,32 @@ export function unsupported<T>(name: string, why: string): T {
 }
 
 const DEV_TOOL = "it runs a developer tool as a local process";
-export const ManagedIdentityCredential = unsupported<typeof ManagedIdentityCredentialClass>(
+export const ManagedIdentityCredential = /* @__PURE__ */ unsupported<typeof ManagedIdentityCredentialClass>(
   "ManagedIdentityCredential",
   "there is no managed identity endpoint to reach (in a worker, a workload identity federation token given to WorkloadIdentityCredential's getAssertion plays its part)",
 );
-export const AzureCliCredential = unsupported<typeof AzureCliCredentialClass>("AzureCliCredential", DEV_TOOL);
-export const AzureDeveloperCliCredential = unsupported<typeof AzureDeveloperCliCredentialClass>("AzureDeveloperCliCredential", DEV_TOOL);
-export const AzurePowerShellCredential = unsupported<typeof AzurePowerShellCredentialClass>("AzurePowerShellCredential", DEV_TOOL);
-export const VisualStudioCodeCredential = unsupported<typeof VisualStudioCodeCredentialClass>(
+export const AzureCliCredential = /* @__PURE__ */ unsupported<typeof AzureCliCredentialClass>("AzureCliCredential", DEV_TOOL);
+export const AzureDeveloperCliCredential = /* @__PURE__ */ unsupported<typeof AzureDeveloperCliCredentialClass>("AzureDeveloperCliCredential", DEV_TOOL);
+export const AzurePowerShellCredential = /* @__PURE__ */ unsupported<typeof AzurePowerShellCredentialClass>("AzurePowerShellCredential", DEV_TOOL);
+export const VisualStudioCodeCredential = /* @__PURE__ */ unsupported<typeof VisualStudioCodeCredentialClass>(
   "VisualStudioCodeCredential",
   "it reads the editor's sign-in on the local machine",
 );
-export const SharedTokenCacheCredential = unsupported<typeof SharedTokenCacheCredentialClass>("SharedTokenCacheCredential", "it reads a token cache file");
-export const EnvironmentCredential = unsupported<typeof EnvironmentCredentialClass>(
+export const SharedTokenCacheCredential = /* @__PURE__ */ unsupported<typeof SharedTokenCacheCredentialClass>(
+  "SharedTokenCacheCredential",
+  "it reads a token cache file",
+);
+export const EnvironmentCredential = /* @__PURE__ */ unsupported<typeof EnvironmentCredentialClass>(
   "EnvironmentCredential",
   "there are no environment variables; pass the values to a credential",
 );
-export const AzurePipelinesCredential = unsupported<typeof AzurePipelinesCredentialClass>("AzurePipelinesCredential", "it reads the pipeline's environment");
-export const DeviceCodeCredential = unsupported<typeof DeviceCodeCredentialClass>("DeviceCodeCredential", "it prompts on a terminal");
+export const AzurePipelinesCredential = /* @__PURE__ */ unsupported<typeof AzurePipelinesCredentialClass>(
+  "AzurePipelinesCredential",
+  "it reads the pipeline's environment",
+);
+export const DeviceCodeCredential = /* @__PURE__ */ unsupported<typeof DeviceCodeCredentialClass>("DeviceCodeCredential", "it prompts on a terminal");
 /** The browser build replaces this with the SPA sign-in (index.browser.ts). */
-export const InteractiveBrowserCredential = unsupported<typeof InteractiveBrowserCredentialClass>(
+export const InteractiveBrowserCredential = /* @__PURE__ */ unsupported<typeof InteractiveBrowserCredentialClass>(
   "InteractiveBrowserCredential",
   "a worker has no browser window (in a browser page the `browser` build provides it)",
 );

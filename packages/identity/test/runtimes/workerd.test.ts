@@ -82,8 +82,8 @@ async function forward(request: Request): Promise<Response> {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => {
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) if (typeof value === "string") responseHeaders.set(name, value);
+        const responseHeaders: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) if (typeof value === "string") responseHeaders[name] = value;
         resolve(new MiniflareResponse(Buffer.concat(chunks), { status: res.statusCode ?? 500, headers: responseHeaders }) as unknown as Response);
       });
     });

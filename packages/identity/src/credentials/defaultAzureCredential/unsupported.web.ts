@@ -8,7 +8,7 @@ import type { diagnoseDefaultAzureCredential as Diagnose } from "./diagnoseDefau
 
 const WHY = "its chain is environment variables, managed identity and developer tools; build the credential you need (ChainedTokenCredential chains several)";
 
-export const DefaultAzureCredential = unsupported<typeof DefaultAzureCredentialClass>("DefaultAzureCredential", WHY);
+export const DefaultAzureCredential = /* @__PURE__ */ unsupported<typeof DefaultAzureCredentialClass>("DefaultAzureCredential", WHY);
 
 export const getDefaultAzureCredential: typeof GetDefault = () => {
   throw new CredentialUnavailableError(unavailable("getDefaultAzureCredential", WHY));
