@@ -9,10 +9,22 @@ import { createUserTokenClient, type UserTokenClient } from "../providers/userTo
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link AuthorizationCodeCredential}. */
 export interface AuthorizationCodeCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions, CredentialPersistenceOptions {}
 
 const REDEEM_TIMEOUT_MS = 60_000;
 
+/**
+ * A user who signed in to your web app: redeems the authorization code your redirect handler
+ * received (once), then refreshes silently. For web apps that run the authorization code flow
+ * themselves; a code is single-use, so after its refresh token is gone `getToken` rejects with
+ * {@link AuthenticationRequiredError} (docs/troubleshooting.md#auth-code-redeemed).
+ *
+ * @example
+ * ```ts
+ * const credential = new AuthorizationCodeCredential(tenantId, clientId, clientSecret, codeFromQuery, "https://app.example.com/callback");
+ * ```
+ */
 export class AuthorizationCodeCredential implements TokenCredential {
   readonly #client: UserTokenClient;
 

@@ -5,6 +5,7 @@ import { checkToolScope, checkToolSubscription, checkToolTenant, claimsNotSuppor
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link AzureCliCredential}. */
 export interface AzureCliCredentialOptions extends MultiTenantTokenCredentialOptions {
   /** Tenant to request tokens for (`az ... --tenant`); default: the CLI's current tenant. */
   tenantId?: string;
@@ -16,6 +17,17 @@ export interface AzureCliCredentialOptions extends MultiTenantTokenCredentialOpt
 
 const NAME = "AzureCliCredential";
 
+/**
+ * The account signed in to the Azure CLI (`az login`): runs `az account get-access-token` (without
+ * a shell) and caches the result. For local development. When `az` is missing or signed out,
+ * `getToken` rejects with {@link CredentialUnavailableError} saying what to run
+ * (docs/troubleshooting.md#azureclicredential).
+ *
+ * @example
+ * ```ts
+ * const credential = new AzureCliCredential({ tenantId: "contoso.onmicrosoft.com" });
+ * ```
+ */
 export class AzureCliCredential implements TokenCredential {
   readonly #provider: ToolTokenProvider;
 

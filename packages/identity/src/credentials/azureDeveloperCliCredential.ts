@@ -4,6 +4,7 @@ import { checkToolScope, checkToolTenant, toolCredentialSettings } from "../sour
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link AzureDeveloperCliCredential}. */
 export interface AzureDeveloperCliCredentialOptions extends MultiTenantTokenCredentialOptions {
   /** Tenant to request tokens for (`azd auth token --tenant-id`). */
   tenantId?: string;
@@ -13,6 +14,16 @@ export interface AzureDeveloperCliCredentialOptions extends MultiTenantTokenCred
 
 const NAME = "AzureDeveloperCliCredential";
 
+/**
+ * The account signed in to the Azure Developer CLI (`azd auth login`): runs `azd auth token`. For
+ * local development; {@link CredentialUnavailableError} when `azd` is missing or signed out
+ * (docs/troubleshooting.md#azuredeveloperclicredential).
+ *
+ * @example
+ * ```ts
+ * const credential = new AzureDeveloperCliCredential();
+ * ```
+ */
 export class AzureDeveloperCliCredential implements TokenCredential {
   readonly #provider: ToolTokenProvider;
 

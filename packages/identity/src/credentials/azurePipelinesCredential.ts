@@ -9,10 +9,22 @@ import { assertSecureUrl } from "../core/http/httpClient.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link AzurePipelinesCredential}. */
 export interface AzurePipelinesCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
 
 const NAME = "AzurePipelinesCredential";
 
+/**
+ * An Azure Pipelines job authenticating as the app behind a workload identity service connection:
+ * asks the pipeline's OIDC endpoint (`SYSTEM_OIDCREQUESTURI`) for a token and exchanges it with Entra.
+ * The constructor throws {@link CredentialUnavailableError} outside a pipeline job
+ * (docs/troubleshooting.md#azurepipelinescredential).
+ *
+ * @example
+ * ```ts
+ * const credential = new AzurePipelinesCredential(tenantId, clientId, serviceConnectionId, process.env.SYSTEM_ACCESSTOKEN!);
+ * ```
+ */
 export class AzurePipelinesCredential implements TokenCredential {
   readonly #provider: TokenProvider;
 

@@ -4,6 +4,7 @@ import { checkToolScope, checkToolTenant, claimsNotSupported, toolCredentialSett
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link AzurePowerShellCredential}. */
 export interface AzurePowerShellCredentialOptions extends MultiTenantTokenCredentialOptions {
   /** Tenant to request tokens for (`Get-AzAccessToken -TenantId`). */
   tenantId?: string;
@@ -13,6 +14,16 @@ export interface AzurePowerShellCredentialOptions extends MultiTenantTokenCreden
 
 const NAME = "AzurePowerShellCredential";
 
+/**
+ * The account signed in to Azure PowerShell (`Connect-AzAccount`): runs `Get-AzAccessToken` in
+ * `pwsh` (or Windows PowerShell). Needs the Az.Accounts module 2.2.0 or later;
+ * {@link CredentialUnavailableError} otherwise (docs/troubleshooting.md#azurepowershellcredential).
+ *
+ * @example
+ * ```ts
+ * const credential = new AzurePowerShellCredential({ processTimeoutInMs: 20_000 });
+ * ```
+ */
 export class AzurePowerShellCredential implements TokenCredential {
   readonly #provider: ToolTokenProvider;
 

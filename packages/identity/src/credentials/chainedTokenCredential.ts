@@ -5,6 +5,17 @@ import { AggregateAuthenticationError, CredentialUnavailableError, isChainContin
 import { credentialLogger, type CredentialLogger } from "../core/logger.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 
+/**
+ * Tries credentials in order until one returns a token. A {@link CredentialUnavailableError} (not
+ * set up here) moves on to the next; any other error stops the chain and is rethrown, because a
+ * configured credential that fails should be fixed, not replaced by another identity. When all are
+ * unavailable: {@link AggregateAuthenticationError} with one error per credential.
+ *
+ * @example
+ * ```ts
+ * const credential = new ChainedTokenCredential(new ManagedIdentityCredential(), new AzureCliCredential());
+ * ```
+ */
 export class ChainedTokenCredential implements TokenCredential {
   readonly #sources: TokenCredential[];
   readonly #logger: CredentialLogger;
@@ -25,7 +36,15 @@ export class ChainedTokenCredential implements TokenCredential {
   }
 
   /** Like getToken, and says which credential produced the token. */
-  async getTokenWithSource(scopes: string | string[], options?: GetTokenOptions): Promise<{ token: AccessToken; credential: TokenCredential }> {
+  async getTokenWithSource(
+    scopes: string | string[],
+    options?: GetTokenOptions,
+  ): Promise<{
+    /** The token. */
+    token: AccessToken;
+    /** The member of the chain that produced it. */
+    credential: TokenCredential;
+  }> {
     const errors: Error[] = [];
     const found = await walkChain(this.#sources, {
       name: (source) => source.constructor.name,

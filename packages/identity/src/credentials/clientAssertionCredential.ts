@@ -6,10 +6,24 @@ import { AuthenticationError } from "../core/errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link ClientAssertionCredential}. */
 export interface ClientAssertionCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
 
 let instances = 0;
 
+/**
+ * An app registration signing in with a client assertion your code supplies: a federated token from
+ * another identity provider (GitHub Actions, Kubernetes, another cloud) or a JWT signed elsewhere
+ * (an HSM, Key Vault). `getAssertion` is called whenever a new Entra token is needed; if it throws,
+ * `getToken` rejects with an {@link AuthenticationError} (`assertion_unavailable`).
+ *
+ * @example
+ * ```ts
+ * import { ClientAssertionCredential } from "@azid/identity";
+ * import { readFile } from "node:fs/promises";
+ * const credential = new ClientAssertionCredential(tenantId, clientId, () => readFile("/var/run/secrets/token", "utf8"));
+ * ```
+ */
 export class ClientAssertionCredential implements TokenCredential {
   readonly #provider: TokenProvider;
 

@@ -8,20 +8,26 @@ import { createConfidentialClientProvider, requireString } from "../providers/co
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** A certificate given by file path (see {@link ClientCertificateCredential}). */
 export interface ClientCertificatePEMCertificatePath {
   /** Path to a PEM file (certificate + private key) or a PKCS#12 (.pfx/.p12) file. */
   certificatePath: string;
+  /** The password of an encrypted private key or PKCS#12 file. */
   certificatePassword?: string;
 }
 
+/** A certificate given as PEM text or PKCS#12 bytes (see {@link ClientCertificateCredential}). */
 export interface ClientCertificatePEMCertificate {
   /** PEM text (certificate + private key), or PKCS#12 bytes. */
   certificate: string | Uint8Array;
+  /** The password of an encrypted private key or PKCS#12 data. */
   certificatePassword?: string;
 }
 
+/** The certificate argument of {@link ClientCertificateCredential}: contents or a path. */
 export type ClientCertificateCredentialPEMConfiguration = ClientCertificatePEMCertificate | ClientCertificatePEMCertificatePath;
 
+/** Options of {@link ClientCertificateCredential}. */
 export interface ClientCertificateCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {
   /** Send the certificate chain (`x5c`) for subject name/issuer authentication. */
   sendCertificateChain?: boolean;
@@ -29,6 +35,23 @@ export interface ClientCertificateCredentialOptions extends MultiTenantTokenCred
   assertionAlgorithm?: AssertionAlgorithm;
 }
 
+/**
+ * An app registration signing in with a certificate: a client assertion (a JWT signed with the
+ * certificate's private key, PS256 by default) in the client credentials grant. Accepts PEM
+ * (certificate and private key, optionally encrypted) and PKCS#12 (.pfx/.p12), by path or contents;
+ * the file is read and checked once, in the constructor.
+ *
+ * Throws {@link CertificateLoadError} when the certificate can't be used (docs/troubleshooting.md#clientcertificatecredential);
+ * `getToken` rejects with {@link AuthenticationError} when Entra refuses it (AADSTS700027, AADSTS50012).
+ *
+ * @example
+ * ```ts
+ * import { ClientCertificateCredential } from "@azid/identity";
+ * const credential = new ClientCertificateCredential(tenantId, clientId, "/etc/secrets/app.pem");
+ * // or: new ClientCertificateCredential(tenantId, clientId, { certificate: pemText, certificatePassword });
+ * const { token } = await credential.getToken("https://vault.azure.net/.default");
+ * ```
+ */
 export class ClientCertificateCredential implements TokenCredential {
   readonly #provider: TokenProvider;
 

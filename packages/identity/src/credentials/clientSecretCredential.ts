@@ -5,8 +5,24 @@ import { fingerprintOf } from "../sources/entra/clientAuthentication.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link ClientSecretCredential}. */
 export interface ClientSecretCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
 
+/**
+ * An app registration (service principal) signing in with a client secret: the OAuth 2.0 client
+ * credentials grant against Microsoft Entra ID. Tokens are cached in memory and refreshed ahead of
+ * expiry; concurrent `getToken` calls for the same scopes share one request.
+ *
+ * Throws `TypeError` for an empty argument; `getToken` rejects with {@link AuthenticationError}
+ * when Entra refuses (a wrong or expired secret: docs/troubleshooting.md#clientsecretcredential).
+ *
+ * @example
+ * ```ts
+ * import { ClientSecretCredential } from "@azid/identity";
+ * const credential = new ClientSecretCredential(process.env.AZURE_TENANT_ID!, process.env.AZURE_CLIENT_ID!, process.env.AZURE_CLIENT_SECRET!);
+ * const { token } = await credential.getToken("https://graph.microsoft.com/.default");
+ * ```
+ */
 export class ClientSecretCredential implements TokenCredential {
   readonly #provider: TokenProvider;
 

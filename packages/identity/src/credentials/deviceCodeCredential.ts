@@ -10,6 +10,7 @@ import type { CredentialPersistenceOptions } from "../core/options.js";
 
 export type { DeviceCodeInfo, DeviceCodePromptCallback };
 
+/** Options of {@link DeviceCodeCredential}. */
 export interface DeviceCodeCredentialOptions extends InteractiveCredentialOptions, CredentialPersistenceOptions {
   /** Default: "organizations" with the default client id, else "common" (as @azure/identity). */
   tenantId?: string;
@@ -23,6 +24,23 @@ const defaultPrompt: DeviceCodePromptCallback = (info) => {
   process.stderr.write(`${info.message}\n`);
 };
 
+/**
+ * A user signing in on another device: the credential shows a code and a URL
+ * (https://microsoft.com/devicelogin), the user enters the code there, and the credential polls until
+ * the sign-in completes. For CLIs and machines without a browser. After the first sign-in, tokens
+ * come silently from the refresh token; to stay signed in across runs, keep the
+ * {@link AuthenticationRecord} that `authenticate()` returns and enable `tokenCachePersistenceOptions`
+ * (docs/caching.md).
+ *
+ * @example
+ * ```ts
+ * const credential = new DeviceCodeCredential({
+ *   tenantId: "organizations",
+ *   userPromptCallback: (info) => console.log(info.message),
+ * });
+ * const record = await credential.authenticate("https://graph.microsoft.com/User.Read");
+ * ```
+ */
 export class DeviceCodeCredential implements TokenCredential {
   readonly #client: UserTokenClient;
 

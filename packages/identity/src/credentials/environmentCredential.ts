@@ -11,6 +11,7 @@ import { ClientCertificateCredential } from "./clientCertificateCredential.js";
 import { ClientSecretCredential } from "./clientSecretCredential.js";
 import { UsernamePasswordCredential } from "./usernamePasswordCredential.js";
 
+/** Options of {@link EnvironmentCredential}. */
 export interface EnvironmentCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {}
 
 const TROUBLESHOOT = troubleshoot("environment-unavailable");
@@ -20,6 +21,23 @@ function read(name: string): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
+/**
+ * A service principal (or, deprecated, a user) described by environment variables, as in
+ * `@azure/identity`: `AZURE_TENANT_ID` and `AZURE_CLIENT_ID`, plus one of
+ * - `AZURE_CLIENT_SECRET` (a {@link ClientSecretCredential}),
+ * - `AZURE_CLIENT_CERTIFICATE_PATH`, with `AZURE_CLIENT_CERTIFICATE_PASSWORD` and
+ *   `AZURE_CLIENT_SEND_CERTIFICATE_CHAIN` if needed (a {@link ClientCertificateCredential}),
+ * - `AZURE_USERNAME` and `AZURE_PASSWORD` (a {@link UsernamePasswordCredential}).
+ *
+ * The variables are read once, in the constructor. When they are incomplete, `getToken` rejects with
+ * {@link CredentialUnavailableError} naming the missing ones (docs/troubleshooting.md#environmentcredential).
+ *
+ * @example
+ * ```ts
+ * // AZURE_TENANT_ID=... AZURE_CLIENT_ID=... AZURE_CLIENT_SECRET=... node app.js
+ * const credential = new EnvironmentCredential();
+ * ```
+ */
 export class EnvironmentCredential implements TokenCredential {
   readonly #credential: TokenCredential | undefined;
   readonly #unavailableReason: string | undefined;

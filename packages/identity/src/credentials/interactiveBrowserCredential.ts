@@ -12,6 +12,7 @@ import { defaultTenant, resolveClientId } from "./deviceCodeCredential.js";
 
 export type { BrowserCustomizationOptions, BrowserOpener };
 
+/** Options of {@link InteractiveBrowserCredential} in Node.js. */
 export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions, CredentialPersistenceOptions {
   /** Default: "organizations" with the default client id, else "common". */
   tenantId?: string;
@@ -24,7 +25,11 @@ export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCred
   /** Texts of the pages the browser shows after the redirect (plain text, escaped). */
   browserCustomizationOptions?: BrowserCustomizationOptions;
   /** Accepted for compatibility; azid has no broker (WAM) support, so it is ignored. */
-  brokerOptions?: { enabled: boolean; [key: string]: unknown };
+  brokerOptions?: {
+    /** Must be `false`. */
+    enabled: boolean;
+    [key: string]: unknown;
+  };
   /** azid extension: `domain_hint` for /authorize (e.g. "contoso.com" to skip home-realm discovery). */
   domainHint?: string;
   /** azid extension: the OpenID `prompt` (`login`, `select_account`, `consent`, `none`); default as @azure/identity. */
@@ -37,15 +42,34 @@ export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCred
 
 /** The browser-bundle options of @azure/identity; on Node only the shared fields mean anything. */
 export interface InteractiveBrowserCredentialInBrowserOptions extends InteractiveCredentialOptions {
+  /** The SPA's app registration (required in a browser). */
   clientId: string;
+  /** Default: "common". */
   tenantId?: string;
+  /** A redirect URI registered for the SPA. Default: the page's origin. */
   redirectUri?: string | (() => string);
+  /** Sign in in a popup (default) or by redirecting the page. */
   loginStyle?: "redirect" | "popup";
+  /** Pre-fills the account on the sign-in page. */
   loginHint?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
+/**
+ * A user signing in with the system browser: the credential starts a loopback server on
+ * `http://localhost`, opens the sign-in page (authorization code flow with PKCE), and receives the
+ * code on the redirect. After that, tokens come silently from the refresh token. In a browser build
+ * it signs in a single-page app by redirect or popup. {@link CredentialUnavailableError} where no
+ * browser can be opened (use {@link DeviceCodeCredential}); see
+ * docs/troubleshooting.md#interactivebrowsercredential.
+ *
+ * @example
+ * ```ts
+ * const credential = new InteractiveBrowserCredential({ tenantId: "organizations", loginHint: "alice@contoso.com" });
+ * const { token } = await credential.getToken("https://graph.microsoft.com/User.Read");
+ * ```
+ */
 export class InteractiveBrowserCredential implements TokenCredential {
   readonly #client: UserTokenClient;
 

@@ -18,16 +18,19 @@ import type { TokenCredentialOptions } from "../core/options.js";
 
 /** The client id of a user-assigned identity (or, on AKS, of the workload identity's app). */
 export interface ManagedIdentityCredentialClientIdOptions extends TokenCredentialOptions {
+  /** The user-assigned identity's client id. Default: the system-assigned identity. */
   clientId?: string;
 }
 
 /** The ARM resource id of a user-assigned identity (/subscriptions/.../userAssignedIdentities/name). */
 export interface ManagedIdentityCredentialResourceIdOptions extends TokenCredentialOptions {
+  /** `/subscriptions/.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`. */
   resourceId: string;
 }
 
 /** The object (principal) id of a user-assigned identity. */
 export interface ManagedIdentityCredentialObjectIdOptions extends TokenCredentialOptions {
+  /** The identity's object id. */
   objectId: string;
 }
 
@@ -44,6 +47,24 @@ const SELECTOR_NOTES: Partial<Record<HostKind, string>> = {
   azureMl: "The Azure ML endpoint (API 2017-09-01) selects identities by client id only.",
 };
 
+/**
+ * The managed identity of the Azure host the code runs on. The host is detected from its
+ * environment variables: App Service and Functions (`IDENTITY_ENDPOINT` + `IDENTITY_HEADER`),
+ * Service Fabric, Azure Arc, Cloud Shell and Azure ML (`MSI_ENDPOINT`), AKS workload identity
+ * (`AZURE_FEDERATED_TOKEN_FILE`), otherwise the VM's IMDS endpoint (169.254.169.254), with IMDS's
+ * retry rules. Without options it uses the system-assigned identity; pass `clientId`, `resourceId`
+ * or `objectId` for a user-assigned one. One scope per call.
+ *
+ * When no endpoint answers, `getToken` rejects with {@link CredentialUnavailableError}
+ * (docs/troubleshooting.md#managedidentitycredential). For local tests point it at the azid emulator
+ * (docs/emulator.md).
+ *
+ * @example
+ * ```ts
+ * const credential = new ManagedIdentityCredential({ clientId: "<user-assigned client id>" });
+ * const { token } = await credential.getToken("https://storage.azure.com/.default");
+ * ```
+ */
 export class ManagedIdentityCredential implements TokenCredential {
   readonly #provider: TokenProvider | undefined;
   readonly #delegate: TokenCredential | undefined;

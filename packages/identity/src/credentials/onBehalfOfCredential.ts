@@ -21,32 +21,45 @@ import { resolvePersistence } from "../core/persistenceOptions.js";
 import { PersistentTokenCache, withPersistentAppTokens } from "../providers/persistentTokenCache.js";
 import type { TokenSource } from "../core/tokenSource.js";
 
+/** {@link OnBehalfOfCredential} with the API's client secret. */
 export interface OnBehalfOfCredentialSecretOptions {
+  /** The API's tenant. */
   tenantId: string;
+  /** The API's app registration (client) id. */
   clientId: string;
+  /** The API's client secret. */
   clientSecret: string;
   /** The access token the caller presented to this API. */
   userAssertionToken: string;
 }
 
+/** {@link OnBehalfOfCredential} with the API's certificate. */
 export interface OnBehalfOfCredentialCertificateOptions {
+  /** The API's tenant. */
   tenantId: string;
+  /** The API's app registration (client) id. */
   clientId: string;
   /** A PEM file with the certificate and its private key (PKCS#12 is accepted too). */
   certificatePath: string;
+  /** The access token the caller presented to this API. */
   userAssertionToken: string;
   /** Send the certificate chain (`x5c`) for subject name/issuer authentication. */
   sendCertificateChain?: boolean;
 }
 
+/** {@link OnBehalfOfCredential} with a client assertion for the API. */
 export interface OnBehalfOfCredentialAssertionOptions {
+  /** The API's tenant. */
   tenantId: string;
+  /** The API's app registration (client) id. */
   clientId: string;
   /** Returns a client assertion for the app (a federated token, or a JWT signed elsewhere). */
   getAssertion: () => Promise<string>;
+  /** The access token the caller presented to this API. */
   userAssertionToken: string;
 }
 
+/** Options of {@link OnBehalfOfCredential}: one way for the API to authenticate, plus the common options. */
 export type OnBehalfOfCredentialOptions = (OnBehalfOfCredentialSecretOptions | OnBehalfOfCredentialCertificateOptions | OnBehalfOfCredentialAssertionOptions) &
   MultiTenantTokenCredentialOptions &
   CredentialPersistenceOptions &
@@ -57,6 +70,18 @@ type CommonOptions = MultiTenantTokenCredentialOptions & CredentialPersistenceOp
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 let assertionCallbacks = 0;
 
+/**
+ * A web API calling another API as the user who called it (the OAuth 2.0 on-behalf-of flow): the
+ * API exchanges the access token it received (`userAssertionToken`) for a token to the downstream
+ * API, authenticating itself with a secret, a certificate or an assertion. Create one per incoming
+ * request; tokens are cached per user assertion. See docs/troubleshooting.md#onbehalfofcredential.
+ *
+ * @example
+ * ```ts
+ * const credential = new OnBehalfOfCredential({ tenantId, clientId, clientSecret, userAssertionToken: bearerTokenFromRequest });
+ * const { token } = await credential.getToken("https://graph.microsoft.com/.default");
+ * ```
+ */
 export class OnBehalfOfCredential implements TokenCredential {
   readonly #provider: TokenProvider;
 

@@ -14,6 +14,7 @@ import { checkTenantId, DeveloperSignOnClientId } from "../core/tenants.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link SharedTokenCacheCredential}. */
 export interface SharedTokenCacheCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
   /** The account to use when the cache holds several (default: AZURE_USERNAME inside DefaultAzureCredential). */
   username?: string;
@@ -22,7 +23,14 @@ export interface SharedTokenCacheCredentialOptions extends MultiTenantTokenCrede
   /** The client that redeems the refresh token. Default: the developer sign-on client (Azure CLI), which may redeem the Microsoft family's tokens. */
   clientId?: string;
   /** `name`: the cache file name under .IdentityService (default `msal.cache`). */
-  tokenCachePersistenceOptions?: { enabled?: boolean; name?: string; unsafeAllowUnencryptedStorage?: boolean };
+  tokenCachePersistenceOptions?: {
+    /** Accepted for compatibility; the shared cache is always read from disk. */
+    enabled?: boolean;
+    /** The cache file name (default `msal.cache`). */
+    name?: string;
+    /** Accepted for compatibility; the file is read as it is. */
+    unsafeAllowUnencryptedStorage?: boolean;
+  };
 }
 
 /** Hosts one cache entry may be recorded under for the public cloud (MSAL's aliases). */
@@ -36,6 +44,18 @@ interface Session {
   client: UserTokenClient;
 }
 
+/**
+ * A user signed in by Visual Studio (or another MSAL app) on this machine: reads the shared MSAL
+ * cache (`~/.IdentityService/msal.cache`) and redeems its refresh token. Python's credential of the
+ * same name; not in `@azure/identity`'s default chain.
+ * {@link CredentialUnavailableError} when there is no cache or no matching account
+ * (docs/troubleshooting.md#sharedtokencachecredential).
+ *
+ * @example
+ * ```ts
+ * const credential = new SharedTokenCacheCredential({ username: "alice@contoso.com" });
+ * ```
+ */
 export class SharedTokenCacheCredential implements TokenCredential {
   readonly #options: SharedTokenCacheCredentialOptions;
   readonly #path: string;

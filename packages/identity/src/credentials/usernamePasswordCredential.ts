@@ -10,12 +10,16 @@ import { AuthenticationError } from "../core/errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link UsernamePasswordCredential}. */
 export interface UsernamePasswordCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
 
 const GRANT_TIMEOUT_MS = 60_000;
 const MFA_CODES = new Set([50076, 50079, 50158]);
 
 /**
+ * A user signing in with a username and password (the resource owner password credentials grant).
+ * It fails for accounts that must use multi-factor authentication (AADSTS50076).
+ *
  * @deprecated The username/password flow cannot satisfy multi-factor authentication. Use
  * InteractiveBrowserCredential or DeviceCodeCredential for users, or a service principal.
  */

@@ -11,6 +11,7 @@ import { readVSCodeSignIn, RECORD_DIRECTORIES, RECORD_FILE } from "../sources/vi
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link VisualStudioCodeCredential}. */
 export interface VisualStudioCodeCredentialOptions extends MultiTenantTokenCredentialOptions {
   /** Default: the tenant of the VS Code sign-in ("common" when none). */
   tenantId?: string;
@@ -19,6 +20,12 @@ export interface VisualStudioCodeCredentialOptions extends MultiTenantTokenCrede
 const NAME = "VisualStudioCodeCredential";
 const INSTEAD = "Sign in with the Azure CLI (`az login`) and DefaultAzureCredential uses AzureCliCredential, or use `azd auth login`";
 
+/**
+ * The account signed in to VS Code's Azure extensions. VS Code keeps those tokens in its own broker,
+ * which other programs can't use, so this credential names the signed-in account and rejects with
+ * {@link CredentialUnavailableError} saying what to use instead (`az login`); see
+ * docs/troubleshooting.md#vscode-unavailable.
+ */
 export class VisualStudioCodeCredential implements TokenCredential {
   readonly #tenantId: string | undefined;
 

@@ -10,6 +10,7 @@ import { credentialLogger } from "../core/logger.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 
+/** Options of {@link WorkloadIdentityCredential}; each defaults to the variable the AKS workload identity webhook sets. */
 export interface WorkloadIdentityCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
   /** Default: AZURE_TENANT_ID. */
   tenantId?: string;
@@ -29,6 +30,18 @@ let callbacks = 0;
 
 const NAME = "WorkloadIdentityCredential";
 
+/**
+ * Kubernetes workload identity (AKS, or any cluster with federated credentials): exchanges the
+ * service account token in `AZURE_FEDERATED_TOKEN_FILE` for an Entra token of the app in
+ * `AZURE_CLIENT_ID` / `AZURE_TENANT_ID`. The file is re-read for every exchange, so rotated tokens
+ * are picked up. Missing variables: `getToken` rejects with {@link CredentialUnavailableError}
+ * (docs/troubleshooting.md#workloadidentitycredential).
+ *
+ * @example
+ * ```ts
+ * const credential = new WorkloadIdentityCredential(); // in a pod labelled azure.workload.identity/use: "true"
+ * ```
+ */
 export class WorkloadIdentityCredential implements TokenCredential {
   readonly #provider: TokenProvider;
 

@@ -174,6 +174,7 @@ export class RefreshTokenStore {
   }
 }
 
+/** Limits of the process-wide token cache (see `setTokenCacheLimits`). */
 export interface TokenCacheLimits {
   /** Upper bound of the cache's estimated size in bytes (default 64 MiB, or AZID_TOKEN_CACHE_MAX_BYTES). */
   maxBytes?: number;

@@ -71,12 +71,33 @@ export interface DefaultAzureCredentialClientIdOptions extends DefaultAzureCrede
 
 /** Selects a user-assigned managed identity by its ARM resource id. */
 export interface DefaultAzureCredentialResourceIdOptions extends DefaultAzureCredentialOptions {
+  /** `/subscriptions/.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`. */
   managedIdentityResourceId: string;
 }
 
 const NAME = "DefaultAzureCredential";
 const logger = credentialLogger(NAME);
 
+/**
+ * The credential for code that runs both on a developer's machine and in Azure: tries, in
+ * `@azure/identity` 4.13's order, {@link EnvironmentCredential}, {@link WorkloadIdentityCredential},
+ * {@link ManagedIdentityCredential}, {@link VisualStudioCodeCredential}, {@link AzureCliCredential},
+ * {@link AzurePowerShellCredential} and {@link AzureDeveloperCliCredential} (Python's
+ * SharedTokenCacheCredential and InteractiveBrowserCredential on request), and sticks to the first
+ * that returns a token. `AZURE_TOKEN_CREDENTIALS` narrows the chain (`dev`, `prod`, or one credential's
+ * name); the `exclude*` options drop members.
+ *
+ * An unavailable member is skipped; a member that is configured but fails stops the chain with its
+ * error. When none is available: {@link AggregateAuthenticationError} with a fix per credential
+ * (docs/troubleshooting.md#defaultazurecredential); `npx azid doctor` shows the same report.
+ *
+ * @example
+ * ```ts
+ * import { DefaultAzureCredential } from "@azid/identity";
+ * import { BlobServiceClient } from "@azure/storage-blob";
+ * const blobs = new BlobServiceClient("https://myaccount.blob.core.windows.net", new DefaultAzureCredential());
+ * ```
+ */
 export class DefaultAzureCredential extends ChainedTokenCredential {
   readonly #members: ChainMember[];
   readonly #notTried: string[];
@@ -106,7 +127,15 @@ export class DefaultAzureCredential extends ChainedTokenCredential {
   }
 
   /** Like getToken, and says which credential produced the token (the one DefaultAzureCredential now sticks to). */
-  override async getTokenWithSource(scopes: string | string[], options?: GetTokenOptions): Promise<{ token: AccessToken; credential: TokenCredential }> {
+  override async getTokenWithSource(
+    scopes: string | string[],
+    options?: GetTokenOptions,
+  ): Promise<{
+    /** The token. */
+    token: AccessToken;
+    /** The member of the chain that produced it. */
+    credential: TokenCredential;
+  }> {
     const sticky = this.#sticky;
     let result: { token: AccessToken; member: ChainMember };
     if (sticky === undefined) result = await this.#walk(scopes, options, undefined);

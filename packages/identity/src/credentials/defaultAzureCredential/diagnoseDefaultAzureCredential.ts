@@ -8,6 +8,7 @@ import type { DefaultAzureCredentialClientIdOptions, DefaultAzureCredentialResou
 import { managedIdentitySelector } from "./members.js";
 import { planDefaultChain } from "./plan.js";
 
+/** Options of {@link diagnoseDefaultAzureCredential}: DefaultAzureCredential's, plus the scopes to try. */
 export type DiagnoseOptions = (DefaultAzureCredentialClientIdOptions | DefaultAzureCredentialResourceIdOptions) & {
   /** Default: https://management.azure.com/.default */
   scopes?: string | string[];

@@ -2,6 +2,7 @@
 // piece (Entra's error description, the caller's messages) is HTML-escaped: the query string of the
 // redirect is attacker-controlled input.
 
+/** The texts of the page the browser shows after the sign-in redirect. */
 export interface BrowserCustomizationOptions {
   /** Text shown after a successful sign-in (plain text; azid escapes it). */
   successMessage?: string;

@@ -11,35 +11,52 @@ import { detect, SECRET_VARIABLES, type Detection, type DetectOptions } from "./
 import { remedyFor } from "./remedies.js";
 import type { ChainCredentialName, TokenCredentialsSetting } from "./selection.js";
 
+/** What {@link diagnoseDefaultAzureCredential} found out about one credential of the chain. */
 export interface CredentialDiagnosis {
+  /** The credential's class name. */
   name: ChainCredentialName;
   /** `token`: got one; `unavailable`: not usable here (the chain moves on); `failed`: configured but failing (the chain stops); `excluded`: not tried. */
   outcome: "token" | "unavailable" | "failed" | "excluded";
+  /** Why it was not tried (an `exclude*` option, AZURE_TOKEN_CREDENTIALS, off by default). */
   excludedBecause?: string;
+  /** Whether its configuration (variables, files, tools) is present. */
   configured: boolean;
   /** Environment variable names, files and tools it uses (never values of secrets). */
   from: string[];
   /** Non-secret ids and facts (tenant and client ids, endpoint, executable). */
   details: Record<string, string>;
+  /** How long trying it took. */
   elapsedMs?: number;
   /** Decoded non-secret claims of the token it got (aud, appid, upn, tid, oid, exp). */
   claims?: Record<string, string | number>;
+  /** When the token it got expires (ISO 8601). */
   expiresOn?: string;
+  /** Why it is unavailable or failed, as its error said. */
   reason?: string;
+  /** What to do about it. */
   fix?: string;
   /** The credential DefaultAzureCredential would use. */
   selected: boolean;
 }
 
+/** The report of {@link diagnoseDefaultAzureCredential} (and of `npx azid doctor --json`). */
 export interface DefaultAzureCredentialDiagnosis {
+  /** The scopes that were asked for. */
   scopes: string[];
   /** AZURE_TOKEN_CREDENTIALS as set (it selects credentials, it is not a secret) and what it does. */
-  azureTokenCredentials: { value: string | undefined; effect: string };
+  azureTokenCredentials: {
+    /** The variable's value, if set. */
+    value: string | undefined;
+    /** What it does to the chain, in words. */
+    effect: string;
+  };
+  /** One entry per credential the chain knows, in order. */
   credentials: CredentialDiagnosis[];
   /** Name of the credential DefaultAzureCredential would use; undefined when none would get a token. */
   selected: ChainCredentialName | undefined;
   /** A credential that failed (not merely unavailable) before any succeeded: the chain stops there. */
   stoppedAt: ChainCredentialName | undefined;
+  /** How long the whole diagnosis took. */
   totalMs: number;
 }
 

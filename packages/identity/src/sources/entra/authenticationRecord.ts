@@ -2,14 +2,22 @@
 // pass back as `authenticationRecord` to sign the same user in silently (protocols.md 7.5).
 import type { UserAccount } from "./idToken.js";
 
-/** As in @azure/identity. */
+/**
+ * A signed-in user account, as returned by `authenticate()` of the user credentials: not a secret
+ * (no token), safe to store with {@link serializeAuthenticationRecord} and pass back as
+ * `authenticationRecord` so the next run signs in silently (with a persistent token cache). The same
+ * JSON as @azure/identity's and Python's.
+ */
 export interface AuthenticationRecord {
   /** The authority host the account signed in at, e.g. `login.microsoftonline.com`. */
   authority: string;
   /** `<object id>.<home tenant id>`. */
   homeAccountId: string;
+  /** The app (client id) the user signed in to. */
   clientId: string;
+  /** The tenant the user signed in to. */
   tenantId: string;
+  /** The user's sign-in name, e.g. `alice@contoso.com`. */
   username: string;
 }
 
@@ -26,6 +34,7 @@ export function serializeAuthenticationRecord(record: AuthenticationRecord): str
   return JSON.stringify({ ...checked, version: SUPPORTED_VERSION });
 }
 
+/** Parses what {@link serializeAuthenticationRecord} (or @azure/identity's, or Python's) wrote; throws on anything else. */
 export function deserializeAuthenticationRecord(serializedRecord: string): AuthenticationRecord {
   if (typeof serializedRecord !== "string") {
     throw new TypeError(

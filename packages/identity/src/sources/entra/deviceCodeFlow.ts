@@ -24,6 +24,7 @@ export interface DeviceCodeInfo {
   expiresOn?: Date;
 }
 
+/** Shows the device code to the user (`info.message` is a ready-made sentence). */
 export type DeviceCodePromptCallback = (deviceCodeInfo: DeviceCodeInfo) => void;
 
 /** The RFC 8628 spelling; Entra accepts it and MSAL-JS's short `device_code` alike. */
