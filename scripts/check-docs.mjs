@@ -7,8 +7,9 @@
 //      (an explicit <a id="..."> or a heading's GitHub slug).
 //   3. The error messages: every `troubleshoot("anchor")` call and every `troubleshooting.md#anchor`
 //      in packages/*/src must name an anchor of docs/troubleshooting.md (errors link there).
+// Runs in `npm test` (after check-layers); offline, a few seconds (TypeDoc without emitting).
 // Options: --summary prints only the counts (per export) instead of every TypeDoc warning;
-//          --links-only skips step 1 (fast, and passes today: the doc comments come later).
+//          --links-only skips step 1 (TypeDoc), for a quick check of the guides.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
