@@ -67,6 +67,7 @@ async function seed(base, mode, text) {
   if (seeded.encrypted !== (mode === "encrypted")) throw new Error(`the ${mode} store came out encrypted=${seeded.encrypted}`);
 }
 
+const sessionBus = process.env.DBUS_SESSION_BUS_ADDRESS; // the plaintext runs below unset it
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const result = { read: {}, contention: {} };
 const text = realisticCache(settings.accounts);
@@ -100,5 +101,101 @@ for (const mode of ["encrypted", "plaintext"]) {
     recovered: stats.reduce((n, s) => n + s.recovered, 0),
   };
   delete process.env.DBUS_SESSION_BUS_ADDRESS;
+}
+
+// Through the credentials: a new process's first token from the persistent cache (ClientSecretCredential
+// with tokenCachePersistenceOptions), and `azid token --persist` warm, each against an emulator that
+// counts the token requests (there should be none after the seeding one).
+const { startEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } = await import(here("../../packages/emulator/dist/esm/index.js"));
+const IDENTITY = here("../../packages/identity/dist/esm/index.js");
+const emulatorData = mkdtempSync(join(tmpdir(), "azid-bench-persist-emu-"));
+const emu = await startEmulator({ dataDir: emulatorData });
+const tokenRequests = () => emu.requests.filter((r) => r.route === "token").length;
+const appEnv = {
+  AZURE_AUTHORITY_HOST: emu.url,
+  NODE_EXTRA_CA_CERTS: emu.caCertPath,
+  AZURE_TENANT_ID: emu.config.tenants[0].id,
+  AZURE_CLIENT_ID: DEFAULT_CLIENT_ID,
+  AZURE_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+};
+/** Like child(), with the emulator's variables and a HOME of its own per mode. */
+function appChild(args, home, extra = {}) {
+  const proc = spawn(process.execPath, [...guardFlags(), ...args], {
+    env: { ...process.env, ...appEnv, HOME: home, ...extra },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  proc.stdout.on("data", (d) => (out += d));
+  proc.stderr.on("data", (d) => (err += d));
+  const started = performance.now();
+  return new Promise((resolve, reject) =>
+    proc.on("close", (code) =>
+      code === 0 ? resolve({ out, wallMs: performance.now() - started }) : reject(new Error(`${args[0]} exited ${code}: ${err.slice(-600)}`)),
+    ),
+  );
+}
+result.credential = {};
+result.cli = {};
+const CLI = here("../../packages/cli/bin/azid.js");
+try {
+  for (const mode of ["encrypted", "plaintext"]) {
+    const home = mkdtempSync(join(tmpdir(), "azid-bench-persist-home-"));
+    const extra = { DBUS_SESSION_BUS_ADDRESS: mode === "plaintext" ? "unix:path=/nonexistent" : sessionBus };
+    const tokenArgs = [here("tokenChild.mjs"), IDENTITY, ENTRY, mode];
+    const seededBy = tokenRequests();
+    await appChild(tokenArgs, home, extra); // seeds the cache: one token request
+    if (tokenRequests() - seededBy !== 1) throw new Error(`seeding the ${mode} cache made ${tokenRequests() - seededBy} token requests`);
+    const before = tokenRequests();
+    const allBefore = emu.requests.length;
+    const samples = [];
+    for (let i = 0; i < settings.readRuns; i++) samples.push(JSON.parse((await appChild(tokenArgs, home, extra)).out.trim().split("\n").pop()));
+    result.credential[mode] = {
+      samples,
+      tokenRequests: tokenRequests() - before,
+      requests: emu.requests.length - allBefore,
+      median: { importMs: median(samples.map((s) => s.importMs)), firstTokenMs: median(samples.map((s) => s.firstTokenMs)) },
+    };
+    if (settings.azureSide !== undefined) {
+      // @azure/identity + @azure/identity-cache-persistence, same emulator, same HOME (its own cache name).
+      const azureArgs = [here("azureTokenChild.mjs"), settings.azureSide.identity, settings.azureSide.persistence, mode];
+      const azureSeed = emu.requests.length;
+      await appChild(azureArgs, home, extra);
+      const seedRequests = emu.requests.length - azureSeed;
+      const azureBefore = emu.requests.length;
+      const azureTokenBefore = tokenRequests();
+      const azureSamples = [];
+      for (let i = 0; i < settings.readRuns; i++) azureSamples.push(JSON.parse((await appChild(azureArgs, home, extra)).out.trim().split("\n").pop()));
+      result.credential[mode].azure = {
+        samples: azureSamples,
+        seedRequests,
+        requests: (emu.requests.length - azureBefore) / settings.readRuns,
+        tokenRequests: tokenRequests() - azureTokenBefore,
+        median: { importMs: median(azureSamples.map((s) => s.importMs)), firstTokenMs: median(azureSamples.map((s) => s.firstTokenMs)) },
+      };
+    }
+
+    const cliArgs = [CLI, "token", "--credential", "env", "--scope", "https://storage.azure.com/.default", "--output", "token", "--persist"];
+    if (mode === "plaintext") cliArgs.push("--allow-unencrypted-storage");
+    await appChild(cliArgs, home, extra); // seeds azid-cli.nocae
+    const cliBefore = tokenRequests();
+    const walls = [];
+    for (let i = 0; i < settings.readRuns; i++) walls.push((await appChild(cliArgs, home, extra)).wallMs);
+    const cliTokenRequests = tokenRequests() - cliBefore;
+    const coldWalls = [];
+    for (let i = 0; i < Math.min(5, settings.readRuns); i++)
+      coldWalls.push(
+        (
+          await appChild(
+            cliArgs.filter((a) => !a.startsWith("--persist") && a !== "--allow-unencrypted-storage"),
+            home,
+            extra,
+          )
+        ).wallMs,
+      );
+    result.cli[mode] = { tokenRequests: cliTokenRequests, medianWallMs: median(walls), walls, withoutPersistMedianWallMs: median(coldWalls) };
+  }
+} finally {
+  await emu.close();
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);
