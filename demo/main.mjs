@@ -112,6 +112,21 @@ const tokenRequests = emulator.requests.filter((r) => r.route === "token").lengt
 const imdsRequests = emulator.requests.filter((r) => r.route === "imds").length;
 console.log(`\nThe emulator answered ${tokenRequests} token requests and ${imdsRequests} IMDS requests.`);
 clearInterval(deviceUser);
+// A user signs in once: process 1 authenticates (device code) with a persistent token cache and saves
+// its AuthenticationRecord; process 2, new, signs in silently from both: no prompt, no request.
+const persistenceHome = join(dataDir, "persistence-home");
+rmSync(persistenceHome, { recursive: true, force: true });
+mkdirSync(persistenceHome, { recursive: true });
+const persistenceEnv = { ...env, HOME: persistenceHome };
+const persistenceScript = fileURLToPath(new URL("./persistence.mjs", import.meta.url));
+const recordFile = join(persistenceHome, "record.json");
+console.log("\nStaying signed in across processes (tokenCachePersistenceOptions, plaintext opt-in under a throwaway HOME):");
+const signIn = await run([persistenceScript, "sign-in", recordFile], persistenceEnv);
+const beforeRestart = emulator.requests.length;
+const restart = signIn.code === 0 ? await run([persistenceScript, "restart", recordFile], persistenceEnv) : { code: 1 };
+console.log(`  requests the second process made: ${emulator.requests.length - beforeRestart}`);
+if (signIn.code !== 0 || restart.code !== 0) code ||= 1;
+
 
 /** A loopback port where nothing listens: connections are refused at once. */
 async function closedPort() {
