@@ -4,26 +4,47 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USER_IDENTITY_CLIENT_ID } from "@azid/emulator";
 import { startAzurite } from "../scripts/lib/azurite.mjs";
+import { startRedis } from "../scripts/lib/redis.mjs";
 
 /** The runnable samples: folder name → what to start and how. */
 export const SAMPLES = {
   "storage-default-credential": { needsAzurite: true, description: "DefaultAzureCredential with @azure/storage-blob" },
   "service-principal-certificate": { description: "ClientCertificateCredential (a PEM certificate)" },
   "managed-identity": { description: "ManagedIdentityCredential on IMDS (system-assigned) or App Service (user-assigned)" },
-  "device-code-cli": { description: "a CLI that signs a user in with a device code" },
+  "device-code-cli": { description: "a CLI that signs a user in with a device code", deviceCodes: true },
+  "device-code-stays-signed-in": {
+    description: "the device-code CLI that stays signed in across runs (@azid/cache-persistence)",
+    deviceCodes: true,
+    runs: 2, // the second run is silent
+  },
+  "fleet-redis": {
+    description: "processes sharing a service principal's tokens through Redis (@azid/cache-redis)",
+    needsRedis: true,
+    runs: 4,
+    concurrent: true,
+  },
   "obo-web-api": { server: true, description: "a web API calling a downstream API on behalf of its caller (OnBehalfOfCredential)" },
 };
 
 /** Options for startEmulator() that make the samples quick (device-code polling every second). */
 export const SAMPLE_EMULATOR_OPTIONS = { deviceCodeIntervalSeconds: 1 };
 
-/** Starts Azurite when a sample needs it; `close()` stops it. */
+/** Starts Azurite and redis-server when a sample needs them; `close()` stops them. */
 export async function startServices(emulator, names) {
   const azurite = names.some((name) => SAMPLES[name]?.needsAzurite) ? await startAzurite(emulator) : undefined;
-  return { emulator, azurite, close: async () => azurite?.close() };
+  const redis = names.some((name) => SAMPLES[name]?.needsRedis) ? await startRedis() : undefined;
+  return {
+    emulator,
+    azurite,
+    redis,
+    close: async () => {
+      await azurite?.close();
+      await redis?.stop();
+    },
+  };
 }
 
 /**
@@ -31,7 +52,7 @@ export async function startServices(emulator, names) {
  * CA, tenant, the default app and its secret) and adds or replaces what the sample's task needs.
  * `variant` picks a second configuration of the same sample (managed identity: "appService").
  */
-export async function sampleEnv(name, { emulator, azurite }, variant) {
+export async function sampleEnv(name, { emulator, azurite, redis }, variant) {
   const base = emulator.env();
   switch (name) {
     case "storage-default-credential":
@@ -61,6 +82,18 @@ export async function sampleEnv(name, { emulator, azurite }, variant) {
       const { AZURE_CLIENT_SECRET: _secret, ...rest } = base;
       return { ...rest, AZURE_CLIENT_ID: DEFAULT_PUBLIC_CLIENT_ID };
     }
+
+    case "device-code-stays-signed-in": {
+      // A home of its own, so the persistent cache and the record never touch the real one; no
+      // keyring in CI, hence the owner-only plaintext file (on a desktop, drop SAMPLE_ALLOW_PLAINTEXT).
+      const { AZURE_CLIENT_SECRET: _secret, ...rest } = base;
+      const home = variant ?? mkdtempSync(join(tmpdir(), "azid-sample-home-"));
+      return { ...rest, AZURE_CLIENT_ID: DEFAULT_PUBLIC_CLIENT_ID, HOME: home, SAMPLE_RECORD_PATH: join(home, "account.json"), SAMPLE_ALLOW_PLAINTEXT: "1" };
+    }
+
+    case "fleet-redis":
+      // The default confidential app (AZURE_CLIENT_ID/SECRET from the emulator) and a fleet key.
+      return { ...base, REDIS_URL: redis.url, AZID_CACHE_KEY: variant ?? randomBytes(32).toString("base64") };
 
     case "obo-web-api":
       // The API is the default confidential app; it calls Microsoft Graph for its caller.

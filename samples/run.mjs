@@ -24,18 +24,35 @@ console.error(
     .map((k) => `  ${k}`)
     .join("\n")}`,
 );
-const stop = name === "device-code-cli" ? approveDeviceCodes(emulator, (code) => console.error(`[run] a person enters ${code} and signs in`)) : () => {};
+const sample = SAMPLES[name];
+const stop = sample.deviceCodes ? approveDeviceCodes(emulator, (code) => console.error(`[run] a person enters ${code} and signs in`)) : () => {};
 
 const { PATH, HOME, SYSTEMROOT } = process.env;
-const child = spawn(process.execPath, [fileURLToPath(new URL(`./${name}/main.mjs`, import.meta.url))], {
-  stdio: "inherit",
-  env: { PATH, HOME, ...(SYSTEMROOT ? { SYSTEMROOT } : {}), ...env },
-});
-if (SAMPLES[name].server) {
-  console.error(`[run] the API runs until Ctrl+C. Get a caller token with scope api://${env.AZURE_CLIENT_ID}/.default (see samples/obo-web-api/README.md).`);
-  process.once("SIGINT", () => child.kill("SIGTERM"));
+function runOnce() {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(`./${name}/main.mjs`, import.meta.url))], {
+    stdio: "inherit",
+    env: { PATH, HOME, ...(SYSTEMROOT ? { SYSTEMROOT } : {}), ...env },
+  });
+  if (sample.server) {
+    console.error(`[run] the API runs until Ctrl+C. Get a caller token with scope api://${env.AZURE_CLIENT_ID}/.default (see samples/obo-web-api/README.md).`);
+    process.once("SIGINT", () => child.kill("SIGTERM"));
+  }
+  return new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
 }
-const code = await new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
+// Some samples show their point over several runs: a second, silent sign-in; a fleet of processes.
+const runs = sample.runs ?? 1;
+let code = 0;
+if (sample.concurrent) {
+  console.error(`[run] starting ${runs} processes at once`);
+  code = Math.max(...(await Promise.all(Array.from({ length: runs }, runOnce))));
+} else {
+  for (let i = 1; i <= runs && code === 0; i++) {
+    if (runs > 1) console.error(`[run] run ${i} of ${runs}`);
+    code = await runOnce();
+  }
+}
+const tokenRequests = emulator.requests.filter((r) => r.route === "token").length;
+console.error(`[run] the emulator answered ${tokenRequests} token request(s)`);
 stop();
 await services.close();
 await emulator.close();

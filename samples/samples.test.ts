@@ -11,7 +11,7 @@ import { UsernamePasswordCredential } from "@azid/identity";
 // @ts-expect-error plain JavaScript module shared with samples/run.mjs
 import { approveDeviceCodes, SAMPLE_EMULATOR_OPTIONS, sampleEnv, startServices } from "./emulatorSetup.mjs";
 
-type Services = { emulator: Emulator; azurite?: { blobEndpoint: string }; close(): Promise<void> };
+type Services = { emulator: Emulator; azurite?: { blobEndpoint: string }; redis?: { url: string }; close(): Promise<void> };
 
 let emulator: Emulator;
 let services: Services;
@@ -26,8 +26,8 @@ function samplePath(name: string): string {
   return fileURLToPath(new URL(`./${name}/main.mjs`, import.meta.url));
 }
 
-async function runSample(name: string, variant?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = await sampleEnv(name, services, variant);
+async function runSample(name: string, variant?: string, env?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  env ??= await sampleEnv(name, services, variant);
   const child = spawn(process.execPath, [samplePath(name)], { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -43,7 +43,7 @@ function countRequests(route: string): number {
 
 before(async () => {
   emulator = await startEmulator(SAMPLE_EMULATOR_OPTIONS);
-  services = await startServices(emulator, ["storage-default-credential"]);
+  services = await startServices(emulator, ["storage-default-credential", "fleet-redis"]);
 });
 
 after(async () => {
@@ -102,6 +102,40 @@ describe("samples", () => {
     } finally {
       stop();
     }
+  });
+
+  it("device-code-stays-signed-in signs in once, and the next run is silent: no device code, no request", async () => {
+    const approved: string[] = [];
+    const stop = approveDeviceCodes(emulator, (code: string) => approved.push(code));
+    try {
+      const env = await sampleEnv("device-code-stays-signed-in", services);
+      const first = await runSample("device-code-stays-signed-in", undefined, env);
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(approved.length, 1, "one device code");
+      assert.match(first.stdout, new RegExp(`^signed in as ${DEFAULT_USERNAME.replace(/\./g, "\\.")} `, "m"));
+      const requestsBefore = emulator.requests.length;
+      const second = await runSample("device-code-stays-signed-in", undefined, env);
+      assert.equal(second.code, 0, second.stderr);
+      assert.match(second.stdout, /^welcome back, .+: signed in silently from the token cache$/m);
+      assert.match(second.stdout, /^token for audience https:\/\/management\.azure\.com, scopes /m);
+      assert.equal(approved.length, 1, "no second device code");
+      assert.equal(emulator.requests.length - requestsBefore, 0, "the second run sent the emulator nothing");
+      assert.doesNotMatch(first.stdout + second.stdout, /eyJ[\w-]+\.eyJ/, "no token is printed");
+    } finally {
+      stop();
+    }
+  });
+
+  it("fleet-redis: 4 processes started at once make one token request; the other 3 read the token from Redis", async () => {
+    const env = await sampleEnv("fleet-redis", services);
+    const before = countRequests("token");
+    const runs = await Promise.all(Array.from({ length: 4 }, () => runSample("fleet-redis", undefined, env)));
+    for (const run of runs) {
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^token for audience https:\/\/storage\.azure\.com, app [0-9a-f-]{36}, from (redis|entra)$/m);
+    }
+    assert.equal(countRequests("token") - before, 1, "one token request for the fleet");
+    assert.deepEqual(runs.map((r) => /from (\w+)/.exec(r.stdout)![1]).sort(), ["entra", "redis", "redis", "redis"]);
   });
 
   describe("obo-web-api", () => {
