@@ -23,6 +23,7 @@ import { measureImportCost } from "./lib/importCost.mjs";
 import { measureFootprint, measureJsLoaded } from "./lib/footprint.mjs";
 import { measureLocalDev } from "./lib/localDev.mjs";
 import { markdownReport, meetsTarget, textReport } from "./lib/report.mjs";
+import { writeBenchChart } from "../scripts/bench-chart.mjs";
 import { fleetDefinition } from "./fleet/scenario.mjs";
 import { persistenceDefinition } from "./persistence/scenario.mjs";
 
@@ -591,6 +592,7 @@ async function main() {
   if (writeMarkdown) {
     writeFileSync(join(ROOT, "BENCHMARKS.md"), markdownReport(output));
     log(`wrote ${join(ROOT, "BENCHMARKS.md")}`);
+    log(`wrote ${writeBenchChart()} (the README's chart, from the Summary table)`);
   }
   const failed = scenarios.filter((s) => s.error);
   if (failed.length > 0) {

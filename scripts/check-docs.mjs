@@ -173,4 +173,14 @@ for (const line of brokenErrorLinks) console.log(`error message links a missing 
 console.log(`Error messages: ${errorLinks} links into docs/troubleshooting.md in ${sources.length} source files, ${brokenErrorLinks.length} broken.`);
 if (brokenErrorLinks.length > 0) failed = true;
 
+// 4. The README's benchmark chart against BENCHMARKS.md: a warning, not a failure (BENCHMARKS.md is
+// edited by hand between bench runs too; `npm run bench` redraws the chart itself).
+{
+  const { benchChart } = await import("./bench-chart.mjs");
+  const chart = join(root, "docs", "bench.svg");
+  if (existsSync(chart) && readFileSync(chart, "utf8") !== benchChart(readFileSync(join(root, "BENCHMARKS.md"), "utf8"))) {
+    console.log("warning: docs/bench.svg does not match BENCHMARKS.md's Summary table; run `node scripts/bench-chart.mjs`.");
+  }
+}
+
 process.exit(failed ? 1 : 0);
