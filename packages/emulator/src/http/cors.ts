@@ -18,6 +18,7 @@ const ALLOWED_HEADERS = [
   "x-client-last-telemetry",
   "x-ms-lib-capability",
   "x-anchormailbox",
+  "user-agent",
 ];
 
 export function corsHeaders(origin: string | undefined): Record<string, string> {

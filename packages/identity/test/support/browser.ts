@@ -53,8 +53,12 @@ export interface ChromiumSession {
   close(): Promise<void>;
 }
 
-/** Launches headless chromium that accepts the emulator's server key (`pins`) and resolves no name but loopback. */
-export async function launchChromium(pins: string[]): Promise<ChromiumSession> {
+/**
+ * Launches headless chromium that accepts the emulator's server key (`pins`) and resolves no name but
+ * loopback. `blockPopups`: keep Chrome's popup blocker on (playwright turns it off by default), so a
+ * popup not opened from a click is blocked as for a real user.
+ */
+export async function launchChromium(pins: string[], options: { blockPopups?: boolean } = {}): Promise<ChromiumSession> {
   const { chromium } = await import("playwright-core");
   const profile = mkdtempSync(join(tmpdir(), "azid-chromium-"));
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -79,6 +83,7 @@ export async function launchChromium(pins: string[]): Promise<ChromiumSession> {
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
       ],
       viewport: { width: 900, height: 720 },
+      ...(options.blockPopups === true ? { ignoreDefaultArgs: ["--disable-popup-blocking"] } : {}),
     });
     return {
       context,

@@ -16,6 +16,8 @@ export interface AuthorizeParameters {
   loginHint?: string | undefined;
   domainHint?: string | undefined;
   prompt?: string | undefined;
+  /** Where Entra puts the code: the query (default; a loopback listener reads it) or the fragment (a SPA's page reads it; its server never sees it). */
+  responseMode?: "query" | "fragment";
 }
 
 export function buildAuthorizeUrl(authorizeEndpoint: string, parameters: AuthorizeParameters): string {
@@ -24,7 +26,7 @@ export function buildAuthorizeUrl(authorizeEndpoint: string, parameters: Authori
     response_type: "code",
     redirect_uri: parameters.redirectUri,
     scope: withOidcScopes(parameters.scopes),
-    response_mode: "query",
+    response_mode: parameters.responseMode ?? "query",
     code_challenge: parameters.codeChallenge,
     code_challenge_method: "S256",
     state: parameters.state,

@@ -1,0 +1,20 @@
+// The browser build's stand-in for persistentTokenCache.ts (scripts/webBuild.mjs picks it): a web
+// page has no file system or OS keyring for a persistence plugin, and the MSAL cache file it would
+// read and write (sources/msalCache/unifiedCache.ts) is a desktop format, so the browser bundle
+// leaves both out. resolvePersistence() only asks for this class when a persistence plugin is
+// registered, which can't work in a page; the constructor says so and names the browser's option.
+import type { PersistenceRequest } from "../core/persistenceOptions.js";
+import type { TokenSource } from "../core/tokenSource.js";
+
+export class PersistentTokenCache {
+  constructor(_request: PersistenceRequest) {
+    throw new TypeError(
+      'tokenCachePersistenceOptions can\'t be used in a browser (no file system or OS keyring for the persistence plugin). For InteractiveBrowserCredential use cacheLocation: "sessionStorage" to keep the sign-in for the tab.',
+    );
+  }
+}
+
+/** Never reached in a page (see above); the source as it is. */
+export function withPersistentAppTokens(source: TokenSource): TokenSource {
+  return source;
+}

@@ -1,0 +1,142 @@
+// A single-page app's sign-in (authorization code + PKCE S256, state and nonce), in a popup or by
+// leaving the page (redirect). Entra answers in the URL fragment (response_mode=fragment), so the
+// code never reaches the app's server; the page redeems it itself, cross-origin, which Entra allows
+// only for redirect URIs registered as "spa" (and then issues 24-hour refresh tokens).
+//  - popup: the window opens first (inside the user's click), then goes to /authorize; this page
+//    reads the response when the popup is back on the app's origin, and redeems the code at once;
+//  - redirect: the checks and the verifier wait in sessionStorage (pendingSignIn.ts), the page goes to
+//    /authorize, and completeRedirectSignIn() redeems the code when the app loads again.
+// The response is removed from the address bar as soon as it is read.
+import { AuthenticationError } from "../../core/errors.js";
+import type { CredentialLogger } from "../../core/logger.js";
+import type { AbortSignalLike } from "../../core/types.js";
+import { buildAuthorizeUrl, redeemAuthorizationCode } from "../entra/authorizationCodeFlow.js";
+import { withinLimits } from "../entra/interactionLimits.js";
+import { createPkce, randomToken } from "../entra/pkce.js";
+import type { InteractionResult, UserGrantClient } from "../entra/userGrant.js";
+import { codeFromAuthResponse, readAuthResponse, withoutAuthResponse } from "./authResponse.js";
+import { browserWindow, type BrowserWindow, type PopupWindow } from "./browserWindow.js";
+import { savePendingSignIn, takePendingSignIn, type PendingSignIn } from "./pendingSignIn.js";
+import { isSignInPopup, openSignInPopup, popupRedirect } from "./popup.js";
+
+export type BrowserLoginStyle = "popup" | "redirect";
+
+export interface SpaSignInRequest {
+  grants: UserGrantClient;
+  loginStyle: BrowserLoginStyle;
+  redirectUri: string;
+  tenantId: string;
+  scopes: string[];
+  claims: string | undefined;
+  loginHint: string | undefined;
+  /** How long the user has to finish in the popup. */
+  timeoutMs: number;
+  abortSignal: AbortSignalLike | undefined;
+  logger: CredentialLogger;
+}
+
+const REDEEM_TIMEOUT_MS = 30_000;
+
+/** Popup: signs in and redeems the code. Redirect: leaves the page (the promise never settles). */
+export function runSpaSignIn(request: SpaSignInRequest): Promise<InteractionResult> {
+  const window = browserWindow();
+  // Before any await: browsers allow a popup only while the click that asked for it is recent.
+  const popup = request.loginStyle === "popup" ? openSignInPopup(window, request.grants.clientId) : undefined;
+  return popup === undefined ? leaveForSignIn(window, request) : signInWithPopup(popup, request);
+}
+
+async function authorizeUrl(request: SpaSignInRequest, pending: PendingSignIn, codeChallenge: string): Promise<string> {
+  const endpoint = await request.grants.siblingEndpoint(request.tenantId, "authorize", Date.now() + REDEEM_TIMEOUT_MS, request.abortSignal);
+  return buildAuthorizeUrl(endpoint, {
+    clientId: request.grants.clientId,
+    redirectUri: pending.redirectUri,
+    scopes: request.scopes,
+    state: pending.state,
+    nonce: pending.nonce,
+    codeChallenge,
+    claims: request.claims,
+    loginHint: request.loginHint,
+    responseMode: "fragment",
+  });
+}
+
+function newPendingSignIn(request: SpaSignInRequest): { pending: PendingSignIn; codeChallenge: string } {
+  const pkce = createPkce();
+  const pending: PendingSignIn = {
+    state: randomToken(),
+    nonce: randomToken(),
+    codeVerifier: pkce.verifier,
+    redirectUri: request.redirectUri,
+    scopes: request.scopes,
+    tenantId: request.tenantId,
+    claims: request.claims,
+    expiresAt: Date.now() + request.timeoutMs,
+  };
+  return { pending, codeChallenge: pkce.challenge };
+}
+
+async function signInWithPopup(popup: PopupWindow, request: SpaSignInRequest): Promise<InteractionResult> {
+  const watch = { cancelled: false };
+  try {
+    const { pending, codeChallenge } = newPendingSignIn(request);
+    popup.location.href = await authorizeUrl(request, pending, codeChallenge);
+    request.logger.info("waiting for the sign-in popup to return to the redirect URI.");
+    const returned = await withinLimits(popupRedirect(popup, request.redirectUri, watch), {
+      deadline: pending.expiresAt,
+      abortSignal: request.abortSignal,
+      onTimeout: () =>
+        new AuthenticationError(0, {
+          error: "timeout",
+          errorDescription: `InteractiveBrowserCredential: no sign-in completed in the popup within ${Math.round(request.timeoutMs / 1000)} s. Call getToken() or authenticate() again; if the popup never came back to ${request.redirectUri}, check that this exact URI is registered as a "spa" redirect URI of the app.`,
+        }),
+    });
+    return await redeem(request.grants, readAuthResponse(returned)!, pending);
+  } finally {
+    watch.cancelled = true;
+    if (!popup.closed) popup.close();
+  }
+}
+
+async function leaveForSignIn(window: BrowserWindow, request: SpaSignInRequest): Promise<InteractionResult> {
+  const { pending, codeChallenge } = newPendingSignIn(request);
+  const url = await authorizeUrl(request, pending, codeChallenge);
+  savePendingSignIn(request.grants.clientId, pending);
+  request.logger.info("leaving the page for the sign-in (loginStyle 'redirect').");
+  window.location.assign(url);
+  // The page unloads; nothing waiting here ever resumes.
+  return new Promise<never>(() => undefined);
+}
+
+export interface ReturnedSignIn {
+  result: InteractionResult;
+  scopes: string[];
+  tenantId: string;
+}
+
+/**
+ * On page load: if the address carries a sign-in response (and this page is not a sign-in popup,
+ * whose opener reads it), removes it from the address bar, checks it against this tab's pending
+ * sign-in and redeems the code. Undefined when there is nothing to handle.
+ */
+export async function completeRedirectSignIn(grants: UserGrantClient): Promise<ReturnedSignIn | undefined> {
+  const window = (globalThis as { window?: BrowserWindow }).window;
+  if (window === undefined || isSignInPopup(window)) return undefined;
+  const fields = readAuthResponse(window.location.href);
+  if (fields === undefined) return undefined;
+  const pending = takePendingSignIn(grants.clientId);
+  // First of all, whatever the response turns out to be: no code or error stays in the address bar or history.
+  window.history.replaceState(window.history.state, "", withoutAuthResponse(window.location.href));
+  const result = await redeem(grants, fields, pending);
+  return { result, scopes: pending!.scopes, tenantId: pending!.tenantId };
+}
+
+async function redeem(grants: UserGrantClient, fields: URLSearchParams, pending: PendingSignIn | undefined): Promise<InteractionResult> {
+  const code = codeFromAuthResponse(fields, pending?.state);
+  const { redirectUri, codeVerifier, tenantId, scopes, claims, nonce } = pending!;
+  const response = await redeemAuthorizationCode(
+    grants,
+    { code, redirectUri, codeVerifier },
+    { tenantId, scopes, claims, deadline: Date.now() + REDEEM_TIMEOUT_MS },
+  );
+  return { response, nonce };
+}
