@@ -77,5 +77,6 @@ export interface AuthorityValidationOptions {
  * without one, a credential given `enabled: true` throws PersistenceNotConfiguredError.
  */
 export interface CredentialPersistenceOptions {
+  /** Keep this credential's tokens in the persistent cache (default: in memory only); see docs/caching.md. */
   tokenCachePersistenceOptions?: TokenCachePersistenceOptions;
 }
