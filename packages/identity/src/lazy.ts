@@ -14,5 +14,6 @@ export { runDeviceCodeFlow } from "./sources/entra/deviceCodeFlow.js";
 export { runBrowserSignIn } from "./sources/browserSignIn/browserSignIn.js";
 export { openSystemBrowser } from "./sources/browserSignIn/openBrowser.js";
 export { readSharedCache, writeRotatedRefreshToken } from "./sources/msalCache/msalCacheFile.js";
+export { readSharedCacheOrKeyring } from "./sources/msalCache/keyringSharedCache.js";
 export { chainFailure } from "./sources/defaultChain/remedies.js";
 export { diagnoseChain } from "./sources/defaultChain/diagnose.js";

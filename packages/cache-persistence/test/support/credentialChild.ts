@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import {
   ClientSecretCredential,
   DeviceCodeCredential,
+  SharedTokenCacheCredential,
   UsernamePasswordCredential,
   deserializeAuthenticationRecord,
   serializeAuthenticationRecord,
@@ -15,7 +16,7 @@ import {
 import { createPersistenceProvider, type FileStore } from "../../src/index.js";
 
 interface Job {
-  action: "authenticate" | "silent" | "secret";
+  action: "authenticate" | "silent" | "secret" | "shared";
   tenantId: string;
   clientId: string;
   scope: string;
@@ -66,6 +67,12 @@ try {
     });
     const token = await credential.getToken(job.scope);
     print({ token: hash(token.token), prompts });
+  } else if (job.action === "shared") {
+    // No tokenCachePersistenceOptions: SharedTokenCacheCredential reads what Microsoft's tools left, through the plugin.
+    const credential = new SharedTokenCacheCredential({ authorityHost: common.authorityHost, disableInstanceDiscovery: true });
+    const token = await credential.getToken(job.scope);
+    const claims = JSON.parse(Buffer.from(token.token.split(".")[1]!, "base64url").toString()) as { upn?: string };
+    print({ token: hash(token.token), username: claims.upn });
   } else {
     const credential = new ClientSecretCredential(job.tenantId, job.clientId, job.secret!, common);
     const token = await credential.getToken(job.scope);

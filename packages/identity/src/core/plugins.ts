@@ -23,6 +23,15 @@ export interface DistributedFetchInfo {
 export interface PersistenceProvider {
   /** Opens (creating if needed) the store for one cache name; `cae` selects the CAE variant of the cache. */
   open(options: { name: string; cae: boolean; allowUnencryptedStorage: boolean }): Promise<PersistentStore>;
+  /** Read-only: the cache Microsoft's tools keep for `name` (their keyring items on Linux); used by SharedTokenCacheCredential. */
+  openMicrosoftSharedCache?(options: { name: string; cae: boolean }): Promise<MicrosoftSharedCache>;
+}
+
+/** A cache another tool left, read without a lock. */
+export interface MicrosoftSharedCache {
+  readonly location: string;
+  /** undefined when no tool left a cache; rejects when the keyring holding it is locked or unreachable. */
+  read(): Promise<{ text: string; origin: string } | undefined>;
 }
 
 /** One opened persistent cache: a text blob (MSAL's JSON cache format) read and updated under a cross-process lock. */

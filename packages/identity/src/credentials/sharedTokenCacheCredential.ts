@@ -102,7 +102,10 @@ export class SharedTokenCacheCredential implements TokenCredential {
 
   async #open(): Promise<Session> {
     try {
-      const contents = await (await import("../lazy.js")).readSharedCache(this.#path);
+      // The plaintext file, else (an empty marker) the keyring items of Microsoft's tools, through the persistence plugin if registered.
+      const contents = await (
+        await import("../lazy.js")
+      ).readSharedCacheOrKeyring(this.#path, this.#options.tokenCachePersistenceOptions?.name ?? "msal.cache");
       if (contents === undefined) throw unavailable(`there is no shared token cache at ${this.#path}. To use it, ${FIX}.`);
       const host = new URL(this.#authorityHost).host.toLowerCase();
       const environments = PUBLIC_CLOUD_ALIASES.includes(host) ? PUBLIC_CLOUD_ALIASES : [host];
