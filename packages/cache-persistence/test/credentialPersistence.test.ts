@@ -4,7 +4,8 @@
 // plaintext opt-in (each process would need the same D-Bus session for a keyring key; the encrypted
 // path is covered by keyring.test.ts and the bench), so the tests can also look at the file itself.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -66,7 +67,8 @@ interface ChildResult {
 async function child(job: Record<string, unknown>, name: string): Promise<ChildResult> {
   const env = { ...process.env, HOME: home, NODE_EXTRA_CA_CERTS: emu.caCertPath, AZURE_AUTHORITY_HOST: emu.url };
   const result = await runNode(CHILD, [JSON.stringify({ tenantId, scope: STORAGE, name, unencrypted: true, ...job })], env);
-  return lastJson<ChildResult>(result.stdout + (result.code === 0 ? "" : `\n${JSON.stringify({ error: result.stderr.slice(-2000), ms: 0 })}`));
+  if (!result.stdout.includes("{")) return { error: `exit ${result.code}: ${result.stderr.slice(-2000)}`, maxLockWaitMs: 0, ms: 0 };
+  return lastJson<ChildResult>(result.stdout);
 }
 
 const hashOf = (token: string) => createHash("sha256").update(token).digest("hex").slice(0, 16);
@@ -290,5 +292,80 @@ describe("msal-node", () => {
     const [account] = await app(name).getTokenCache().getAllAccounts();
     const again = await app(name).acquireTokenSilent({ account: account!, scopes: [STORAGE] });
     assert.equal(hashOf(again.accessToken), refreshed.token);
+  });
+});
+
+describe("MSAL Python", () => {
+  const PYTHON = "/usr/bin/python3";
+  const helper = fileURLToPath(new URL("./fixtures/pythonMsalCache.py", import.meta.url));
+  const available = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import msal"]).status === 0;
+  const skip = available ? false : "Debian's python3-msal is not installed (scripts/system-deps.mjs installs azure-cli, which brings it)";
+  function python(args: string[], input?: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(PYTHON, [helper, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (err += d));
+      child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`python exited ${code}: ${err.slice(-1500)}`))));
+      child.stdin.end(input ?? "");
+    });
+  }
+
+  test("MSAL Python's TokenCache finds the account, access token and refresh token azid wrote", { skip }, async () => {
+    const name = "azid-to-python";
+    const first = await child({ action: "authenticate", clientId: DEFAULT_PUBLIC_CLIENT_ID, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD }, name);
+    assert.equal(first.error, undefined);
+    const found = JSON.parse(await python(["read", cachePath(name), DEFAULT_PUBLIC_CLIENT_ID, STORAGE])) as {
+      usernames: string[];
+      token: string;
+      refreshTokens: number;
+    };
+    assert.deepEqual(found, { usernames: [DEFAULT_USERNAME], token: first.token, refreshTokens: 1 });
+  });
+
+  test("azid signs in silently from the cache MSAL Python wrote, with no request", { skip }, async () => {
+    const name = "python-to-azid";
+    const tokenEndpoint = `${emu.url}/${tenantId}/oauth2/v2.0/token`;
+    const form = new URLSearchParams({
+      client_id: DEFAULT_PUBLIC_CLIENT_ID,
+      grant_type: "password",
+      username: DEFAULT_USERNAME,
+      password: DEFAULT_PASSWORD,
+      scope: `${STORAGE} openid profile offline_access`,
+      client_info: "1",
+    }).toString();
+    const response = await new Promise<string>((resolve, reject) => {
+      const req = httpsRequest(
+        tokenEndpoint,
+        { method: "POST", ca: emu.caCertPem, headers: { "content-type": "application/x-www-form-urlencoded" } },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+          res.on("end", () => resolve(text));
+        },
+      );
+      req.on("error", reject);
+      req.end(form);
+    });
+    mkdirSync(join(home, ".IdentityService"), { recursive: true, mode: 0o700 });
+    const account = JSON.parse(await python(["write", cachePath(name), DEFAULT_PUBLIC_CLIENT_ID, STORAGE, tokenEndpoint], response)) as {
+      homeAccountId: string;
+      username: string;
+      realm: string;
+    };
+    chmodSync(cachePath(name), 0o600);
+    const record = serializeAuthenticationRecord({
+      authority: new URL(emu.url).host,
+      homeAccountId: account.homeAccountId,
+      clientId: DEFAULT_PUBLIC_CLIENT_ID,
+      tenantId: account.realm,
+      username: account.username,
+    });
+    const mark = emu.requests.length;
+    const result = await child({ action: "silent", clientId: DEFAULT_PUBLIC_CLIENT_ID, record }, name);
+    assert.equal(result.error, undefined);
+    assert.equal(result.token, hashOf((JSON.parse(response) as { access_token: string }).access_token));
+    assert.equal(emu.requests.length - mark, 0);
   });
 });

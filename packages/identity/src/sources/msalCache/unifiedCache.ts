@@ -35,7 +35,10 @@ export function serializeUnifiedCache(cache: UnifiedCache): string {
 
 export function environmentsFor(environment: string): string[] {
   const host = environment.toLowerCase();
-  return PUBLIC_CLOUD_ALIASES.includes(host) ? PUBLIC_CLOUD_ALIASES : [host];
+  if (PUBLIC_CLOUD_ALIASES.includes(host)) return PUBLIC_CLOUD_ALIASES;
+  // msal-node records `host:port`, MSAL Python the host name alone (an emulator, Azure Stack on a port).
+  const bare = host.replace(/:\d+$/, "");
+  return bare === host ? [host] : [host, bare];
 }
 
 /** The realm MSAL records a token under: the tenant asked for, or the account's own for `common` & co. */

@@ -65,6 +65,13 @@ test("finds tokens by their fields across key styles and cloud aliases", () => {
   assert.equal(late?.fresh, false, "past its refresh point: usable as a fallback only");
   assert.equal(findRefreshToken(cache, { environment: env, clientId: client, homeAccountId: home }), "python-rt");
   assert.equal(findRefreshToken(cache, { environment: "login.chinacloudapi.cn", clientId: client, homeAccountId: home }), undefined);
+  // MSAL Python records a host without its port; msal-node and azid with it.
+  const python = parseUnifiedCache(
+    JSON.stringify({
+      RefreshToken: { k: { home_account_id: home, environment: "127.0.0.1", credential_type: "RefreshToken", client_id: client, secret: "local-rt" } },
+    }),
+  );
+  assert.equal(findRefreshToken(python, { environment: "127.0.0.1:8443", clientId: client, homeAccountId: home }), "local-rt");
 });
 
 test("a family refresh token serves another client of the family; the client's own wins", () => {
