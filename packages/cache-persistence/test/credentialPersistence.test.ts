@@ -170,6 +170,19 @@ describe("across processes", () => {
     const second = await child({ action: "secret", clientId, secret }, name);
     assert.equal(second.token, first.token);
     assert.equal(emu.requests.length - mark2, 0);
+
+    // A CAE token goes to <name>.cae, apart: the .nocae token does not answer a CAE request, nor the other way round.
+    const mark3 = emu.requests.length;
+    const cae = await child({ action: "secret", clientId, secret, cae: true }, name);
+    assert.equal(cae.error, undefined);
+    assert.equal(tokenRequestsSince(mark3).length, 1);
+    assert.notEqual(cae.token, first.token);
+    assert.equal(Object.values(JSON.parse(readFileSync(join(home, ".IdentityService", `${name}.cae`), "utf8")).AccessToken).length, 1);
+    assert.deepEqual(Object.keys(cacheFile(name).AccessToken!).length, 1, "the .nocae file is untouched");
+    const mark4 = emu.requests.length;
+    const caeAgain = await child({ action: "secret", clientId, secret, cae: true }, name);
+    assert.equal(caeAgain.token, cae.token);
+    assert.equal(emu.requests.length - mark4, 0);
   });
 });
 

@@ -26,6 +26,7 @@ interface Job {
   password?: string;
   secret?: string;
   record?: string;
+  cae?: boolean;
 }
 
 const job = JSON.parse(process.argv[2]!) as Job;
@@ -75,7 +76,7 @@ try {
     print({ token: hash(token.token), username: claims.upn });
   } else {
     const credential = new ClientSecretCredential(job.tenantId, job.clientId, job.secret!, common);
-    const token = await credential.getToken(job.scope);
+    const token = await credential.getToken(job.scope, { enableCae: job.cae === true });
     print({ token: hash(token.token) });
   }
 } catch (error) {
