@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USER_IDENTITY_CLIENT_ID } from "@azid/emulator";
 import { startAzurite } from "../scripts/lib/azurite.mjs";
-import { startRedis } from "../scripts/lib/redis.mjs";
+import { freePort, startRedis } from "../scripts/lib/redis.mjs";
 
 /** The runnable samples: folder name → what to start and how. */
 export const SAMPLES = {
@@ -27,6 +27,7 @@ export const SAMPLES = {
     concurrent: true,
   },
   "obo-web-api": { server: true, description: "a web API calling a downstream API on behalf of its caller (OnBehalfOfCredential)" },
+  "browser-spa": { server: true, description: "a single-page app signing its user in with a popup (azid's browser build)" },
 };
 
 /** Options for startEmulator() that make the samples quick (device-code polling every second). */
@@ -94,6 +95,16 @@ export async function sampleEnv(name, { emulator, azurite, redis }, variant) {
     case "fleet-redis":
       // The default confidential app (AZURE_CLIENT_ID/SECRET from the emulator) and a fleet key.
       return { ...base, REDIS_URL: redis.url, AZID_CACHE_KEY: variant ?? randomBytes(32).toString("base64") };
+
+    case "browser-spa": {
+      // A SPA app registration whose redirect URI is the page's origin; the page runs in a browser,
+      // so it gets ids, not a secret.
+      const port = await freePort();
+      const tenant = emulator.config.tenants[0];
+      const clientId = randomUUID();
+      tenant.apps.push({ clientId, displayName: "azid sample: single-page app", spaRedirectUris: [`http://localhost:${port}`] });
+      return { AZURE_AUTHORITY_HOST: base.AZURE_AUTHORITY_HOST, AZURE_TENANT_ID: tenant.id, AZURE_CLIENT_ID: clientId, PORT: String(port) };
+    }
 
     case "obo-web-api":
       // The API is the default confidential app; it calls Microsoft Graph for its caller.

@@ -34,7 +34,11 @@ function runOnce() {
     env: { PATH, HOME, ...(SYSTEMROOT ? { SYSTEMROOT } : {}), ...env },
   });
   if (sample.server) {
-    console.error(`[run] the API runs until Ctrl+C. Get a caller token with scope api://${env.AZURE_CLIENT_ID}/.default (see samples/obo-web-api/README.md).`);
+    console.error(
+      name === "browser-spa"
+        ? `[run] open http://localhost:${env.PORT} in a browser that trusts the emulator's CA (docs/emulator.md); Ctrl+C stops it.`
+        : `[run] the API runs until Ctrl+C. Get a caller token with scope api://${env.AZURE_CLIENT_ID}/.default (see samples/obo-web-api/README.md).`,
+    );
     process.once("SIGINT", () => child.kill("SIGTERM"));
   }
   return new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 1)));

@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CLIENT_ID, DEFAULT_PASSWORD, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME, startEmulator, type Emulator } from "@azid/emulator";
 import { UsernamePasswordCredential } from "@azid/identity";
+import { launchChromium, requireChromium, serverKeyPin } from "../packages/identity/test/support/browser.js";
 // @ts-expect-error plain JavaScript module shared with samples/run.mjs
 import { approveDeviceCodes, SAMPLE_EMULATOR_OPTIONS, sampleEnv, startServices } from "./emulatorSetup.mjs";
 
@@ -136,6 +137,51 @@ describe("samples", () => {
     }
     assert.equal(countRequests("token") - before, 1, "one token request for the fleet");
     assert.deepEqual(runs.map((r) => /from (\w+)/.exec(r.stdout)![1]).sort(), ["entra", "redis", "redis", "redis"]);
+  });
+
+  it("browser-spa: a user signs in in the popup in real chromium; the page shows their token's audience", async (t) => {
+    if (!requireChromium(t)) return;
+    const env = await sampleEnv("browser-spa", services);
+    const server = spawn(process.execPath, [samplePath("browser-spa")], { env: childEnv(env), stdio: ["ignore", "pipe", "inherit"] });
+    const session = await launchChromium([await serverKeyPin(emulator.url, emulator.caCertPem)]);
+    try {
+      const origin = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        server.stdout!.on("data", (chunk) => {
+          out += chunk;
+          const match = /listening on (http:\/\/localhost:\d+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        server.on("exit", (code) => reject(new Error(`the SPA server exited (${code}) before listening`)));
+      });
+      const page = await session.context.newPage();
+      await page.goto(origin);
+      const [popup] = await Promise.all([page.waitForEvent("popup"), page.click("#sign-in")]);
+      await popup.waitForURL(/\/oauth2\/v2\.0\/authorize/);
+      // The person at the keyboard: picks the account and types the password on the emulator's page.
+      await popup.click(`button.account[value="${DEFAULT_USERNAME}"]`);
+      await popup.locator("#password").waitFor();
+      await popup.fill("#password", DEFAULT_PASSWORD);
+      await popup.click("#sign-in");
+      await page.waitForFunction(() => (document.getElementById("result")?.textContent ?? "") !== "");
+      const result = await page.locator("#result").textContent();
+      assert.equal(result, `signed in as ${DEFAULT_USERNAME}; token for audience https://storage.azure.com, scopes user_impersonation`);
+      const redemption = emulator.requests.filter((r) => r.route === "token" && r.form?.client_id === env.AZURE_CLIENT_ID);
+      assert.deepEqual(
+        redemption.map((r) => r.form?.grant_type),
+        ["authorization_code"],
+        "one redemption; the second getToken came from the cache",
+      );
+      assert.equal(redemption[0]!.headers.origin, origin, "redeemed by the page itself (cross-origin, as Entra requires for SPAs)");
+      assert.equal(redemption[0]!.form?.client_secret, undefined);
+    } finally {
+      await session.close();
+      if (server.exitCode === null) {
+        const exited = new Promise((resolve) => server.once("exit", resolve));
+        server.kill("SIGTERM");
+        await exited;
+      }
+    }
   });
 
   describe("obo-web-api", () => {
