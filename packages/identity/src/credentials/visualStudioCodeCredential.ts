@@ -5,7 +5,7 @@
 // azid has no native broker, so this credential reads and validates the record to say precisely who
 // is signed in and what to do instead; it is always unavailable, never an error, so
 // DefaultAzureCredential moves on to the Azure CLI (protocols.md 6.5).
-import { CredentialUnavailableError } from "../core/errors.js";
+import { CredentialUnavailableError, troubleshoot } from "../core/errors.js";
 import { checkTenantId, resolveAdditionallyAllowedTenants } from "../core/tenants.js";
 import { readVSCodeSignIn, RECORD_DIRECTORIES, RECORD_FILE } from "../sources/visualStudioCode/signInRecord.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
@@ -51,5 +51,5 @@ export class VisualStudioCodeCredential implements TokenCredential {
 }
 
 function unavailable(reason: string): CredentialUnavailableError {
-  return new CredentialUnavailableError(`${NAME} authentication unavailable: ${reason}`);
+  return new CredentialUnavailableError(`${NAME} authentication unavailable: ${reason} ${troubleshoot("vscode-unavailable")}`);
 }

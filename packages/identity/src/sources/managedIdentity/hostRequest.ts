@@ -5,7 +5,7 @@
 //   AuthenticationError        - the host is there but refused or failed (a chain stops).
 // Messages name the host, the endpoint (no query), the identity and the resource, and say how to fix
 // it; they never carry the host's secret header, an Arc key or a token.
-import { abortError, AuthenticationError, CredentialUnavailableError } from "../../core/errors.js";
+import { abortError, AuthenticationError, CredentialUnavailableError, troubleshoot } from "../../core/errors.js";
 import { TransportError, type HttpResponse } from "../../core/http/httpClient.js";
 import type { AccessToken } from "../../core/types.js";
 import { describeRequest, type HostTokenRequest, type ManagedIdentityHost } from "./host.js";
@@ -77,7 +77,7 @@ export function statusFailure(call: HostCall, response: HttpResponse, attempts: 
   if (status === 403 && /unreachable/i.test(said)) {
     // Docker Desktop and some proxies answer for 169.254.169.254 with "A socket operation was attempted to an unreachable network".
     return new CredentialUnavailableError(
-      `${sent} The network cannot reach the managed identity endpoint: this is probably not an Azure host with a managed identity.`,
+      `${sent} The network cannot reach the managed identity endpoint: this is probably not an Azure host with a managed identity. ${troubleshoot("mi-unreachable")}`,
     );
   }
   return new AuthenticationError(status, {
@@ -126,5 +126,7 @@ function transportFailure(call: HostCall, error: unknown): Error {
     call.host.kind === "imds"
       ? "Is this an Azure VM, scale set, container instance or AKS node with a managed identity? Elsewhere use another credential (DefaultAzureCredential tries the others)."
       : `The ${call.host.displayName} identity endpoint named by the environment is not answering; check that the platform's managed identity is enabled.`;
-  return new CredentialUnavailableError(`${context}: ${why}. ${fix}`, { cause: error });
+  return new CredentialUnavailableError(`${context}: ${why}. ${fix} ${troubleshoot(error.code === "TIMEOUT" ? "mi-timeout" : "mi-unreachable")}`, {
+    cause: error,
+  });
 }
