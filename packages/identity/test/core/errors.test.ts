@@ -1,6 +1,11 @@
 // errors.ts: the typed codes of failures azid classifies itself, the one "does a chain go on?" test,
 // and the one AbortError builder.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import {
   abortError,
@@ -72,5 +77,39 @@ describe("troubleshooting links", () => {
     assert.doesNotMatch(new AuthenticationError(400, { error: "invalid_grant", errorDescription: "d" }).message, /troubleshooting/);
     const linked = new AuthenticationError(0, { error: "network_error", errorDescription: `d ${troubleshoot("mi-unreachable")}` });
     assert.equal(linked.message.match(/troubleshooting\.md/g)?.length, 1);
+  });
+});
+
+describe("scripts/check-docs.mjs on error-message links (part of npm test)", () => {
+  const root = fileURLToPath(new URL("../../../../", import.meta.url));
+  const checkDocs = join(root, "scripts/check-docs.mjs");
+
+  it("every troubleshoot(...) anchor in this package's sources exists in docs/troubleshooting.md", () => {
+    const run = spawnSync(process.execPath, [checkDocs, "--links-only"], { cwd: root, encoding: "utf8" });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const linked = Number(/Error messages: (\d+) links/.exec(run.stdout)?.[1]);
+    assert.ok(linked >= 40, `expected the error messages' links to be counted, got ${linked}`);
+  });
+
+  it("fails, naming file and anchor, when a message links an anchor the guide does not have, or a guide links a missing one", () => {
+    const fixture = mkdtempSync(join(tmpdir(), "azid-check-docs-"));
+    try {
+      mkdirSync(join(fixture, "docs"));
+      mkdirSync(join(fixture, "packages/x/src"), { recursive: true });
+      writeFileSync(join(fixture, "docs/troubleshooting.md"), '# Troubleshooting\n\n<a id="network-error"></a>\n\n## Proxy refused\n');
+      writeFileSync(join(fixture, "README.md"), "[ok](docs/troubleshooting.md#proxy-refused) [broken](docs/troubleshooting.md#no-such-heading)\n");
+      writeFileSync(
+        join(fixture, "packages/x/src/a.ts"),
+        'throw new Error(`x ${troubleshoot("network-error")}`);\nthrow new Error(`y ${troubleshoot("gone-anchor")}`);\n',
+      );
+      const run = spawnSync(process.execPath, [checkDocs, "--links-only", `--root=${fixture}`], { encoding: "utf8" });
+      assert.equal(run.status, 1, run.stdout + run.stderr);
+      assert.match(run.stdout, /broken link: README\.md: docs\/troubleshooting\.md#no-such-heading \(no anchor 'no-such-heading'/);
+      assert.match(run.stdout, /missing anchor of docs\/troubleshooting\.md: packages\/x\/src\/a\.ts: #gone-anchor/);
+      assert.doesNotMatch(run.stdout, /#network-error|#proxy-refused/, "anchors that exist are not reported");
+      assert.match(run.stdout, /Error messages: 2 links .* 1 broken\./);
+    } finally {
+      rmSync(fixture, { recursive: true, force: true });
+    }
   });
 });
