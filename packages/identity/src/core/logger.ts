@@ -41,11 +41,28 @@ export function scrubSecrets(text: string): string {
   return text.replace(JWT_PATTERN, "[REDACTED-JWT]").replace(SECRET_FIELD_PATTERN, "$1[REDACTED]");
 }
 
+/** A debugger of @azure/logger's (its `enabled` follows @azure/logger's setLogLevel and AZURE_LOG_LEVEL). */
+export interface ExternalDebugger {
+  (...args: unknown[]): void;
+  readonly enabled: boolean;
+}
+
+/** @azure/logger's identity debuggers, once azureLoggerBridge.ts found the package. */
+let external: Record<AzureLogLevel, ExternalDebugger> | undefined;
+
+/** Sends the identity logger's lines to @azure/logger too, when its level asks for them and azid's does not. */
+export function connectExternalLogger(debuggers: Record<AzureLogLevel, ExternalDebugger>): void {
+  external = debuggers;
+}
+
 function makeDebugger(namespace: string, level: AzureLogLevel): Debugger {
   const fn = ((...args: unknown[]) => {
-    if (!fn.enabled) return;
+    const outside = namespace === "azure:identity" ? external?.[level] : undefined;
+    if (!fn.enabled && outside?.enabled !== true) return;
     const line = scrubSecrets(args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a))).join(" "));
-    fn.log(`${namespace}:${level} ${line}`);
+    // One line, one sink: azid's own when its level is on, else @azure/logger's (which adds the namespace itself).
+    if (fn.enabled) fn.log(`${namespace}:${level} ${line}`);
+    else outside!(line);
   }) as Debugger;
   Object.defineProperty(fn, "namespace", { value: `${namespace}:${level}` });
   fn.enabled = false;
@@ -58,8 +75,9 @@ function applyLevel(logger: AzureClientLogger): void {
   for (const [i, level] of levels.entries()) logger[level].enabled = i >= threshold;
 }
 
-/** Sets the level for every azid logger; `undefined` turns logging off. */
-export function setLogLevel(level?: AzureLogLevel): void {
+/** Sets the level for every azid logger; `undefined` turns logging off. `debug` is accepted as `verbose` (Python's name). */
+export function setLogLevel(level?: AzureLogLevel | "debug"): void {
+  if (level === "debug") level = "verbose";
   if (level !== undefined && !levels.includes(level)) {
     throw new RangeError(`Unknown log level '${String(level)}'. Use one of: ${levels.join(", ")}.`);
   }
@@ -88,10 +106,11 @@ export function createClientLogger(namespace: string): AzureClientLogger {
 export const logger = createClientLogger("identity");
 
 {
-  const fromEnv = process.env.AZURE_LOG_LEVEL?.trim().toLowerCase();
+  let fromEnv = process.env.AZURE_LOG_LEVEL?.trim().toLowerCase();
+  if (fromEnv === "debug") fromEnv = "verbose"; // the form Python's documentation uses
   if (fromEnv) {
     if ((levels as readonly string[]).includes(fromEnv)) setLogLevel(fromEnv as AzureLogLevel);
-    else process.stderr.write(`azid: ignoring AZURE_LOG_LEVEL='${fromEnv}'; use one of ${levels.join(", ")}\n`);
+    else process.stderr.write(`azid: ignoring AZURE_LOG_LEVEL='${fromEnv}'; use one of ${levels.join(", ")} (or debug, an alias of verbose)\n`);
   }
 }
 

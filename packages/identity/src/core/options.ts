@@ -55,7 +55,7 @@ export interface TokenCredentialOptions {
     /** One PEM string (may hold several certificates) or an array of them, e.g. a corporate proxy's root CA. */
     ca?: string | string[];
   };
-  /** Accepted for compatibility; azid has no pipeline policies. */
+  /** azid has no HTTP pipeline: an empty array is accepted, policies throw UnsupportedOptionError (use httpClient). */
   additionalPolicies?: unknown[];
 }
 

@@ -1,7 +1,7 @@
 // The contract between the cache and whatever fetches tokens: the cache (cache/tokenProvider.ts)
 // calls a TokenSource on a miss or a due refresh; protocols (sources/) implement it. A source never
 // caches and never logs secrets.
-import type { AccessToken } from "./types.js";
+import type { AbortSignalLike, AccessToken } from "./types.js";
 
 /** What a token source is asked for. */
 export interface TokenRequest {
@@ -12,6 +12,8 @@ export interface TokenRequest {
   enableCae: boolean;
   /** Absolute deadline (ms) for the whole acquisition. */
   deadline: number;
+  /** Fires when the credential is closed: a source that waits (a poll, a sign-in, a request) stops. */
+  abortSignal?: AbortSignalLike;
 }
 
 export type TokenSource = (request: TokenRequest) => Promise<AccessToken>;

@@ -3,6 +3,7 @@ import { ToolTokenProvider } from "../providers/toolTokenProvider.js";
 import { checkToolScope, checkToolTenant, toolCredentialSettings } from "../sources/developerTools/validate.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
+import { closeParts } from "../core/closable.js";
 
 /** Options of {@link AzureDeveloperCliCredential}. */
 export interface AzureDeveloperCliCredentialOptions extends MultiTenantTokenCredentialOptions {
@@ -50,5 +51,15 @@ export class AzureDeveloperCliCredential implements TokenCredential {
   /** Runs `azd auth token` for all scopes (cached process-wide; concurrent calls share one process). */
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     return this.#provider.getToken(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#provider);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

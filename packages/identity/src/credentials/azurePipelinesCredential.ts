@@ -8,6 +8,7 @@ import { createHttpContext } from "../core/http/context.js";
 import { assertSecureUrl } from "../core/http/httpClient.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
+import { closeParts } from "../core/closable.js";
 
 /** Options of {@link AzurePipelinesCredential}. */
 export interface AzurePipelinesCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
@@ -62,5 +63,15 @@ export class AzurePipelinesCredential implements TokenCredential {
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     return this.#provider.getToken(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#provider);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

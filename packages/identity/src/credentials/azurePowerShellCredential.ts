@@ -3,6 +3,7 @@ import { ToolTokenProvider } from "../providers/toolTokenProvider.js";
 import { checkToolScope, checkToolTenant, claimsNotSupported, toolCredentialSettings } from "../sources/developerTools/validate.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
+import { closeParts } from "../core/closable.js";
 
 /** Options of {@link AzurePowerShellCredential}. */
 export interface AzurePowerShellCredentialOptions extends MultiTenantTokenCredentialOptions {
@@ -47,5 +48,15 @@ export class AzurePowerShellCredential implements TokenCredential {
   /** Runs Get-AzAccessToken for the first scope (cached process-wide; concurrent calls share one process). */
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     return this.#provider.getToken(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#provider);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

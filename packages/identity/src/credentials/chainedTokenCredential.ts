@@ -4,6 +4,8 @@
 import { AggregateAuthenticationError, CredentialUnavailableError, isChainContinue } from "../core/errors.js";
 import { credentialLogger, type CredentialLogger } from "../core/logger.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
+import { closedError, closeParts } from "../core/closable.js";
+import { withGetTokenSpan } from "../core/tracing.js";
 
 /**
  * Tries credentials in order until one returns a token. A {@link CredentialUnavailableError} (not
@@ -19,6 +21,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/type
 export class ChainedTokenCredential implements TokenCredential {
   readonly #sources: TokenCredential[];
   readonly #logger: CredentialLogger;
+  #closed = false;
 
   constructor(...sources: TokenCredential[]) {
     if (sources.length === 0) throw new TypeError("ChainedTokenCredential: pass at least one credential.");
@@ -30,9 +33,8 @@ export class ChainedTokenCredential implements TokenCredential {
     this.#logger = credentialLogger(this.constructor.name);
   }
 
-  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    const { token } = await this.getTokenWithSource(scopes, options);
-    return token;
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return withGetTokenSpan(`${this.constructor.name}.getToken`, options, (inner) => this.getTokenWithSource(scopes, inner).then((r) => r.token));
   }
 
   /** Like getToken, and says which credential produced the token. */
@@ -45,6 +47,7 @@ export class ChainedTokenCredential implements TokenCredential {
     /** The member of the chain that produced it. */
     credential: TokenCredential;
   }> {
+    if (this.#closed) throw closedError(this.constructor.name);
     const errors: Error[] = [];
     const found = await walkChain(this.#sources, {
       name: (source) => source.constructor.name,
@@ -63,6 +66,17 @@ export class ChainedTokenCredential implements TokenCredential {
     const aggregate = new AggregateAuthenticationError(errors, message);
     this.#logger.info(`getToken() => ${aggregate.message}`);
     throw aggregate;
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    this.#closed = true;
+    return closeParts(...this.#sources);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

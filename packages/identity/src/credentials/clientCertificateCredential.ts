@@ -7,6 +7,7 @@ import { createClientAssertion, type AssertionAlgorithm } from "../sources/entra
 import { createConfidentialClientProvider, requireString } from "../providers/confidentialClient.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
+import { closeParts } from "../core/closable.js";
 
 /** A certificate given by file path (see {@link ClientCertificateCredential}). */
 export interface ClientCertificatePEMCertificatePath {
@@ -86,6 +87,16 @@ export class ClientCertificateCredential implements TokenCredential {
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     return this.#provider.getToken(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#provider);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

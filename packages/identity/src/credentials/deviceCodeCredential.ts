@@ -7,6 +7,7 @@ import { createUserTokenClient, type InteractiveCredentialOptions, type UserToke
 import { DeveloperSignOnClientId } from "../core/tenants.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { CredentialPersistenceOptions } from "../core/options.js";
+import { closeParts } from "../core/closable.js";
 
 export type { DeviceCodeInfo, DeviceCodePromptCallback };
 
@@ -78,6 +79,16 @@ export class DeviceCodeCredential implements TokenCredential {
   /** Always shows a device code and returns the signed-in account. */
   authenticate(scopes: string | string[], options?: GetTokenOptions): Promise<AuthenticationRecord | undefined> {
     return this.#client.authenticate(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#client);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

@@ -10,6 +10,7 @@ import { AllSupportedEnvironmentVariables } from "../sources/environmentVariable
 import { ClientCertificateCredential } from "./clientCertificateCredential.js";
 import { ClientSecretCredential } from "./clientSecretCredential.js";
 import { UsernamePasswordCredential } from "./usernamePasswordCredential.js";
+import { closeParts } from "../core/closable.js";
 
 /** Options of {@link EnvironmentCredential}. */
 export interface EnvironmentCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {}
@@ -82,6 +83,16 @@ export class EnvironmentCredential implements TokenCredential {
       return Promise.reject(new CredentialUnavailableError(`EnvironmentCredential is unavailable. ${this.#unavailableReason} ${TROUBLESHOOT}`));
     }
     return this.#credential.getToken(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#credential);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

@@ -9,6 +9,8 @@ import { credentialLogger } from "../core/logger.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { CredentialPersistenceOptions } from "../core/options.js";
 import { defaultTenant, resolveClientId } from "./deviceCodeCredential.js";
+import { closeParts } from "../core/closable.js";
+import { rejectBrokerOptions } from "../core/unsupportedOptions.js";
 
 export type { BrowserCustomizationOptions, BrowserOpener };
 
@@ -24,7 +26,7 @@ export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCred
   loginHint?: string;
   /** Texts of the pages the browser shows after the redirect (plain text, escaped). */
   browserCustomizationOptions?: BrowserCustomizationOptions;
-  /** Accepted for compatibility; azid has no broker (WAM) support, so it is ignored. */
+  /** `{ enabled: false }` is accepted; `enabled: true` (the WAM broker) throws UnsupportedOptionError: azid has no broker. */
   brokerOptions?: {
     /** Must be `false`. */
     enabled: boolean;
@@ -76,6 +78,7 @@ export class InteractiveBrowserCredential implements TokenCredential {
   constructor(options?: InteractiveBrowserCredentialNodeOptions | InteractiveBrowserCredentialInBrowserOptions) {
     const name = "InteractiveBrowserCredential";
     const node = (options ?? {}) as InteractiveBrowserCredentialNodeOptions;
+    rejectBrokerOptions(name, node.brokerOptions);
     const clientId = resolveClientId(node.clientId, name);
     const timeoutMs = node.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
     if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0)
@@ -127,6 +130,16 @@ export class InteractiveBrowserCredential implements TokenCredential {
   /** Always opens the browser and returns the signed-in account. */
   authenticate(scopes: string | string[], options?: GetTokenOptions): Promise<AuthenticationRecord | undefined> {
     return this.#client.authenticate(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#client);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

@@ -15,6 +15,7 @@ import { scopeToResource } from "../core/scopes.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import { WorkloadIdentityCredential } from "./workloadIdentityCredential.js";
 import type { TokenCredentialOptions } from "../core/options.js";
+import { closeParts } from "../core/closable.js";
 
 /** The client id of a user-assigned identity (or, on AKS, of the workload identity's app). */
 export interface ManagedIdentityCredentialClientIdOptions extends TokenCredentialOptions {
@@ -114,6 +115,7 @@ export class ManagedIdentityCredential implements TokenCredential {
       logger,
       defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
       appOnly: true,
+      loggingOptions: credentialOptions?.loggingOptions,
       // A system-assigned identity belongs to this machine (every VM's IMDS looks the same): share its
       // tokens only among processes on this host. A user-assigned id names the same identity anywhere.
       ...(selector.kind === "system" ? { fleetScope: () => `host:${nodeOs().hostname()}` } : {}),
@@ -138,6 +140,16 @@ export class ManagedIdentityCredential implements TokenCredential {
     if (Array.isArray(scopes) && scopes.length !== 1) return Promise.reject(oneScopeOnly(scopes));
     if (this.#delegate !== undefined) return this.#delegate.getToken(scopes, options) as Promise<AccessToken>;
     return this.#provider!.getToken(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#provider, this.#delegate);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

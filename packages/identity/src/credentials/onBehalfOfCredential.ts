@@ -20,6 +20,7 @@ import { callGetAssertion } from "./clientAssertionCredential.js";
 import { resolvePersistence } from "../core/persistenceOptions.js";
 import { PersistentTokenCache, withPersistentAppTokens } from "../providers/persistentTokenCache.js";
 import type { TokenSource } from "../core/tokenSource.js";
+import { closeParts } from "../core/closable.js";
 
 /** {@link OnBehalfOfCredential} with the API's client secret. */
 export interface OnBehalfOfCredentialSecretOptions {
@@ -142,6 +143,7 @@ export class OnBehalfOfCredential implements TokenCredential {
       additionallyAllowedTenants: resolveAdditionallyAllowedTenants(all.additionallyAllowedTenants),
       logger: credentialLogger(name),
       buildClaims,
+      loggingOptions: all.loggingOptions,
       source: withPersistence(async (request) => {
         try {
           const response = await grants.redeem(
@@ -172,6 +174,16 @@ export class OnBehalfOfCredential implements TokenCredential {
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     return this.#provider.getToken(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#provider);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

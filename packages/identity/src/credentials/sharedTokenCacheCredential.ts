@@ -13,6 +13,7 @@ import type { SharedCacheAccount, SharedCacheRefreshToken } from "../sources/msa
 import { checkTenantId, DeveloperSignOnClientId } from "../core/tenants.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
+import { closedError } from "../core/closable.js";
 
 /** Options of {@link SharedTokenCacheCredential}. */
 export interface SharedTokenCacheCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
@@ -62,6 +63,7 @@ export class SharedTokenCacheCredential implements TokenCredential {
   readonly #authorityHost: string;
   readonly #logger = credentialLogger(NAME);
   #session: Promise<Session> | undefined;
+  #closed = false;
   /** The refresh token the file holds for the session's entry (what a rotation must replace). */
   #inFile: string | undefined;
 
@@ -83,6 +85,7 @@ export class SharedTokenCacheCredential implements TokenCredential {
   }
 
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    if (this.#closed) throw closedError(NAME);
     const session = await (this.#session ??= this.#open());
     try {
       return await session.client.getToken(scopes, options);
@@ -186,6 +189,18 @@ export class SharedTokenCacheCredential implements TokenCredential {
       this.#logger.info(
         `the rotated refresh token was not written back to ${this.#path} (locked or changed by another tool); the previous one stays valid there.`,
       );
+  }
+
+  /** Closes the session's sign-in client, if the cache was read; getToken then rejects with CredentialClosedError. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const session = await this.#session?.catch(() => undefined);
+    session?.client.close();
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

@@ -9,6 +9,7 @@ import { createUserTokenClient, type UserTokenClient } from "../providers/userTo
 import { AuthenticationError } from "../core/errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
+import { closeParts } from "../core/closable.js";
 
 /** Options of {@link UsernamePasswordCredential}. */
 export interface UsernamePasswordCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
@@ -65,6 +66,16 @@ export class UsernamePasswordCredential implements TokenCredential {
   /** Runs the password grant (never silent) and returns the signed-in account. */
   authenticate(scopes: string | string[], options?: GetTokenOptions): Promise<AuthenticationRecord | undefined> {
     return this.#client.authenticate(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#client);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

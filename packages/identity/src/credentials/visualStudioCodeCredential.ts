@@ -10,6 +10,7 @@ import { checkTenantId, resolveAdditionallyAllowedTenants } from "../core/tenant
 import { readVSCodeSignIn, RECORD_DIRECTORIES, RECORD_FILE } from "../sources/visualStudioCode/signInRecord.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
+import { closedError } from "../core/closable.js";
 
 /** Options of {@link VisualStudioCodeCredential}. */
 export interface VisualStudioCodeCredentialOptions extends MultiTenantTokenCredentialOptions {
@@ -28,6 +29,7 @@ const INSTEAD = "Sign in with the Azure CLI (`az login`) and DefaultAzureCredent
  */
 export class VisualStudioCodeCredential implements TokenCredential {
   readonly #tenantId: string | undefined;
+  #closed = false;
 
   constructor(options: VisualStudioCodeCredentialOptions = {}) {
     if (options.tenantId !== undefined) checkTenantId(options.tenantId);
@@ -36,6 +38,7 @@ export class VisualStudioCodeCredential implements TokenCredential {
   }
 
   async getToken(_scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
+    if (this.#closed) throw closedError(NAME);
     if (this.#tenantId?.toLowerCase() === "adfs") throw unavailable("VS Code sign-in does not support ADFS tenants.");
     const signIn = readVSCodeSignIn();
     if (signIn === undefined) {
@@ -47,6 +50,17 @@ export class VisualStudioCodeCredential implements TokenCredential {
       `VS Code is signed in as ${signIn.username} (tenant ${signIn.tenantId}), but its tokens live in the operating system's authentication broker (WAM), ` +
         `which ${process.platform === "win32" ? "azid does not bundle (it is native code; @azure/identity needs the @azure/identity-vscode plugin for it)" : "exists only on Windows"}. ${INSTEAD}.`,
     );
+  }
+
+  /** Nothing to release (the VS Code sign-in is only read); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

@@ -9,6 +9,7 @@ import { callGetAssertion } from "./clientAssertionCredential.js";
 import { credentialLogger } from "../core/logger.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
+import { closeParts } from "../core/closable.js";
 
 /** Options of {@link WorkloadIdentityCredential}; each defaults to the variable the AKS workload identity webhook sets. */
 export interface WorkloadIdentityCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
@@ -83,6 +84,16 @@ export class WorkloadIdentityCredential implements TokenCredential {
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     return this.#provider.getToken(scopes, options);
+  }
+
+  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  close(): Promise<void> {
+    return closeParts(this.#provider);
+  }
+
+  /** `await using credential = new ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

@@ -96,6 +96,12 @@ export class ToolTokenProvider {
     });
   }
 
+  /** Closes the provider; a tool process still running for it is stopped (it would keep the process alive). */
+  close(): void {
+    this.#provider.close();
+    if (this.#waiters.running > 0) this.#waiters.abortAll();
+  }
+
   async #fetch(request: TokenRequest): Promise<AccessToken> {
     const waiters = this.#waiters;
     const signal = waiters.controller.signal;

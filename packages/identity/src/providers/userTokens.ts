@@ -13,6 +13,7 @@
 import { TokenProvider } from "../core/cache/tokenProvider.js";
 import { RefreshTokenStore, tokenCache } from "../core/cache/tokenCache.js";
 import { abortError, AuthenticationError, AuthenticationRequiredError } from "../core/errors.js";
+import { closedError } from "../core/closable.js";
 import type { CredentialLogger } from "../core/logger.js";
 import { ensureScopes } from "../core/scopes.js";
 import { createHttpContext } from "../core/http/context.js";
@@ -86,6 +87,8 @@ export class UserTokenClient {
   readonly #handoff = new Map<string, AccessToken>();
   #account: UserAccount | undefined;
   #signIn: Promise<UserAccount> | undefined;
+  /** Aborted by close(): a sign-in in progress (browser loopback server, device-code polling) stops. */
+  readonly #closing = new AbortController();
 
   constructor(settings: UserTokenSettings) {
     this.#settings = settings;
@@ -106,7 +109,15 @@ export class UserTokenClient {
     return this.#account;
   }
 
+  /** Stops sign-ins in progress and closes every account's provider; later calls reject with CredentialClosedError. */
+  close(): void {
+    if (this.#closing.signal.aborted) return;
+    this.#closing.abort(closedError(this.#settings.credentialName));
+    for (const provider of this.#providers.values()) provider.close();
+  }
+
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    if (this.#closing.signal.aborted) throw closedError(this.#settings.credentialName);
     const account = this.#account;
     let silentFailure: AuthenticationRequiredError | undefined;
     if (account !== undefined) {
@@ -136,6 +147,7 @@ export class UserTokenClient {
 
   /** Always signs in (never silent) and returns the account, which later getToken calls use. */
   async authenticate(scopes: string | string[], options: GetTokenOptions = {}): Promise<AuthenticationRecord> {
+    if (this.#closing.signal.aborted) throw closedError(this.#settings.credentialName);
     const list = ensureScopes(scopes);
     const tenantId = this.#resolveTenant(options);
     const account = await this.#interact(list, tenantId, options, true);
@@ -152,14 +164,23 @@ export class UserTokenClient {
     if (options.abortSignal?.aborted) throw abortError();
     const enableCae = options.enableCae === true;
     logger.info(`signing in interactively. Scopes: ${scopes.join(", ")}.`);
-    const { response, nonce } = await this.#settings.interact({
-      scopes,
-      tenantId,
-      claims: buildClaims(options.claims, enableCae),
-      loginHint: this.#account?.username || undefined,
-      abortSignal: options.abortSignal,
-      timeoutMs: options.requestOptions?.timeout,
-    });
+    const signal = linkedSignal(this.#closing.signal, options.abortSignal);
+    let interaction: Awaited<ReturnType<Interaction>>;
+    try {
+      interaction = await this.#settings.interact({
+        scopes,
+        tenantId,
+        claims: buildClaims(options.claims, enableCae),
+        loginHint: this.#account?.username || undefined,
+        abortSignal: signal.signal,
+        timeoutMs: options.requestOptions?.timeout,
+      });
+    } catch (error) {
+      throw this.#closing.signal.aborted ? closedError(this.#settings.credentialName) : error;
+    } finally {
+      signal.dispose();
+    }
+    const { response, nonce } = interaction;
     const account = accountFromResponse(response, { clientId: grants.clientId, ...(nonce !== undefined ? { nonce } : {}), fallbackTenantId: tenantId });
     if (!switchAccount && authenticationRecord !== undefined && account.homeAccountId !== authenticationRecord.homeAccountId) {
       throw new AuthenticationError(0, {
@@ -292,6 +313,23 @@ function silentFailure(scopes: string[], reason: string, cause?: unknown): Authe
 }
 
 /** Options of the credentials that sign a user in interactively, as in @azure/identity. */
+/** A signal that fires when either fires; dispose() detaches it from the caller's signal. */
+function linkedSignal(closing: AbortSignal, caller: AbortSignalLike | undefined): { signal: AbortSignal; dispose(): void } {
+  if (caller === undefined) return { signal: closing, dispose: () => undefined };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  if (caller.aborted) controller.abort();
+  caller.addEventListener("abort", onAbort);
+  closing.addEventListener("abort", onAbort);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      caller.removeEventListener("abort", onAbort);
+      closing.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
 export interface InteractiveCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
   /** An account signed in earlier (from authenticate()): its tokens are acquired silently while this process holds its refresh token. */
   authenticationRecord?: AuthenticationRecord;

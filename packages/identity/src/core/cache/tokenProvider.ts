@@ -9,7 +9,13 @@ import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js"
 import { nodeCrypto } from "../nodeBuiltins.js";
 import { pluginRegistry } from "../plugins.js";
 import type { TokenRequest, TokenSource } from "../tokenSource.js";
-import { tokenCache, type CachePartition } from "./tokenCache.js";
+import { tokenCache, CachePartition } from "./tokenCache.js";
+import { withGetTokenSpan } from "../tracing.js";
+import { closedError, CredentialClosedError } from "../closable.js";
+import { rejectProofOfPossession } from "../unsupportedOptions.js";
+import { logTokenDetails } from "../accountLogging.js";
+import { connectAzureLogger } from "../azureLoggerBridge.js";
+import type { LoggingOptions } from "../options.js";
 
 export interface TokenProviderOptions {
   /** Everything that identifies the identity: authority host, client id, credential fingerprint... */
@@ -38,17 +44,23 @@ export interface TokenProviderOptions {
    * there means no managed identity here.
    */
   deadlineError?: (timeoutMs: number) => Error;
+  /** allowLoggingAccountIdentifiers / enableUnsafeSupportLogging, as the credential was given them. */
+  loggingOptions?: LoggingOptions | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const OTEL_API = Symbol.for("opentelemetry.js.api.1");
 
 export class TokenProvider {
   readonly #options: TokenProviderOptions;
   #default: CachePartition;
   #cae: CachePartition;
+  /** Aborted by close(): callers waiting for a token and the source's requests stop at once. */
+  readonly #closing = new AbortController();
 
   constructor(options: TokenProviderOptions) {
     this.#options = options;
+    void connectAzureLogger();
     this.#default = tokenCache.partition(this.#partitionName(options.tenantId, false));
     this.#cae = tokenCache.partition(this.#partitionName(options.tenantId, true));
   }
@@ -67,8 +79,33 @@ export class TokenProvider {
   }
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    // With a tracer provider registered (core/tracing.ts), every call gets a span, cache hits included.
+    if ((globalThis as Record<symbol, { trace?: unknown } | undefined>)[OTEL_API]?.trace !== undefined)
+      return withGetTokenSpan(`${this.#options.logger.title}.getToken`, options, (inner) => this.#getToken(scopes, inner));
+    return this.#getToken(scopes, options);
+  }
+
+  /**
+   * Stops this provider: later getToken calls reject, and callers waiting for a token (and the source's
+   * requests, device-code polls, browser sign-ins) are aborted. Tokens already cached stay for other
+   * credentials with the same identity.
+   */
+  close(): void {
+    if (this.#closing.signal.aborted) return;
+    this.#closing.abort(closedError(this.#options.logger.title));
+    // A closed partition serves nothing, so the fast path below needs no extra check.
+    this.#default = this.#cae = new CachePartition(tokenCache, "\u0000closed");
+  }
+
+  #getToken(scopes: string | string[], options: GetTokenOptions | undefined): Promise<AccessToken> {
     // Fast path: the common call (no tenant override, no claims) answered by one Map lookup.
-    if (options === undefined || (options.claims === undefined && options.tenantId === undefined && options.abortSignal?.aborted !== true)) {
+    if (
+      options === undefined ||
+      (options.claims === undefined &&
+        options.tenantId === undefined &&
+        options.proofOfPossessionOptions === undefined &&
+        options.abortSignal?.aborted !== true)
+    ) {
       const scopeKey = typeof scopes === "string" ? scopes : scopes.length === 1 ? scopes[0] : scopes.join(" ");
       const hit = (options?.enableCae === true ? this.#cae : this.#default).peek(scopeKey!);
       if (hit !== undefined) return hit;
@@ -103,7 +140,9 @@ export class TokenProvider {
 
   async #acquire(rawScopes: string | string[], options: GetTokenOptions): Promise<AccessToken> {
     const { logger } = this.#options;
+    if (this.#closing.signal.aborted) throw closedError(logger.title);
     if (options.abortSignal?.aborted) throw abortError();
+    if (options.proofOfPossessionOptions !== undefined) throw rejectProofOfPossession(logger.title);
     const scopes = ensureScopes(rawScopes);
     const tenantId = processMultiTenantRequest(this.#options.tenantId, options.tenantId, this.#options.additionallyAllowedTenants);
     const enableCae = options.enableCae === true;
@@ -116,7 +155,7 @@ export class TokenProvider {
     const claims = this.#options.buildClaims ? this.#options.buildClaims(options.claims, enableCae) : options.claims;
     const timeoutMs = options.requestOptions?.timeout ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const fetchWith = (requestClaims: string | undefined) => () => {
-      const request: TokenRequest = { scopes, tenantId, claims: requestClaims, enableCae, deadline: Date.now() + timeoutMs };
+      const request: TokenRequest = { scopes, tenantId, claims: requestClaims, enableCae, deadline: Date.now() + timeoutMs, abortSignal: this.#closing.signal };
       return this.#options.source(request);
     };
     const fetch =
@@ -136,8 +175,14 @@ export class TokenProvider {
         : { inflightKey: `${storeKey}\u0000${options.claims}`, onRefreshError, refresh: fetchWith(this.#options.buildClaims?.(undefined, enableCae)) },
     );
     try {
-      const token = await withCallerLimits(pending, options.abortSignal, options.requestOptions?.timeout, this.#options.deadlineError ?? deadlineError);
+      const token = await withCallerLimits(
+        withCallerLimits(pending, this.#closing.signal, undefined, deadlineError),
+        options.abortSignal,
+        options.requestOptions?.timeout,
+        this.#options.deadlineError ?? deadlineError,
+      );
       logger.info(`getToken() => SUCCESS. Scopes: ${scopes.join(", ")}.`);
+      if (this.#options.loggingOptions !== undefined) logTokenDetails(logger, token, this.#options.loggingOptions);
       return token;
     } catch (error) {
       logger.info(`getToken() => ERROR. Scopes: ${scopes.join(", ")}. ${describe(error)}`);
@@ -175,7 +220,8 @@ function withCallerLimits(
   if (signal === undefined && timeoutMs === undefined) return promise;
   return new Promise((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => done(abortError());
+    // close() rejects waiting callers with CredentialClosedError; a caller's own signal with an AbortError.
+    const onAbort = () => done(signal?.reason instanceof CredentialClosedError ? signal.reason : abortError());
     const done = (error: unknown, token?: AccessToken) => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);

@@ -1,6 +1,7 @@
 // Everything a protocol function needs to send a request for one credential: the transport, the
 // retry policy and the User-Agent. Built once per credential from its options.
 import type { TokenCredentialOptions } from "../options.js";
+import { rejectPipelineOptions } from "../unsupportedOptions.js";
 import { retryPolicy, type RetryPolicy } from "./retry.js";
 import type { HttpClient } from "./httpClient.js";
 import { platformUserAgent, transportFor } from "./defaultTransport.js";
@@ -18,6 +19,7 @@ export interface HttpContext {
 let baseUserAgent: string | undefined;
 
 export function createHttpContext(options: TokenCredentialOptions | undefined): HttpContext {
+  rejectPipelineOptions("azid", options);
   baseUserAgent ??= `azsdk-js-azid-identity/${SDK_VERSION} ${platformUserAgent()}`;
   const prefix = options?.userAgentOptions?.userAgentPrefix;
   const client: HttpClient = options?.httpClient ?? transportFor(options);

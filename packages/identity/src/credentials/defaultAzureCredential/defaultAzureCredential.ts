@@ -17,6 +17,7 @@ import { ensureScopes } from "../../core/scopes.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../../core/types.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../../core/options.js";
 import { ChainedTokenCredential, walkChain } from "../chainedTokenCredential.js";
+import { withGetTokenSpan } from "../../core/tracing.js";
 
 /** Variables `requiredEnvVars` may name (as in @azure/identity). */
 export type DefaultAzureCredentialEnvVars =
@@ -118,6 +119,10 @@ export class DefaultAzureCredential extends ChainedTokenCredential {
   }
 
   override getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return withGetTokenSpan(`${NAME}.getToken`, options, (inner) => this.#getToken(scopes, inner));
+  }
+
+  #getToken(scopes: string | string[], options: GetTokenOptions | undefined): Promise<AccessToken> {
     const sticky = this.#sticky;
     if (sticky === undefined) return this.#walk(scopes, options, undefined).then((r) => r.token);
     return sticky.credential.getToken(scopes, options).then(

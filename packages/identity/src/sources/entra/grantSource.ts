@@ -27,6 +27,7 @@ export function createGrantSource(options: GrantSourceOptions): TokenSource {
       disableInstanceDiscovery: options.disableInstanceDiscovery,
       http: options.http,
       deadline: request.deadline,
+      ...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
     });
     const form = await options.buildForm(request, tokenEndpoint);
     if (request.claims !== undefined) form.claims = request.claims;
@@ -36,6 +37,7 @@ export function createGrantSource(options: GrantSourceOptions): TokenSource {
       ...(options.headers ? { headers: options.headers(request) } : {}),
       http: options.http,
       deadline: request.deadline,
+      ...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
     });
     options.onResponse?.(response, request);
     const token: AccessToken = { token: response.accessToken, expiresOnTimestamp: response.expiresOnTimestamp, tokenType: response.tokenType };

@@ -1,0 +1,96 @@
+// close() and [Symbol.asyncDispose]: after close a credential refuses to work, and a process that
+// used it exits promptly with nothing else to do (no loopback server, timer, poll or socket left
+// behind). Real child processes against the emulator over HTTPS.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+import { ChainedTokenCredential, ClientSecretCredential, DeviceCodeCredential, type TokenCredential } from "../../src/index.js";
+import { CredentialClosedError } from "../../src/core/closable.js";
+import { useEmulator } from "../support/emulator.js";
+
+const STORAGE = "https://storage.azure.com/.default";
+const CHILD = fileURLToPath(new URL("./closeChild.ts", import.meta.url));
+const env = useEmulator();
+
+/** Runs closeChild.ts; returns what it printed and how long after close() it exited. */
+function runChild(
+  scenario: string,
+  childEnv: NodeJS.ProcessEnv,
+): Promise<{ printed: { closedAt: number; after: { name: string; code?: string } }; exitMs: number; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, scenario], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const exitedAt = Date.now();
+      clearTimeout(killer);
+      const line = stdout.trim().split("\n").at(-1) ?? "";
+      try {
+        const printed = JSON.parse(line);
+        resolve({ printed, exitMs: exitedAt - printed.closedAt, code });
+      } catch {
+        reject(new Error(`${scenario}: no result (exit ${code})\nstdout: ${stdout}\nstderr: ${stderr}`));
+      }
+    });
+  });
+}
+
+describe("close() and [Symbol.asyncDispose]", () => {
+  for (const scenario of ["secret", "await-using", "browser-sign-in"]) {
+    it(`${scenario}: the process exits within 1 s of close(), and getToken afterwards rejects with CredentialClosedError`, async () => {
+      const app = env.addApp();
+      const { printed, exitMs, code } = await runChild(scenario, env.childEnv(app));
+      assert.equal(code, 0);
+      assert.deepEqual(printed.after, { name: "CredentialClosedError", code: "ERR_CREDENTIAL_CLOSED" });
+      assert.ok(exitMs < 1_000, `exited ${exitMs} ms after close()`);
+    });
+  }
+
+  it("getToken after close() rejects with a message naming the credential; close() twice is fine", async () => {
+    const { clientId, secret } = env.addApp();
+    const credential = new ClientSecretCredential(env.tenantId, clientId, secret, env.options);
+    await credential.getToken(STORAGE);
+    await credential.close();
+    await credential.close();
+    const error = await credential.getToken(STORAGE).catch((e: unknown) => e);
+    assert.ok(error instanceof CredentialClosedError);
+    assert.match(error.message, /^ClientSecretCredential was closed/);
+    // Another instance with the same identity keeps its cached token.
+    const twin = new ClientSecretCredential(env.tenantId, clientId, secret, env.options);
+    const before = env.tokenRequests().length;
+    await twin.getToken(STORAGE);
+    assert.equal(env.tokenRequests().length, before);
+  });
+
+  it("a chain closes its members, and a closed chain refuses even members without close()", async () => {
+    const { clientId, secret } = env.addApp();
+    const member = new ClientSecretCredential(env.tenantId, clientId, secret, env.options);
+    const plain: TokenCredential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const chain = new ChainedTokenCredential(member, plain);
+    await chain.close();
+    await assert.rejects(member.getToken(STORAGE), CredentialClosedError);
+    await assert.rejects(chain.getToken(STORAGE), /ChainedTokenCredential was closed/);
+  });
+
+  it("close() during a device-code sign-in stops the polling at once", async () => {
+    let shown = false;
+    const credential = new DeviceCodeCredential({
+      ...env.options,
+      tenantId: env.tenantId,
+      userPromptCallback: () => {
+        shown = true;
+        setTimeout(() => void credential.close(), 20);
+      },
+    });
+    const started = Date.now();
+    const error = await credential.getToken(STORAGE).catch((e: unknown) => e);
+    assert.ok(shown, "the code was shown");
+    assert.ok(error instanceof CredentialClosedError, String(error));
+    assert.ok(Date.now() - started < 5_000);
+  });
+});

@@ -1,0 +1,45 @@
+// Child process for closable.test.ts: uses a credential the way a program does, closes it, prints
+// when, and then does nothing: the process must exit by itself, promptly.
+import { ClientSecretCredential, DefaultAzureCredential, InteractiveBrowserCredential } from "../../src/index.js";
+
+const scope = "https://storage.azure.com/.default";
+const scenario = process.argv[2];
+const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n");
+
+async function afterClose(getToken: () => Promise<unknown>): Promise<{ name: string; code?: string }> {
+  try {
+    await getToken();
+    return { name: "no error" };
+  } catch (error) {
+    return { name: (error as Error).name, code: (error as { code?: string }).code };
+  }
+}
+
+if (scenario === "secret") {
+  const credential = new ClientSecretCredential(process.env.AZURE_TENANT_ID!, process.env.AZURE_CLIENT_ID!, process.env.AZURE_CLIENT_SECRET!);
+  await credential.getToken(scope);
+  await credential.close();
+  print({ closedAt: Date.now(), after: await afterClose(() => credential.getToken(scope)) });
+} else if (scenario === "await-using") {
+  let kept: DefaultAzureCredential;
+  {
+    await using credential = new DefaultAzureCredential();
+    kept = credential;
+    await credential.getToken(scope);
+  }
+  print({ closedAt: Date.now(), after: await afterClose(() => kept.getToken(scope)) });
+} else if (scenario === "browser-sign-in") {
+  // A sign-in that never completes: its loopback server is listening when close() is called.
+  const credential = new InteractiveBrowserCredential({
+    tenantId: process.env.AZURE_TENANT_ID!,
+    clientId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+    authorityHost: process.env.AZURE_AUTHORITY_HOST!,
+    disableInstanceDiscovery: true,
+    browserOpener: async () => {
+      setTimeout(() => void credential.close(), 50);
+    },
+  });
+  const pending = afterClose(() => credential.getToken(scope));
+  const result = await pending;
+  print({ closedAt: Date.now(), after: result });
+}
