@@ -34,6 +34,9 @@ export {
 } from "./core/plugins.js";
 export { PersistenceNotConfiguredError, type TokenCachePersistenceOptions } from "./core/persistenceOptions.js";
 export { AzureAuthorityHosts } from "./sources/entra/authority.js";
+export { RegionalAuthority, type RegionalAuthorityOptions } from "./sources/entra/regionalAuthority.js";
+export { CredentialClosedError } from "./core/closable.js";
+export { UnsupportedOptionError, type UnsupportedOptionCode } from "./core/unsupportedOptions.js";
 export { CertificateLoadError } from "./core/certificates/certificate.js";
 export type { HttpClient, HttpRequest, HttpResponse } from "./core/http/httpClient.js";
 export { ClientSecretCredential, type ClientSecretCredentialOptions } from "./credentials/clientSecretCredential.js";

@@ -6,9 +6,11 @@ import { AuthenticationError } from "../core/errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { closeParts } from "../core/closable.js";
+import type { RegionalAuthorityOptions } from "../sources/entra/regionalAuthority.js";
 
 /** Options of {@link ClientAssertionCredential}. */
-export interface ClientAssertionCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
+export interface ClientAssertionCredentialOptions
+  extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions, RegionalAuthorityOptions {}
 
 let instances = 0;
 

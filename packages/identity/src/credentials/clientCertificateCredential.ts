@@ -8,6 +8,7 @@ import { createConfidentialClientProvider, requireString } from "../providers/co
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { closeParts } from "../core/closable.js";
+import type { RegionalAuthorityOptions } from "../sources/entra/regionalAuthority.js";
 
 /** A certificate given by file path (see {@link ClientCertificateCredential}). */
 export interface ClientCertificatePEMCertificatePath {
@@ -29,7 +30,8 @@ export interface ClientCertificatePEMCertificate {
 export type ClientCertificateCredentialPEMConfiguration = ClientCertificatePEMCertificate | ClientCertificatePEMCertificatePath;
 
 /** Options of {@link ClientCertificateCredential}. */
-export interface ClientCertificateCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {
+export interface ClientCertificateCredentialOptions
+  extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions, RegionalAuthorityOptions {
   /** Send the certificate chain (`x5c`) for subject name/issuer authentication. */
   sendCertificateChain?: boolean;
   /** Assertion signature algorithm; PS256 (the default, like @azure/identity) or RS256. */

@@ -5,9 +5,11 @@ import { fingerprintOf } from "../sources/entra/clientAuthentication.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { closeParts } from "../core/closable.js";
+import type { RegionalAuthorityOptions } from "../sources/entra/regionalAuthority.js";
 
 /** Options of {@link ClientSecretCredential}. */
-export interface ClientSecretCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
+export interface ClientSecretCredentialOptions
+  extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions, RegionalAuthorityOptions {}
 
 /**
  * An app registration (service principal) signing in with a client secret: the OAuth 2.0 client

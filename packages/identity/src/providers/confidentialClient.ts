@@ -10,6 +10,7 @@ import { resolveAuthorityHost } from "../sources/entra/authority.js";
 import { buildClaims } from "../sources/entra/claims.js";
 import { CLIENT_ASSERTION_TYPE, type ClientAuthentication } from "../sources/entra/clientAuthentication.js";
 import { createGrantSource } from "../sources/entra/grantSource.js";
+import { regionalEndpointRewriter, resolveRegionalAuthority } from "../sources/entra/regionalAuthority.js";
 import { resolvePersistence } from "../core/persistenceOptions.js";
 import { PersistentTokenCache, withPersistentAppTokens } from "./persistentTokenCache.js";
 
@@ -20,7 +21,7 @@ export interface ConfidentialClientSettings {
   authentication: ClientAuthentication;
   /** Distinguishes credentials with the same client id (hash of the secret, certificate thumbprint...). */
   fingerprint: string;
-  options: (MultiTenantTokenCredentialOptions & AuthorityValidationOptions) | undefined;
+  options: (MultiTenantTokenCredentialOptions & AuthorityValidationOptions & { regionalAuthority?: string }) | undefined;
   /**
    * Share tokens through a plugin's fleet cache (default true). Only when `fingerprint` is the same for
    * the same credential in every process: a process-local fingerprint would let one process's tokens
@@ -43,7 +44,9 @@ export function createConfidentialClientProvider(settings: ConfidentialClientSet
   checkTenantId(tenantId);
   const authorityHost = resolveAuthorityHost(options?.authorityHost);
   const http = createHttpContext(options);
+  const region = resolveRegionalAuthority(credentialName, options?.regionalAuthority);
   const grantSource = createGrantSource({
+    ...(region !== undefined ? { regionalEndpoint: regionalEndpointRewriter(region, http, credentialLogger(credentialName)) } : {}),
     authorityHost,
     disableInstanceDiscovery: options?.disableInstanceDiscovery === true,
     http,

@@ -16,6 +16,8 @@ export interface GrantSourceOptions {
   headers?: (request: TokenRequest) => Record<string, string>;
   /** Sees the full response (refresh tokens, id tokens) for credentials that need more than the access token. */
   onResponse?: (response: TokenEndpointResponse, request: TokenRequest) => void;
+  /** Moves the token endpoint to a regional authority (regionalAuthority.ts); assertions keep the global audience. */
+  regionalEndpoint?: (tokenEndpoint: string) => string;
 }
 
 export function createGrantSource(options: GrantSourceOptions): TokenSource {
@@ -32,7 +34,7 @@ export function createGrantSource(options: GrantSourceOptions): TokenSource {
     const form = await options.buildForm(request, tokenEndpoint);
     if (request.claims !== undefined) form.claims = request.claims;
     const response = await requestToken({
-      tokenEndpoint,
+      tokenEndpoint: options.regionalEndpoint ? options.regionalEndpoint(tokenEndpoint) : tokenEndpoint,
       form,
       ...(options.headers ? { headers: options.headers(request) } : {}),
       http: options.http,

@@ -1,0 +1,86 @@
+// Azure SDK logging: @azure/logger (the real package, as an application installs it) turns azid's
+// identity lines on with its own setLogLevel; `debug` is an alias of `verbose`;
+// allowLoggingAccountIdentifiers and enableUnsafeSupportLogging log what @azure/identity's do, never a token.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { beforeEach, describe, it } from "node:test";
+import { AzureLogger as AzureSdkLogger, setLogLevel as setAzureSdkLogLevel } from "@azure/logger";
+import { ClientSecretCredential, getLogLevel, setLogLevel } from "../../src/index.js";
+import { connectAzureLogger } from "../../src/core/azureLoggerBridge.js";
+import { tokenCache } from "../../src/core/cache/tokenCache.js";
+import { captureLogs, decodeJwt, useEmulator } from "../support/emulator.js";
+
+const STORAGE = "https://storage.azure.com/.default";
+const env = useEmulator();
+
+describe("logging", () => {
+  beforeEach(() => tokenCache.clear());
+
+  it("@azure/logger's setLogLevel('info') shows azid's identity lines through its AzureLogger.log, scrubbed", async () => {
+    const { clientId, secret } = env.addApp();
+    assert.equal(getLogLevel(), undefined, "azid's own logging is off");
+    const credential = new ClientSecretCredential(env.tenantId, clientId, secret, env.options);
+    assert.equal(await connectAzureLogger(), true, "@azure/logger found");
+    const lines: string[] = [];
+    const previous = AzureSdkLogger.log;
+    AzureSdkLogger.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+    setAzureSdkLogLevel("info");
+    try {
+      const token = await credential.getToken(STORAGE);
+      assert.ok(
+        lines.some((l) => /^azure:identity:info ClientSecretCredential => getToken\(\) => SUCCESS/.test(l)),
+        lines.join("\n"),
+      );
+      assert.ok(!lines.some((l) => l.includes(token.token) || l.includes(secret)));
+      setAzureSdkLogLevel("error");
+      lines.length = 0;
+      tokenCache.clear();
+      await credential.getToken(STORAGE);
+      assert.deepEqual(lines, [], "info lines are off at error level");
+    } finally {
+      AzureSdkLogger.log = previous;
+      setAzureSdkLogLevel(undefined);
+    }
+  });
+
+  it("debug is an alias of verbose, in setLogLevel and in AZURE_LOG_LEVEL", () => {
+    const previous = getLogLevel();
+    setLogLevel("debug");
+    assert.equal(getLogLevel(), "verbose");
+    setLogLevel(previous);
+    const logger = fileURLToPath(new URL("../../src/core/logger.ts", import.meta.url));
+    const out = execFileSync(
+      process.execPath,
+      ["--input-type=module", "-e", `const m = await import(${JSON.stringify(logger)}); console.log(m.getLogLevel());`],
+      {
+        env: { ...process.env, AZURE_LOG_LEVEL: "debug" },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    assert.equal(out.trim(), "verbose");
+  });
+
+  it("allowLoggingAccountIdentifiers logs @azure/identity's [Authenticated account] line; enableUnsafeSupportLogging adds support detail; never the token", async () => {
+    const { clientId, secret } = env.addApp();
+    const credential = new ClientSecretCredential(env.tenantId, clientId, secret, {
+      ...env.options,
+      loggingOptions: { allowLoggingAccountIdentifiers: true, enableUnsafeSupportLogging: true },
+    });
+    const { lines, result } = await captureLogs(() => credential.getToken(STORAGE));
+    const { payload } = decodeJwt(result!.token);
+    const account = lines.find((l) => l.includes("[Authenticated account]"));
+    assert.equal(
+      account,
+      `azure:identity:info ClientSecretCredential => [Authenticated account] Client ID: ${clientId}. Tenant ID: ${env.tenantId}. User Principal Name: No User Principal Name available. Object ID (user): ${String(payload.oid)}`,
+    );
+    const support = lines.find((l) => l.includes("[Support]"));
+    assert.match(support ?? "", /token issuer: https:\/\/sts\.windows\.net\/.+, audience: https:\/\/storage\.azure\.com, permissions: .*, expires: \d{4}-/);
+    for (const line of lines) assert.ok(!line.includes(result!.token) && !line.includes(secret));
+    // Without the options: neither line.
+    tokenCache.clear();
+    const plain = await captureLogs(() => new ClientSecretCredential(env.tenantId, clientId, secret, env.options).getToken(STORAGE));
+    assert.ok(!plain.lines.some((l) => l.includes("[Authenticated account]") || l.includes("[Support]")));
+  });
+});
