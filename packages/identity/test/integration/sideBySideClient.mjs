@@ -1,0 +1,94 @@
+// Child process for sideBySide.test.ts: runs one scenario through @azure/identity 4.13.1 or azid
+// (argv[2] = "azure" | "azid", argv[3] = scenario) against the emulator, and prints one JSON line
+// describing what happened, in terms both libraries share. Both libraries run the same code here.
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+const require = createRequire(import.meta.url);
+const [lib, scenario] = process.argv.slice(2);
+const env = process.env;
+const scope = "https://storage.azure.com/.default";
+const options = { authorityHost: env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true };
+const id = lib === "azure" ? await import("@azure/identity") : await import("@azid/identity");
+const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
+const claims = (token) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
+const describeError = (error) => ({ name: error?.name, statusCode: error?.statusCode, oauthError: error?.errorResponse?.error });
+
+async function run() {
+  if (scenario === "secret") {
+    const credential = new id.ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, options);
+    const token = await credential.getToken(scope);
+    const { aud, appid, tid, iss } = claims(token.token);
+    return { tokenType: token.tokenType, aud, appid, tid, iss, expiresInMin: Math.round((token.expiresOnTimestamp - Date.now()) / 60_000) };
+  }
+  if (scenario === "wrong-secret") {
+    const credential = new id.ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, "wrong~secret", options);
+    return credential.getToken(scope).then(
+      () => ({ error: null }),
+      (error) => ({ error: describeError(error) }),
+    );
+  }
+  if (scenario === "chain-unavailable") {
+    // Every member unavailable: both aggregate the reasons in one AggregateAuthenticationError.
+    const chain = new id.ChainedTokenCredential(
+      new id.EnvironmentCredential(),
+      new id.ManagedIdentityCredential({ clientId: "00000000-0000-0000-0000-000000000001" }),
+    );
+    return chain.getToken(scope, { requestOptions: { timeout: 3_000 } }).then(
+      () => ({ error: null }),
+      (error) => ({ error: { name: error?.name, members: (error?.errors ?? []).map((e) => e.name) } }),
+    );
+  }
+  if (scenario === "broker") {
+    try {
+      new id.InteractiveBrowserCredential({ brokerOptions: { enabled: true } });
+      return { constructed: true };
+    } catch (error) {
+      return { constructed: false, isError: error instanceof Error };
+    }
+  }
+  if (scenario === "logging") {
+    // How every Azure SDK user turns logs on: @azure/logger's setLogLevel and AzureLogger.log.
+    const { AzureLogger, setLogLevel } = await import("@azure/logger");
+    const lines = [];
+    AzureLogger.log = (...args) => lines.push(args.map(String).join(" "));
+    setLogLevel("info");
+    const credential = new id.ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, options);
+    if (lib === "azid") await new Promise((r) => setTimeout(r, 50)); // the optional @azure/logger bridge loads with import()
+    await credential.getToken(scope);
+    return { successLine: lines.some((l) => /^azure:identity:info ClientSecretCredential => getToken\(\) => SUCCESS/.test(l)) };
+  }
+  if (scenario === "tracing") {
+    // OpenTelemetry as an Azure SDK user sets it up: a tracer provider, and core-tracing's OpenTelemetry instrumenter.
+    const { trace } = await import("@opentelemetry/api");
+    const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
+    const exporter = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    const instrumentationDir = dirname(require.resolve("@azure/opentelemetry-instrumentation-azure-sdk"));
+    const { OpenTelemetryInstrumenter } = require(join(instrumentationDir, "instrumenter.js"));
+    require("@azure/core-tracing").useInstrumenter(new OpenTelemetryInstrumenter());
+    const good = new id.ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, options);
+    const bad = new id.ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, "wrong~secret", options);
+    await good.getToken(scope);
+    await bad.getToken(scope).catch(() => undefined);
+    return {
+      spans: exporter
+        .getFinishedSpans()
+        .filter((s) => s.name.endsWith(".getToken"))
+        .map((s) => ({
+          name: s.name,
+          kind: s.kind,
+          status: s.status.code,
+          namespace: s.attributes["az.namespace"],
+          exception: s.events.some((e) => e.name === "exception"),
+        })),
+    };
+  }
+  throw new Error(`unknown scenario ${scenario}`);
+}
+
+try {
+  print(await run());
+} catch (error) {
+  print({ thrown: describeError(error), message: String(error?.message ?? error) });
+}
