@@ -49,8 +49,41 @@ export function rejectProofOfPossession(credentialName: string): UnsupportedOpti
  * additionalPolicies change @azure/core-rest-pipeline requests; azid sends its few token requests
  * without a pipeline, so a policy would never run. An empty array asks for nothing.
  */
-export function rejectPipelineOptions(credentialName: string, options: { additionalPolicies?: unknown } | undefined): void {
-  const policies = options?.additionalPolicies;
+export function rejectPipelineOptions(
+  credentialName: string,
+  options:
+    | {
+        additionalPolicies?: unknown;
+        agent?: unknown;
+        allowInsecureConnection?: unknown;
+        redirectOptions?: { handleRedirects?: unknown; maxRetries?: unknown };
+      }
+    | undefined,
+): void {
+  if (options === undefined) return;
+  if (options.agent !== undefined) {
+    throw new UnsupportedOptionError(
+      "agent",
+      `${credentialName}: agent is not supported: azid manages its own keep-alive agents. For a proxy use proxyOptions, for extra CAs tlsOptions.ca; ` +
+        "for anything else pass httpClient (an object with sendRequest(request)) that uses your agent.",
+    );
+  }
+  if (options.allowInsecureConnection === true) {
+    throw new UnsupportedOptionError(
+      "allowInsecureConnection",
+      `${credentialName}: allowInsecureConnection is not supported: azid sends plain http only to loopback addresses (emulators, local managed identity endpoints), ` +
+        "and does so without this option; every other endpoint must use https. Remove the option.",
+    );
+  }
+  const redirects = options.redirectOptions;
+  if (redirects !== undefined && (redirects.handleRedirects === true || redirects.maxRetries !== undefined)) {
+    throw new UnsupportedOptionError(
+      "redirectOptions",
+      `${credentialName}: redirectOptions is not supported: azid never follows a redirect from a token endpoint (a redirected token request fails). ` +
+        "Remove the option, or set authorityHost to the endpoint the redirect points to.",
+    );
+  }
+  const policies = options.additionalPolicies;
   if (policies === undefined || (Array.isArray(policies) && policies.length === 0)) return;
   throw new UnsupportedOptionError(
     "additionalPolicies",

@@ -21,7 +21,7 @@ let baseUserAgent: string | undefined;
 export function createHttpContext(options: TokenCredentialOptions | undefined): HttpContext {
   rejectPipelineOptions("azid", options);
   baseUserAgent ??= `azsdk-js-azid-identity/${SDK_VERSION} ${platformUserAgent()}`;
-  const prefix = options?.userAgentOptions?.userAgentPrefix;
+  const prefix = options?.userAgentOptions?.userAgentPrefix ?? options?.telemetryOptions?.applicationId;
   const client: HttpClient = options?.httpClient ?? transportFor(options);
   return {
     client,

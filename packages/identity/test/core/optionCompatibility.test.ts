@@ -1,0 +1,74 @@
+// Every option of @azure/identity's option types exists in azid's (checked by the type-checker in
+// npm test: an option azid lacks makes one of the `true` lines below a compile error), and at run
+// time every shared option either works or throws UnsupportedOptionError at construction.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type * as Azure from "@azure/identity";
+import * as Azid from "../../src/index.js";
+
+/** `true` only when every key of A is a key of B. */
+type Covers<A, B> = [Exclude<keyof A, keyof B>] extends [never] ? true : Exclude<keyof A, keyof B>;
+
+export const typeLevel: Record<string, true> = {
+  TokenCredentialOptions: true as Covers<Azure.TokenCredentialOptions, Azid.TokenCredentialOptions>,
+  ClientSecretCredentialOptions: true as Covers<Azure.ClientSecretCredentialOptions, Azid.ClientSecretCredentialOptions>,
+  ClientCertificateCredentialOptions: true as Covers<Azure.ClientCertificateCredentialOptions, Azid.ClientCertificateCredentialOptions>,
+  ClientAssertionCredentialOptions: true as Covers<Azure.ClientAssertionCredentialOptions, Azid.ClientAssertionCredentialOptions>,
+  EnvironmentCredentialOptions: true as Covers<Azure.EnvironmentCredentialOptions, Azid.EnvironmentCredentialOptions>,
+  UsernamePasswordCredentialOptions: true as Covers<Azure.UsernamePasswordCredentialOptions, Azid.UsernamePasswordCredentialOptions>,
+  WorkloadIdentityCredentialOptions: true as Covers<Azure.WorkloadIdentityCredentialOptions, Azid.WorkloadIdentityCredentialOptions>,
+  AzurePipelinesCredentialOptions: true as Covers<Azure.AzurePipelinesCredentialOptions, Azid.AzurePipelinesCredentialOptions>,
+  AzureCliCredentialOptions: true as Covers<Azure.AzureCliCredentialOptions, Azid.AzureCliCredentialOptions>,
+  AzureDeveloperCliCredentialOptions: true as Covers<Azure.AzureDeveloperCliCredentialOptions, Azid.AzureDeveloperCliCredentialOptions>,
+  AzurePowerShellCredentialOptions: true as Covers<Azure.AzurePowerShellCredentialOptions, Azid.AzurePowerShellCredentialOptions>,
+  DeviceCodeCredentialOptions: true as Covers<Azure.DeviceCodeCredentialOptions, Azid.DeviceCodeCredentialOptions>,
+  InteractiveBrowserCredentialNodeOptions: true as Covers<Azure.InteractiveBrowserCredentialNodeOptions, Azid.InteractiveBrowserCredentialNodeOptions>,
+  AuthorizationCodeCredentialOptions: true as Covers<Azure.AuthorizationCodeCredentialOptions, Azid.AuthorizationCodeCredentialOptions>,
+  OnBehalfOfCredentialOptions: true as Covers<Azure.OnBehalfOfCredentialOptions, Azid.OnBehalfOfCredentialOptions>,
+  DefaultAzureCredentialClientIdOptions: true as Covers<Azure.DefaultAzureCredentialClientIdOptions, Azid.DefaultAzureCredentialClientIdOptions>,
+  DefaultAzureCredentialResourceIdOptions: true as Covers<Azure.DefaultAzureCredentialResourceIdOptions, Azid.DefaultAzureCredentialResourceIdOptions>,
+  ManagedIdentityCredentialClientIdOptions: true as Covers<Azure.ManagedIdentityCredentialClientIdOptions, Azid.ManagedIdentityCredentialClientIdOptions>,
+  VisualStudioCodeCredentialOptions: true as Covers<Azure.VisualStudioCodeCredentialOptions, Azid.VisualStudioCodeCredentialOptions>,
+  GetTokenOptions: true as Covers<Azure.GetTokenOptions, Azid.GetTokenOptions>,
+};
+
+/** A value for each option every credential shares, as an application would pass it. */
+const SAMPLES: Record<keyof Azure.TokenCredentialOptions, unknown> = {
+  authorityHost: "https://login.microsoftonline.com",
+  loggingOptions: {
+    allowLoggingAccountIdentifiers: true,
+    enableUnsafeSupportLogging: true,
+    additionalAllowedHeaderNames: ["x"],
+    additionalAllowedQueryParameters: ["y"],
+  },
+  additionalPolicies: [{ policy: { name: "p", sendRequest: (r: unknown, next: (r: unknown) => unknown) => next(r) }, position: "perCall" }],
+  allowInsecureConnection: true,
+  proxyOptions: { host: "http://127.0.0.1", port: 3128 },
+  redirectOptions: { handleRedirects: true, maxRetries: 2 },
+  retryOptions: { maxRetries: 1 },
+  telemetryOptions: { applicationId: "my-app" },
+  tlsOptions: { ca: "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n" },
+  userAgentOptions: { userAgentPrefix: "my-app" },
+  httpClient: { sendRequest: async () => ({}) },
+  agent: {},
+} as Record<keyof Azure.TokenCredentialOptions, unknown>;
+
+describe("every @azure/identity option works or fails loudly", () => {
+  it("the type-level check ran (every entry is true)", () => {
+    assert.ok(Object.values(typeLevel).every((v) => v === true));
+  });
+
+  for (const [option, value] of Object.entries(SAMPLES)) {
+    it(`${option}: constructs, or throws UnsupportedOptionError naming it`, () => {
+      const make = () => new Azid.ClientSecretCredential("tenant", "client", "secret", { [option]: value });
+      try {
+        make();
+      } catch (error) {
+        assert.ok(error instanceof Azid.UnsupportedOptionError, `${option}: ${String(error)}`);
+        assert.equal(error.option.split(".")[0], option);
+        assert.match(error.message, /Remove|use|pass/i, "says what to do instead");
+        return;
+      }
+    });
+  }
+});
