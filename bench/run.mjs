@@ -26,6 +26,7 @@ import { markdownReport, meetsTarget, textReport } from "./lib/report.mjs";
 import { writeBenchChart } from "../scripts/bench-chart.mjs";
 import { fleetDefinition } from "./fleet/scenario.mjs";
 import { persistenceDefinition } from "./persistence/scenario.mjs";
+import { webDefinition } from "./web/scenario.mjs";
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -66,7 +67,7 @@ const SETTINGS = quick
 /** How long a local-development child waits for its first token before giving up (@azure/identity hangs for minutes on a black-hole IMDS). */
 const LOCAL_DEV_CAP_MS = 30_000;
 const FILL_CONCURRENCY = 32;
-const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory", "managedIdentity", "localDev", "fleet", "persistence"];
+const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory", "managedIdentity", "localDev", "fleet", "persistence", "web"];
 const selected = new Set(only ?? ALL);
 for (const name of selected) if (!ALL.includes(name)) throw new Error(`--only: unknown scenario "${name}" (known: ${ALL.join(", ")})`);
 
@@ -521,6 +522,7 @@ const DEFINITIONS = [
   },
   fleetDefinition({ quick, log }),
   persistenceDefinition({ quick, log }),
+  webDefinition({ quick, log }),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The `workerd` build (dist/web/index.js) in real workerd, through miniflare: a Cloudflare Worker gets
 // client-credentials tokens from the emulator with fetch and Web Crypto, keeps them in the one cache
-// across requests, and refuses the credentials a worker can't have. The worker's only way out is
+// across requests, exchanges federated tokens given by callback, and refuses the credentials a worker can't have. The worker's only way out is
 // miniflare's outboundService, which forwards loopback requests (from this Node process, under the
 // network guard) and refuses any other address.
 import assert from "node:assert/strict";
@@ -15,7 +15,7 @@ const STORAGE = "https://storage.azure.com/.default";
 const env = useEmulator();
 
 const WORKER = `
-import { ChainedTokenCredential, ClientCertificateCredential, ClientSecretCredential, CredentialUnavailableError,
+import { ChainedTokenCredential, ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, CredentialUnavailableError,
   ManagedIdentityCredential, WorkloadIdentityCredential, getBearerTokenProvider } from "./azid.mjs";
 let secretCredential;
 const certificateCredentials = new Map();
@@ -44,6 +44,14 @@ export default {
         const chain = new ChainedTokenCredential(failing, new ClientSecretCredential(env.TENANT, env.CLIENT_ID, env.SECRET, options));
         return Response.json({ bearer: await getBearerTokenProvider(chain, env.SCOPE)() });
       }
+      if (url.pathname === "/federated") {
+        const workload = new WorkloadIdentityCredential({ tenantId: env.TENANT, clientId: env.WI_CLIENT_ID, getAssertion: async () => env.FEDERATED_TOKEN, ...options });
+        const assertion = new ClientAssertionCredential(env.TENANT, env.WI_CLIENT_ID, async () => env.FEDERATED_TOKEN, options);
+        return Response.json({
+          workload: (await workload.getToken("https://workload.example/.default")).token,
+          assertion: (await assertion.getToken("https://assertion.example/.default")).token,
+        });
+      }
       if (url.pathname === "/workload-file") {
         new WorkloadIdentityCredential({ tenantId: env.TENANT, clientId: env.CLIENT_ID, tokenFilePath: "/var/run/token", ...options });
         return Response.json({ constructed: true });
@@ -68,6 +76,7 @@ let mf: Miniflare;
 let outbound: string[] = [];
 let app: { clientId: string; secret: string };
 let certApp: { clientId: string };
+let workloadApp: { clientId: string };
 
 /** The worker's outbound fetch: loopback only, TLS checked against the emulator's CA. */
 async function forward(request: Request): Promise<Response> {
@@ -101,6 +110,12 @@ describe("the workerd build in workerd (miniflare)", () => {
   before(async () => {
     env.emu.config.resources = [...(env.emu.config.resources ?? []), "https://*.example"];
     app = env.addApp();
+    workloadApp = env.addApp({
+      secrets: [],
+      federatedCredentials: [
+        { issuer: env.emu.federation.issuerUrl(), subject: "system:serviceaccount:workers:azid", audiences: ["api://AzureADTokenExchange"] },
+      ],
+    });
     certApp = env.addApp({
       secrets: [],
       certificates: [readFileSync(`${FIXTURES}/cert.pem`, "utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)![0]],
@@ -119,6 +134,8 @@ describe("the workerd build in workerd (miniflare)", () => {
         CERT_CLIENT_ID: certApp.clientId,
         PEM: readFileSync(`${FIXTURES}/cert.pem`, "utf8"),
         SCOPE: STORAGE,
+        WI_CLIENT_ID: workloadApp.clientId,
+        FEDERATED_TOKEN: env.emu.federation.mint({ subject: "system:serviceaccount:workers:azid" }),
       },
       outboundService: forward,
       cf: false, // no download of request.cf data from workers.cloudflare.com
@@ -163,6 +180,20 @@ describe("the workerd build in workerd (miniflare)", () => {
     const result = await call("/chain");
     assert.equal(result.status, 200, JSON.stringify(result.body));
     assert.match(String(result.body.bearer), /^eyJ/);
+  });
+
+  it("exchanges a federated token given by callback: WorkloadIdentityCredential getAssertion and ClientAssertionCredential", async () => {
+    const result = await call("/federated");
+    assert.equal(result.status, 200, JSON.stringify(result.body));
+    for (const token of [result.body.workload, result.body.assertion]) {
+      assert.equal(JSON.parse(Buffer.from(String(token).split(".")[1]!, "base64url").toString()).appid, workloadApp.clientId);
+    }
+    const forms = env
+      .tokenRequests()
+      .slice(-2)
+      .map((r) => r.form!);
+    for (const form of forms)
+      assert.equal(JSON.parse(Buffer.from(form.client_assertion!.split(".")[1]!, "base64url").toString()).sub, "system:serviceaccount:workers:azid");
   });
 
   it("refuses, at construction, what a worker can't have, naming the alternative", async () => {

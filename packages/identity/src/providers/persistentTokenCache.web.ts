@@ -1,0 +1,19 @@
+// The workerd build's stand-in for persistentTokenCache.ts (scripts/webBuild.mjs picks it; the browser
+// build has its own, persistentTokenCache.browser.ts): a worker has no file system or OS keyring for a
+// persistence plugin, and the MSAL cache file format is a desktop one, so the bundle leaves both out.
+// resolvePersistence() asks for this class only when persistence is requested, and it says why not.
+import type { PersistenceRequest } from "../core/persistenceOptions.js";
+import type { TokenSource } from "../core/tokenSource.js";
+
+export class PersistentTokenCache {
+  constructor(_request: PersistenceRequest) {
+    throw new TypeError(
+      "tokenCachePersistenceOptions can't be used in workerd or other fetch-only runtimes (no file system or OS keyring for the persistence plugin). Tokens stay in the isolate's in-memory cache; to share them across isolates, register a distributed cache plugin (useIdentityPlugin).",
+    );
+  }
+}
+
+/** Never reached in a worker (see above); the source as it is. */
+export function withPersistentAppTokens(source: TokenSource): TokenSource {
+  return source;
+}
