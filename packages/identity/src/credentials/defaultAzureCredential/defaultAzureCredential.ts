@@ -50,6 +50,18 @@ export interface DefaultAzureCredentialOptions extends MultiTenantTokenCredentia
   sharedTokenCacheUsername?: string;
   /** Python's shared_cache_tenant_id: the shared-cache account's tenant (default AZURE_TENANT_ID). */
   sharedTokenCacheTenantId?: string;
+  /** Python's managed_identity_object_id: a user-assigned managed identity by object (principal) id. */
+  managedIdentityObjectId?: string;
+  /** Python's workload_identity_tenant_id: WorkloadIdentityCredential's tenant (default tenantId, then AZURE_TENANT_ID). */
+  workloadIdentityTenantId?: string;
+  /** Python's interactive_browser_tenant_id: InteractiveBrowserCredential's tenant (default tenantId). */
+  interactiveBrowserTenantId?: string;
+  /** Python's interactive_browser_client_id: InteractiveBrowserCredential's app (default the developer sign-on client). */
+  interactiveBrowserClientId?: string;
+  /** Python's visual_studio_code_tenant_id: VisualStudioCodeCredential's tenant (default tenantId). */
+  visualStudioCodeTenantId?: string;
+  /** Python's exclude_broker_credential: accepted; azid's chain has no broker credential, so it changes nothing. */
+  excludeBrokerCredential?: boolean;
   /** azid extension: skip VisualStudioCodeCredential. */
   excludeVisualStudioCodeCredential?: boolean;
   /** azid extension: skip AzureCliCredential. */

@@ -27,6 +27,13 @@ export interface ChainOptions extends MultiTenantTokenCredentialOptions, Authori
   sharedTokenCacheUsername?: string;
   /** The shared-cache account's tenant (default AZURE_TENANT_ID), as Python's shared_cache_tenant_id. */
   sharedTokenCacheTenantId?: string;
+  /** Python's per-member options (DefaultAzureCredentialOptions documents them). */
+  managedIdentityObjectId?: string;
+  workloadIdentityTenantId?: string;
+  interactiveBrowserTenantId?: string;
+  interactiveBrowserClientId?: string;
+  visualStudioCodeTenantId?: string;
+  excludeBrokerCredential?: boolean;
 }
 
 export interface ChainMember {
@@ -83,15 +90,28 @@ function construct(name: ChainCredentialName, options: ChainOptions, settings: M
     processTimeoutInMs,
     sharedTokenCacheUsername,
     sharedTokenCacheTenantId,
+    managedIdentityObjectId,
+    workloadIdentityTenantId,
+    interactiveBrowserTenantId,
+    interactiveBrowserClientId,
+    visualStudioCodeTenantId,
+    excludeBrokerCredential, // Python's: azid has no broker credential in the chain, so there is nothing to exclude
     ...common
   } = options;
+  void managedIdentityObjectId;
+  void excludeBrokerCredential;
   const tools = { ...common, ...(tenantId !== undefined ? { tenantId } : {}), ...(processTimeoutInMs !== undefined ? { processTimeoutInMs } : {}) };
   switch (name) {
     case "EnvironmentCredential":
       return new EnvironmentCredential(common);
     case "WorkloadIdentityCredential": {
       const clientId = workloadIdentityClientId ?? managedIdentityClientId;
-      return new WorkloadIdentityCredential({ ...common, ...(tenantId !== undefined ? { tenantId } : {}), ...(clientId !== undefined ? { clientId } : {}) });
+      const workloadTenant = workloadIdentityTenantId ?? tenantId;
+      return new WorkloadIdentityCredential({
+        ...common,
+        ...(workloadTenant !== undefined ? { tenantId: workloadTenant } : {}),
+        ...(clientId !== undefined ? { clientId } : {}),
+      });
     }
     case "ManagedIdentityCredential":
       return new ChainManagedIdentityCredential(managedIdentitySelector(options), common, { probe: settings.probeImds });
@@ -105,7 +125,10 @@ function construct(name: ChainCredentialName, options: ChainOptions, settings: M
       });
     }
     case "VisualStudioCodeCredential":
-      return new VisualStudioCodeCredential({ ...common, ...(tenantId !== undefined ? { tenantId } : {}) });
+      return new VisualStudioCodeCredential({
+        ...common,
+        ...((visualStudioCodeTenantId ?? tenantId) !== undefined ? { tenantId: visualStudioCodeTenantId ?? tenantId } : {}),
+      });
     case "AzureCliCredential":
       return new AzureCliCredential(tools);
     case "AzurePowerShellCredential":
@@ -115,7 +138,8 @@ function construct(name: ChainCredentialName, options: ChainOptions, settings: M
     case "InteractiveBrowserCredential":
       return new InteractiveBrowserCredential({
         ...common,
-        ...(tenantId !== undefined ? { tenantId } : {}),
+        ...((interactiveBrowserTenantId ?? tenantId) !== undefined ? { tenantId: interactiveBrowserTenantId ?? tenantId } : {}),
+        ...(interactiveBrowserClientId !== undefined ? { clientId: interactiveBrowserClientId } : {}),
         ...(settings.noInteraction ? { disableAutomaticAuthentication: true } : {}),
       });
   }
@@ -127,6 +151,7 @@ function construct(name: ChainCredentialName, options: ChainOptions, settings: M
  */
 export function managedIdentitySelector(options: ChainOptions): ManagedIdentitySelectorOptions {
   if (options.managedIdentityResourceId !== undefined) return { resourceId: options.managedIdentityResourceId };
+  if (options.managedIdentityObjectId !== undefined) return { objectId: options.managedIdentityObjectId };
   const clientId = options.managedIdentityClientId ?? nonEmpty(process.env.AZURE_CLIENT_ID);
   const workloadClientId = options.workloadIdentityClientId ?? clientId;
   if (nonEmpty(process.env.AZURE_FEDERATED_TOKEN_FILE) !== undefined && workloadClientId !== undefined) return { clientId: workloadClientId };

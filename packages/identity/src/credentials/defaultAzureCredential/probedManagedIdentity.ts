@@ -77,7 +77,7 @@ function describeProbeFailure(failure: unknown): string {
   return failure instanceof Error ? failure.message : String(failure);
 }
 
-export type ManagedIdentitySelectorOptions = { clientId: string } | { resourceId: string } | Record<string, never>;
+export type ManagedIdentitySelectorOptions = { clientId: string } | { resourceId: string } | { objectId: string } | Record<string, never>;
 
 export class ChainManagedIdentityCredential implements TokenCredential {
   /** The credential that issues tokens (what getTokenWithSource reports). */
@@ -117,5 +117,6 @@ export class ChainManagedIdentityCredential implements TokenCredential {
 function toIdentitySelector(selector: ManagedIdentitySelectorOptions): IdentitySelector {
   if ("clientId" in selector) return { kind: "clientId", value: selector.clientId };
   if ("resourceId" in selector) return { kind: "resourceId", value: selector.resourceId };
+  if ("objectId" in selector) return { kind: "objectId", value: selector.objectId };
   return { kind: "system" };
 }

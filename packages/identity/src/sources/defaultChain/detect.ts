@@ -44,7 +44,7 @@ export interface DetectOptions {
   managedIdentityClientId?: string;
   managedIdentityResourceId?: string;
   /** DefaultAzureCredential's choice for ManagedIdentityCredential (from the options and AZURE_CLIENT_ID). */
-  managedIdentitySelector: { clientId?: string; resourceId?: string };
+  managedIdentitySelector: { clientId?: string; resourceId?: string; objectId?: string };
 }
 
 export async function detect(name: ChainCredentialName, options: DetectOptions): Promise<Detection> {
@@ -81,6 +81,7 @@ export async function detect(name: ChainCredentialName, options: DetectOptions):
       const details: Record<string, string> = {};
       if (selector.clientId !== undefined) details.clientId = selector.clientId;
       if (selector.resourceId !== undefined) details.resourceId = selector.resourceId;
+      if (selector.objectId !== undefined) details.objectId = selector.objectId;
       const from = [
         "IDENTITY_ENDPOINT",
         "IDENTITY_HEADER",
