@@ -13,7 +13,6 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { build, transform } from "esbuild";
 import { buildWeb } from "./webBuild.mjs";
-import { buildWeb } from "./webBuild.mjs";
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve("typescript/bin/tsc");
@@ -69,7 +68,5 @@ for (const file of ["index.js", ...readdirSync(join(ESM, "chunks")).map((f) => `
 }
 // The CommonJS build lives under a "type": "module" package, so it needs its own marker.
 writeFileSync(join(CJS, "package.json"), '{ "type": "commonjs" }\n');
-// The `workerd` and `browser` builds: fetch and Web Crypto, no Node built-ins (scripts/webBuild.mjs).
-await buildWeb();
 // The `workerd` and `browser` builds: fetch and Web Crypto, no Node built-ins (scripts/webBuild.mjs).
 await buildWeb();
