@@ -56,7 +56,7 @@ export class WorkloadIdentityCredential implements TokenCredential {
     const missing = [
       tenantId ? undefined : "tenantId (or AZURE_TENANT_ID)",
       clientId ? undefined : "clientId (or AZURE_CLIENT_ID)",
-      tokenFilePath || getAssertion ? undefined : "tokenFilePath (or AZURE_FEDERATED_TOKEN_FILE, or getAssertion)",
+      tokenFilePath || getAssertion ? undefined : "tokenFilePath (or AZURE_FEDERATED_TOKEN_FILE) or getAssertion",
     ].filter((m) => m !== undefined);
     if (missing.length > 0) {
       throw new CredentialUnavailableError(

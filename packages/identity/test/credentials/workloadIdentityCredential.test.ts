@@ -70,6 +70,25 @@ describe("WorkloadIdentityCredential", () => {
     );
   });
 
+  it("getAssertion (azid extension) supplies the federated token instead of a file, for every exchange", async () => {
+    const { clientId, subject } = workload();
+    let calls = 0;
+    const credential = new WorkloadIdentityCredential({
+      ...env.options,
+      tenantId: env.tenantId,
+      clientId,
+      tokenFilePath: "/nonexistent",
+      getAssertion: async () => {
+        calls++;
+        return env.emu.federation.mint({ subject });
+      },
+    });
+    assert.equal(decodeJwt((await credential.getToken(STORAGE)).token).payload.appid, clientId);
+    await credential.getToken("https://vault.azure.net/.default");
+    assert.equal(calls, 2);
+    assert.equal(decodeJwt(env.tokenRequests().at(-1)!.form!.client_assertion!).payload.sub, subject);
+  });
+
   it("missing configuration is unavailable at construction, naming what is missing", () => {
     for (const key of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE"]) delete process.env[key];
     assert.throws(
