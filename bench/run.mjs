@@ -27,6 +27,7 @@ import { writeBenchChart } from "../scripts/bench-chart.mjs";
 import { fleetDefinition } from "./fleet/scenario.mjs";
 import { persistenceDefinition } from "./persistence/scenario.mjs";
 import { webDefinition } from "./web/scenario.mjs";
+import { spaDefinition } from "./spa/scenario.mjs";
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -67,7 +68,7 @@ const SETTINGS = quick
 /** How long a local-development child waits for its first token before giving up (@azure/identity hangs for minutes on a black-hole IMDS). */
 const LOCAL_DEV_CAP_MS = 30_000;
 const FILL_CONCURRENCY = 32;
-const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory", "managedIdentity", "localDev", "fleet", "persistence", "web"];
+const ALL = ["latency", "scopes", "cold", "import", "footprint", "memory", "managedIdentity", "localDev", "fleet", "persistence", "web", "spa"];
 const selected = new Set(only ?? ALL);
 for (const name of selected) if (!ALL.includes(name)) throw new Error(`--only: unknown scenario "${name}" (known: ${ALL.join(", ")})`);
 
@@ -523,6 +524,7 @@ const DEFINITIONS = [
   fleetDefinition({ quick, log }),
   persistenceDefinition({ quick, log }),
   webDefinition({ quick, log }),
+  spaDefinition({ quick, log }),
 ];
 
 // ---------------------------------------------------------------------------------------------
