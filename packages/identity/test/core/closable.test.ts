@@ -3,6 +3,9 @@
 // behind). Real child processes against the emulator over HTTPS.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { ChainedTokenCredential, ClientSecretCredential, DeviceCodeCredential, type TokenCredential } from "../../src/index.js";
@@ -41,10 +44,13 @@ function runChild(
 }
 
 describe("close() and [Symbol.asyncDispose]", () => {
-  for (const scenario of ["secret", "await-using", "browser-sign-in"]) {
+  for (const scenario of ["secret", "await-using", "browser-sign-in", "persistent-cache"]) {
     it(`${scenario}: the process exits within 1 s of close(), and getToken afterwards rejects with CredentialClosedError`, async () => {
       const app = env.addApp();
-      const { printed, exitMs, code } = await runChild(scenario, env.childEnv(app));
+      const home = mkdtempSync(join(tmpdir(), "azid-close-home-")); // the persistent cache file lands here, not in the real HOME
+      const { printed, exitMs, code } = await runChild(scenario, { ...env.childEnv(app), HOME: home }).finally(() =>
+        rmSync(home, { recursive: true, force: true }),
+      );
       assert.equal(code, 0);
       assert.deepEqual(printed.after, { name: "CredentialClosedError", code: "ERR_CREDENTIAL_CLOSED" });
       assert.ok(exitMs < 1_000, `exited ${exitMs} ms after close()`);

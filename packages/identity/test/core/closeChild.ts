@@ -43,3 +43,17 @@ if (scenario === "secret") {
   const result = await pending;
   print({ closedAt: Date.now(), after: result });
 }
+
+if (scenario === "persistent-cache") {
+  // tokenCachePersistenceOptions through @azid/cache-persistence, as an application registers it (plaintext
+  // file here: no keyring in a test): the store's handles must not keep the process alive after close().
+  const { useIdentityPlugin } = await import("../../src/index.js");
+  const { cachePersistencePlugin } = await import("@azid/cache-persistence");
+  useIdentityPlugin(cachePersistencePlugin);
+  const credential = new ClientSecretCredential(process.env.AZURE_TENANT_ID!, process.env.AZURE_CLIENT_ID!, process.env.AZURE_CLIENT_SECRET!, {
+    tokenCachePersistenceOptions: { enabled: true, name: `azid-close-${process.pid}`, unsafeAllowUnencryptedStorage: true },
+  });
+  await credential.getToken(scope);
+  await credential.close();
+  print({ closedAt: Date.now(), after: await afterClose(() => credential.getToken(scope)) });
+}
