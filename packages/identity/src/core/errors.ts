@@ -46,6 +46,8 @@ const ERROR_ANCHORS: Record<string, string> = {
   assertion_unavailable: troubleshoot("assertion-callback-failed"),
   state_mismatch: troubleshoot("browser-state-mismatch"),
   access_denied: troubleshoot("browser-access-denied"),
+  popup_blocked: troubleshoot("browser-popup-blocked"),
+  popup_closed: troubleshoot("browser-popup-closed"),
   expired_token: troubleshoot("device-code-expired"),
   authorization_declined: troubleshoot("device-code-declined"),
   bad_verification_code: troubleshoot("device-code-bad-code"),
@@ -70,6 +72,9 @@ const AADSTS_ANCHORS: Record<number, string> = {
   50126: troubleshoot("username-password-invalid"),
   50076: troubleshoot("mfa-required"),
   50079: troubleshoot("mfa-required"),
+  9002326: troubleshoot("spa-redirect-uri"),
+  9002327: troubleshoot("spa-redirect-uri"),
+  700084: troubleshoot("spa-refresh-expired"),
 };
 
 /** The troubleshooting sentence for an error response, if the guide has a section for it and the text does not link one already. */

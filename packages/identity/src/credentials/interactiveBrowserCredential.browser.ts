@@ -23,12 +23,8 @@ import type { InteractiveBrowserCredentialInBrowserOptions } from "./interactive
 
 export type { BrowserLoginStyle };
 
-export interface InteractiveBrowserCredentialBrowserOptions extends InteractiveBrowserCredentialInBrowserOptions, TokenCredentialOptions {
-  /** azid extension: where the account and its refresh token live. Default "memory" (gone on reload); "sessionStorage" keeps them for this tab. */
-  cacheLocation?: "memory" | "sessionStorage";
-  /** azid extension: how long the user has to finish signing in (default 5 minutes). */
-  timeoutInMs?: number;
-}
+/** The Node build's InteractiveBrowserCredentialInBrowserOptions (cacheLocation and timeoutInMs are azid's) with the shared credential options. */
+export interface InteractiveBrowserCredentialBrowserOptions extends InteractiveBrowserCredentialInBrowserOptions, TokenCredentialOptions {}
 
 const NAME = "InteractiveBrowserCredential";
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;

@@ -54,6 +54,10 @@ export interface InteractiveBrowserCredentialInBrowserOptions extends Interactiv
   loginStyle?: "redirect" | "popup";
   /** Pre-fills the account on the sign-in page. */
   loginHint?: string;
+  /** azid extension, browser build: where the account and its refresh token live, "memory" (default) or "sessionStorage" (kept across reloads of the tab). */
+  cacheLocation?: "memory" | "sessionStorage";
+  /** azid extension, browser build: how long the user has to finish signing in (default 5 minutes). */
+  timeoutInMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
