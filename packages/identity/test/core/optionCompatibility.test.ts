@@ -58,17 +58,30 @@ describe("every @azure/identity option works or fails loudly", () => {
     assert.ok(Object.values(typeLevel).every((v) => v === true));
   });
 
-  for (const [option, value] of Object.entries(SAMPLES)) {
-    it(`${option}: constructs, or throws UnsupportedOptionError naming it`, () => {
-      const make = () => new Azid.ClientSecretCredential("tenant", "client", "secret", { [option]: value });
-      try {
-        make();
-      } catch (error) {
-        assert.ok(error instanceof Azid.UnsupportedOptionError, `${option}: ${String(error)}`);
-        assert.equal(error.option.split(".")[0], option);
-        assert.match(error.message, /Remove|use|pass/i, "says what to do instead");
-        return;
-      }
-    });
+  // Every credential that sends HTTP requests (the developer-tool credentials run processes and send none).
+  const CREDENTIALS: Record<string, (options: Record<string, unknown>) => unknown> = {
+    ClientSecretCredential: (o) => new Azid.ClientSecretCredential("tenant", "client", "secret", o),
+    ClientAssertionCredential: (o) => new Azid.ClientAssertionCredential("tenant", "client", async () => "assertion", o),
+    UsernamePasswordCredential: (o) => new Azid.UsernamePasswordCredential("tenant", "client", "user@contoso.com", "password", o),
+    DeviceCodeCredential: (o) => new Azid.DeviceCodeCredential(o),
+    InteractiveBrowserCredential: (o) => new Azid.InteractiveBrowserCredential(o),
+    AuthorizationCodeCredential: (o) => new Azid.AuthorizationCodeCredential("tenant", "client", "secret", "code", "http://localhost:8400", o),
+    OnBehalfOfCredential: (o) =>
+      new Azid.OnBehalfOfCredential({ tenantId: "tenant", clientId: "client", clientSecret: "secret", userAssertionToken: "assertion", ...o }),
+    ManagedIdentityCredential: (o) => new Azid.ManagedIdentityCredential(o),
+  };
+
+  for (const [credential, make] of Object.entries(CREDENTIALS)) {
+    for (const [option, value] of Object.entries(SAMPLES)) {
+      it(`${credential}, ${option}: constructs, or throws UnsupportedOptionError naming it`, () => {
+        try {
+          make({ [option]: value });
+        } catch (error) {
+          assert.ok(error instanceof Azid.UnsupportedOptionError, `${credential} ${option}: ${String(error)}`);
+          assert.equal(error.option.split(".")[0], option);
+          assert.match(error.message, /Remove|use|pass/i, "says what to do instead");
+        }
+      });
+    }
   }
 });
