@@ -7,7 +7,8 @@
 // key, or OpenSSL's own messages (which can't help and might echo input).
 
 import type { KeyObject, X509Certificate } from "node:crypto";
-import { nodeCrypto, nodeFs } from "../nodeBuiltins.js";
+import { nodeCrypto } from "../nodeBuiltins.js";
+import { FileReadError, readRegularFileSync } from "../regularFile.js";
 import { Asn1Error, parseDer, readSequence, readTime } from "./asn1.js";
 import { parsePkcs12, Pkcs12Error, type Pkcs12Contents } from "./pkcs12.js";
 import { CertificateLoadError } from "./certificateLoadError.js";
@@ -100,15 +101,19 @@ function looksLikePem(bytes: Buffer): boolean {
 
 function readCertificateFile(path: string): Buffer {
   try {
-    const stats = nodeFs().statSync(path);
-    if (stats.isDirectory()) throw new CertificateLoadError(`"${path}" is a directory; set the certificate path to a PEM or PFX file.`);
-    if (!stats.isFile()) throw new CertificateLoadError(`"${path}" is not a regular file; set the certificate path to a PEM or PFX file.`);
-    if (stats.size > MAX_FILE_BYTES) throw new CertificateLoadError(`"${path}" is ${stats.size} bytes, too large to be a certificate file.`);
-    const bytes = nodeFs().readFileSync(path);
+    // Opened without blocking and checked on the descriptor: a FIFO at the path can't hang the constructor.
+    const bytes = readRegularFileSync(path, MAX_FILE_BYTES);
     if (bytes.length === 0) throw new CertificateLoadError(`The certificate file "${path}" is empty.`);
     return bytes;
   } catch (error) {
     if (error instanceof CertificateLoadError) throw error;
+    if (error instanceof FileReadError) {
+      throw new CertificateLoadError(
+        error.code === "EFBIG"
+          ? `"${path}" is too large to be a certificate file (${error.message}).`
+          : `"${path}" can't be used: ${error.message}; set the certificate path to a PEM or PFX file.`,
+      );
+    }
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === "ENOENT"

@@ -2,7 +2,7 @@
 // kubelet rotates the file (typically hourly, tokens valid ~24 h), so it is read afresh for every
 // token request — one small read per Entra round trip — and never cached past a rotation.
 import { CredentialUnavailableError } from "../../core/errors.js";
-import { nodeFs } from "../../core/nodeBuiltins.js";
+import { readRegularFileSync } from "../../core/regularFile.js";
 
 const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
@@ -12,10 +12,8 @@ export function checkTokenFilesReadable(_credentialName: string): void {}
 export function readFederatedTokenFile(path: string, credentialName: string): string {
   let content: string;
   try {
-    const stats = nodeFs().statSync(path);
-    if (!stats.isFile()) throw Object.assign(new Error("not a regular file"), { code: "ENOTFILE" });
-    if (stats.size > MAX_TOKEN_FILE_BYTES) throw Object.assign(new Error(`larger than ${MAX_TOKEN_FILE_BYTES} bytes`), { code: "ETOOBIG" });
-    content = nodeFs().readFileSync(path, "utf8").trim();
+    // Non-blocking open, checked on the descriptor: a FIFO at the path can't hang getToken.
+    content = readRegularFileSync(path, MAX_TOKEN_FILE_BYTES).toString("utf8").trim();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "it does not exist" : code === "EACCES" ? "permission denied" : (error as Error).message;

@@ -11,6 +11,7 @@
 // System-assigned only (the selector matrix in protocols.md §3.9).
 import { AuthenticationError } from "../../core/errors.js";
 import { nodeFs } from "../../core/nodeBuiltins.js";
+import { nonBlockingReadFlags } from "../../core/regularFile.js";
 import { describeRequest, displayEndpoint, hostTokenUrl, httpOriginOf, type HostTokenRequest, type ManagedIdentityHost } from "./host.js";
 import { requestHostToken, sendHostRequest, tokenFromResponse, type HostCall } from "./hostRequest.js";
 
@@ -105,7 +106,8 @@ async function readChallengeKey(realm: string, context: string): Promise<string>
 
   let handle: import("node:fs/promises").FileHandle;
   try {
-    handle = await fs.promises.open(resolved, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    // O_NONBLOCK: if the file became a FIFO after the lstat, open(2) must not wait for a writer.
+    handle = await fs.promises.open(resolved, nonBlockingReadFlags() | (fs.constants.O_NOFOLLOW ?? 0));
   } catch (error) {
     throw unreadable(error, resolved, context, refuse);
   }

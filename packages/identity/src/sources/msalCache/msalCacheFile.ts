@@ -9,6 +9,7 @@
 // atomically; when anything about that is doubtful, the write is skipped, never forced.
 import { CredentialUnavailableError } from "../../core/errors.js";
 import { nodeFs } from "../../core/nodeBuiltins.js";
+import { nonBlockingReadFlags } from "../../core/regularFile.js";
 
 const MAX_BYTES = 8 * 1024 * 1024;
 
@@ -42,7 +43,8 @@ export async function readSharedCache(path: string): Promise<SharedCacheContents
   const fs = nodeFs();
   let handle: import("node:fs/promises").FileHandle;
   try {
-    handle = await fs.promises.open(path, fs.constants.O_RDONLY);
+    // O_NONBLOCK: open(2) of a FIFO would wait for a writer forever; checkFile refuses it after fstat.
+    handle = await fs.promises.open(path, nonBlockingReadFlags());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
@@ -117,7 +119,7 @@ export async function writeRotatedRefreshToken(path: string, entryKey: string, p
     const stat = await fs.promises.lstat(path);
     if (!stat.isFile()) return false;
     checkFile(path, stat);
-    const document: unknown = JSON.parse(await fs.promises.readFile(path, "utf8"));
+    const document: unknown = JSON.parse(await fs.promises.readFile(path, { encoding: "utf8", flag: nonBlockingReadFlags() }));
     if (!isRecord(document)) return false;
     const entry = section(document, "RefreshToken")[entryKey];
     if (!isRecord(entry) || entry.secret !== previous) return false;

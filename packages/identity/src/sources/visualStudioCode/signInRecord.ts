@@ -3,7 +3,7 @@
 // validated. VisualStudioCodeCredential and `azid doctor` both report it; the tokens themselves stay
 // in the operating system's broker (WAM).
 import { CredentialUnavailableError } from "../../core/errors.js";
-import { nodeFs } from "../../core/nodeBuiltins.js";
+import { FileReadError, readRegularFileSync } from "../../core/regularFile.js";
 
 /** The client id VS Code's Azure sign-in uses. */
 export const VSCODE_CLIENT_ID = "aebc6443-996d-45c2-90f0-388ff96faa56";
@@ -22,20 +22,18 @@ export interface VSCodeSignIn {
 export function readVSCodeSignIn(): VSCodeSignIn | undefined {
   const home = process.env.HOME ?? process.env.USERPROFILE;
   if (home === undefined || home === "") return undefined;
-  const fs = nodeFs();
   for (const directory of RECORD_DIRECTORIES) {
     const path = `${home}/${directory}/${RECORD_FILE}`;
     let text: string;
     try {
-      const stat = fs.statSync(path);
-      if (!stat.isFile()) continue;
-      if (stat.size > MAX_RECORD_BYTES)
-        throw unavailable(
-          `the VS Code authentication record ${path} is unexpectedly large (${stat.size} bytes; a record is well under ${MAX_RECORD_BYTES}). Sign out and in again in VS Code.`,
-        );
-      text = fs.readFileSync(path, "utf8");
+      // Non-blocking open, checked on the descriptor: a FIFO here can't hang the chain.
+      text = readRegularFileSync(path, MAX_RECORD_BYTES).toString("utf8");
     } catch (error) {
-      if (error instanceof CredentialUnavailableError) throw error;
+      if (error instanceof FileReadError && error.code === "EFBIG") {
+        throw unavailable(
+          `the VS Code authentication record ${path} is unexpectedly large (${error.size} bytes; a record is well under ${MAX_RECORD_BYTES}). Sign out and in again in VS Code.`,
+        );
+      }
       continue;
     }
     return { path, ...parseRecord(text, path) };
