@@ -41,9 +41,13 @@ export {
   type PersistentStore,
 } from "./core/plugins.js";
 export { AzureAuthorityHosts } from "./sources/entra/authority.js";
+export { PersistenceNotConfiguredError, type TokenCachePersistenceOptions } from "./core/persistenceOptions.js";
+export { RegionalAuthority, type RegionalAuthorityOptions } from "./sources/entra/regionalAuthority.js";
+export { CredentialClosedError } from "./core/closable.js";
+export { UnsupportedOptionError, type UnsupportedOptionCode } from "./core/unsupportedOptions.js";
+export { setTokenCacheLimits, type TokenCacheLimits } from "./core/cache/tokenCache.js";
 export { CertificateLoadError } from "./core/certificates/certificateLoadError.js";
 export type { HttpClient, HttpRequest, HttpResponse } from "./core/http/httpClient.js";
-export { createFetchHttpClient, type FetchHttpClientOptions } from "./core/http/fetchHttpClient.js";
 export { ClientSecretCredential, type ClientSecretCredentialOptions } from "./credentials/clientSecretCredential.js";
 export {
   ClientCertificateCredential,
@@ -55,6 +59,16 @@ export {
 export { ClientAssertionCredential, type ClientAssertionCredentialOptions } from "./credentials/clientAssertionCredential.js";
 export { WorkloadIdentityCredential, type WorkloadIdentityCredentialOptions } from "./credentials/workloadIdentityCredential.js";
 export { ChainedTokenCredential } from "./credentials/chainedTokenCredential.js";
+// Token-endpoint grants that need nothing but fetch (a server-side app in a worker can use them).
+export { UsernamePasswordCredential, type UsernamePasswordCredentialOptions } from "./credentials/usernamePasswordCredential.js";
+export { AuthorizationCodeCredential, type AuthorizationCodeCredentialOptions } from "./credentials/authorizationCodeCredential.js";
+export {
+  OnBehalfOfCredential,
+  type OnBehalfOfCredentialAssertionOptions,
+  type OnBehalfOfCredentialCertificateOptions,
+  type OnBehalfOfCredentialOptions,
+  type OnBehalfOfCredentialSecretOptions,
+} from "./credentials/onBehalfOfCredential.js";
 export { getBearerTokenProvider, type GetBearerTokenProviderOptions } from "./core/bearerTokenProvider.js";
 export { type AuthenticationRecord, deserializeAuthenticationRecord, serializeAuthenticationRecord } from "./sources/entra/authenticationRecord.js";
 export {

@@ -66,6 +66,14 @@ describe("web builds", () => {
   });
 });
 
+describe("the web entry's public API", () => {
+  it("has exactly the names of the Node entry, so code and types are the same in every build", async () => {
+    const node = Object.keys(await import("../src/index.js")).sort();
+    const web = Object.keys(await import("../src/index.web.js")).sort();
+    assert.deepEqual(web, node);
+  });
+});
+
 describe("package export conditions", () => {
   const cases: Array<[string, string[], string]> = [
     ["workerd (wrangler's conditions)", ["workerd", "worker", "browser"], "packages/identity/dist/web/index.js"],
