@@ -1,0 +1,17 @@
+// The browser build's errorHints.ts (scripts/webBuild.mjs picks it): a web page signs users in, so it
+// carries only the advice for what a single-page app's sign-in meets; the Node build's hints for app
+// credentials (secrets, certificates, federation, ROPC) stay out of the page's bundle.
+const hints: Record<number, string> = {
+  700016: "No application with this client id exists in the tenant: check clientId and tenantId.",
+  90002: "The tenant was not found: check the tenant id or domain.",
+  50011: "The redirect URI is not registered for the app: add this page's exact address as a Single-page application redirect URI.",
+  500011: "The resource was not found in the tenant: check the scope's resource URI.",
+  53003: "Conditional Access blocked the sign-in: ask the tenant admin which policy applies.",
+};
+
+export function hintFor(codes: number[] | undefined): string | undefined {
+  for (const code of codes ?? []) if (hints[code] !== undefined) return hints[code];
+  return undefined;
+}
+
+export { allHints } from "./errorHints.js";
