@@ -47,7 +47,7 @@ export class ChainedTokenCredential implements TokenCredential {
     /** The member of the chain that produced it. */
     credential: TokenCredential;
   }> {
-    if (this.#closed) throw closedError(this.constructor.name);
+    this.throwIfClosed();
     const errors: Error[] = [];
     const found = await walkChain(this.#sources, {
       name: (source) => source.constructor.name,
@@ -69,6 +69,11 @@ export class ChainedTokenCredential implements TokenCredential {
   }
 
   /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
+  /** Rejects every call after close(), even when a member (a user's own credential) has no close() of its own. */
+  protected throwIfClosed(): void {
+    if (this.#closed) throw closedError(this.constructor.name);
+  }
+
   close(): Promise<void> {
     this.#closed = true;
     return closeParts(...this.#sources);

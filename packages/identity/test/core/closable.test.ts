@@ -8,7 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { ChainedTokenCredential, ClientSecretCredential, DeviceCodeCredential, type TokenCredential } from "../../src/index.js";
+import {
+  ChainedTokenCredential,
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  DeviceCodeCredential,
+  ManagedIdentityCredential,
+  type TokenCredential,
+} from "../../src/index.js";
 import { CredentialClosedError } from "../../src/core/closable.js";
 import { useEmulator } from "../support/emulator.js";
 
@@ -81,6 +88,29 @@ describe("close() and [Symbol.asyncDispose]", () => {
     await chain.close();
     await assert.rejects(member.getToken(STORAGE), CredentialClosedError);
     await assert.rejects(chain.getToken(STORAGE), /ChainedTokenCredential was closed/);
+  });
+
+  it("a closed DefaultAzureCredential refuses even its sticky member; a closed ManagedIdentityCredential refuses too", async () => {
+    const { clientId, secret } = env.addApp();
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AZURE_TENANT_ID: env.tenantId,
+      AZURE_CLIENT_ID: clientId,
+      AZURE_CLIENT_SECRET: secret,
+      AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:1",
+    });
+    try {
+      const dac = new DefaultAzureCredential(env.options);
+      await dac.getToken(STORAGE); // EnvironmentCredential answers and becomes sticky
+      await dac.close();
+      await assert.rejects(dac.getToken(STORAGE), (e: unknown) => e instanceof CredentialClosedError && /^DefaultAzureCredential was closed/.test(e.message));
+      const mi = new ManagedIdentityCredential();
+      await mi.close();
+      await assert.rejects(mi.getToken(STORAGE), CredentialClosedError);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
   });
 
   it("close() during a device-code sign-in stops the polling at once", async () => {

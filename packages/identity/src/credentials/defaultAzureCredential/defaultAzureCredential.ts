@@ -135,6 +135,11 @@ export class DefaultAzureCredential extends ChainedTokenCredential {
   }
 
   #getToken(scopes: string | string[], options: GetTokenOptions | undefined): Promise<AccessToken> {
+    try {
+      this.throwIfClosed();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const sticky = this.#sticky;
     if (sticky === undefined) return this.#walk(scopes, options, undefined).then((r) => r.token);
     return sticky.credential.getToken(scopes, options).then(

@@ -101,6 +101,11 @@ export class ChainManagedIdentityCredential implements TokenCredential {
     return this.#probeThenGetToken(scopes, options);
   }
 
+  /** Closes the managed identity credential (DefaultAzureCredential's close() reaches it through here). */
+  close(): Promise<void> {
+    return this.credential.close();
+  }
+
   async #probeThenGetToken(scopes: string | string[], options: GetTokenOptions | undefined): Promise<AccessToken> {
     const probe = await this.#probe!();
     if (!probe.reachable) {
