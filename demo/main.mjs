@@ -84,7 +84,8 @@ let { code } = await run([fileURLToPath(new URL("./app.mjs", import.meta.url))],
 
 // A developer's machine: no service principal, no managed identity (IMDS refuses), no developer
 // tools on PATH, but Visual Studio signed in (its MSAL cache in ~/.IdentityService, written by the
-// emulator). `azid doctor` explains what DefaultAzureCredential finds; `azid token` then uses it.
+// emulator). SharedTokenCacheCredential is not in @azure/identity's chain, so the developer opts in
+// with AZURE_TOKEN_CREDENTIALS. `azid doctor` explains what DefaultAzureCredential finds; `azid token` then uses it.
 const developerHome = join(dataDir, "developer-home");
 rmSync(developerHome, { recursive: true, force: true });
 const seeded = await emulator.writeSharedTokenCache({ path: join(developerHome, ".IdentityService", "msal.cache") });
@@ -96,8 +97,11 @@ const developerEnv = {
   NODE_EXTRA_CA_CERTS: emulator.caCertPath,
   AZURE_AUTHORITY_HOST: emulator.url,
   AZURE_POD_IDENTITY_AUTHORITY_HOST: `http://127.0.0.1:${await closedPort()}`,
+  AZURE_TOKEN_CREDENTIALS: "SharedTokenCacheCredential",
 };
-console.log(`\n$ azid doctor   (a developer's machine: Visual Studio signed in as ${seeded.username}, nothing else)`);
+console.log(
+  `\n$ AZURE_TOKEN_CREDENTIALS=SharedTokenCacheCredential azid doctor   (a developer's machine: Visual Studio signed in as ${seeded.username}, nothing else)`,
+);
 const doctor = await run([azid, "doctor", "--scope", "https://storage.azure.com/.default"], developerEnv);
 const token = await run([azid, "token", "--scope", "https://storage.azure.com/.default", "--output", "json"], developerEnv, "pipe");
 if (token.code === 0) {
@@ -108,10 +112,6 @@ if (token.code === 0) {
 } else console.log(`azid token failed (exit ${token.code})`);
 if (doctor.code !== 0 || token.code !== 0) code ||= 1;
 
-const tokenRequests = emulator.requests.filter((r) => r.route === "token").length;
-const imdsRequests = emulator.requests.filter((r) => r.route === "imds").length;
-console.log(`\nThe emulator answered ${tokenRequests} token requests and ${imdsRequests} IMDS requests.`);
-clearInterval(deviceUser);
 // A user signs in once: process 1 authenticates (device code) with a persistent token cache and saves
 // its AuthenticationRecord; process 2, new, signs in silently from both: no prompt, no request.
 const persistenceHome = join(dataDir, "persistence-home");
@@ -127,6 +127,10 @@ const restart = signIn.code === 0 ? await run([persistenceScript, "restart", rec
 console.log(`  requests the second process made: ${emulator.requests.length - beforeRestart}`);
 if (signIn.code !== 0 || restart.code !== 0) code ||= 1;
 
+const tokenRequests = emulator.requests.filter((r) => r.route === "token").length;
+const imdsRequests = emulator.requests.filter((r) => r.route === "imds").length;
+console.log(`\nThe emulator answered ${tokenRequests} token requests and ${imdsRequests} IMDS requests.`);
+clearInterval(deviceUser);
 
 /** A loopback port where nothing listens: connections are refused at once. */
 async function closedPort() {

@@ -56,6 +56,8 @@ export function formatReport(report: DefaultAzureCredentialDiagnosis): string {
     "DefaultAzureCredential on this machine",
     `  scope: ${report.scopes.join(" ")}`,
     `  AZURE_TOKEN_CREDENTIALS: ${report.azureTokenCredentials.value === undefined ? "" : `${report.azureTokenCredentials.value.trim()} (`}${report.azureTokenCredentials.effect}${report.azureTokenCredentials.value === undefined ? "" : ")"}`,
+    `  order: ${report.order.azid.join(" → ")} (as @azure/identity)`,
+    ...(report.order.python !== undefined ? [`  Python azure-identity would try: ${report.order.python.join(" → ")}`] : []),
     "",
     line(header),
     ...rows.map(line),

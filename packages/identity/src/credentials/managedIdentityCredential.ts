@@ -17,20 +17,31 @@ import { WorkloadIdentityCredential } from "./workloadIdentityCredential.js";
 import type { TokenCredentialOptions } from "../core/options.js";
 import { closeParts } from "../core/closable.js";
 
+/** Options of every form of ManagedIdentityCredential. */
+export interface ManagedIdentityHostOptions extends TokenCredentialOptions {
+  /**
+   * azid extension, Azure Arc only: the directory the Azure Connected Machine agent writes its challenge
+   * key files in. Default: the agent's fixed directory (/var/opt/azcmagent/tokens on Linux,
+   * %ProgramData%\AzureConnectedMachineAgent\Tokens on Windows). Name another only for an agent
+   * installed elsewhere or an emulator: the key file must still be a regular `.key` file directly in it.
+   */
+  azureArcTokenDirectory?: string;
+}
+
 /** The client id of a user-assigned identity (or, on AKS, of the workload identity's app). */
-export interface ManagedIdentityCredentialClientIdOptions extends TokenCredentialOptions {
+export interface ManagedIdentityCredentialClientIdOptions extends ManagedIdentityHostOptions {
   /** The user-assigned identity's client id. Default: the system-assigned identity. */
   clientId?: string;
 }
 
 /** The ARM resource id of a user-assigned identity (/subscriptions/.../userAssignedIdentities/name). */
-export interface ManagedIdentityCredentialResourceIdOptions extends TokenCredentialOptions {
+export interface ManagedIdentityCredentialResourceIdOptions extends ManagedIdentityHostOptions {
   /** `/subscriptions/.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`. */
   resourceId: string;
 }
 
 /** The object (principal) id of a user-assigned identity. */
-export interface ManagedIdentityCredentialObjectIdOptions extends TokenCredentialOptions {
+export interface ManagedIdentityCredentialObjectIdOptions extends ManagedIdentityHostOptions {
   /** The identity's object id. */
   objectId: string;
 }
@@ -82,8 +93,12 @@ export class ManagedIdentityCredential implements TokenCredential {
       string | ManagedIdentityCredentialClientIdOptions | ManagedIdentityCredentialResourceIdOptions | ManagedIdentityCredentialObjectIdOptions,
     options?: TokenCredentialOptions,
   ) {
-    const { selector, credentialOptions } = readSelector(clientIdOrOptions, options);
-    const detected = detectHost(process.env, selector);
+    const { selector, credentialOptions: allOptions } = readSelector(clientIdOrOptions, options);
+    const { azureArcTokenDirectory, ...credentialOptions } = (allOptions ?? {}) as ManagedIdentityHostOptions;
+    if (azureArcTokenDirectory !== undefined && (typeof azureArcTokenDirectory !== "string" || azureArcTokenDirectory.trim() === "")) {
+      throw new TypeError(`${NAME}: azureArcTokenDirectory must be a non-empty path, received ${typeof azureArcTokenDirectory}.`);
+    }
+    const detected = detectHost(process.env, selector, undefined, azureArcTokenDirectory);
 
     if (detected.kind === "tokenExchange") {
       if (selector.kind === "objectId" || selector.kind === "resourceId") {

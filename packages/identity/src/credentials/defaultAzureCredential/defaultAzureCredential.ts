@@ -1,6 +1,8 @@
 // The credential most applications use: tries, in order, Environment → Workload identity → Managed
-// identity → (VS Code, a placeholder) → Azure CLI → Azure PowerShell → Azure Developer CLI →
-// Interactive browser (off by default), and uses the first that gets a token. Differences from
+// identity → VS Code → Azure CLI → Azure PowerShell → Azure Developer CLI (@azure/identity 4.13's
+// members and order), and uses the first that gets a token. Python's extra members, the shared token
+// cache (in Python's place, after managed identity) and the interactive browser, are off unless asked
+// for (selection.ts). Differences from
 // @azure/identity that users asked for (user-pain-points.md §1):
 //  - fast: IMDS is probed once per process with a 1 s deadline and no retries (probedManagedIdentity.ts);
 //  - sticky: once a credential succeeds, later calls go straight to it (and its cache); if it later
@@ -11,6 +13,7 @@
 import { planDefaultChain } from "./plan.js";
 import type { ChainMember } from "./members.js";
 import type { ChainAttempt } from "../../sources/defaultChain/remedies.js";
+import { isOffByDefault } from "../../sources/defaultChain/selection.js";
 import { CredentialUnavailableError, isChainContinue } from "../../core/errors.js";
 import { credentialLogger, oneLine } from "../../core/logger.js";
 import { ensureScopes } from "../../core/scopes.js";
@@ -44,7 +47,12 @@ export interface DefaultAzureCredentialOptions extends MultiTenantTokenCredentia
   excludeWorkloadIdentityCredential?: boolean;
   /** azid extension: skip ManagedIdentityCredential (and its IMDS probe). */
   excludeManagedIdentityCredential?: boolean;
-  /** azid extension (Python's exclude_shared_token_cache_credential): skip SharedTokenCacheCredential. */
+  /**
+   * Python's exclude_shared_token_cache_credential. SharedTokenCacheCredential (a Visual Studio
+   * sign-in in ~/.IdentityService/msal.cache) is not in @azure/identity's chain, so it is tried only
+   * when this is `false` (after ManagedIdentityCredential, as in Python) or when
+   * AZURE_TOKEN_CREDENTIALS=SharedTokenCacheCredential.
+   */
   excludeSharedTokenCacheCredential?: boolean;
   /** Python's shared_cache_username: the shared-cache account to use (default AZURE_USERNAME). */
   sharedTokenCacheUsername?: string;
@@ -125,7 +133,7 @@ export class DefaultAzureCredential extends ChainedTokenCredential {
     super(...plan.members.map((m) => m.credential));
     this.#members = plan.members;
     this.#notTried = plan.credentials.flatMap((c) =>
-      c.excludedBecause !== undefined && !c.excludedBecause.startsWith("off by default") ? [`${c.name} (${c.excludedBecause})`] : [],
+      c.excludedBecause !== undefined && !isOffByDefault(c.excludedBecause) ? [`${c.name} (${c.excludedBecause})`] : [],
     );
     logger.info(`chain: ${plan.members.map((m) => m.name + (m.constructionError ? " (unavailable: could not be created)" : "")).join(" → ")}.`);
   }

@@ -8,7 +8,6 @@ import type { IdentitySelector } from "../managedIdentity/host.js";
 import { nodeFs } from "../../core/nodeBuiltins.js";
 import { sharedCachePath } from "../msalCache/location.js";
 import { readSharedCache } from "../msalCache/msalCacheFile.js";
-import { AllSupportedEnvironmentVariables } from "../environmentVariables.js";
 import { readVSCodeSignIn } from "../visualStudioCode/signInRecord.js";
 import type { ChainCredentialName } from "./selection.js";
 
@@ -50,20 +49,26 @@ export interface DetectOptions {
 export async function detect(name: ChainCredentialName, options: DetectOptions): Promise<Detection> {
   switch (name) {
     case "EnvironmentCredential": {
-      const from = AllSupportedEnvironmentVariables.filter((v) => read(v) !== undefined);
+      // "from" names what decided: the variables of the mode EnvironmentCredential picks (secret,
+      // then certificate, then username/password). Unconfigured, nothing decided: what is missing is
+      // in the credential's reason, and unrelated variables (AZURE_AUTHORITY_HOST) are not "from".
       const details: Record<string, string> = {};
       const tenantId = read("AZURE_TENANT_ID");
       const clientId = read("AZURE_CLIENT_ID");
       if (tenantId) details.tenantId = tenantId;
       if (clientId) details.clientId = clientId;
-      let mode: string | undefined;
-      if (tenantId && clientId && read("AZURE_CLIENT_SECRET")) mode = "client secret";
+      const ids = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID"];
+      let mode: { name: string; from: string[] } | undefined;
+      if (tenantId && clientId && read("AZURE_CLIENT_SECRET")) mode = { name: "client secret", from: [...ids, "AZURE_CLIENT_SECRET"] };
       else if (tenantId && clientId && read("AZURE_CLIENT_CERTIFICATE_PATH")) {
-        mode = "client certificate";
+        const password = read("AZURE_CLIENT_CERTIFICATE_PASSWORD") !== undefined ? ["AZURE_CLIENT_CERTIFICATE_PASSWORD"] : [];
+        mode = { name: "client certificate", from: [...ids, "AZURE_CLIENT_CERTIFICATE_PATH", ...password] };
         details.certificate = `${read("AZURE_CLIENT_CERTIFICATE_PATH")} (${fileState(read("AZURE_CLIENT_CERTIFICATE_PATH")!)})`;
-      } else if (tenantId && clientId && read("AZURE_USERNAME") && read("AZURE_PASSWORD")) mode = "username and password";
-      if (mode !== undefined) details.mode = mode;
-      return { configured: mode !== undefined, from, details };
+      } else if (tenantId && clientId && read("AZURE_USERNAME") && read("AZURE_PASSWORD"))
+        mode = { name: "username and password", from: [...ids, "AZURE_USERNAME", "AZURE_PASSWORD"] };
+      if (mode === undefined) return { configured: false, from: [], details };
+      details.mode = mode.name;
+      return { configured: true, from: mode.from, details };
     }
     case "WorkloadIdentityCredential": {
       const tenantId = options.tenantId ?? read("AZURE_TENANT_ID");

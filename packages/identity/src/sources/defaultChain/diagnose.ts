@@ -5,11 +5,13 @@
 // would use. Never opens a browser. The report carries decoded, non-secret claims, never a token,
 // and is scrubbed of secret values before it is returned.
 import { CredentialUnavailableErrorName, isChainContinue } from "../../core/errors.js";
-import { oneLine, scrubSecrets } from "../../core/logger.js";
+import { oneLine } from "../../core/logger.js";
+import { redactValues } from "../../core/redact.js";
+import { allHints } from "../entra/errorHints.js";
 import type { TokenCredential } from "../../core/types.js";
 import { detect, SECRET_VARIABLES, type Detection, type DetectOptions } from "./detect.js";
 import { remedyFor } from "./remedies.js";
-import type { ChainCredentialName, TokenCredentialsSetting } from "./selection.js";
+import { pythonOrder, type ChainCredentialName, type TokenCredentialsSetting } from "./selection.js";
 
 /** What {@link diagnoseDefaultAzureCredential} found out about one credential of the chain. */
 export interface CredentialDiagnosis {
@@ -52,6 +54,16 @@ export interface DefaultAzureCredentialDiagnosis {
   };
   /** One entry per credential the chain knows, in order. */
   credentials: CredentialDiagnosis[];
+  /**
+   * The credentials DefaultAzureCredential tries, in order (@azure/identity's), and, when it differs,
+   * the order Python azure-identity's would try with the same settings (it includes SharedTokenCacheCredential).
+   */
+  order: {
+    /** The order azid (and @azure/identity) tries. */
+    azid: ChainCredentialName[];
+    /** Python azure-identity's order, when different. */
+    python?: ChainCredentialName[];
+  };
   /** Name of the credential DefaultAzureCredential would use; undefined when none would get a token. */
   selected: ChainCredentialName | undefined;
   /** A credential that failed (not merely unavailable) before any succeeded: the chain stops there. */
@@ -120,10 +132,13 @@ export async function diagnoseChain(
   }
 
   const effect = describeSetting(plan.setting);
+  const azid = plan.credentials.filter((c) => c.member !== undefined).map((c) => c.name);
+  const python = pythonOrder(plan.credentials);
   const report: DefaultAzureCredentialDiagnosis = {
     scopes,
     azureTokenCredentials: { value: process.env.AZURE_TOKEN_CREDENTIALS, effect },
     credentials,
+    order: python.join() === azid.join() ? { azid } : { azid, python },
     selected,
     stoppedAt,
     totalMs: Date.now() - started,
@@ -152,9 +167,15 @@ function decodeClaims(token: string): Record<string, string | number> {
   }
 }
 
-/** Last line of defence: no secret variable's value and nothing token-shaped leaves this function. */
+/**
+ * Last line of defence: no secret variable's value and nothing token-shaped leaves this function.
+ * Values are redacted, not words: azid's own advice (the AADSTS hints, each fix) is left intact.
+ */
 function redact<T>(report: T): T {
-  const secrets = SECRET_VARIABLES.map((name) => process.env[name]).filter((v): v is string => v !== undefined && v.length >= 4);
-  const scrub = (text: string) => secrets.reduce((t, secret) => t.split(secret).join("[REDACTED]"), scrubSecrets(text));
-  return JSON.parse(JSON.stringify(report), (_key, value: unknown) => (typeof value === "string" ? scrub(value) : value)) as T;
+  const secrets = SECRET_VARIABLES.map((name) => process.env[name]);
+  const hints = allHints();
+  return JSON.parse(JSON.stringify(report), (key, value: unknown) =>
+    // A fix is azid's own fixed advice (remedies.ts), never built from a message: nothing to redact.
+    typeof value !== "string" || key === "fix" ? value : redactValues(value, secrets, hints),
+  ) as T;
 }

@@ -1,7 +1,7 @@
 // What to do about each credential's failure, in one line, and the chain's aggregated error: one
 // line per credential with its outcome, reason and fix, so "DefaultAzureCredential failed" is never
 // the end of the story (user-pain-points.md §1.3).
-import { AggregateAuthenticationError, CredentialUnavailableError, troubleshoot } from "../../core/errors.js";
+import { AggregateAuthenticationError, CredentialUnavailableError, isChainContinue, troubleshoot } from "../../core/errors.js";
 import { oneLine } from "../../core/logger.js";
 import type { ChainCredentialName } from "./selection.js";
 
@@ -12,7 +12,9 @@ export function remedyFor(name: ChainCredentialName, error: unknown): string {
   const timeoutFix = "raise processTimeoutInMs (the tool is slow to start), or run the command once by hand to see what it waits for";
   switch (name) {
     case "EnvironmentCredential":
-      return "set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) to use a service principal";
+      return isChainContinue(error)
+        ? "set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) to use a service principal"
+        : environmentFix(message);
     case "WorkloadIdentityCredential":
       return "set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE (on AKS: enable workload identity for the pod's service account)";
     case "ManagedIdentityCredential":
@@ -45,6 +47,21 @@ export function remedyFor(name: ChainCredentialName, error: unknown): string {
     case "InteractiveBrowserCredential":
       return "complete the sign-in in the browser; where no browser can open use DeviceCodeCredential";
   }
+}
+
+/** EnvironmentCredential is configured (the variables are set) but Entra refused them: say which value to correct. */
+function environmentFix(message: string): string {
+  if (/AADSTS7000222/.test(message))
+    return "the variables are set, but the client secret in AZURE_CLIENT_SECRET has expired; create a new one in the app registration and put its Value there";
+  if (/AADSTS7000215/.test(message))
+    return "the variables are set, but Microsoft Entra ID rejected the secret in AZURE_CLIENT_SECRET; put the secret's Value (not its Secret ID) from the app registration's Certificates & secrets page there";
+  if (/AADSTS700016/.test(message))
+    return "the variables are set, but no application has the id in AZURE_CLIENT_ID in tenant AZURE_TENANT_ID: correct one of them";
+  if (/AADSTS90002|AADSTS900023/.test(message)) return "the variables are set, but the tenant in AZURE_TENANT_ID was not found: correct it";
+  if (/AADSTS(700027|50012)|certificate/i.test(message))
+    return "the variables are set, but the certificate in AZURE_CLIENT_CERTIFICATE_PATH was refused or unreadable: check the file, its password and that the app registration has it";
+  if (/AADSTS50126/.test(message)) return "the variables are set, but the user in AZURE_USERNAME / AZURE_PASSWORD was refused: correct them";
+  return "the variables are set, but the sign-in they configure fails (see the reason): correct the value it names, or unset them so the chain moves on";
 }
 
 export interface ChainAttempt {

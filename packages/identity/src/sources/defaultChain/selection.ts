@@ -2,7 +2,14 @@
 // the documented chain, narrowed by AZURE_TOKEN_CREDENTIALS (`dev`, `prod`, or one class name) and
 // then by the exclude* options. Decided once, at construction; a bad value fails there.
 
-/** The chain, in order (Python's: SharedTokenCacheCredential is not in @azure/identity's). */
+/**
+ * Every credential the chain knows, in the order they are tried. The default chain is
+ * @azure/identity 4.13's: the same members in the same order. Python's two extra members are off
+ * by default: SharedTokenCacheCredential (in Python's place, after managed identity) and
+ * InteractiveBrowserCredential; `exclude…: false` or AZURE_TOKEN_CREDENTIALS naming one turns it on.
+ * (@azure/identity's last member, BrokerCredential, only works with @azure/identity-broker's native
+ * WAM plugin; azid has no broker, so the chain ends without it.)
+ */
 export const DEFAULT_CHAIN = [
   "EnvironmentCredential",
   "WorkloadIdentityCredential",
@@ -14,6 +21,18 @@ export const DEFAULT_CHAIN = [
   "AzureDeveloperCliCredential",
   "InteractiveBrowserCredential",
 ] as const;
+
+/** Python's members that @azure/identity does not have: tried only when asked for. */
+const OPT_IN: Partial<Record<ChainCredentialName, string>> = {
+  SharedTokenCacheCredential:
+    "off by default, as in @azure/identity (Python's member: Visual Studio's shared token cache); pass excludeSharedTokenCacheCredential: false or set AZURE_TOKEN_CREDENTIALS=SharedTokenCacheCredential to try it",
+  InteractiveBrowserCredential: "off by default (it opens a browser); pass excludeInteractiveBrowserCredential: false to try it",
+};
+
+/** Whether a credential is left out only because it is an opt-in member nobody asked for. */
+export function isOffByDefault(excludedBecause: string | undefined): boolean {
+  return excludedBecause !== undefined && excludedBecause.startsWith("off by default");
+}
 
 export type ChainCredentialName = (typeof DEFAULT_CHAIN)[number];
 
@@ -69,6 +88,16 @@ export function selectChain(setting: TokenCredentialsSetting, options: ExcludeOp
   return DEFAULT_CHAIN.map((name) => ({ name, excludedBecause: exclusionReason(name, setting, options) }));
 }
 
+/**
+ * The order Python azure-identity's DefaultAzureCredential would try with the same
+ * AZURE_TOKEN_CREDENTIALS and exclude options: SharedTokenCacheCredential is one of its defaults.
+ */
+export function pythonOrder(selection: readonly ChainSelection[]): ChainCredentialName[] {
+  return selection
+    .filter((c) => c.excludedBecause === undefined || (c.name === "SharedTokenCacheCredential" && c.excludedBecause === OPT_IN.SharedTokenCacheCredential))
+    .map((c) => c.name);
+}
+
 function exclusionReason(name: ChainCredentialName, setting: TokenCredentialsSetting, options: ExcludeOptions): string | undefined {
   const option = EXCLUDE_OPTION[name];
   const excluded = options[option];
@@ -80,9 +109,8 @@ function exclusionReason(name: ChainCredentialName, setting: TokenCredentialsSet
   if (setting.kind === "prod" && !PROD.includes(name))
     return `AZURE_TOKEN_CREDENTIALS=${setting.raw.trim()} selects EnvironmentCredential, WorkloadIdentityCredential and ManagedIdentityCredential only`;
   if (excluded === true) return `${option}: true`;
-  // Off by default (it opens a browser); naming it in AZURE_TOKEN_CREDENTIALS also turns it on.
-  if (name === "InteractiveBrowserCredential" && excluded === undefined && setting.kind !== "one") {
-    return "off by default (it opens a browser); pass excludeInteractiveBrowserCredential: false to try it";
-  }
+  // Python's extra members: naming one in AZURE_TOKEN_CREDENTIALS, or its exclude option false, turns it on.
+  const offByDefault = OPT_IN[name];
+  if (offByDefault !== undefined && excluded === undefined && setting.kind !== "one") return offByDefault;
   return undefined;
 }

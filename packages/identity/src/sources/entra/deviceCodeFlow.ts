@@ -161,10 +161,10 @@ async function requestDeviceCode(
       { cause: error },
     );
   }
-  return parseDeviceAuthorization(response.status, response.bodyText, endpoint);
+  return parseDeviceAuthorization(response.status, response.bodyText, endpoint, form.scope!);
 }
 
-function parseDeviceAuthorization(status: number, bodyText: string, endpoint: string): DeviceAuthorization {
+function parseDeviceAuthorization(status: number, bodyText: string, endpoint: string, scope: string): DeviceAuthorization {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
@@ -177,7 +177,7 @@ function parseDeviceAuthorization(status: number, bodyText: string, endpoint: st
       const parsed = parseOAuthErrorBody(fields);
       const hint = parsed.errorCodes?.includes(53003)
         ? "Conditional Access blocks the device code flow in this tenant: use InteractiveBrowserCredential (or a broker) instead."
-        : hintFor(parsed.errorCodes);
+        : hintFor(parsed.errorCodes, scope);
       if (hint !== undefined) parsed.errorDescription = `${parsed.errorDescription}\nHint: ${hint}`;
       throw new AuthenticationError(status, parsed);
     }

@@ -62,7 +62,7 @@ export async function requestToken(request: TokenEndpointRequest): Promise<Token
     throw transportFailure(error, request.tokenEndpoint);
   }
   try {
-    return parseTokenResponse(response.status, response.bodyText, sentAt, request.tokenEndpoint);
+    return parseTokenResponse(response.status, response.bodyText, sentAt, request.tokenEndpoint, request.form.scope);
   } catch (error) {
     throw withRetryAfter(withoutSecrets(error, formSecrets(request.form)), response);
   }
@@ -103,7 +103,8 @@ function transportFailure(error: unknown, endpoint: string): Error {
 }
 
 /** Validates a token endpoint response. Never echoes a 2xx body: it may hold (part of) a token. */
-export function parseTokenResponse(status: number, bodyText: string, sentAt: number, endpoint: string): TokenEndpointResponse {
+/** `scope` is the scope as sent, for the hint of an invalid-scope error. */
+export function parseTokenResponse(status: number, bodyText: string, sentAt: number, endpoint: string, scope?: string): TokenEndpointResponse {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
@@ -114,7 +115,7 @@ export function parseTokenResponse(status: number, bodyText: string, sentAt: num
   if (status < 200 || status >= 300) {
     if (typeof body === "object" && body !== null && typeof (body as Record<string, unknown>).error === "string") {
       const parsed = parseOAuthErrorBody(body as Record<string, unknown>);
-      const hint = hintFor(parsed.errorCodes);
+      const hint = hintFor(parsed.errorCodes, scope);
       if (hint !== undefined) parsed.errorDescription = `${parsed.errorDescription}\nHint: ${hint}`;
       return throwError(status, parsed);
     }

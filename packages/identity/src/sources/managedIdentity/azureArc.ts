@@ -24,25 +24,20 @@ export const HIMDS_EXECUTABLES: Partial<Record<NodeJS.Platform, readonly string[
   win32: [`${process.env.ProgramFiles ?? "C:\\Program Files"}\\AzureConnectedMachineAgent\\himds.exe`],
 };
 
-let tokenDirectoryForTests: string | undefined;
-
 /**
- * Test hook (not exported from the package): the directory a challenge's key file must live in.
- * Deliberately not an environment variable: a variable that relaxes this check would be a way to
- * make a process send any file to whoever answers on the agent's port.
+ * The directory the agent writes its challenge key files in: fixed per platform. Deliberately not an
+ * environment variable: a variable that relaxes this check would be a way to make a process send any
+ * file to whoever answers on the agent's port. Code may name another directory (an agent installed
+ * elsewhere, an emulator) with ManagedIdentityCredential's azureArcTokenDirectory option.
  */
-export function setArcTokenDirectoryForTests(directory: string | undefined): void {
-  tokenDirectoryForTests = directory;
-}
-
-function tokenDirectory(): string | undefined {
-  if (tokenDirectoryForTests !== undefined) return tokenDirectoryForTests;
-  if (process.platform === "linux") return "/var/opt/azcmagent/tokens";
-  if (process.platform === "win32") return `${process.env.ProgramData ?? "C:\\ProgramData"}\\AzureConnectedMachineAgent\\Tokens`;
+export function agentTokenDirectory(platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === "linux") return "/var/opt/azcmagent/tokens";
+  if (platform === "win32") return `${process.env.ProgramData ?? "C:\\ProgramData"}\\AzureConnectedMachineAgent\\Tokens`;
   return undefined;
 }
 
-export function azureArcHost(endpoint: URL): ManagedIdentityHost {
+/** `tokenDirectory`: where a challenge's key file must be (default: the agent's, agentTokenDirectory()). */
+export function azureArcHost(endpoint: URL, tokenDirectory: string | undefined = agentTokenDirectory()): ManagedIdentityHost {
   const host: ManagedIdentityHost = {
     kind: "azureArc",
     displayName: "Azure Arc",
@@ -65,7 +60,7 @@ export function azureArcHost(endpoint: URL): ManagedIdentityHost {
           errorDescription: `${context}: the agent answered 401 without a 'WWW-Authenticate: Basic realm=<key file>' challenge. Is IDENTITY_ENDPOINT the Azure Connected Machine agent (himds)?`,
         });
       }
-      const key = await readChallengeKey(realm, context);
+      const key = await readChallengeKey(realm, context, tokenDirectory);
       // The key is a secret from here on: redact it from anything the answer makes us say.
       const answered: HostCall = { ...challenge, host: { ...host, secrets: [key] }, headers: { metadata: "true", authorization: `Basic ${key}` } };
       return requestHostToken(answered);
@@ -74,7 +69,7 @@ export function azureArcHost(endpoint: URL): ManagedIdentityHost {
   return host;
 }
 
-async function readChallengeKey(realm: string, context: string): Promise<string> {
+async function readChallengeKey(realm: string, context: string, directory: string | undefined): Promise<string> {
   const fs = nodeFs();
   const path = await import("node:path");
   const platformPath = process.platform === "win32" ? path.win32 : path.posix;
@@ -84,7 +79,6 @@ async function readChallengeKey(realm: string, context: string): Promise<string>
       error: "invalid_challenge",
       errorDescription: `${context}: refused the challenge's key file ${shown}: ${why}. Only a file the Azure Connected Machine agent wrote is sent back; is something else listening on the agent's port?`,
     });
-  const directory = tokenDirectory();
   if (directory === undefined) throw refuse(`Azure Arc is supported on Linux and Windows, not ${process.platform}`);
   if (!platformPath.isAbsolute(realm)) throw refuse("not an absolute path");
   const resolved = platformPath.resolve(realm);

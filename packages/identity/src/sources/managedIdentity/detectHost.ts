@@ -12,7 +12,7 @@
 // variables (IDENTITY_HEADER, MSI_SECRET) are never echoed.
 import { nodeFs } from "../../core/nodeBuiltins.js";
 import { appServiceHost } from "./appService.js";
-import { ARC_DEFAULT_ENDPOINT, azureArcHost, HIMDS_EXECUTABLES } from "./azureArc.js";
+import { agentTokenDirectory, ARC_DEFAULT_ENDPOINT, azureArcHost, HIMDS_EXECUTABLES } from "./azureArc.js";
 import { azureMlHost } from "./azureMl.js";
 import { cloudShellHost } from "./cloudShell.js";
 import type { IdentitySelector, ManagedIdentityHost } from "./host.js";
@@ -25,7 +25,13 @@ export type DetectedHost =
 
 type Environment = Record<string, string | undefined>;
 
-export function detectHost(env: Environment, selector: IdentitySelector, himdsInstalled: () => boolean = isHimdsInstalled): DetectedHost {
+/** `arcTokenDirectory`: where Azure Arc's key files must be (default: the agent's directory for this platform). */
+export function detectHost(
+  env: Environment,
+  selector: IdentitySelector,
+  himdsInstalled: () => boolean = isHimdsInstalled,
+  arcTokenDirectory: string | undefined = agentTokenDirectory(),
+): DetectedHost {
   const read = (name: string) => {
     const value = env[name];
     return value === undefined || value.trim() === "" ? undefined : value.trim();
@@ -78,12 +84,16 @@ export function detectHost(env: Environment, selector: IdentitySelector, himdsIn
     endpointUrl("IMDS_ENDPOINT", imdsEndpoint, "Azure Arc");
     return {
       kind: "host",
-      host: azureArcHost(ipv4Loopback(endpointUrl("IDENTITY_ENDPOINT", identityEndpoint, "Azure Arc"))),
+      host: azureArcHost(ipv4Loopback(endpointUrl("IDENTITY_ENDPOINT", identityEndpoint, "Azure Arc")), arcTokenDirectory),
       detectedFrom: "IDENTITY_ENDPOINT and IMDS_ENDPOINT",
     };
   }
   if (himdsInstalled())
-    return { kind: "host", host: azureArcHost(new URL(ARC_DEFAULT_ENDPOINT)), detectedFrom: "the installed Azure Connected Machine agent (himds)" };
+    return {
+      kind: "host",
+      host: azureArcHost(new URL(ARC_DEFAULT_ENDPOINT), arcTokenDirectory),
+      detectedFrom: "the installed Azure Connected Machine agent (himds)",
+    };
 
   const podIdentity = read("AZURE_POD_IDENTITY_AUTHORITY_HOST");
   if (podIdentity !== undefined)

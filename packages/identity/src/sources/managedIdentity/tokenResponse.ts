@@ -9,7 +9,7 @@
 // (Service Fabric), {"statusCode","message","correlationId"} (App Service).
 // A 2xx body is never echoed: it may hold a token.
 import { AuthenticationError } from "../../core/errors.js";
-import { scrubSecrets } from "../../core/logger.js";
+import { redactValues } from "../../core/redact.js";
 import { tokenExpiry } from "../../core/expiry.js";
 import type { AccessToken } from "../../core/types.js";
 
@@ -82,7 +82,5 @@ export function parseHostErrorBody(bodyText: string, secrets: readonly string[])
 
 /** Removes the host's secrets and anything shaped like a token from text that goes into a message. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("[REDACTED]");
-  return scrubSecrets(out);
+  return redactValues(text, secrets);
 }

@@ -1,5 +1,6 @@
 // Which credentials DefaultAzureCredential tries: AZURE_TOKEN_CREDENTIALS (dev, prod, each name,
 // invalid values), the exclude* options, requiredEnvVars, and options checked at construction.
+// The default chain is @azure/identity 4.13's; Python's extra members are opt-in.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
@@ -27,7 +28,19 @@ const ALL = [
   "AzureDeveloperCliCredential",
   "InteractiveBrowserCredential",
 ];
-const DEV = ["SharedTokenCacheCredential", "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"];
+/** @azure/identity 4.13.1's DefaultAzureCredential, in order (its BrokerCredential needs a WAM plugin azid doesn't have). */
+const AZURE_IDENTITY = [
+  "EnvironmentCredential",
+  "WorkloadIdentityCredential",
+  "ManagedIdentityCredential",
+  "VisualStudioCodeCredential",
+  "AzureCliCredential",
+  "AzurePowerShellCredential",
+  "AzureDeveloperCliCredential",
+];
+/** Python's members that @azure/identity does not have: off unless asked for. */
+const OPT_IN = ["SharedTokenCacheCredential", "InteractiveBrowserCredential"];
+const DEV = ["VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential"];
 const PROD = ["EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential"];
 
 /** The credentials the chain would try (through the same planner as the class). */
@@ -51,21 +64,30 @@ async function triedByGetToken(options: DefaultAzureCredentialOptions = {}): Pro
 }
 
 describe("AZURE_TOKEN_CREDENTIALS", () => {
-  it("unset (or blank): the whole chain, the browser off by default", async () => {
+  it("unset (or blank): @azure/identity's chain, in its order; the shared token cache and the browser off by default", async () => {
     tools.hideTools();
-    assert.deepEqual(
-      await tried(),
-      ALL.filter((n) => n !== "InteractiveBrowserCredential"),
-    );
-    assert.deepEqual(
-      await triedByGetToken(),
-      ALL.filter((n) => n !== "InteractiveBrowserCredential"),
-    );
+    assert.deepEqual(await tried(), AZURE_IDENTITY);
+    assert.deepEqual(await triedByGetToken(), AZURE_IDENTITY);
     tools.setEnv({ AZURE_TOKEN_CREDENTIALS: "  " });
-    assert.deepEqual(
-      await tried(),
-      ALL.filter((n) => n !== "InteractiveBrowserCredential"),
+    assert.deepEqual(await tried(), AZURE_IDENTITY);
+    const error = await new DefaultAzureCredential().getToken(STORAGE).then(
+      () => undefined,
+      (e: Error) => e,
     );
+    assert.doesNotMatch(error!.message, /Not tried/, "opt-in members are not reported as excluded");
+  });
+
+  it("the doctor shows Python's order beside azid's when they differ, and only azid's when they don't", async () => {
+    tools.hideTools();
+    const report = await diagnoseDefaultAzureCredential({ scopes: STORAGE });
+    assert.deepEqual(report.order, { azid: AZURE_IDENTITY, python: ALL.filter((n) => n !== "InteractiveBrowserCredential") });
+    const sharedCache = report.credentials.find((c) => c.name === "SharedTokenCacheCredential")!;
+    assert.equal(sharedCache.outcome, "excluded");
+    assert.match(sharedCache.excludedBecause!, /off by default, as in @azure\/identity .*excludeSharedTokenCacheCredential: false/);
+    const optedIn = await diagnoseDefaultAzureCredential({ scopes: STORAGE, excludeSharedTokenCacheCredential: false });
+    assert.deepEqual(optedIn.order, { azid: ALL.filter((n) => n !== "InteractiveBrowserCredential") });
+    tools.setEnv({ AZURE_TOKEN_CREDENTIALS: "prod" });
+    assert.deepEqual((await diagnoseDefaultAzureCredential({ scopes: STORAGE })).order, { azid: PROD });
   });
 
   it("dev: developer tools only; IMDS is never probed", async () => {
@@ -127,12 +149,24 @@ describe("AZURE_TOKEN_CREDENTIALS", () => {
 });
 
 describe("exclude options", () => {
-  for (const name of ALL.filter((n) => n !== "InteractiveBrowserCredential")) {
-    const option = name === "VisualStudioCodeCredential" ? "excludeVisualStudioCodeCredential" : `exclude${name}`;
+  for (const name of AZURE_IDENTITY) {
+    const option = `exclude${name}`;
     it(`${option}: true leaves ${name} out`, async () => {
       tools.hideTools();
-      const expected = ALL.filter((n) => n !== name && n !== "InteractiveBrowserCredential");
+      const expected = AZURE_IDENTITY.filter((n) => n !== name);
       assert.deepEqual(await triedByGetToken({ [option]: true }), expected);
+    });
+  }
+
+  for (const name of OPT_IN) {
+    it(`exclude${name}: true keeps ${name} out, and says so`, async () => {
+      tools.hideTools();
+      assert.deepEqual(await triedByGetToken({ [`exclude${name}`]: true }), AZURE_IDENTITY);
+      const error = await new DefaultAzureCredential({ [`exclude${name}`]: true }).getToken(STORAGE).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      assert.match(error!.message, new RegExp(`Not tried: ${name} \\(exclude${name}: true\\)`));
     });
   }
 
@@ -146,16 +180,26 @@ describe("exclude options", () => {
   });
 
   it("excludeInteractiveBrowserCredential: false turns the browser on, last in the chain", async () => {
-    assert.deepEqual(await tried({ excludeInteractiveBrowserCredential: false }), ALL);
+    assert.deepEqual(await tried({ excludeInteractiveBrowserCredential: false }), [...AZURE_IDENTITY, "InteractiveBrowserCredential"]);
+    assert.deepEqual(await tried({ excludeInteractiveBrowserCredential: false, excludeSharedTokenCacheCredential: false }), ALL);
+  });
+
+  it("excludeSharedTokenCacheCredential: false turns the shared token cache on, in Python's place after managed identity", async () => {
+    tools.hideTools();
+    const python = ALL.filter((n) => n !== "InteractiveBrowserCredential");
+    assert.deepEqual(await tried({ excludeSharedTokenCacheCredential: false }), python);
+    assert.deepEqual(await triedByGetToken({ excludeSharedTokenCacheCredential: false }), python);
+    tools.setEnv({ AZURE_TOKEN_CREDENTIALS: "dev" });
+    assert.deepEqual(await tried({ excludeSharedTokenCacheCredential: false }), ["SharedTokenCacheCredential", ...DEV]);
   });
 
   it("combine with AZURE_TOKEN_CREDENTIALS (both must allow a credential)", async () => {
     tools.hideTools();
     tools.setEnv({ AZURE_TOKEN_CREDENTIALS: "dev" });
-    assert.deepEqual(
-      await triedByGetToken({ excludeAzureCliCredential: true, excludeVisualStudioCodeCredential: true, excludeSharedTokenCacheCredential: true }),
-      ["AzurePowerShellCredential", "AzureDeveloperCliCredential"],
-    );
+    assert.deepEqual(await triedByGetToken({ excludeAzureCliCredential: true, excludeVisualStudioCodeCredential: true }), [
+      "AzurePowerShellCredential",
+      "AzureDeveloperCliCredential",
+    ]);
   });
 
   it("excluding everything, or a non-boolean: an error at construction", () => {

@@ -5,10 +5,9 @@ import { X509Certificate } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, beforeEach, describe, it } from "node:test";
+import { after, beforeEach, describe, it } from "node:test";
 import { DEFAULT_SYSTEM_IDENTITY_OBJECT_ID, DEFAULT_USER_IDENTITY_CLIENT_ID, type RecordedRequest } from "@azid/emulator";
 import { AuthenticationError, ManagedIdentityCredential } from "../../../src/index.js";
-import { setArcTokenDirectoryForTests } from "../../../src/sources/managedIdentity/azureArc.js";
 import { captureLogs, decodeJwt, useEmulator } from "../../support/emulator.js";
 import { runOn, useManagedIdentityEnvironment } from "./environment.js";
 
@@ -88,16 +87,14 @@ describe("Service Fabric", () => {
 describe("Azure Arc", () => {
   const scratch = mkdtempSync(join(tmpdir(), "azid-arc-test-"));
   after(() => rmSync(scratch, { recursive: true, force: true }));
-  beforeEach(() => {
-    env.emu.faults.clear();
-    setArcTokenDirectoryForTests(env.emu.managedIdentity.arcTokenDirectory);
-  });
-  afterEach(() => setArcTokenDirectoryForTests(undefined));
+  beforeEach(() => env.emu.faults.clear());
+  /** The emulator's agent writes its key files here, not in the agent's real directory. */
+  const emulatedAgent = () => ({ azureArcTokenDirectory: env.emu.managedIdentity.arcTokenDirectory });
 
   it("answers the 401 challenge with the key file's contents: two requests, Metadata: true, api-version 2020-06-01", async () => {
     const vars = runOn(env.emu, "azureArc");
     const before = env.emu.requests.length;
-    const { result: token, lines, error } = await captureLogs(() => new ManagedIdentityCredential().getToken(STORAGE));
+    const { result: token, lines, error } = await captureLogs(() => new ManagedIdentityCredential(emulatedAgent()).getToken(STORAGE));
     assert.equal(error, undefined, String(error));
     const sent = requestsTo("azureArc", before);
     assert.deepEqual(
@@ -128,9 +125,8 @@ describe("Azure Arc", () => {
     );
   });
 
-  it("without the test hook only the agent's real token directory is accepted", async () => {
+  it("by default only the agent's real token directory is accepted", async () => {
     runOn(env.emu, "azureArc");
-    setArcTokenDirectoryForTests(undefined);
     const error = await new ManagedIdentityCredential().getToken(STORAGE).then(
       () => undefined,
       (e: unknown) => e,
@@ -185,7 +181,7 @@ describe("Azure Arc", () => {
       runOn(env.emu, "azureArc");
       env.emu.faults.add({ route: "azureArc", status: 401, headers: { "www-authenticate": `Basic realm=${realmPath()}` }, times: 1 });
       const before = env.emu.requests.length;
-      const { error, lines } = await captureLogs(() => new ManagedIdentityCredential().getToken(STORAGE));
+      const { error, lines } = await captureLogs(() => new ManagedIdentityCredential(emulatedAgent()).getToken(STORAGE));
       assert.ok(error instanceof AuthenticationError, String(error));
       assert.equal(error.statusCode, 401);
       assert.match(error.message, reason);
@@ -199,7 +195,7 @@ describe("Azure Arc", () => {
     runOn(env.emu, "azureArc");
     env.emu.faults.add({ route: "azureArc", status: 401, times: 1 });
     await assert.rejects(
-      new ManagedIdentityCredential().getToken(STORAGE),
+      new ManagedIdentityCredential(emulatedAgent()).getToken(STORAGE),
       (e: Error) => e instanceof AuthenticationError && /without a 'WWW-Authenticate: Basic realm=<key file>' challenge/.test(e.message),
     );
   });
