@@ -4,6 +4,7 @@
 
 /** What getToken rejects with after close() (or after `await using` left its block). */
 export class CredentialClosedError extends Error {
+  /** Always `ERR_CREDENTIAL_CLOSED`. */
   readonly code = "ERR_CREDENTIAL_CLOSED" as const;
   constructor(credentialName: string) {
     super(`${credentialName} was closed (close() or [Symbol.asyncDispose]); create a new credential to get tokens again.`);

@@ -58,13 +58,21 @@ export interface TokenCredentialOptions {
   /** azid has no HTTP pipeline: an empty array is accepted, policies throw UnsupportedOptionError (use httpClient). */
   additionalPolicies?: unknown[];
   /** @azure/core-rest-pipeline's `applicationId`: put before azid's User-Agent (as userAgentOptions.userAgentPrefix, which wins). */
-  telemetryOptions?: { applicationId?: string };
+  telemetryOptions?: {
+    /** Your application's name, put before azid's User-Agent. */
+    applicationId?: string;
+  };
   /** Not supported: an http(s).Agent of your own throws UnsupportedOptionError; use proxyOptions, tlsOptions.ca or httpClient. */
   agent?: unknown;
   /** Not supported when `true` (UnsupportedOptionError): azid sends plain http only to loopback addresses, which needs no option. */
   allowInsecureConnection?: boolean;
   /** azid never follows redirects for token requests; `{ handleRedirects: false }` (or `{}`) is accepted, anything else throws. */
-  redirectOptions?: { handleRedirects?: boolean; maxRetries?: number };
+  redirectOptions?: {
+    /** `false` (or unset) is accepted; `true` throws UnsupportedOptionError. */
+    handleRedirects?: boolean;
+    /** Any value throws UnsupportedOptionError: there are no redirects to count. */
+    maxRetries?: number;
+  };
 }
 
 /** Options of credentials that can get tokens for more than one tenant. */

@@ -2,11 +2,14 @@
 // per-call options, at getToken), with what to use instead: an option that silently does nothing
 // would let an application believe it has a broker sign-in or a bound PoP token when it does not.
 
+/** The `code` of every UnsupportedOptionError. */
 export type UnsupportedOptionCode = "ERR_UNSUPPORTED_OPTION";
 
 /** An option azid does not support; `option` names it, the message says what to use instead. */
 export class UnsupportedOptionError extends TypeError {
+  /** Always `ERR_UNSUPPORTED_OPTION`, to branch on without parsing the message. */
   readonly code: UnsupportedOptionCode = "ERR_UNSUPPORTED_OPTION";
+  /** The option, as a path: `brokerOptions.enabled`, `proofOfPossessionOptions`, `additionalPolicies`... */
   readonly option: string;
   constructor(option: string, message: string) {
     super(message);

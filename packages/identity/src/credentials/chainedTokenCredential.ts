@@ -68,12 +68,12 @@ export class ChainedTokenCredential implements TokenCredential {
     throw aggregate;
   }
 
-  /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
   /** Rejects every call after close(), even when a member (a user's own credential) has no close() of its own. */
   protected throwIfClosed(): void {
     if (this.#closed) throw closedError(this.constructor.name);
   }
 
+  /** Closes every member (azid extension); getToken then rejects with CredentialClosedError. */
   close(): Promise<void> {
     this.#closed = true;
     return closeParts(...this.#sources);

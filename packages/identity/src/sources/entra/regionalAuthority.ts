@@ -13,57 +13,109 @@ import type { CredentialLogger } from "../../core/logger.js";
 export enum RegionalAuthority {
   /** Find the region this process runs in (REGION_NAME, then IMDS); the global authority until it is known. */
   AutoDiscoverRegion = "AutoDiscoverRegion",
+  /** The westus region. */
   USWest = "westus",
+  /** The westus2 region. */
   USWest2 = "westus2",
+  /** The centralus region. */
   USCentral = "centralus",
+  /** The eastus region. */
   USEast = "eastus",
+  /** The eastus2 region. */
   USEast2 = "eastus2",
+  /** The northcentralus region. */
   USNorthCentral = "northcentralus",
+  /** The southcentralus region. */
   USSouthCentral = "southcentralus",
+  /** The westcentralus region. */
   USWestCentral = "westcentralus",
+  /** The canadacentral region. */
   CanadaCentral = "canadacentral",
+  /** The canadaeast region. */
   CanadaEast = "canadaeast",
+  /** The brazilsouth region. */
   BrazilSouth = "brazilsouth",
+  /** The northeurope region. */
   EuropeNorth = "northeurope",
+  /** The westeurope region. */
   EuropeWest = "westeurope",
+  /** The uksouth region. */
   UKSouth = "uksouth",
+  /** The ukwest region. */
   UKWest = "ukwest",
+  /** The francecentral region. */
   FranceCentral = "francecentral",
+  /** The francesouth region. */
   FranceSouth = "francesouth",
+  /** The switzerlandnorth region. */
   SwitzerlandNorth = "switzerlandnorth",
+  /** The switzerlandwest region. */
   SwitzerlandWest = "switzerlandwest",
+  /** The germanynorth region. */
   GermanyNorth = "germanynorth",
+  /** The germanywestcentral region. */
   GermanyWestCentral = "germanywestcentral",
+  /** The norwaywest region. */
   NorwayWest = "norwaywest",
+  /** The norwayeast region. */
   NorwayEast = "norwayeast",
+  /** The eastasia region. */
   AsiaEast = "eastasia",
+  /** The southeastasia region. */
   AsiaSouthEast = "southeastasia",
+  /** The japaneast region. */
   JapanEast = "japaneast",
+  /** The japanwest region. */
   JapanWest = "japanwest",
+  /** The australiaeast region. */
   AustraliaEast = "australiaeast",
+  /** The australiasoutheast region. */
   AustraliaSouthEast = "australiasoutheast",
+  /** The australiacentral region. */
   AustraliaCentral = "australiacentral",
+  /** The australiacentral2 region. */
   AustraliaCentral2 = "australiacentral2",
+  /** The centralindia region. */
   IndiaCentral = "centralindia",
+  /** The southindia region. */
   IndiaSouth = "southindia",
+  /** The westindia region. */
   IndiaWest = "westindia",
+  /** The koreasouth region. */
   KoreaSouth = "koreasouth",
+  /** The koreacentral region. */
   KoreaCentral = "koreacentral",
+  /** The uaecentral region. */
   UAECentral = "uaecentral",
+  /** The uaenorth region. */
   UAENorth = "uaenorth",
+  /** The southafricanorth region. */
   SouthAfricaNorth = "southafricanorth",
+  /** The southafricawest region. */
   SouthAfricaWest = "southafricawest",
+  /** The chinanorth region. */
   ChinaNorth = "chinanorth",
+  /** The chinaeast region. */
   ChinaEast = "chinaeast",
+  /** The chinanorth2 region. */
   ChinaNorth2 = "chinanorth2",
+  /** The chinaeast2 region. */
   ChinaEast2 = "chinaeast2",
+  /** The germanycentral region. */
   GermanyCentral = "germanycentral",
+  /** The germanynortheast region. */
   GermanyNorthEast = "germanynortheast",
+  /** The usgovvirginia region. */
   GovernmentUSVirginia = "usgovvirginia",
+  /** The usgoviowa region. */
   GovernmentUSIowa = "usgoviowa",
+  /** The usgovarizona region. */
   GovernmentUSArizona = "usgovarizona",
+  /** The usgovtexas region. */
   GovernmentUSTexas = "usgovtexas",
+  /** The usdodeast region. */
   GovernmentUSDodEast = "usdodeast",
+  /** The usdodcentral region. */
   GovernmentUSDodCentral = "usdodcentral",
 }
 
