@@ -2,9 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AuthenticationError, AzureDeveloperCliCredential, CredentialUnavailableError } from "../../src/index.js";
-import { ToolTimeoutError } from "../../src/sources/developerTools/runTool.js";
-import { captureLogs } from "../support/emulator.js";
-import { decodePayload, isAlive, OTHER_TENANT, STORAGE, TENANT, useFakeTools, waitUntil } from "../support/toolHarness.js";
+import { decodePayload, OTHER_TENANT, STORAGE, TENANT, toolLifecycleTests, useFakeTools } from "../support/toolHarness.js";
 import { rejection } from "../support/assertions.js";
 
 const GRAPH = "https://graph.microsoft.com/User.Read";
@@ -109,52 +107,13 @@ describe("AzureDeveloperCliCredential: failures and their fixes", () => {
 });
 
 describe("AzureDeveloperCliCredential: deadlines, abort, single flight, cache, logs", () => {
-  it("kills azd at processTimeoutInMs", async () => {
-    tools.setEnv({ AZID_FAKE_AZD: "hang" });
-    const started = Date.now();
-    const error = await rejection(new AzureDeveloperCliCredential({ processTimeoutInMs: 1200 }).getToken(STORAGE));
-    assert.ok(error instanceof ToolTimeoutError, String(error));
-    assert.match(
-      error.message,
+  toolLifecycleTests(tools, {
+    tool: "azd",
+    fakeVariable: "AZID_FAKE_AZD",
+    create: (options) => new AzureDeveloperCliCredential(options),
+    timeoutMessage:
       /^Azure Developer CLI timed out: 'azd auth token --output json --no-prompt --scope https:\/\/storage\.azure\.com\/\.default' did not finish within 1200 ms/,
-    );
-    assert.ok(Date.now() - started < 1200 + 1000);
-    const [run] = tools.runs();
-    assert.ok(run !== undefined);
-    assert.equal(isAlive(run.pid), false);
-    assert.ok(await waitUntil(() => !isAlive(run.grandchildPid!)));
-  });
-
-  it("abort kills azd", async () => {
-    tools.setEnv({ AZID_FAKE_AZD: "hang" });
-    const controller = new AbortController();
-    const pending = new AzureDeveloperCliCredential({ processTimeoutInMs: 20_000 }).getToken(STORAGE, { abortSignal: controller.signal });
-    assert.ok(await waitUntil(() => tools.runs().length === 1, 5_000));
-    controller.abort();
-    assert.equal((await rejection(pending)).name, "AbortError");
-    const [run] = tools.runs();
-    assert.ok(await waitUntil(() => !isAlive(run!.pid)));
-  });
-
-  it("50 concurrent calls share one azd run; then the cache answers", async () => {
-    tools.setEnv({ AZID_FAKE_AZD: "slow", AZID_FAKE_DELAY_MS: "200" });
-    const credential = new AzureDeveloperCliCredential();
-    const tokens = await Promise.all(Array.from({ length: 50 }, () => credential.getToken([GRAPH])));
-    assert.equal(new Set(tokens.map((t) => t.token)).size, 1);
-    assert.equal(tools.runs().length, 1);
-    await credential.getToken(GRAPH);
-    assert.equal(tools.runs().length, 1);
-  });
-
-  it("logs the command, not the token", async () => {
-    const { lines, result } = await captureLogs(() => new AzureDeveloperCliCredential().getToken(STORAGE));
-    assert.ok(
-      lines.some((l) =>
-        l.includes("AzureDeveloperCliCredential => running: azd auth token --output json --no-prompt --scope https://storage.azure.com/.default"),
-      ),
-      lines.join("\n"),
-    );
-    const payload = result!.token.split(".")[1]!;
-    for (const line of lines) assert.ok(!line.includes(payload), line);
+    scope: GRAPH,
+    logLine: "AzureDeveloperCliCredential => running: azd auth token --output json --no-prompt --scope https://storage.azure.com/.default",
   });
 });

@@ -3,9 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AzurePowerShellCredential, CredentialUnavailableError } from "../../src/index.js";
 import { POWERSHELL_SCRIPT } from "../../src/sources/developerTools/azurePowerShell.js";
-import { ToolTimeoutError } from "../../src/sources/developerTools/runTool.js";
-import { captureLogs } from "../support/emulator.js";
-import { decodePayload, isAlive, OTHER_TENANT, STORAGE, TENANT, useFakeTools, waitUntil } from "../support/toolHarness.js";
+import { decodePayload, OTHER_TENANT, STORAGE, TENANT, toolLifecycleTests, useFakeTools } from "../support/toolHarness.js";
 import { rejection } from "../support/assertions.js";
 
 const tools = useFakeTools();
@@ -93,53 +91,14 @@ describe("AzurePowerShellCredential: failures and their fixes", () => {
 });
 
 describe("AzurePowerShellCredential: deadlines, abort, single flight, cache, logs", () => {
-  it("kills pwsh at processTimeoutInMs", async () => {
-    tools.setEnv({ AZID_FAKE_PWSH: "hang" });
-    const started = Date.now();
-    const error = await rejection(new AzurePowerShellCredential({ processTimeoutInMs: 1200 }).getToken(STORAGE));
-    assert.ok(error instanceof ToolTimeoutError, String(error));
-    assert.match(
-      error.message,
+  toolLifecycleTests(tools, {
+    tool: "pwsh",
+    fakeVariable: "AZID_FAKE_PWSH",
+    create: (options) => new AzurePowerShellCredential(options),
+    timeoutMessage:
       /^Azure PowerShell timed out: 'pwsh -NoProfile -NonInteractive -Command <Get-AzAccessToken script> \(ResourceUrl=https:\/\/storage\.azure\.com\)'/,
-    );
-    assert.ok(Date.now() - started < 1200 + 1000);
-    const [run] = tools.runs();
-    assert.ok(run !== undefined);
-    assert.equal(isAlive(run.pid), false);
-    assert.ok(await waitUntil(() => !isAlive(run.grandchildPid!)));
-  });
-
-  it("abort kills pwsh", async () => {
-    tools.setEnv({ AZID_FAKE_PWSH: "hang" });
-    const controller = new AbortController();
-    const pending = new AzurePowerShellCredential({ processTimeoutInMs: 20_000 }).getToken(STORAGE, { abortSignal: controller.signal });
-    assert.ok(await waitUntil(() => tools.runs().length === 1, 5_000));
-    controller.abort();
-    assert.equal((await rejection(pending)).name, "AbortError");
-    assert.ok(await waitUntil(() => !isAlive(tools.runs()[0]!.pid)));
-  });
-
-  it("50 concurrent calls share one pwsh run; then the cache answers", async () => {
-    tools.setEnv({ AZID_FAKE_PWSH: "slow", AZID_FAKE_DELAY_MS: "200" });
-    const credential = new AzurePowerShellCredential();
-    const tokens = await Promise.all(Array.from({ length: 50 }, () => credential.getToken(STORAGE)));
-    assert.equal(new Set(tokens.map((t) => t.token)).size, 1);
-    assert.equal(tools.runs().length, 1);
-    await credential.getToken(STORAGE);
-    assert.equal(tools.runs().length, 1);
-  });
-
-  it("logs the command, not the token", async () => {
-    const { lines, result } = await captureLogs(() => new AzurePowerShellCredential().getToken(STORAGE));
-    assert.ok(
-      lines.some((l) =>
-        l.includes(
-          "AzurePowerShellCredential => running: pwsh -NoProfile -NonInteractive -Command <Get-AzAccessToken script> (ResourceUrl=https://storage.azure.com)",
-        ),
-      ),
-      lines.join("\n"),
-    );
-    const payload = result!.token.split(".")[1]!;
-    for (const line of lines) assert.ok(!line.includes(payload), line);
+    scope: STORAGE,
+    logLine:
+      "AzurePowerShellCredential => running: pwsh -NoProfile -NonInteractive -Command <Get-AzAccessToken script> (ResourceUrl=https://storage.azure.com)",
   });
 });

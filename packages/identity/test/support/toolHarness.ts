@@ -1,10 +1,15 @@
 // Test setup for the developer-tool credentials: the fake az/azd/pwsh (test/fixtures/tools) first on
 // PATH, a fresh argv log per test, the environment saved and restored, the token cache cleared.
+import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterEach, beforeEach } from "node:test";
+import { afterEach, beforeEach, it } from "node:test";
 import { tokenCache } from "../../src/core/cache/tokenCache.js";
+import type { TokenCredential } from "../../src/core/types.js";
+import { ToolTimeoutError } from "../../src/sources/developerTools/runTool.js";
+import { rejection } from "./assertions.js";
+import { captureLogs } from "./emulator.js";
 
 export const FAKE_TOOLS = resolve("packages/identity/test/fixtures/tools");
 
@@ -104,4 +109,69 @@ export async function waitUntil(condition: () => boolean, timeoutMs = 2_000): Pr
 
 export function decodePayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+}
+
+/** What the shared lifecycle tests need to know of one developer-tool credential. */
+export interface ToolCredentialSpec {
+  /** "azd", "pwsh": in test names. */
+  tool: string;
+  /** The fake's behaviour variable, e.g. AZID_FAKE_AZD. */
+  fakeVariable: string;
+  create(options?: { processTimeoutInMs?: number }): TokenCredential;
+  /** The start of the timeout error's message. */
+  timeoutMessage: RegExp;
+  /** The scope the concurrency test asks for. */
+  scope: string;
+  /** The info line that names the command run. */
+  logLine: string;
+}
+
+/**
+ * The deadline, abort, single-flight and logging tests every developer-tool credential must pass,
+ * defined once: the process (and what it started) is killed at processTimeoutInMs and on abort,
+ * 50 concurrent calls share one run, and the log names the command but never the token.
+ */
+export function toolLifecycleTests(tools: ToolHarness, spec: ToolCredentialSpec): void {
+  it(`kills ${spec.tool} at processTimeoutInMs`, async () => {
+    tools.setEnv({ [spec.fakeVariable]: "hang" });
+    const started = Date.now();
+    const error = await rejection(spec.create({ processTimeoutInMs: 1200 }).getToken(STORAGE));
+    assert.ok(error instanceof ToolTimeoutError, String(error));
+    assert.match(error.message, spec.timeoutMessage);
+    assert.ok(Date.now() - started < 1200 + 1000);
+    const [run] = tools.runs();
+    assert.ok(run !== undefined);
+    assert.equal(isAlive(run.pid), false);
+    assert.ok(await waitUntil(() => !isAlive(run.grandchildPid!)));
+  });
+
+  it(`abort kills ${spec.tool}`, async () => {
+    tools.setEnv({ [spec.fakeVariable]: "hang" });
+    const controller = new AbortController();
+    const pending = spec.create({ processTimeoutInMs: 20_000 }).getToken(STORAGE, { abortSignal: controller.signal });
+    assert.ok(await waitUntil(() => tools.runs().length === 1, 5_000));
+    controller.abort();
+    assert.equal((await rejection(pending)).name, "AbortError");
+    assert.ok(await waitUntil(() => !isAlive(tools.runs()[0]!.pid)));
+  });
+
+  it(`50 concurrent calls share one ${spec.tool} run; then the cache answers`, async () => {
+    tools.setEnv({ [spec.fakeVariable]: "slow", AZID_FAKE_DELAY_MS: "200" });
+    const credential = spec.create();
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => credential.getToken(spec.scope)));
+    assert.equal(new Set(tokens.map((t) => t!.token)).size, 1);
+    assert.equal(tools.runs().length, 1);
+    await credential.getToken(spec.scope);
+    assert.equal(tools.runs().length, 1);
+  });
+
+  it("logs the command, not the token", async () => {
+    const { lines, result } = await captureLogs(() => spec.create().getToken(STORAGE));
+    assert.ok(
+      lines.some((l) => l.includes(spec.logLine)),
+      lines.join("\n"),
+    );
+    const payload = result!.token.split(".")[1]!;
+    for (const line of lines) assert.ok(!line.includes(payload), line);
+  });
 }
