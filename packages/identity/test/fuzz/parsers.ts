@@ -1,0 +1,220 @@
+// Property-based fuzzing (fast-check) of every parser of untrusted input: PEM, PKCS#12/ASN.1, JWTs
+// and id tokens, token and managed-identity responses, the MSAL cache file, AuthenticationRecord,
+// the tool outputs, expiry values and server error text. A finding is anything but a typed error:
+// a crash (another error class), a hang (the test runner's timeout), or an unhandled rejection.
+// parsers.test.ts runs a bounded number of cases in `npm test`; `npm run fuzz` runs many more.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { AuthenticationError, CredentialUnavailableError } from "../../src/core/errors.js";
+import { Asn1Error, parseDer } from "../../src/core/certificates/asn1.js";
+import { CertificateLoadError, loadCertificate } from "../../src/core/certificates/certificate.js";
+import { parsePkcs12, Pkcs12Error } from "../../src/core/certificates/pkcs12.js";
+import { MAX_TOKEN_LIFETIME_MS, tokenExpiry } from "../../src/core/expiry.js";
+import { scrubServerText } from "../../src/core/serverText.js";
+import { decodeJwtPayload } from "../../src/sources/entra/idToken.js";
+import { deserializeAuthenticationRecord } from "../../src/sources/entra/authenticationRecord.js";
+import { parseTokenResponse } from "../../src/sources/entra/tokenRequest.js";
+import { parseHostErrorBody, parseManagedIdentityToken } from "../../src/sources/managedIdentity/tokenResponse.js";
+import { parseSharedCache } from "../../src/sources/msalCache/msalCacheFile.js";
+import { parseAzureCliOutput } from "../../src/sources/developerTools/azureCli.js";
+import { parseAzureDeveloperCliOutput } from "../../src/sources/developerTools/azureDeveloperCli.js";
+import { parseAzurePowerShellOutput } from "../../src/sources/developerTools/azurePowerShell.js";
+
+const fixtures = new URL("../fixtures/certificates/", import.meta.url);
+const fixture = (name: string): Buffer => readFileSync(new URL(name, fixtures));
+
+/** Runs `fn`; passes if it returns or throws one of `allowed`, fails (a finding) on anything else. */
+function typedOnly(fn: () => unknown, ...allowed: Array<new (...args: never[]) => Error>): void {
+  try {
+    fn();
+  } catch (error) {
+    if (allowed.some((type) => error instanceof type)) return;
+    throw new Error(`finding: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
+  }
+}
+
+/** JSON-ish text: real JSON of arbitrary shape, near-miss JSON, and raw strings. */
+const jsonish = fc.oneof(
+  fc.json(),
+  fc.jsonValue().map((v) => JSON.stringify(v).slice(0, -1)),
+  fc.string(),
+  fc
+    .dictionary(
+      fc.constantFrom(
+        "access_token",
+        "expires_in",
+        "expires_on",
+        "refresh_in",
+        "token_type",
+        "error",
+        "error_description",
+        "id_token",
+        "refresh_token",
+        "scope",
+        "client_info",
+      ),
+      fc.jsonValue(),
+    )
+    .map((o) => JSON.stringify(o)),
+);
+
+/** Expiry values as servers send them, and as hostile ones might. */
+const expiryValue = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(
+    1e308,
+    -1,
+    0,
+    Number.MAX_SAFE_INTEGER,
+    "1e308",
+    "3600",
+    "-5",
+    "",
+    " 3600 ",
+    "2030-01-01T00:00:00Z",
+    "11/21/2030 10:00:00 +00:00",
+    "9".repeat(400),
+  ),
+  fc.string(),
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+);
+
+/** Real DER with bytes flipped, cut or inserted. */
+function mutated(bytes: Buffer): fc.Arbitrary<Buffer> {
+  return fc
+    .array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 }), fc.constantFrom("flip", "cut", "insert")), { minLength: 1, maxLength: 4 })
+    .map((edits) => {
+      let out = Buffer.from(bytes);
+      for (const [at, value, kind] of edits) {
+        if (kind === "flip") out[at % out.length] = value;
+        else if (kind === "cut") out = out.subarray(0, Math.max(1, at % out.length));
+        else out = Buffer.concat([out.subarray(0, at % out.length), Buffer.from([value]), out.subarray(at % out.length)]);
+      }
+      return out;
+    });
+}
+
+const now = Date.now();
+
+export const properties: Array<{ name: string; property: fc.IPropertyWithHooks<any> }> = [
+  {
+    name: "token endpoint responses (any status, any body): a token with a bounded expiry, or an AuthenticationError",
+    property: fc.property(fc.constantFrom(200, 400, 401, 429, 500), jsonish, (status, body) => {
+      typedOnly(() => {
+        const response = parseTokenResponse(status, body, now, "https://login.example/tenant/oauth2/v2.0/token");
+        assert.ok(
+          Number.isFinite(response.expiresOnTimestamp) && response.expiresOnTimestamp > now && response.expiresOnTimestamp - now <= MAX_TOKEN_LIFETIME_MS,
+        );
+      }, AuthenticationError);
+    }),
+  },
+  {
+    name: "token responses with hostile expiry fields: bounded or refused",
+    property: fc.property(fc.record({ expires_in: expiryValue, expires_on: expiryValue, refresh_in: expiryValue }, { requiredKeys: [] }), (fields) => {
+      const expiry = tokenExpiry({ expiresOn: fields.expires_on, expiresIn: fields.expires_in, refreshIn: fields.refresh_in }, now);
+      if ("problem" in expiry) return;
+      assert.ok(Number.isFinite(expiry.expiresOnTimestamp) && expiry.expiresOnTimestamp > now && expiry.expiresOnTimestamp - now <= MAX_TOKEN_LIFETIME_MS);
+      if (expiry.refreshAfterTimestamp !== undefined) assert.ok(expiry.refreshAfterTimestamp < expiry.expiresOnTimestamp);
+    }),
+  },
+  {
+    name: "managed identity token and error bodies",
+    property: fc.property(
+      jsonish,
+      fc.array(fc.oneof(fc.string({ minLength: 4 }), fc.stringMatching(/^[A-Za-z0-9]{8,24}$/)), { maxLength: 2 }),
+      (body, secrets) => {
+        typedOnly(() => parseManagedIdentityToken(body, now, "IMDS"), AuthenticationError);
+        const parsed = parseHostErrorBody(body, secrets);
+        assert.ok(parsed.message.length <= 500);
+        // A secret of letters and digits (the shape of real ones) never survives redaction.
+        for (const secret of secrets) if (/^[A-Za-z0-9]{8,}$/.test(secret)) assert.ok(!parsed.message.includes(secret), parsed.message);
+      },
+    ),
+  },
+  {
+    name: "server error text: the secret and JWTs never survive scrubbing, the output is bounded",
+    property: fc.property(fc.string(), fc.string(), fc.stringMatching(/^[A-Za-z0-9~._-]{8,40}$/), (before, after, secret) => {
+      const jwt = `eyJ${Buffer.from(secret).toString("base64url")}x.eyJzdWIiOiJ4In0.sig`;
+      const out = scrubServerText(`${before}${secret}${after} ${jwt}`, [secret]);
+      assert.ok(!out.includes(secret), out);
+      assert.ok(!out.includes(jwt));
+      assert.ok(out.length <= 4_100);
+    }),
+  },
+  {
+    name: "JWT and id token payloads: an object or undefined",
+    property: fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.tuple(fc.string(), jsonish, fc.string()).map(([h, p, s]) => `${h}.${Buffer.from(p).toString("base64url")}.${s}`),
+      ),
+      (jwt) => {
+        const payload = decodeJwtPayload(jwt);
+        assert.ok(payload === undefined || (typeof payload === "object" && !Array.isArray(payload)));
+      },
+    ),
+  },
+  {
+    name: "AuthenticationRecord text: a record or a TypeError/Error naming the problem",
+    property: fc.property(jsonish, (text) => typedOnly(() => deserializeAuthenticationRecord(text), TypeError, Error)),
+  },
+  {
+    name: "the MSAL shared cache file",
+    property: fc.property(jsonish, (text) => typedOnly(() => parseSharedCache(text, "/home/u/.IdentityService/msal.cache"), CredentialUnavailableError)),
+  },
+  {
+    name: "tool outputs (az, azd, pwsh): a token with a bounded expiry, or CredentialUnavailableError",
+    property: fc.property(
+      fc.oneof(
+        jsonish,
+        fc
+          .record(
+            { accessToken: fc.string(), token: fc.string(), Token: fc.string(), expiresOn: expiryValue, expires_on: expiryValue, ExpiresOn: expiryValue },
+            { requiredKeys: [] },
+          )
+          .map((o) => JSON.stringify(o)),
+      ),
+      (stdout) => {
+        for (const parse of [parseAzureCliOutput, parseAzureDeveloperCliOutput, (s: string) => parseAzurePowerShellOutput(s)]) {
+          typedOnly(() => {
+            const token = parse(stdout);
+            assert.ok(Number.isFinite(token.expiresOnTimestamp) && token.expiresOnTimestamp - Date.now() <= MAX_TOKEN_LIFETIME_MS);
+          }, CredentialUnavailableError);
+        }
+      },
+    ),
+  },
+  {
+    name: "PEM text: a certificate or CertificateLoadError",
+    property: fc.property(
+      fc.oneof(
+        fc.string(),
+        fc
+          .tuple(fc.constantFrom("CERTIFICATE", "PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"), fc.base64String())
+          .map(([label, body]) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`),
+        fc.nat(4_000).map((at) => {
+          const pem = fixture("cert.pem").toString("utf8");
+          return pem.slice(0, at) + pem.slice(at + 7);
+        }),
+      ),
+      (pem) => typedOnly(() => loadCertificate({ pem }), CertificateLoadError),
+    ),
+  },
+  {
+    name: "DER and PKCS#12 bytes (real files mutated, and random): parsed or a typed error",
+    property: fc.property(
+      fc.oneof(
+        mutated(fixture("cert.pfx")),
+        mutated(fixture("cert-legacy.pfx")),
+        fc.uint8Array({ maxLength: 512 }).map((a) => Buffer.from(a)),
+      ),
+      (bytes) => {
+        typedOnly(() => parseDer(bytes), Asn1Error);
+        typedOnly(() => parsePkcs12(bytes, "azid-test-pässword"), Pkcs12Error);
+        typedOnly(() => loadCertificate({ bytes }, "azid-test-pässword"), CertificateLoadError);
+      },
+    ),
+  },
+];
