@@ -132,6 +132,11 @@ describe("the real Azure CLI's limits against the emulator, and the fake az besi
       ],
       fakeScenario: "ok",
     },
+    {
+      name: "unrecognized arguments, with the error's offline tail",
+      args: ["account", "get-access-token", "--output", "json", "--resource", "https://management.core.windows.net/", "--bogus", "x"],
+      fakeScenario: "ok",
+    },
   ];
   for (const { name, args, fakeScenario } of comparisons) {
     results.case(
