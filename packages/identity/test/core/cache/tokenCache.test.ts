@@ -181,10 +181,11 @@ describe("token cache", () => {
   });
 
   it("frees expired tokens as the cache is used, with no timer", async () => {
+    mock.timers.enable({ apis: ["Date"], now: Date.now() }); // the clock, frozen: only the sweep frees entries
     const cache = new TokenCache();
-    for (let i = 0; i < 1_000; i++) await cache.partition(`obo-${i}`).acquire("scope", async () => ({ token: `t${i}`, expiresOnTimestamp: Date.now() + 40 }));
+    for (let i = 0; i < 1_000; i++) await cache.partition(`obo-${i}`).acquire("scope", async () => ({ token: `t${i}`, expiresOnTimestamp: Date.now() + HOUR }));
     assert.equal(cache.partitionCount, 1_000);
-    await new Promise((r) => setTimeout(r, 60));
+    mock.timers.tick(2 * HOUR);
     for (let i = 0; i < 300; i++) await cache.partition(`next-${i}`).acquire("scope", async () => ({ token: `n${i}`, expiresOnTimestamp: Date.now() + HOUR }));
     assert.equal(cache.size, 300, "every expired token was swept by later inserts");
     assert.equal(cache.partitionCount, 300, "and their partitions dropped");
@@ -212,12 +213,10 @@ describe("token cache", () => {
     const before = process.memoryUsage().heapUsed;
     for (let i = 0; i < 5_000; i++) {
       const credential = { assertion: `assertion-${i}-${"a".repeat(1_200)}` }; // what an OBO credential's closure holds
-      await cache
-        .partition(`obo\u0000${i}`)
-        .acquire("api://x/.default", async () => ({
-          token: `${credential.assertion.slice(0, 4)}${"t".repeat(1_200)}${i}`,
-          expiresOnTimestamp: Date.now() + HOUR,
-        }));
+      await cache.partition(`obo\u0000${i}`).acquire("api://x/.default", async () => ({
+        token: `${credential.assertion.slice(0, 4)}${"t".repeat(1_200)}${i}`,
+        expiresOnTimestamp: Date.now() + HOUR,
+      }));
     }
     gc();
     const held = process.memoryUsage().heapUsed - before;
