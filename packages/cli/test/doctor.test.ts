@@ -247,10 +247,7 @@ describe("azid doctor", () => {
     assert.match(environment, /fix: +the variables are set, but Microsoft Entra ID rejected the secret in AZURE_CLIENT_SECRET; put the secret's Value/);
   });
 
-  // The report's own redaction keeps the hint (core/redact.ts); the todo is the error's scrub of server text
-  // (core/serverText.ts, in progress elsewhere), which still splits the value out of the whole description.
-  const serverTextTodo = "core/serverText.ts should redact with redactValues(text, secrets, allHints())";
-  it("a wrong secret that is an English word: its value is redacted, the hint's words are not", { todo: serverTextTodo }, async () => {
+  it("a wrong secret that is an English word: its value is redacted, the hint's words are not", async () => {
     const result = await azid(["doctor", "--json"], { ...servicePrincipal(), AZURE_CLIENT_SECRET: "wrong" });
     assert.equal(result.code, 4, result.stderr);
     const environment = (JSON.parse(result.stdout) as Report).credentials[0]!;

@@ -9,7 +9,7 @@ import { sendWithRetry, withRetryAfter } from "../../core/http/retry.js";
 import { TransportError } from "../../core/http/httpClient.js";
 import { scrubSecrets } from "../../core/logger.js";
 import type { AbortSignalLike } from "../../core/types.js";
-import { hintFor } from "./errorHints.js";
+import { allHints, hintFor } from "./errorHints.js";
 
 export interface TokenEndpointResponse {
   accessToken: string;
@@ -72,10 +72,16 @@ export async function requestToken(request: TokenEndpointRequest): Promise<Token
 function withoutSecrets(error: unknown, secrets: string[]): unknown {
   if (!(error instanceof AuthenticationError) || secrets.length === 0) return error;
   const { errorResponse } = error;
+  // azid's own hint (appended by parseTokenResponse) is fixed text: a secret that happens to be one of its
+  // words ("wrong") must not mangle it. Only an exact known hint at the very end is spared.
+  const hint = allHints()
+    .map((text) => `\nHint: ${text}`)
+    .find((suffix) => errorResponse.errorDescription.endsWith(suffix));
+  const serverText = hint === undefined ? errorResponse.errorDescription : errorResponse.errorDescription.slice(0, -hint.length);
   const scrubbed = {
     ...errorResponse,
     error: scrubServerText(errorResponse.error, secrets),
-    errorDescription: scrubServerText(errorResponse.errorDescription, secrets),
+    errorDescription: scrubServerText(serverText, secrets) + (hint ?? ""),
   };
   if (scrubbed.error === errorResponse.error && scrubbed.errorDescription === errorResponse.errorDescription) return error;
   return new AuthenticationError(error.statusCode, scrubbed);
