@@ -27,9 +27,9 @@ import { persistentCredential, PERSISTENT_CREDENTIALS } from "../persistence.js"
 export const tokenHelp = `Usage: azid token --scope SCOPE [--tenant TENANT] [--credential NAME] [--output json|token] [--persist]
 
 Prints an access token. By default from DefaultAzureCredential: the environment (AZURE_TENANT_ID,
-AZURE_CLIENT_ID, AZURE_CLIENT_SECRET...), workload identity, managed identity, the shared token
-cache, then the signed-in Azure CLI, Azure PowerShell or Azure Developer CLI ('azid doctor' shows
-what this machine provides).
+AZURE_CLIENT_ID, AZURE_CLIENT_SECRET...), workload identity, managed identity, then the signed-in
+Azure CLI, Azure PowerShell or Azure Developer CLI, as @azure/identity ('azid doctor' shows what this
+machine provides; AZURE_TOKEN_CREDENTIALS=SharedTokenCacheCredential uses a Visual Studio sign-in).
   --scope SCOPE        e.g. https://management.azure.com/.default (repeatable, for one resource:
                        a token serves one resource)
   --resource URI       shorthand for --scope URI/.default
