@@ -135,14 +135,14 @@ describe("SharedTokenCacheCredential", () => {
     await unavailable(new SharedTokenCacheCredential(env.options), /is not a regular file/);
   });
 
-  it("in DefaultAzureCredential: after managed identity, before the developer tools; AZURE_USERNAME picks the account", async () => {
+  it("in DefaultAzureCredential only when opted in (excludeSharedTokenCacheCredential: false): after managed identity; AZURE_USERNAME picks the account", async () => {
     const bob = { username: "bob2@azid.onmicrosoft.com", password: "pw-bob2" };
     env.emu.config.tenants[0]!.users.push(bob);
     await env.emu.writeSharedTokenCache({ path: cachePath() });
     await env.emu.writeSharedTokenCache({ path: cachePath(), username: bob.username, merge: true });
     process.env.AZURE_USERNAME = bob.username;
     try {
-      const dac = new DefaultAzureCredential({ ...env.options, excludeManagedIdentityCredential: true });
+      const dac = new DefaultAzureCredential({ ...env.options, excludeManagedIdentityCredential: true, excludeSharedTokenCacheCredential: false });
       const { token, credential } = await dac.getTokenWithSource(STORAGE);
       assert.equal(credential.constructor.name, "SharedTokenCacheCredential");
       assert.equal(decodeJwt(token.token).payload.upn, bob.username);
