@@ -20,9 +20,10 @@ for (const project of [
   "packages/identity/tsconfig.json",
   "packages/identity/tsconfig.cjs.json",
   "packages/emulator/tsconfig.json",
-  "packages/cli/tsconfig.json",
   "packages/cache-redis/tsconfig.json",
   "packages/cache-persistence/tsconfig.json",
+  // Last: the CLI imports @azid/cache-persistence's declarations.
+  "packages/cli/tsconfig.json",
 ]) {
   execFileSync(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
 }
