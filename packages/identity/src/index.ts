@@ -29,6 +29,7 @@ export {
   type DistributedFetchInfo,
   type DistributedTokenCache,
   type IdentityPlugin,
+  type MicrosoftSharedCache,
   type PersistenceProvider,
   type PersistentStore,
 } from "./core/plugins.js";

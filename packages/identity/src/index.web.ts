@@ -37,6 +37,7 @@ export {
   type DistributedFetchInfo,
   type DistributedTokenCache,
   type IdentityPlugin,
+  type MicrosoftSharedCache,
   type PersistenceProvider,
   type PersistentStore,
 } from "./core/plugins.js";

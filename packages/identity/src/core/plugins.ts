@@ -29,9 +29,18 @@ export interface PersistenceProvider {
 
 /** A cache another tool left, read without a lock. */
 export interface MicrosoftSharedCache {
+  /** Where the cache lives (a keyring item's attributes or a file path), for messages. */
   readonly location: string;
   /** undefined when no tool left a cache; rejects when the keyring holding it is locked or unreachable. */
-  read(): Promise<{ text: string; origin: string } | undefined>;
+  read(): Promise<
+    | {
+        /** The cache's JSON text (MSAL's unified cache format). */
+        text: string;
+        /** Which tool's layout it was found in, for messages. */
+        origin: string;
+      }
+    | undefined
+  >;
 }
 
 /** One opened persistent cache: a text blob (MSAL's JSON cache format) read and updated under a cross-process lock. */
