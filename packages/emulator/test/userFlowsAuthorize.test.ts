@@ -28,25 +28,26 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
   });
   after(() => emu.stop());
 
-  /** Opens the page for a public-client request and signs in; returns the redirect's parameters. */
-  async function signIn(extra: Record<string, string> = {}, user = { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD }) {
-    const pkce = pkcePair();
-    const browser: Browser = { cookie: "" };
-    const page = await open(
+  /** Opens the sign-in page for the public client's PKCE (S256) request; `extra` adds or overrides parameters. */
+  const openPage = (browser: Browser, extra: Record<string, string> = {}) =>
+    open(
       emu,
       browser,
       authorizeUrl(DEFAULT_TENANT_ID, {
         client_id: DEFAULT_PUBLIC_CLIENT_ID,
         redirect_uri: REDIRECT,
         scope: SCOPE,
-        state: "st-1",
-        nonce: "n-1",
-        code_challenge: pkce.challenge,
+        code_challenge: pkcePair().challenge,
         code_challenge_method: "S256",
-        client_info: "1",
         ...extra,
       }),
     );
+
+  /** Opens the page for a public-client request and signs in; returns the redirect's parameters. */
+  async function signIn(extra: Record<string, string> = {}, user = { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD }) {
+    const pkce = pkcePair();
+    const browser: Browser = { cookie: "" };
+    const page = await openPage(browser, { state: "st-1", nonce: "n-1", code_challenge: pkce.challenge, client_info: "1", ...extra });
     assert.equal(page.status, 200, page.body);
     const posted = await submit(emu, browser, page, { ...user, action: "sign-in" });
     assert.equal(posted.status, 302, posted.body);
@@ -61,19 +62,7 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
 
   it("renders a self-contained sign-in page with the form, the hint and the accounts to pick", async () => {
     const browser: Browser = { cookie: "" };
-    const res = await open(
-      emu,
-      browser,
-      authorizeUrl(DEFAULT_TENANT_ID, {
-        client_id: DEFAULT_PUBLIC_CLIENT_ID,
-        redirect_uri: REDIRECT,
-        scope: SCOPE,
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: "S256",
-        login_hint: DEFAULT_USERNAME,
-        prompt: "login",
-      }),
-    );
+    const res = await openPage(browser, { login_hint: DEFAULT_USERNAME, prompt: "login" });
     assert.equal(res.status, 200);
     assert.match(String(res.headers["content-type"]), /^text\/html/);
     assert.match(String(res.headers["content-security-policy"]), /default-src 'none'/);
@@ -150,31 +139,11 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
 
   it("accepts any loopback port and 127.0.0.1 for a public client's http://localhost, and nothing else", async () => {
     for (const redirect of ["http://127.0.0.1:40000", "http://localhost:1234"]) {
-      const page = await open(
-        emu,
-        { cookie: "" },
-        authorizeUrl(DEFAULT_TENANT_ID, {
-          client_id: DEFAULT_PUBLIC_CLIENT_ID,
-          redirect_uri: redirect,
-          scope: SCOPE,
-          code_challenge: pkcePair().challenge,
-          code_challenge_method: "S256",
-        }),
-      );
+      const page = await openPage({ cookie: "" }, { redirect_uri: redirect });
       assert.equal(page.status, 200, redirect);
     }
     for (const redirect of ["http://localhost:1234/other", "https://localhost:1234", "http://evil.example:1234", "http://localhost:1234/?x=1"]) {
-      const page = await open(
-        emu,
-        { cookie: "" },
-        authorizeUrl(DEFAULT_TENANT_ID, {
-          client_id: DEFAULT_PUBLIC_CLIENT_ID,
-          redirect_uri: redirect,
-          scope: SCOPE,
-          code_challenge: pkcePair().challenge,
-          code_challenge_method: "S256",
-        }),
-      );
+      const page = await openPage({ cookie: "" }, { redirect_uri: redirect });
       assert.equal(page.status, 400, redirect);
       assert.match(String(page.headers["content-type"]), /^text\/html/);
       assert.match(page.body, /AADSTS50011/);
@@ -218,18 +187,7 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
 
   it("Cancel sends access_denied with AADSTS65004; a wrong password keeps the user on the page", async () => {
     const browser: Browser = { cookie: "" };
-    const page = await open(
-      emu,
-      browser,
-      authorizeUrl(DEFAULT_TENANT_ID, {
-        client_id: DEFAULT_PUBLIC_CLIENT_ID,
-        redirect_uri: REDIRECT,
-        scope: SCOPE,
-        state: "c",
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: "S256",
-      }),
-    );
+    const page = await openPage(browser, { state: "c" });
     const wrong = await submit(emu, browser, page, { username: DEFAULT_USERNAME, password: "nope", action: "sign-in" });
     assert.equal(wrong.status, 200);
     assert.match(wrong.body, /AADSTS50126: Your account or password is incorrect/);
@@ -245,17 +203,7 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
 
   it("refuses a posted form without the page's token or from another browser", async () => {
     const browser: Browser = { cookie: "" };
-    const page = await open(
-      emu,
-      browser,
-      authorizeUrl(DEFAULT_TENANT_ID, {
-        client_id: DEFAULT_PUBLIC_CLIENT_ID,
-        redirect_uri: REDIRECT,
-        scope: SCOPE,
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: "S256",
-      }),
-    );
+    const page = await openPage(browser);
     const otherBrowser = await submit(emu, { cookie: "azid-emulator-browser=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }, page, {
       username: DEFAULT_USERNAME,
       password: DEFAULT_PASSWORD,
@@ -269,17 +217,7 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
 
   it("picking an account fills in the username", async () => {
     const browser: Browser = { cookie: "" };
-    const page = await open(
-      emu,
-      browser,
-      authorizeUrl(DEFAULT_TENANT_ID, {
-        client_id: DEFAULT_PUBLIC_CLIENT_ID,
-        redirect_uri: REDIRECT,
-        scope: SCOPE,
-        code_challenge: pkcePair().challenge,
-        code_challenge_method: "S256",
-      }),
-    );
+    const page = await openPage(browser);
     const picked = await submit(emu, browser, page, { pick: MFA_USER });
     assert.equal(picked.status, 200);
     assert.match(picked.body, new RegExp(`id="username" name="username" value="${MFA_USER}"`));
@@ -295,18 +233,7 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
   it("prompt=consent (or an app requiring user consent) asks once, #accept continues", async () => {
     const browser: Browser = { cookie: "" };
     const pkce = pkcePair();
-    const page = await open(
-      emu,
-      browser,
-      authorizeUrl(DEFAULT_TENANT_ID, {
-        client_id: DEFAULT_PUBLIC_CLIENT_ID,
-        redirect_uri: REDIRECT,
-        scope: SCOPE,
-        prompt: "consent",
-        code_challenge: pkce.challenge,
-        code_challenge_method: "S256",
-      }),
-    );
+    const page = await openPage(browser, { prompt: "consent", code_challenge: pkce.challenge });
     const consent = await submit(emu, browser, page, { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, action: "sign-in" });
     assert.equal(consent.status, 200);
     assert.match(consent.body, /id="accept"/);
@@ -317,31 +244,11 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
 
     emu.config.tenants[0]!.apps[1]!.requireUserConsent = true;
     try {
-      const first = await open(
-        emu,
-        browser,
-        authorizeUrl(DEFAULT_TENANT_ID, {
-          client_id: DEFAULT_PUBLIC_CLIENT_ID,
-          redirect_uri: REDIRECT,
-          scope: SCOPE,
-          code_challenge: pkce.challenge,
-          code_challenge_method: "S256",
-        }),
-      );
+      const first = await openPage(browser, { code_challenge: pkce.challenge });
       const asked = await submit(emu, browser, first, { username: MFA_USER, password: "mallory-password", action: "sign-in" });
       assert.match(asked.body, /id="accept"/, "first use asks");
       assert.equal((await submit(emu, browser, asked, { action: "accept" })).status, 302);
-      const second = await open(
-        emu,
-        browser,
-        authorizeUrl(DEFAULT_TENANT_ID, {
-          client_id: DEFAULT_PUBLIC_CLIENT_ID,
-          redirect_uri: REDIRECT,
-          scope: SCOPE,
-          code_challenge: pkce.challenge,
-          code_challenge_method: "S256",
-        }),
-      );
+      const second = await openPage(browser, { code_challenge: pkce.challenge });
       assert.equal(
         (await submit(emu, browser, second, { username: MFA_USER, password: "mallory-password", action: "sign-in" })).status,
         302,
