@@ -4,19 +4,15 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { useEmulator } from "../support/emulator.js";
+import { useAzurite } from "./azurite.js";
 import { parseChildJson, runNodeScript } from "./nodeChild.js";
 
 const STORAGE = "https://storage.azure.com/.default";
 const CHILD = fileURLToPath(new URL("./storageBlobClient.mjs", import.meta.url));
 const env = useEmulator();
 
-interface Azurite {
-  url: string;
-  blobEndpoint: string;
-  close(): Promise<void>;
-}
 interface ChildError {
   name: string;
   message: string;
@@ -27,22 +23,12 @@ interface ChildError {
 }
 
 describe("@azure/storage-blob with ClientSecretCredential against Azurite (OAuth, HTTPS)", () => {
-  let azurite: Azurite;
-
-  before(async () => {
-    // A JavaScript helper shared with the demo; imported by URL so the type checker needs no typings for it.
-    const helper = new URL("../../../../scripts/lib/azurite.mjs", import.meta.url).href;
-    const { startAzurite } = (await import(helper)) as { startAzurite(emulator: unknown): Promise<Azurite> };
-    azurite = await startAzurite(env.emu);
-  });
-  after(async () => {
-    await azurite?.close();
-  });
+  const azurite = useAzurite(env, "blob");
 
   function runStorageClient(scenario: string, app: { clientId: string; secret: string }, extra: Record<string, string> = {}) {
     return runNodeScript(CHILD, [scenario], {
       ...env.childEnv(app),
-      AZID_TEST_BLOB_ENDPOINT: azurite.blobEndpoint,
+      AZID_TEST_BLOB_ENDPOINT: azurite.endpoint,
       AZID_TEST_CONTAINER: `azid-${randomUUID().slice(0, 8)}`,
       ...extra,
     });

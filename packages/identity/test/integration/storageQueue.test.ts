@@ -3,37 +3,22 @@
 // NODE_EXTRA_CA_CERTS makes the emulator's CA (which signed Azurite's certificate) trusted.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { after, before, describe } from "node:test";
+import { describe } from "node:test";
 import { clientResults } from "../../../emulator/test/clients/support/results.js";
 import { useEmulator } from "../support/emulator.js";
+import { useAzurite, versionOf } from "./azurite.js";
 import { parseChildJson, runNodeScript } from "./nodeChild.js";
 
 const CHILD = fileURLToPath(new URL("./storageQueueClient.mjs", import.meta.url));
 const env = useEmulator();
-const versionOf = (name: string) =>
-  (JSON.parse(readFileSync(fileURLToPath(import.meta.resolve(`${name}/package.json`)), "utf8")) as { version: string }).version;
 const results = clientResults(
   "storage-queue",
   `@azure/storage-queue ${versionOf("@azure/storage-queue")} on Azurite ${versionOf("azurite")} (azid ClientSecretCredential)`,
 );
 
-interface Azurite {
-  endpoint: string;
-  close(): Promise<void>;
-}
-
 describe("@azure/storage-queue with ClientSecretCredential against Azurite (OAuth, HTTPS)", () => {
-  let azurite: Azurite;
-  before(async () => {
-    const helper = new URL("../../../../scripts/lib/azurite.mjs", import.meta.url).href;
-    const { startAzurite } = (await import(helper)) as { startAzurite(emulator: unknown, options: { service: string }): Promise<Azurite> };
-    azurite = await startAzurite(env.emu, { service: "queue" });
-  });
-  after(async () => {
-    await azurite?.close();
-  });
+  const azurite = useAzurite(env, "queue");
 
   const run = (scenario: string, app: { clientId: string; secret: string }) =>
     runNodeScript(CHILD, [scenario], { ...env.childEnv(app), AZID_TEST_QUEUE_ENDPOINT: azurite.endpoint, AZID_TEST_QUEUE: `azid-${randomUUID().slice(0, 8)}` });
