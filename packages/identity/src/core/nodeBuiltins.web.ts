@@ -1,12 +1,10 @@
 // The web builds' nodeBuiltins (selected instead of nodeBuiltins.ts by scripts/build.mjs): the few
-// node:crypto calls that code shared with Node makes on the web path, on Web Crypto and the
-// synchronous SHA-256 of sha256.ts (cache keys, secret fingerprints and PKCE challenges are computed
-// synchronously): createHash("sha256") with digest("hex" | "base64url" | "base64"), randomBytes(n)
-// with toString("base64url" | "hex"), randomUUID(). Files and the OS don't exist there: nodeFs() and
+// node:crypto calls that code shared with Node makes on the web path, on Web Crypto: randomBytes(n)
+// with toString("base64url" | "hex"), randomUUID(). Hashes go through core/hash.ts, whose web variant
+// is tree-shaken per use. Files and the OS don't exist there: nodeFs() and
 // nodeOs() throw, naming the credential option to use instead.
 import type { NodeCrypto, NodeFs, NodeOs } from "./nodeBuiltins.js";
-import { base64UrlEncode, bytesToBase64, bytesToHex, utf8Encode } from "./encoding.js";
-import { sha256 } from "./sha256.js";
+import { base64UrlEncode, bytesToBase64, bytesToHex } from "./encoding.js";
 
 export type { NodeCrypto, NodeFs, NodeOs };
 
@@ -26,26 +24,6 @@ function randomValues(length: number): Uint8Array {
 }
 
 const webCrypto = {
-  createHash(algorithm: string) {
-    if (algorithm !== "sha256") throw new TypeError(`@azid/identity (web build): only sha256 is available synchronously, not ${algorithm}.`);
-    const parts: Uint8Array[] = [];
-    const hash = {
-      update(data: string | Uint8Array) {
-        parts.push(typeof data === "string" ? utf8Encode(data) : data);
-        return hash;
-      },
-      digest(encoding?: Encoding) {
-        const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-        let offset = 0;
-        for (const part of parts) {
-          all.set(part, offset);
-          offset += part.length;
-        }
-        return encode(sha256(all), encoding);
-      },
-    };
-    return hash;
-  },
   randomBytes(length: number) {
     const bytes = randomValues(length);
     return { toString: (encoding?: Encoding) => encode(bytes, encoding) };

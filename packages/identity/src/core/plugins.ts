@@ -95,40 +95,45 @@ function refuseMicrosoftPlugin(alternative: string): () => never {
   };
 }
 
-const context = Object.freeze(
-  Object.defineProperties(
-    {
-      azid: Object.freeze({ contractVersion: 1 as const }),
-      setDistributedTokenCache(cache: DistributedTokenCache | undefined): void {
-        if (cache !== undefined && (!isObject(cache) || typeof cache.getOrFetch !== "function")) {
-          throw new TypeError("useIdentityPlugin: setDistributedTokenCache expects an object with a getOrFetch(key, fetch, info) method.");
-        }
-        pluginRegistry.distributedCache = cache;
+let context: AzidPluginContext | undefined;
+
+/** Built on first use, so a bundle that never calls useIdentityPlugin (a page that only signs in) drops it and its texts. */
+function pluginContext(): AzidPluginContext {
+  return (context ??= Object.freeze(
+    Object.defineProperties(
+      {
+        azid: Object.freeze({ contractVersion: 1 as const }),
+        setDistributedTokenCache(cache: DistributedTokenCache | undefined): void {
+          if (cache !== undefined && (!isObject(cache) || typeof cache.getOrFetch !== "function")) {
+            throw new TypeError("useIdentityPlugin: setDistributedTokenCache expects an object with a getOrFetch(key, fetch, info) method.");
+          }
+          pluginRegistry.distributedCache = cache;
+        },
+        setPersistence(provider: PersistenceProvider | undefined): void {
+          if (provider !== undefined && (!isObject(provider) || typeof provider.open !== "function")) {
+            throw new TypeError("useIdentityPlugin: setPersistence expects an object with an open(options) method.");
+          }
+          pluginRegistry.persistence = provider;
+        },
+      } satisfies AzidPluginContext,
+      {
+        cachePluginControl: {
+          get: refuseMicrosoftPlugin("For a persistent token cache use @azid/cache-persistence: useIdentityPlugin(cachePersistencePlugin)."),
+        },
+        vsCodeCredentialControl: {
+          get: refuseMicrosoftPlugin(
+            "VisualStudioCodeCredential needs no plugin in azid: it names the signed-in account and why the broker's tokens can't be used; use AzureCliCredential for local development.",
+          ),
+        },
+        nativeBrokerPluginControl: {
+          get: refuseMicrosoftPlugin(
+            "The WAM broker (@azure/identity-broker) is not supported by azid: use InteractiveBrowserCredential or DeviceCodeCredential.",
+          ),
+        },
       },
-      setPersistence(provider: PersistenceProvider | undefined): void {
-        if (provider !== undefined && (!isObject(provider) || typeof provider.open !== "function")) {
-          throw new TypeError("useIdentityPlugin: setPersistence expects an object with an open(options) method.");
-        }
-        pluginRegistry.persistence = provider;
-      },
-    } satisfies AzidPluginContext,
-    {
-      cachePluginControl: {
-        get: refuseMicrosoftPlugin("For a persistent token cache use @azid/cache-persistence: useIdentityPlugin(cachePersistencePlugin)."),
-      },
-      vsCodeCredentialControl: {
-        get: refuseMicrosoftPlugin(
-          "VisualStudioCodeCredential needs no plugin in azid: it names the signed-in account and why the broker's tokens can't be used; use AzureCliCredential for local development.",
-        ),
-      },
-      nativeBrokerPluginControl: {
-        get: refuseMicrosoftPlugin(
-          "The WAM broker (@azure/identity-broker) is not supported by azid: use InteractiveBrowserCredential or DeviceCodeCredential.",
-        ),
-      },
-    },
-  ),
-);
+    ),
+  ));
+}
 
 /**
  * Extends azid with an optional package: `useIdentityPlugin(cachePersistencePlugin)` from
@@ -140,5 +145,5 @@ export function useIdentityPlugin(plugin: IdentityPlugin): void {
   if (typeof plugin !== "function") {
     throw new TypeError(`useIdentityPlugin: expected a plugin function (received ${plugin === null ? "null" : typeof plugin}).`);
   }
-  plugin(context);
+  plugin(pluginContext());
 }

@@ -8,7 +8,7 @@
 // asked for persistence and must learn why it is not happening. A store that opened but cannot be read
 // or written (a hostile file, a lock held too long) is a cache miss, logged, never a failure.
 import type { CredentialLogger } from "../core/logger.js";
-import { nodeCrypto } from "../core/nodeBuiltins.js";
+import { sha256Text } from "../core/hash.js";
 import { pluginRegistry, type PersistentStore } from "../core/plugins.js";
 import type { PersistenceRequest } from "../core/persistenceOptions.js";
 import type { TokenRequest, TokenSource } from "../core/tokenSource.js";
@@ -186,7 +186,7 @@ export function withPersistentAppTokens(source: TokenSource, persistence: AppTok
 
 /** msal-node's `userAssertionHash`: base64url SHA-256 of the assertion. */
 function assertionHash(assertion: string): string {
-  return nodeCrypto().createHash("sha256").update(assertion).digest("base64url");
+  return sha256Text(assertion, "base64url");
 }
 
 /** What the token was issued for: the scopes asked for plus those Entra reported (so `.default` requests find it again). */

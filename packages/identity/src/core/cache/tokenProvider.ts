@@ -6,7 +6,7 @@ import type { CredentialLogger } from "../logger.js";
 import { ensureScopes } from "../scopes.js";
 import { processMultiTenantRequest } from "../tenants.js";
 import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
-import { nodeCrypto } from "../nodeBuiltins.js";
+import { sha256TextAsync } from "../hash.js";
 import { pluginRegistry } from "../plugins.js";
 import type { TokenRequest, TokenSource } from "../tokenSource.js";
 import { tokenCache, CachePartition } from "./tokenCache.js";
@@ -126,15 +126,14 @@ export class TokenProvider {
     fetch: () => Promise<AccessToken>,
     timeoutMs: number,
   ): () => Promise<AccessToken> {
-    let key: string | undefined;
+    let key: Promise<string> | undefined;
     return () => {
       const fleet = pluginRegistry.distributedCache;
       if (fleet === undefined) return fetch();
       key ??= fleetCacheKey(`${this.#partitionName(tenantId, enableCae)}\u0000${this.#options.fleetScope?.() ?? ""}`, storeKey);
       const current = partition.entries.get(storeKey)?.token;
-      return fleet
-        .getOrFetch(key, fetch, { reason: current === undefined ? "miss" : "refresh", current, deadline: Date.now() + timeoutMs })
-        .then((token) => (isUsableFleetToken(token) ? token : fetch()));
+      const info = { reason: current === undefined ? ("miss" as const) : ("refresh" as const), current, deadline: Date.now() + timeoutMs };
+      return key.then((name) => fleet.getOrFetch(name, fetch, info)).then((token) => (isUsableFleetToken(token) ? token : fetch()));
     };
   }
 
@@ -192,8 +191,8 @@ export class TokenProvider {
 }
 
 /** The fleet (L2) cache key: a hash of the identity's partition and the scopes, so it carries no secret. */
-export function fleetCacheKey(partitionName: string, scopeKey: string): string {
-  return nodeCrypto().createHash("sha256").update(`${partitionName}\u0000${scopeKey}`).digest("hex");
+export function fleetCacheKey(partitionName: string, scopeKey: string): Promise<string> {
+  return sha256TextAsync(`${partitionName}\u0000${scopeKey}`, "hex");
 }
 
 function describe(error: unknown): string {

@@ -37,7 +37,7 @@ const REDEEM_TIMEOUT_MS = 30_000;
 export async function runBrowserSignIn(request: BrowserSignInRequest): Promise<InteractionResult> {
   const { grants, logger } = request;
   const deadline = Date.now() + request.timeoutMs;
-  const pkce = createPkce();
+  const pkce = await createPkce();
   const state = randomToken();
   const nonce = randomToken();
   const authorizeEndpoint = await grants.siblingEndpoint(request.tenantId, "authorize", Math.min(deadline, Date.now() + 60_000), request.abortSignal);

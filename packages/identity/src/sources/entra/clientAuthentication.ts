@@ -1,7 +1,7 @@
 // How a confidential client proves who it is at the token endpoint: a secret, or a signed assertion
 // (RFC 7523; a certificate's JWT or a federated token), and the fingerprint that tells two
 // credentials of the same client id apart in cache keys without holding the secret.
-import { nodeCrypto } from "../../core/nodeBuiltins.js";
+import { sha256Text } from "../../core/hash.js";
 
 export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -11,5 +11,5 @@ export type ClientAuthentication =
   | { kind: "assertion"; getAssertion: (tokenEndpoint: string) => Promise<string> };
 
 export function fingerprintOf(secret: string): string {
-  return nodeCrypto().createHash("sha256").update(secret).digest("base64url").slice(0, 22);
+  return sha256Text(secret, "base64url").slice(0, 22);
 }

@@ -1,6 +1,9 @@
 // The browser build's errorHints.ts (scripts/webBuild.mjs picks it): a web page signs users in, so it
 // carries only the advice for what a single-page app's sign-in meets; the Node build's hints for app
-// credentials (secrets, certificates, federation, ROPC) stay out of the page's bundle.
+// credentials (secrets, certificates, federation, ROPC) stay out of the page's bundle. The advice for
+// scopes naming several resources (AADSTS70011) is shared: multiResourceHint.ts.
+import { multiResourceHint } from "./multiResourceHint.js";
+
 const hints: Record<number, string> = {
   700016: "No application with this client id exists in the tenant: check clientId and tenantId.",
   90002: "The tenant was not found: check the tenant id or domain.",
@@ -9,9 +12,15 @@ const hints: Record<number, string> = {
   53003: "Conditional Access blocked the sign-in: ask the tenant admin which policy applies.",
 };
 
-export function hintFor(codes: number[] | undefined): string | undefined {
+/** `scope` is the form's space-separated scope as sent: AADSTS70011's cause depends on it. */
+export function hintFor(codes: number[] | undefined, scope?: string): string | undefined {
+  const multiResource = multiResourceHint(codes, scope);
+  if (multiResource !== undefined) return multiResource;
   for (const code of codes ?? []) if (hints[code] !== undefined) return hints[code];
   return undefined;
 }
 
-export { allHints } from "./errorHints.js";
+/** Every fixed hint: advice text that cannot carry a secret (see core/redact.ts). */
+export function allHints(): string[] {
+  return Object.values(hints);
+}

@@ -1,4 +1,6 @@
 // One line of advice for the AADSTS codes people hit most, appended to AuthenticationError messages.
+import { multiResourceHint } from "./multiResourceHint.js";
+
 const hints: Record<number, string> = {
   7000215: "The client secret is wrong: use the secret's Value (not its Secret ID) from the app registration's Certificates & secrets page.",
   7000222: "The client secret has expired: create a new one in the app registration and update your configuration.",
@@ -17,36 +19,15 @@ const hints: Record<number, string> = {
   53003: "Conditional Access blocked the sign-in: ask the tenant admin which policy applies.",
 };
 
-/** MSAL adds these to user sign-ins; they shape the id token, not the access token's audience. */
-const OIDC_SCOPES = new Set(["openid", "profile", "offline_access", "email"]);
-
 /** `scope` is the form's space-separated scope as sent: AADSTS70011's cause depends on it. */
 export function hintFor(codes: number[] | undefined, scope?: string): string | undefined {
-  for (const code of codes ?? []) {
-    if (code === 70011 && scope !== undefined) {
-      const resources = resourcesOf(scope);
-      if (resources.length > 1) {
-        return `One token serves one resource, and the scopes name ${resources.length} (${resources.join(", ")}): call getToken once per resource, with that resource's scopes.`;
-      }
-    }
-    if (hints[code] !== undefined) return hints[code];
-  }
+  const multiResource = multiResourceHint(codes, scope);
+  if (multiResource !== undefined) return multiResource;
+  for (const code of codes ?? []) if (hints[code] !== undefined) return hints[code];
   return undefined;
 }
 
 /** Every fixed hint: advice text that cannot carry a secret (see core/redact.ts). */
 export function allHints(): string[] {
   return Object.values(hints);
-}
-
-/** The distinct resources (audiences) a scope list asks for: `R/.default` and `R/permission` → R, a bare permission → Microsoft Graph. */
-function resourcesOf(scope: string): string[] {
-  const resources = new Set<string>();
-  for (const one of scope.split(" ")) {
-    if (one === "" || OIDC_SCOPES.has(one.toLowerCase())) continue;
-    const slash = one.lastIndexOf("/");
-    const hasPath = slash > one.indexOf("://") + 2;
-    resources.add((hasPath ? one.slice(0, slash) : one.includes("/") ? one : "https://graph.microsoft.com").replace(/\/+$/, "").toLowerCase());
-  }
-  return [...resources];
 }

@@ -1,5 +1,6 @@
 // Proof Key for Code Exchange (RFC 7636, S256) and the random `state` and `nonce` of an
 // authorization request. All from the OS CSPRNG.
+import { sha256TextAsync } from "../../core/hash.js";
 import { nodeCrypto } from "../../core/nodeBuiltins.js";
 
 export interface Pkce {
@@ -10,13 +11,14 @@ export interface Pkce {
   method: "S256";
 }
 
-export function createPkce(): Pkce {
+export async function createPkce(): Promise<Pkce> {
   const verifier = randomToken(32);
-  return { verifier, challenge: pkceChallenge(verifier), method: "S256" };
+  return { verifier, challenge: await pkceChallenge(verifier), method: "S256" };
 }
 
-export function pkceChallenge(verifier: string): string {
-  return nodeCrypto().createHash("sha256").update(verifier, "ascii").digest("base64url");
+/** Asynchronous so that the browser build uses Web Crypto's digest (core/hash.web.ts). */
+export function pkceChallenge(verifier: string): Promise<string> {
+  return sha256TextAsync(verifier, "base64url");
 }
 
 /** base64url of `bytes` random bytes. */

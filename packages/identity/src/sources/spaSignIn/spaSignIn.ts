@@ -60,8 +60,8 @@ async function authorizeUrl(request: SpaSignInRequest, pending: PendingSignIn, c
   });
 }
 
-function newPendingSignIn(request: SpaSignInRequest): { pending: PendingSignIn; codeChallenge: string } {
-  const pkce = createPkce();
+async function newPendingSignIn(request: SpaSignInRequest): Promise<{ pending: PendingSignIn; codeChallenge: string }> {
+  const pkce = await createPkce();
   const pending: PendingSignIn = {
     state: randomToken(),
     nonce: randomToken(),
@@ -78,7 +78,7 @@ function newPendingSignIn(request: SpaSignInRequest): { pending: PendingSignIn; 
 async function signInWithPopup(popup: PopupWindow, request: SpaSignInRequest): Promise<InteractionResult> {
   const watch = { cancelled: false };
   try {
-    const { pending, codeChallenge } = newPendingSignIn(request);
+    const { pending, codeChallenge } = await newPendingSignIn(request);
     popup.location.href = await authorizeUrl(request, pending, codeChallenge);
     request.logger.info("waiting for the sign-in popup to return to the redirect URI.");
     const returned = await withinLimits(popupRedirect(popup, request.redirectUri, watch), {
@@ -98,7 +98,7 @@ async function signInWithPopup(popup: PopupWindow, request: SpaSignInRequest): P
 }
 
 async function leaveForSignIn(window: BrowserWindow, request: SpaSignInRequest): Promise<InteractionResult> {
-  const { pending, codeChallenge } = newPendingSignIn(request);
+  const { pending, codeChallenge } = await newPendingSignIn(request);
   const url = await authorizeUrl(request, pending, codeChallenge);
   savePendingSignIn(request.grants.clientId, pending);
   request.logger.info("leaving the page for the sign-in (loginStyle 'redirect').");

@@ -39,14 +39,14 @@ describe("AuthenticationRecord", () => {
 });
 
 describe("PKCE and id_token checks", () => {
-  it("a 43-character verifier from 32 random bytes; challenge = base64url(SHA-256(verifier))", () => {
-    const pkce = createPkce();
+  it("a 43-character verifier from 32 random bytes; challenge = base64url(SHA-256(verifier))", async () => {
+    const pkce = await createPkce();
     assert.equal(pkce.verifier.length, 43);
     assert.match(pkce.verifier, /^[A-Za-z0-9_-]+$/);
     assert.equal(pkce.challenge, createHash("sha256").update(pkce.verifier).digest("base64url"));
-    assert.notEqual(createPkce().verifier, pkce.verifier);
+    assert.notEqual((await createPkce()).verifier, pkce.verifier);
     // RFC 7636 appendix B
-    assert.equal(pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    assert.equal(await pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
   });
 
   it("the account comes from client_info; an id_token for another client or with another nonce is refused", () => {

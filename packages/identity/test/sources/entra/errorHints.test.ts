@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AuthenticationError, ClientSecretCredential } from "../../../src/index.js";
 import { hintFor } from "../../../src/sources/entra/errorHints.js";
+import * as browserHints from "../../../src/sources/entra/errorHints.browser.js";
 import { useEmulator } from "../../support/emulator.js";
 import { rejection } from "../../support/assertions.js";
 
@@ -35,5 +36,13 @@ describe("AADSTS70011 hint", () => {
       hintFor([70011], "User.Read https://vault.azure.net/.default")!,
       /scopes name 2 \(https:\/\/graph\.microsoft\.com, https:\/\/vault\.azure\.net\)/,
     );
+  });
+
+  it("the browser build's hints (a page's sign-in) carry the two-resource advice too, and not the app-only one", () => {
+    const scope = "openid profile offline_access https://storage.azure.com/user_impersonation https://vault.azure.net/user_impersonation";
+    assert.match(browserHints.hintFor([70011], scope)!, /One token serves one resource, and the scopes name 2/);
+    assert.equal(browserHints.hintFor([70011], "openid https://storage.azure.com/user_impersonation"), undefined);
+    assert.match(browserHints.hintFor([50011])!, /Single-page application redirect URI/);
+    assert.ok(browserHints.allHints().every((hint) => !/client secret|certificate/i.test(hint)));
   });
 });

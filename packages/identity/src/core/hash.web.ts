@@ -1,0 +1,20 @@
+// The web builds' hash.ts (scripts/webBuild.mjs picks it): the synchronous form runs the plain
+// JavaScript SHA-256 of sha256.ts, the asynchronous one Web Crypto's digest, so a bundle that only
+// needs the latter (a page's PKCE challenge) tree-shakes sha256.ts away.
+import { base64UrlEncode, bytesToHex, utf8Encode } from "./encoding.js";
+import type { HashEncoding } from "./hash.js";
+import { sha256 } from "./sha256.js";
+
+export type { HashEncoding };
+
+const encode = (bytes: Uint8Array, encoding: HashEncoding) => (encoding === "hex" ? bytesToHex(bytes) : base64UrlEncode(bytes));
+
+/** SHA-256 of `text` (UTF-8), encoded; synchronous. */
+export function sha256Text(text: string, encoding: HashEncoding): string {
+  return encode(sha256(utf8Encode(text)), encoding);
+}
+
+/** SHA-256 of `text` (UTF-8), encoded, for callers that can wait. */
+export async function sha256TextAsync(text: string, encoding: HashEncoding): Promise<string> {
+  return encode(new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", utf8Encode(text))), encoding);
+}
