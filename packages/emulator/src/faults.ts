@@ -53,6 +53,8 @@ export interface FaultSpec {
   delayMs?: number;
   /** accept the request and never answer */
   hang?: boolean;
+  /** answer 200 with headers, then one byte of body every `trickleMs` ms, never finishing (a slow-loris endpoint) */
+  trickleMs?: number;
   /** a broken body with status 200 */
   malformed?: (typeof MALFORMED)[number];
   /** how many requests the fault applies to; default unlimited */
@@ -67,7 +69,10 @@ export interface FaultInjector {
 }
 
 /** What the server does with a request a fault matched. */
-export type FaultAction = { kind: "hang" } | { kind: "answer"; delayMs: number; replacement?: HttpResponse; extraHeaders: Record<string, string> };
+export type FaultAction =
+  | { kind: "hang" }
+  | { kind: "trickle"; intervalMs: number }
+  | { kind: "answer"; delayMs: number; replacement?: HttpResponse; extraHeaders: Record<string, string> };
 
 export class FaultList implements FaultInjector {
   private readonly active: { spec: FaultSpec; remaining: number; until: number }[] = [];
@@ -97,6 +102,7 @@ export class FaultList implements FaultInjector {
 
 export function faultAction(spec: FaultSpec, host: string): FaultAction {
   if (spec.hang === true) return { kind: "hang" };
+  if (spec.trickleMs !== undefined) return { kind: "trickle", intervalMs: spec.trickleMs };
   const extraHeaders: Record<string, string> = { ...spec.headers, ...(spec.retryAfter === undefined ? {} : { "retry-after": String(spec.retryAfter) }) };
   const delayMs = spec.delayMs ?? 0;
   if (spec.malformed !== undefined) return { kind: "answer", delayMs, extraHeaders, replacement: malformedResponse(spec) };
@@ -183,6 +189,7 @@ export function validateFaultSpec(value: unknown): FaultSpec {
   check("times", integerFrom(1, Number.MAX_SAFE_INTEGER), "a positive integer");
   check("durationMs", (v) => typeof v === "number" && Number.isFinite(v) && v > 0, "a positive number");
   check("hang", (v) => typeof v === "boolean", "true or false");
+  check("trickleMs", (v) => typeof v === "number" && Number.isInteger(v) && v >= 10 && v <= 60_000, "an integer number of ms from 10 to 60000");
   check("malformed", (v) => MALFORMED.some((kind) => kind === v), `one of ${MALFORMED.join(", ")}`);
   check("headers", (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every(isString), "an object of strings");
   return structuredClone(fault) as unknown as FaultSpec; // every field checked above

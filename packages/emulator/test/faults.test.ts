@@ -142,6 +142,35 @@ describe("hang faults", () => {
     assert.match(await outcome, /^error: /);
   });
 
+  it("trickleMs: headers and a body that grows a byte at a time and never ends; close() still ends promptly", async () => {
+    const emu = await startTestEmulator();
+    assert.throws(() => emu.faults.add({ route: "token", trickleMs: 1 }), /trickleMs/);
+    emu.faults.add({ route: "token", trickleMs: 20 });
+    let received = 0;
+    let status = 0;
+    const ended = new Promise<string>((resolve) => {
+      const req = https.request(
+        new URL(tokenPath(DEFAULT_TENANT_ID), emu.url),
+        { method: "POST", ca: emu.caCertPem, headers: { "content-type": "application/x-www-form-urlencoded" } },
+        (res) => {
+          status = res.statusCode ?? 0;
+          res.on("data", (chunk: Buffer) => (received += chunk.length));
+          res.on("end", () => resolve("end"));
+          res.on("error", () => resolve("error"));
+          res.on("close", () => resolve("closed"));
+        },
+      );
+      req.on("error", () => resolve("error"));
+      req.end(new URLSearchParams(FORM).toString());
+    });
+    while (received < 5) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(status, 200);
+    const started = Date.now();
+    await emu.stop();
+    assert.ok(Date.now() - started < 1000, `close() took ${Date.now() - started} ms`);
+    assert.notEqual(await ended, "end", "the body never completes");
+  });
+
   it("close() also cuts a pending delay short", async () => {
     const emu = await startTestEmulator();
     emu.faults.add({ route: "token", delayMs: 60_000 });

@@ -75,6 +75,7 @@ async function handle(state: PipelineState, message: IncomingMessage, response: 
   const fault = state.faults.take(route.name);
   const action = fault === undefined ? undefined : faultAction(fault, context.url);
   if (action?.kind === "hang") return; // the socket stays open until the client gives up or close()
+  if (action?.kind === "trickle") return trickle(response, action.intervalMs, state.closing);
   if (action !== undefined && action.delayMs > 0) {
     try {
       await sleep(action.delayMs, undefined, { signal: state.closing });
@@ -93,6 +94,19 @@ async function handle(state: PipelineState, message: IncomingMessage, response: 
   };
   record.status = answer.status;
   send(response, answer);
+}
+
+/** Headers at once, then a byte of a JSON body that never ends, until the client gives up or close(). */
+function trickle(response: ServerResponse, intervalMs: number, closing: AbortSignal): void {
+  response.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  response.write("{");
+  const timer = setInterval(() => response.write(" "), intervalMs);
+  const stop = () => {
+    clearInterval(timer);
+    response.destroy();
+  };
+  response.once("close", stop);
+  closing.addEventListener("abort", stop, { once: true });
 }
 
 async function run(route: Route, host: string, correlationId: string | undefined): Promise<HttpResponse> {

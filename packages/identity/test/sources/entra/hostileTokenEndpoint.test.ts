@@ -94,6 +94,32 @@ describe("a hostile token endpoint", () => {
     assert.equal(env.tokenRequests().length - before, 1, "a stalled attempt is not repeated past the budget");
   });
 
+  it("that sends headers and then trickles its body, a byte at a time, gives a typed error within 15 s by default", async () => {
+    const { clientId, secret } = env.addApp();
+    env.emu.faults.add({ route: "token", trickleMs: 500 });
+    const started = Date.now();
+    const error = await new ClientSecretCredential(env.tenantId, clientId, secret, { ...env.options, retryOptions: { retryDelayInMs: 10 } })
+      .getToken(STORAGE)
+      .catch((e: unknown) => e);
+    const took = Date.now() - started;
+    assert.ok(error instanceof AuthenticationError, String(error));
+    assert.equal(error.code, "ERR_REQUEST_TIMEOUT");
+    assert.match(error.message, /stalled/);
+    assert.ok(took < 15_000, `took ${took} ms`);
+    assert.ok(took >= 5_000, `a trickling body is waited for, not refused at once (took ${took} ms)`);
+  });
+
+  it("a trickling body: the caller's shorter requestOptions.timeout wins", async () => {
+    const { clientId, secret } = env.addApp();
+    env.emu.faults.add({ route: "token", trickleMs: 100 });
+    const started = Date.now();
+    await assert.rejects(
+      new ClientSecretCredential(env.tenantId, clientId, secret, env.options).getToken(STORAGE, { requestOptions: { timeout: 800 } }),
+      (e: AuthenticationError) => e.code === "ERR_DEADLINE" || e.code === "ERR_REQUEST_TIMEOUT",
+    );
+    assert.ok(Date.now() - started < 5_000);
+  });
+
   it("the caller's shorter requestOptions.timeout still wins over the stall budget", async () => {
     const { clientId, secret } = env.addApp();
     env.emu.faults.add({ route: "token", hang: true });
