@@ -9,8 +9,8 @@ const seed = process.env.FUZZ_SEED === undefined ? 15 : Number(process.env.FUZZ_
 
 describe(`fuzzing parsers of untrusted input (${runs} cases each)`, () => {
   for (const { name, property } of properties) {
-    it(name, () => {
-      fc.assert(property, { numRuns: runs, ...(Number.isNaN(seed) ? {} : { seed }) });
+    it(name, async () => {
+      await fc.assert(property, { numRuns: runs, ...(Number.isNaN(seed) ? {} : { seed }) });
     });
   }
 });

@@ -1,10 +1,14 @@
 // Property-based fuzzing (fast-check) of every parser of untrusted input: PEM, PKCS#12/ASN.1, JWTs
 // and id tokens, token and managed-identity responses, the MSAL cache file, AuthenticationRecord,
-// the tool outputs, expiry values and server error text. A finding is anything but a typed error:
+// the Azure Arc challenge (its header and the key file it names), the tool outputs (and VS Code's
+// sign-in record), expiry values and
+// server error text. A finding is anything but a typed error:
 // a crash (another error class), a hang (the test runner's timeout), or an unhandled rejection.
 // parsers.test.ts runs a bounded number of cases in `npm test`; `npm run fuzz` runs many more.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { AuthenticationError, CredentialUnavailableError } from "../../src/core/errors.js";
 import { Asn1Error, parseDer } from "../../src/core/certificates/asn1.js";
@@ -17,6 +21,8 @@ import { deserializeAuthenticationRecord } from "../../src/sources/entra/authent
 import { parseTokenResponse } from "../../src/sources/entra/tokenRequest.js";
 import { parseHostErrorBody, parseManagedIdentityToken } from "../../src/sources/managedIdentity/tokenResponse.js";
 import { parseSharedCache } from "../../src/sources/msalCache/msalCacheFile.js";
+import { parseArcChallenge, readChallengeKey } from "../../src/sources/managedIdentity/azureArc.js";
+import { parseVSCodeSignInRecord, VSCODE_CLIENT_ID } from "../../src/sources/visualStudioCode/signInRecord.js";
 import { parseAzureCliOutput } from "../../src/sources/developerTools/azureCli.js";
 import { parseAzureDeveloperCliOutput } from "../../src/sources/developerTools/azureDeveloperCli.js";
 import { parseAzurePowerShellOutput } from "../../src/sources/developerTools/azurePowerShell.js";
@@ -98,7 +104,7 @@ function mutated(bytes: Buffer): fc.Arbitrary<Buffer> {
 
 const now = Date.now();
 
-export const properties: Array<{ name: string; property: fc.IPropertyWithHooks<any> }> = [
+export const properties: Array<{ name: string; property: fc.IPropertyWithHooks<any> | fc.IAsyncPropertyWithHooks<any> }> = [
   {
     name: "token endpoint responses (any status, any body): a token with a bounded expiry, or an AuthenticationError",
     property: fc.property(fc.constantFrom(200, 400, 401, 429, 500), jsonish, (status, body) => {
@@ -217,4 +223,91 @@ export const properties: Array<{ name: string; property: fc.IPropertyWithHooks<a
       },
     ),
   },
+  {
+    name: "VS Code's sign-in record: an account with a valid tenant id, or CredentialUnavailableError",
+    property: fc.property(
+      fc.oneof(
+        jsonish,
+        fc
+          .record(
+            {
+              version: fc.oneof(fc.constant("1.0"), fc.jsonValue()),
+              clientId: fc.oneof(fc.constant(VSCODE_CLIENT_ID), fc.string()),
+              username: fc.oneof(fc.string(), fc.jsonValue()),
+              homeAccountId: fc.string(),
+              authority: fc.string(),
+              tenantId: fc.oneof(fc.string(), fc.uuid(), fc.jsonValue()),
+            },
+            { requiredKeys: [] },
+          )
+          .map((o) => JSON.stringify(o)),
+      ),
+      (text) =>
+        typedOnly(() => {
+          const account = parseVSCodeSignInRecord(text, "/home/u/.azure/authRecord.json");
+          assert.ok(typeof account.username === "string" && /^[0-9a-zA-Z.-]{1,256}$/.test(account.tenantId));
+        }, CredentialUnavailableError),
+    ),
+  },
+  {
+    name: "the Azure Arc challenge header: undefined or a non-empty path without quotes, the path itself when well formed",
+    property: fc.property(
+      fc.oneof(
+        fc.string({ maxLength: 5_000 }),
+        fc
+          .tuple(
+            fc.constantFrom("Basic", "basic", "Bearer", ""),
+            fc.stringMatching(/^[ \t]{0,40}$/),
+            fc.constantFrom("realm", "Realm", "realms"),
+            fc.string(),
+            fc.boolean(),
+          )
+          .map(([scheme, blank, key, path, quoted]) => `${scheme}${blank}${key}${blank}=${blank}${quoted ? `"${path}"` : path}${blank}`),
+        fc.nat(5_000).map((n) => `Basic realm=a${" \t".repeat(n)}x"`),
+      ),
+      (header) => {
+        const realm = parseArcChallenge(header);
+        if (realm === undefined) return;
+        assert.ok(realm.length > 0 && !realm.includes('"') && realm === realm.trim(), JSON.stringify(realm));
+        if (/^\s*Basic\s+realm\s*=\s*"?\/var\/opt\/azcmagent\/tokens\/[a-z]+\.key"?\s*$/i.test(header))
+          assert.match(realm, /^\/var\/opt\/azcmagent\/tokens\/[a-z]+\.key$/);
+      },
+    ),
+  },
+  {
+    name: "the key file an Azure Arc challenge names: only the agent directory's regular .key files are read; else AuthenticationError",
+    property: fc.asyncProperty(
+      fc.oneof(
+        fc.string(),
+        fc
+          .constantFrom("good.key", "link.key", "dir.key", "missing.key", "big.key", "empty.key", "good.txt", "../good.key", "./good.key", "sub/../good.key")
+          .map((name) => join(arcDirectory(), name)),
+        fc.array(fc.constantFrom("..", ".", "good.key", "tokens", "", "x.key"), { maxLength: 6 }).map((parts) => join(arcDirectory(), ...parts)),
+      ),
+      async (realm) => {
+        try {
+          const key = await readChallengeKey(realm, "fuzz", arcDirectory());
+          assert.equal(key, "the-agent-key", `read ${JSON.stringify(realm)}`);
+        } catch (error) {
+          if (!(error instanceof AuthenticationError)) throw new Error(`finding: ${String(error)}`, { cause: error });
+        }
+      },
+    ),
+  },
 ];
+
+let arcDir: string | undefined;
+/** A stand-in agent token directory: one good key, and the files a hostile challenge might name instead. */
+function arcDirectory(): string {
+  if (arcDir !== undefined) return arcDir;
+  const dir = join(mkdtempSync(join(tmpdir(), "azid-fuzz-arc-")), "tokens");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "good.key"), "the-agent-key");
+  writeFileSync(join(dir, "empty.key"), "");
+  writeFileSync(join(dir, "big.key"), "k".repeat(5_000));
+  writeFileSync(join(dir, "good.txt"), "not a key");
+  writeFileSync(join(dirname(dir), "secret.key"), "outside the directory");
+  symlinkSync(join(dirname(dir), "secret.key"), join(dir, "link.key"));
+  mkdirSync(join(dir, "dir.key"));
+  return (arcDir = dir);
+}

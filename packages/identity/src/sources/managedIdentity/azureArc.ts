@@ -53,11 +53,11 @@ export function azureArcHost(endpoint: URL, tokenDirectory: string | undefined =
       if (response.status !== 401) return tokenFromResponse(challenge, response, attempts, sentAt);
 
       const context = `ManagedIdentityCredential: ${describeRequest(host, request)}`;
-      const realm = /^\s*Basic\s+realm\s*=\s*"?([^"]+?)"?\s*$/i.exec(response.headers["www-authenticate"] ?? "")?.[1];
+      const realm = parseArcChallenge(response.headers["www-authenticate"]);
       if (realm === undefined) {
         throw new AuthenticationError(401, {
           error: "invalid_challenge",
-          errorDescription: `${context}: the agent answered 401 without a 'WWW-Authenticate: Basic realm=<key file>' challenge. Is IDENTITY_ENDPOINT the Azure Connected Machine agent (himds)?`,
+          errorDescription: `${context}: the agent answered 401 without a usable 'WWW-Authenticate: Basic realm=<key file>' challenge. Is IDENTITY_ENDPOINT the Azure Connected Machine agent (himds)?`,
         });
       }
       const key = await readChallengeKey(realm, context, tokenDirectory);
@@ -69,7 +69,28 @@ export function azureArcHost(endpoint: URL, tokenDirectory: string | undefined =
   return host;
 }
 
-async function readChallengeKey(realm: string, context: string, directory: string | undefined): Promise<string> {
+const CHALLENGE_PREFIX = /^Basic\s+realm\s*=\s*/i;
+const MAX_CHALLENGE_LENGTH = 4096;
+
+/**
+ * The key file named by the agent's `WWW-Authenticate: Basic realm=<path>` (the path optionally in
+ * quotes), or undefined. Linear in the header's length: a backtracking pattern here let a hostile
+ * listener spend about a second of CPU per answer with 16 KB of blanks.
+ */
+export function parseArcChallenge(header: string | undefined): string | undefined {
+  if (header === undefined || header.length > MAX_CHALLENGE_LENGTH) return undefined;
+  const text = header.trim();
+  const prefix = CHALLENGE_PREFIX.exec(text);
+  if (prefix === null) return undefined;
+  let realm = text.slice(prefix[0].length);
+  if (realm.startsWith('"')) realm = realm.slice(1);
+  if (realm.endsWith('"')) realm = realm.slice(0, -1);
+  realm = realm.trim();
+  return realm === "" || realm.includes('"') ? undefined : realm;
+}
+
+/** Reads the key file a challenge names, after checking it is one the agent wrote (see the top of this file). */
+export async function readChallengeKey(realm: string, context: string, directory: string | undefined): Promise<string> {
   const fs = nodeFs();
   const path = await import("node:path");
   const platformPath = process.platform === "win32" ? path.win32 : path.posix;

@@ -36,12 +36,13 @@ export function readVSCodeSignIn(): VSCodeSignIn | undefined {
       }
       continue;
     }
-    return { path, ...parseRecord(text, path) };
+    return { path, ...parseVSCodeSignInRecord(text, path) };
   }
   return undefined;
 }
 
-function parseRecord(text: string, path: string): { username: string; tenantId: string } {
+/** The account in a record's text; CredentialUnavailableError naming every problem when it is not a valid record. */
+export function parseVSCodeSignInRecord(text: string, path: string): { username: string; tenantId: string } {
   let record: unknown;
   try {
     record = JSON.parse(text);

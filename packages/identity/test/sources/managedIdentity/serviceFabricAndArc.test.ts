@@ -196,7 +196,7 @@ describe("Azure Arc", () => {
     env.emu.faults.add({ route: "azureArc", status: 401, times: 1 });
     await assert.rejects(
       new ManagedIdentityCredential(emulatedAgent()).getToken(STORAGE),
-      (e: Error) => e instanceof AuthenticationError && /without a 'WWW-Authenticate: Basic realm=<key file>' challenge/.test(e.message),
+      (e: Error) => e instanceof AuthenticationError && /without a usable 'WWW-Authenticate: Basic realm=<key file>' challenge/.test(e.message),
     );
   });
 });
