@@ -1,5 +1,6 @@
-// Tracing without a dependency: a span per getToken, written to the OpenTelemetry tracer provider the
-// application registered. @opentelemetry/api keeps what an application registers (its tracer provider,
+// Tracing without a dependency: a span per getToken, written through the instrumenter the application
+// registered with @azure/core-tracing's useInstrumenter (azureTracingBridge.ts, loaded lazily when
+// the package is installed), else to the OpenTelemetry tracer provider the application registered. @opentelemetry/api keeps what an application registers (its tracer provider,
 // its context manager) on one process-wide global, keyed by Symbol.for("opentelemetry.js.api.1"), so
 // every copy of the API in a process shares it; azid reads that global and never imports the API.
 // @azure/opentelemetry-instrumentation-azure-sdk (how @azure/core-tracing reaches OpenTelemetry)
@@ -11,6 +12,7 @@
 // @azure/core-tracing follows) and ERROR with the exception recorded on failure. A span carries no
 // scope, tenant, secret or token.
 import type { GetTokenOptions } from "./types.js";
+import { registeredAzureTracing } from "./azureTracingBridge.js";
 
 const OTEL_API = Symbol.for("opentelemetry.js.api.1");
 /** The key @opentelemetry/api stores the active span under in a Context. */
@@ -43,9 +45,12 @@ function registeredTracing(): OtelGlobal | undefined {
   return api?.trace === undefined ? undefined : api;
 }
 
-/** True when a tracer provider is registered: callers skip span work (and allocation) otherwise. */
+/**
+ * True when an @azure/core-tracing instrumenter or an OpenTelemetry tracer provider is registered:
+ * callers skip span work (and allocation) otherwise. This is the one check on the cached getToken path.
+ */
 export function isTracingEnabled(): boolean {
-  return (globalThis as Record<symbol, OtelGlobal | undefined>)[OTEL_API]?.trace !== undefined;
+  return (globalThis as Record<symbol, OtelGlobal | undefined>)[OTEL_API]?.trace !== undefined || registeredAzureTracing() !== undefined;
 }
 
 /**
@@ -58,6 +63,9 @@ export async function withGetTokenSpan<T>(
   options: GetTokenOptions | undefined,
   fn: (options: GetTokenOptions | undefined) => Promise<T>,
 ): Promise<T> {
+  // @azure/core-tracing's withSpan, as @azure/identity calls it: status success/error, the exception recorded.
+  const azureTracing = registeredAzureTracing();
+  if (azureTracing !== undefined) return azureTracing.withSpan(name, options ?? {}, fn);
   const api = registeredTracing();
   if (api === undefined) return fn(options);
   const parent = options?.tracingOptions?.tracingContext as OtelContext | undefined;

@@ -10,11 +10,12 @@ import { sha256TextAsync } from "../hash.js";
 import { pluginRegistry } from "../plugins.js";
 import type { TokenRequest, TokenSource } from "../tokenSource.js";
 import { tokenCache, CachePartition } from "./tokenCache.js";
-import { withGetTokenSpan } from "../tracing.js";
+import { isTracingEnabled, withGetTokenSpan } from "../tracing.js";
 import { closedError, CredentialClosedError } from "../closable.js";
 import { rejectProofOfPossession } from "../unsupportedOptions.js";
 import { logTokenDetails } from "../accountLogging.js";
 import { connectAzureLogger } from "../azureLoggerBridge.js";
+import { connectAzureTracing } from "../azureTracingBridge.js";
 import type { LoggingOptions } from "../options.js";
 
 export interface TokenProviderOptions {
@@ -49,7 +50,6 @@ export interface TokenProviderOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-const OTEL_API = Symbol.for("opentelemetry.js.api.1");
 
 export class TokenProvider {
   readonly #options: TokenProviderOptions;
@@ -61,6 +61,7 @@ export class TokenProvider {
   constructor(options: TokenProviderOptions) {
     this.#options = options;
     void connectAzureLogger();
+    void connectAzureTracing();
     this.#default = tokenCache.partition(this.#partitionName(options.tenantId, false));
     this.#cae = tokenCache.partition(this.#partitionName(options.tenantId, true));
   }
@@ -79,9 +80,8 @@ export class TokenProvider {
   }
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    // With a tracer provider registered (core/tracing.ts), every call gets a span, cache hits included.
-    if ((globalThis as Record<symbol, { trace?: unknown } | undefined>)[OTEL_API]?.trace !== undefined)
-      return withGetTokenSpan(`${this.#options.logger.title}.getToken`, options, (inner) => this.#getToken(scopes, inner));
+    // With an instrumenter or tracer provider registered (core/tracing.ts), every call gets a span, cache hits included.
+    if (isTracingEnabled()) return withGetTokenSpan(`${this.#options.logger.title}.getToken`, options, (inner) => this.#getToken(scopes, inner));
     return this.#getToken(scopes, options);
   }
 
