@@ -1,6 +1,7 @@
 // The one reading of a token's expiry, for every source: Entra's token endpoint, every managed
 // identity host, the developer tools and the MSAL cache file. Servers and tools send expiry in many
-// forms (seconds as numbers or strings, epoch seconds, ISO dates, App Service's US dates); a value
+// forms (seconds as numbers or strings, epoch seconds, ISO dates; managed identity adds App Service's
+// US dates, sources/managedIdentity/appServiceDate.ts); a value
 // that is not finite, not in the future, or absurdly far away (1e308, milliseconds sent as seconds)
 // is rejected the same way everywhere, so no path can cache a token forever.
 
@@ -16,10 +17,11 @@ export function parseSeconds(value: unknown): number | null {
 
 /**
  * An absolute expiry in milliseconds since the epoch, or null when `value` is not a supported form:
- * epoch seconds (number or digits), an ISO 8601 date with a zone, or App Service 2017's
- * "11/21/2030 10:00:00 +00:00" / "6/20/2019 9:27:38 PM +00:00" (month first).
+ * epoch seconds (number or digits) or an ISO 8601 date with a zone; other date forms only through
+ * `parseOtherDate` (managed identity passes App Service 2017's US dates, appServiceDate.ts, so the
+ * token endpoint's path, and a browser page, carry no date parser they never need).
  */
-export function parseExpiresOn(value: unknown): number | null {
+export function parseExpiresOn(value: unknown, parseOtherDate?: (text: string) => number | null): number | null {
   if (typeof value === "number") return Number.isFinite(value) && value > 0 ? value * 1000 : null;
   if (typeof value !== "string" || value.length > 64) return null;
   const text = value.trim();
@@ -29,18 +31,7 @@ export function parseExpiresOn(value: unknown): number | null {
     const ms = Date.parse(text.replace(" ", "T"));
     return Number.isNaN(ms) ? null : ms;
   }
-  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: ?([AP]M))? ([+-])(\d{2}):?(\d{2})$/i.exec(text);
-  if (us === null) return null;
-  const [, month, day, year, hour, minute, second, meridiem, sign, offsetHours, offsetMinutes] = us;
-  let h = Number(hour);
-  if (meridiem !== undefined) {
-    if (h < 1 || h > 12) return null;
-    h = (h % 12) + (meridiem.toUpperCase() === "PM" ? 12 : 0);
-  }
-  const [mo, d, mi, s] = [Number(month), Number(day), Number(minute), Number(second)];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const offset = (sign === "-" ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
-  return Date.UTC(Number(year), mo - 1, d, h, mi, s) - offset;
+  return parseOtherDate?.(text) ?? null;
 }
 
 /** Why `expiresOnTimestamp` can't be used for a token received at `now`, or undefined when it can. */
@@ -58,8 +49,12 @@ export type Expiry = { expiresOnTimestamp: number; refreshAfterTimestamp?: numbe
  * lies in the future (what MSAL uses); `expires_in` rescues a skewed clock. Returns a problem (for the
  * caller's own typed error) when neither gives a usable time.
  */
-export function tokenExpiry(fields: { expiresOn?: unknown; expiresIn?: unknown; refreshIn?: unknown }, sentAt: number): Expiry {
-  const expiresOn = fields.expiresOn === undefined || fields.expiresOn === null ? undefined : parseExpiresOn(fields.expiresOn);
+export function tokenExpiry(
+  fields: { expiresOn?: unknown; expiresIn?: unknown; refreshIn?: unknown },
+  sentAt: number,
+  parseOtherDate?: (text: string) => number | null,
+): Expiry {
+  const expiresOn = fields.expiresOn === undefined || fields.expiresOn === null ? undefined : parseExpiresOn(fields.expiresOn, parseOtherDate);
   const expiresIn = fields.expiresIn === undefined || fields.expiresIn === null ? undefined : parseSeconds(fields.expiresIn);
   if (expiresOn === null) return { problem: "'expires_on' must be epoch seconds (number or digits) or a date with a time zone" };
   if (expiresIn === null) return { problem: "'expires_in' must be a number of seconds" };

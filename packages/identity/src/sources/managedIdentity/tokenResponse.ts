@@ -11,6 +11,7 @@
 import { AuthenticationError } from "../../core/errors.js";
 import { redactValues } from "../../core/redact.js";
 import { tokenExpiry } from "../../core/expiry.js";
+import { parseAppServiceDate } from "./appServiceDate.js";
 import type { AccessToken } from "../../core/types.js";
 
 /** Validates a 2xx body field by field. `context` names the host, endpoint, identity and resource. */
@@ -31,7 +32,7 @@ export function parseManagedIdentityToken(bodyText: string, sentAt: number, cont
   if (tokenType !== undefined && (typeof tokenType !== "string" || tokenType.toLowerCase() !== "bearer")) {
     throw invalid(context, `'token_type' must be "Bearer"`);
   }
-  const expiry = tokenExpiry({ expiresOn: fields.expires_on, expiresIn: fields.expires_in, refreshIn: fields.refresh_in }, sentAt);
+  const expiry = tokenExpiry({ expiresOn: fields.expires_on, expiresIn: fields.expires_in, refreshIn: fields.refresh_in }, sentAt, parseAppServiceDate);
   if ("problem" in expiry) throw invalid(context, expiry.problem);
   const token: AccessToken = { token: accessToken, expiresOnTimestamp: expiry.expiresOnTimestamp, tokenType: "Bearer" };
   if (expiry.refreshAfterTimestamp !== undefined) token.refreshAfterTimestamp = expiry.refreshAfterTimestamp;

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { detectHost, type DetectedHost } from "../../../src/sources/managedIdentity/detectHost.js";
 import { parseExpiresOn } from "../../../src/core/expiry.js";
+import { parseAppServiceDate } from "../../../src/sources/managedIdentity/appServiceDate.js";
 import { parseHostErrorBody } from "../../../src/sources/managedIdentity/tokenResponse.js";
 
 const SYSTEM = { kind: "system" } as const;
@@ -96,9 +97,13 @@ describe("expires_on forms", () => {
   ];
   for (const [value, expected] of forms) {
     it(`${JSON.stringify(value)} -> ${expected === null ? "rejected" : new Date(expected).toISOString()}`, () => {
-      assert.equal(parseExpiresOn(value), expected);
+      assert.equal(parseExpiresOn(value, parseAppServiceDate), expected);
     });
   }
+  it("the App Service form is read only where managed identity passes its parser (not on the token endpoint's path)", () => {
+    assert.equal(parseExpiresOn("11/21/2026 10:00:00 +00:00"), null);
+    assert.equal(parseExpiresOn("2026-11-21T10:00:00Z"), at);
+  });
 });
 
 describe("host error bodies", () => {
