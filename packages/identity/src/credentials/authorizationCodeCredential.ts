@@ -5,7 +5,7 @@ import { AuthenticationRequiredError } from "../core/errors.js";
 import { redeemAuthorizationCode } from "../sources/entra/authorizationCodeFlow.js";
 import { requireString } from "../providers/confidentialClient.js";
 import { fingerprintOf } from "../sources/entra/clientAuthentication.js";
-import { createUserTokenClient, type UserTokenClient } from "../providers/userTokens.js";
+import { DeferredUserTokenClient } from "./userTokenClientLoader.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { closeParts } from "../core/closable.js";
@@ -27,7 +27,7 @@ const REDEEM_TIMEOUT_MS = 60_000;
  * ```
  */
 export class AuthorizationCodeCredential implements TokenCredential {
-  readonly #client: UserTokenClient;
+  readonly #client: DeferredUserTokenClient;
 
   /** A confidential web app: the code is redeemed with the app's client secret. */
   constructor(
@@ -57,7 +57,7 @@ export class AuthorizationCodeCredential implements TokenCredential {
     const redirectUri = requireString(confidential ? redirectUriOrOptions : authorizationCodeOrRedirectUri, name, "redirectUri");
     const options = confidential ? maybeOptions : (redirectUriOrOptions as AuthorizationCodeCredentialOptions | undefined);
     let redeemed = false;
-    this.#client = createUserTokenClient({
+    this.#client = new DeferredUserTokenClient({
       credentialName: name,
       clientId,
       tenantId,

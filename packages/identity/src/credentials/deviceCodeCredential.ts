@@ -3,7 +3,8 @@
 // the refresh token); the device code is shown only when a person must act.
 import type { DeviceCodeInfo, DeviceCodePromptCallback } from "../sources/entra/deviceCodeFlow.js";
 import type { AuthenticationRecord } from "../sources/entra/authenticationRecord.js";
-import { createUserTokenClient, type InteractiveCredentialOptions, type UserTokenClient } from "../providers/userTokens.js";
+import type { InteractiveCredentialOptions } from "../providers/userTokens.js";
+import { DeferredUserTokenClient } from "./userTokenClientLoader.js";
 import { DeveloperSignOnClientId } from "../core/tenants.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { CredentialPersistenceOptions } from "../core/options.js";
@@ -43,14 +44,14 @@ const defaultPrompt: DeviceCodePromptCallback = (info) => {
  * ```
  */
 export class DeviceCodeCredential implements TokenCredential {
-  readonly #client: UserTokenClient;
+  readonly #client: DeferredUserTokenClient;
 
   constructor(options?: DeviceCodeCredentialOptions) {
     const name = "DeviceCodeCredential";
     const clientId = resolveClientId(options?.clientId, name);
     const prompt = options?.userPromptCallback ?? defaultPrompt;
     if (typeof prompt !== "function") throw new TypeError(`${name}: userPromptCallback must be a function (received ${typeof prompt}).`);
-    this.#client = createUserTokenClient({
+    this.#client = new DeferredUserTokenClient({
       credentialName: name,
       clientId,
       tenantId: options?.tenantId ?? defaultTenant(clientId),

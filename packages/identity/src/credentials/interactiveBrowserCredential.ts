@@ -2,7 +2,8 @@
 // redirect (http://localhost:<port>). Silent first (cached token, then the refresh token); the
 // browser opens only when a person must act, and a sign-in never waits longer than timeoutInMs.
 import type { AuthenticationRecord } from "../sources/entra/authenticationRecord.js";
-import { createUserTokenClient, type InteractiveCredentialOptions, type UserTokenClient } from "../providers/userTokens.js";
+import type { InteractiveCredentialOptions } from "../providers/userTokens.js";
+import { DeferredUserTokenClient } from "./userTokenClientLoader.js";
 import { browserCommand, type BrowserOpener } from "../sources/browserSignIn/openBrowser.js";
 import type { BrowserCustomizationOptions } from "../sources/browserSignIn/pages.js";
 import { credentialLogger } from "../core/logger.js";
@@ -77,7 +78,7 @@ const DEFAULT_TIMEOUT_MS = 5 * 60_000;
  * ```
  */
 export class InteractiveBrowserCredential implements TokenCredential {
-  readonly #client: UserTokenClient;
+  readonly #client: DeferredUserTokenClient;
 
   constructor(options?: InteractiveBrowserCredentialNodeOptions | InteractiveBrowserCredentialInBrowserOptions) {
     const name = "InteractiveBrowserCredential";
@@ -96,7 +97,7 @@ export class InteractiveBrowserCredential implements TokenCredential {
       if (node[field] !== undefined && typeof node[field] !== "string")
         throw new TypeError(`${name}: ${field} must be a string (received ${typeof node[field]}).`);
     }
-    this.#client = createUserTokenClient({
+    this.#client = new DeferredUserTokenClient({
       credentialName: name,
       clientId,
       tenantId: node.tenantId ?? defaultTenant(clientId),

@@ -5,7 +5,7 @@
 // (JavaScript has no such credential); only the plaintext cache form is readable (msalCacheFile.ts).
 import { RefreshTokenStore, tokenCache } from "../core/cache/tokenCache.js";
 import { resolveAuthorityHost } from "../sources/entra/authority.js";
-import { createUserTokenClient, type UserTokenClient } from "../providers/userTokens.js";
+import { DeferredUserTokenClient } from "./userTokenClientLoader.js";
 import { AuthenticationRequiredError, CredentialUnavailableError } from "../core/errors.js";
 import { credentialLogger } from "../core/logger.js";
 import { sharedCachePath } from "../sources/msalCache/location.js";
@@ -42,7 +42,7 @@ const FIX = "sign in again with the developer tool that shares this cache (e.g. 
 interface Session {
   account: SharedCacheAccount;
   refreshToken: SharedCacheRefreshToken;
-  client: UserTokenClient;
+  client: DeferredUserTokenClient;
 }
 
 /**
@@ -164,7 +164,7 @@ export class SharedTokenCacheCredential implements TokenCredential {
     tokenCache.refreshTokens.set(RefreshTokenStore.key(host, clientId, account.homeAccountId), refreshToken.secret);
     this.#inFile = refreshToken.secret;
     const { username: _username, clientId: _clientId, tenantId: _tenantId, tokenCachePersistenceOptions: _persistence, ...common } = this.#options;
-    const client = createUserTokenClient({
+    const client = new DeferredUserTokenClient({
       credentialName: NAME,
       clientId,
       tenantId,

@@ -5,7 +5,7 @@
 // expired one) come from the refresh token without sending the password again.
 import type { AuthenticationRecord } from "../sources/entra/authenticationRecord.js";
 import { requireString } from "../providers/confidentialClient.js";
-import { createUserTokenClient, type UserTokenClient } from "../providers/userTokens.js";
+import { DeferredUserTokenClient } from "./userTokenClientLoader.js";
 import { AuthenticationError } from "../core/errors.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
@@ -25,7 +25,7 @@ const MFA_CODES = new Set([50076, 50079, 50158]);
  * InteractiveBrowserCredential or DeviceCodeCredential for users, or a service principal.
  */
 export class UsernamePasswordCredential implements TokenCredential {
-  readonly #client: UserTokenClient;
+  readonly #client: DeferredUserTokenClient;
 
   constructor(tenantId: string, clientId: string, username: string, password: string, options?: UsernamePasswordCredentialOptions) {
     const name = "UsernamePasswordCredential";
@@ -33,7 +33,7 @@ export class UsernamePasswordCredential implements TokenCredential {
     requireString(clientId, name, "clientId");
     requireString(username, name, "username");
     requireString(password, name, "password");
-    this.#client = createUserTokenClient({
+    this.#client = new DeferredUserTokenClient({
       credentialName: name,
       clientId,
       tenantId,
