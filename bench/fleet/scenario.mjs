@@ -238,7 +238,8 @@ async function redisFrozen(b) {
     ),
     rounds: runs.map((r) => p(r, 0.99)),
   });
-  return { none: summary(none), frozen: summary(frozen) };
+  // The plugin's counters show the shape whatever the load: how many calls waited out a Redis deadline.
+  return { none: summary(none), frozen: { ...summary(frozen), plugin: pluginStatsOf(frozen.flat()) } };
 }
 
 async function throttled(b) {
@@ -291,8 +292,21 @@ async function l2HitCost(b) {
   return { hit: { ...summary(hit), extraRequests }, azidMiss: summary(azidMiss), azureMiss: summary(azureMiss) };
 }
 
+const CASES = { cold: coldStart, mi: managedIdentity, refresh: refreshes, killed: redisKilled, frozen: redisFrozen, burst: throttled, l2: l2HitCost };
+
+/** BENCH_FLEET_CASES=frozen (comma-separated names of CASES) runs a subset, e.g. one fault run on a busy machine. */
+function selectedCases() {
+  const wanted = (process.env.BENCH_FLEET_CASES ?? "")
+    .split(",")
+    .map((c) => c.trim())
+    .filter(Boolean);
+  for (const c of wanted) if (!(c in CASES)) throw new Error(`BENCH_FLEET_CASES: unknown case "${c}" (known: ${Object.keys(CASES).join(", ")})`);
+  return wanted.length > 0 ? wanted : Object.keys(CASES);
+}
+
 export function fleetDefinition({ quick, log }) {
   const s = fleetSettings(quick);
+  const cases = selectedCases();
   const shape = `${s.processes} processes × ${s.scopes} scopes`;
   return {
     id: "fleet",
@@ -302,14 +316,9 @@ export function fleetDefinition({ quick, log }) {
       const b = new FleetBench(s, log);
       try {
         await b.start();
-        const cold = await coldStart(b);
-        const mi = await managedIdentity(b);
-        const refresh = await refreshes(b);
-        const killed = await redisKilled(b);
-        const frozen = await redisFrozen(b);
-        const burst = await throttled(b);
-        const l2 = await l2HitCost(b);
-        return { details: { settings: s, cold, mi, refresh, killed, frozen, burst, l2 }, rows: rowsFor(s, { cold, mi, refresh, killed, frozen, burst, l2 }) };
+        const r = {};
+        for (const [name, measure] of Object.entries(CASES)) if (cases.includes(name)) r[name] = await measure(b);
+        return { details: { settings: s, cases, ...r }, rows: rowsFor(s, r) };
       } finally {
         await b.close();
       }
@@ -331,68 +340,83 @@ export function fleetDefinition({ quick, log }) {
 function rowsFor(s, r) {
   const n = (v) => v.toLocaleString("en-US");
   const x = (a, b) => (b > 0 ? `${(a / b).toFixed(a / b >= 10 ? 0 : 1)}× vs azid alone` : "");
-  return [
-    {
-      label: `cold start: token requests (${n(s.processes * s.scopes)} getToken calls)`,
-      azid: r.cold.plugin.requests,
-      azure: r.cold.azure.requests,
-      target: TARGETS.cold(s.scopes),
-      headline: true,
-    },
-    { label: "  azid without the plugin: token requests", azid: r.cold.none.requests, azure: "", ratio: false },
-    { label: "cold start: slowest process ms", azid: r.cold.plugin.wallMs, azure: r.cold.azure.wallMs },
-    {
-      label: `refreshes per token per lifetime (${s.lifetimes} × ${s.lifetimeS} s)`,
-      azid: r.refresh.plugin.perTokenPerLifetime,
-      azure: "not run",
-      ratio: x(r.refresh.none.perTokenPerLifetime, r.refresh.plugin.perTokenPerLifetime),
-      target: TARGETS.refresh,
-      headline: true,
-    },
-    { label: "  azid without the plugin", azid: r.refresh.none.perTokenPerLifetime, azure: "", ratio: false },
-    {
-      label: "  refresh requests (with / without the plugin)",
-      azid: r.refresh.plugin.refreshRequests,
-      azure: "",
-      ratio: x(r.refresh.none.refreshRequests, r.refresh.plugin.refreshRequests),
-    },
-    {
-      label: `managed identity: IMDS requests per resource (${s.processes} processes)`,
-      azid: r.mi.plugin.perResource,
-      azure: r.mi.azure.perResource,
-      target: TARGETS.imds,
-      headline: true,
-    },
-    { label: "  azid without the plugin", azid: r.mi.none.perResource, azure: "", ratio: false },
-    { label: "redis-server killed mid-run: failed getToken calls", azid: r.killed.failed, azure: "", ratio: false, target: TARGETS.killed, headline: true },
-    { label: "  getToken calls served meanwhile", azid: r.killed.served, azure: "", ratio: false },
-    { label: "frozen Redis: cold-start getToken p99 ms", azid: r.frozen.frozen.p99, azure: "", ratio: false },
-    { label: "  no Redis at all: p99 ms", azid: r.frozen.none.p99, azure: "", ratio: false },
-    {
-      label: "frozen Redis: p99 over the no-Redis case, ms",
-      azid: r.frozen.frozen.p99 - r.frozen.none.p99,
-      azure: "",
-      ratio: false,
-      target: TARGETS.frozen,
-      headline: true,
-    },
-    {
-      label: `429 burst: most requests for one scope during Retry-After (${RETRY_AFTER_S} s)`,
-      azid: r.burst.plugin.maxPerKey,
-      azure: r.burst.azure.maxPerKey,
-      target: TARGETS.burst,
-      headline: true,
-    },
-    { label: "  azid without the plugin", azid: r.burst.none.maxPerKey, azure: "", ratio: false },
-    { label: "  failed getToken calls (with plugin / @azure/identity)", azid: r.burst.plugin.failed, azure: r.burst.azure.failed, ratio: false },
-    {
-      label: "L1 miss: mean µs per getToken (azid: an L2 hit from Redis; @azure/identity: a token request)",
-      azid: r.l2.hit.meanUs,
-      azure: r.l2.azureMiss.meanUs,
-      headline: true,
-    },
-    { label: "  p99 µs", azid: r.l2.hit.p99Us, azure: r.l2.azureMiss.p99Us },
-    { label: "  azid without the plugin (a token request): mean µs", azid: r.l2.azidMiss.meanUs, azure: "", ratio: x(r.l2.azidMiss.meanUs, r.l2.hit.meanUs) },
-    { label: "  token requests while reading from Redis", azid: r.l2.hit.extraRequests, azure: "", ratio: false },
-  ];
+  const groups = {
+    cold: () => [
+      {
+        label: `cold start: token requests (${n(s.processes * s.scopes)} getToken calls)`,
+        azid: r.cold.plugin.requests,
+        azure: r.cold.azure.requests,
+        target: TARGETS.cold(s.scopes),
+        headline: true,
+      },
+      { label: "  azid without the plugin: token requests", azid: r.cold.none.requests, azure: "", ratio: false },
+      { label: "cold start: slowest process ms", azid: r.cold.plugin.wallMs, azure: r.cold.azure.wallMs },
+    ],
+    refresh: () => [
+      {
+        label: `refreshes per token per lifetime (${s.lifetimes} × ${s.lifetimeS} s)`,
+        azid: r.refresh.plugin.perTokenPerLifetime,
+        azure: "not run",
+        ratio: x(r.refresh.none.perTokenPerLifetime, r.refresh.plugin.perTokenPerLifetime),
+        target: TARGETS.refresh,
+        headline: true,
+      },
+      { label: "  azid without the plugin", azid: r.refresh.none.perTokenPerLifetime, azure: "", ratio: false },
+      {
+        label: "  refresh requests (with / without the plugin)",
+        azid: r.refresh.plugin.refreshRequests,
+        azure: "",
+        ratio: x(r.refresh.none.refreshRequests, r.refresh.plugin.refreshRequests),
+      },
+    ],
+    mi: () => [
+      {
+        label: `managed identity: IMDS requests per resource (${s.processes} processes)`,
+        azid: r.mi.plugin.perResource,
+        azure: r.mi.azure.perResource,
+        target: TARGETS.imds,
+        headline: true,
+      },
+      { label: "  azid without the plugin", azid: r.mi.none.perResource, azure: "", ratio: false },
+    ],
+    killed: () => [
+      { label: "redis-server killed mid-run: failed getToken calls", azid: r.killed.failed, azure: "", ratio: false, target: TARGETS.killed, headline: true },
+      { label: "  getToken calls served meanwhile", azid: r.killed.served, azure: "", ratio: false },
+    ],
+    frozen: () => [
+      { label: "frozen Redis: cold-start getToken p99 ms", azid: r.frozen.frozen.p99, azure: "", ratio: false },
+      { label: "  no Redis at all: p99 ms", azid: r.frozen.none.p99, azure: "", ratio: false },
+      {
+        label: "frozen Redis: p99 over the no-Redis case, ms",
+        azid: r.frozen.frozen.p99 - r.frozen.none.p99,
+        azure: "",
+        ratio: false,
+        target: TARGETS.frozen,
+        headline: true,
+      },
+    ],
+    burst: () => [
+      {
+        label: `429 burst: most requests for one scope during Retry-After (${RETRY_AFTER_S} s)`,
+        azid: r.burst.plugin.maxPerKey,
+        azure: r.burst.azure.maxPerKey,
+        target: TARGETS.burst,
+        headline: true,
+      },
+      { label: "  azid without the plugin", azid: r.burst.none.maxPerKey, azure: "", ratio: false },
+      { label: "  failed getToken calls (with plugin / @azure/identity)", azid: r.burst.plugin.failed, azure: r.burst.azure.failed, ratio: false },
+    ],
+    l2: () => [
+      {
+        label: "L1 miss: mean µs per getToken (azid: an L2 hit from Redis; @azure/identity: a token request)",
+        azid: r.l2.hit.meanUs,
+        azure: r.l2.azureMiss.meanUs,
+        headline: true,
+      },
+      { label: "  p99 µs", azid: r.l2.hit.p99Us, azure: r.l2.azureMiss.p99Us },
+      { label: "  azid without the plugin (a token request): mean µs", azid: r.l2.azidMiss.meanUs, azure: "", ratio: x(r.l2.azidMiss.meanUs, r.l2.hit.meanUs) },
+      { label: "  token requests while reading from Redis", azid: r.l2.hit.extraRequests, azure: "", ratio: false },
+    ],
+  };
+  return Object.keys(groups).flatMap((name) => (r[name] === undefined ? [] : groups[name]()));
 }

@@ -19,6 +19,12 @@ export interface RedisCachePluginOptions {
   allowUnencrypted?: boolean;
   /** Deadline of each Redis operation (default 200 ms). */
   operationTimeoutMs?: number;
+  /**
+   * How long a call with no token waits for a Redis that has answered nothing at all since it asked,
+   * before starting its own token request alongside (default 50 ms; a Redis answer that comes first
+   * still wins). A Redis that answers other commands meanwhile is alive and gets the full deadline.
+   */
+  headStartMs?: number;
   /** TTL of the single-flight lock; its owner extends it while fetching (default 3000 ms). */
   lockTtlMs?: number;
   /** Longest wait for another process's fetch before fetching here (default 30 s, never past the caller's deadline). */
@@ -36,6 +42,7 @@ export interface ResolvedOptions {
   keyPrefix: string;
   encryptionKeys: Buffer[];
   operationTimeoutMs: number;
+  headStartMs: number;
   lockTtlMs: number;
   maxWaitMs: number;
   refreshJitter: number;
@@ -107,10 +114,12 @@ export function resolveOptions(input: RedisCachePluginOptions): ResolvedOptions 
     throw new TypeError(`${NAME}: logger must have warning(message) and info(message) methods.`);
   }
   const cooldownMs = numberOption(breakerOptions, "cooldownMs", 5_000, 10, 600_000, "circuitBreaker.");
+  const operationTimeoutMs = numberOption(options, "operationTimeoutMs", 200, 1, 10_000);
   return {
     keyPrefix: prefix,
     encryptionKeys,
-    operationTimeoutMs: numberOption(options, "operationTimeoutMs", 200, 1, 10_000),
+    operationTimeoutMs,
+    headStartMs: numberOption(options, "headStartMs", Math.min(50, operationTimeoutMs), 1, operationTimeoutMs),
     lockTtlMs: numberOption(options, "lockTtlMs", 3_000, 100, 120_000),
     maxWaitMs: numberOption(options, "maxWaitMs", 30_000, 0, 600_000),
     refreshJitter: numberOption(options, "refreshJitter", 0.1, 0, 0.5),

@@ -3,7 +3,10 @@
 //  - otherwise one process fetches under a SET NX PX lock, extended while it fetches, and writes
 //    the token with its remaining life as TTL; the others poll briefly for it;
 //  - a throttled fetch (429/503 + Retry-After) writes a back-off marker every process honours;
-//  - Redis trouble of any kind means "fetch it yourself": this never rejects because of Redis.
+//  - Redis trouble of any kind means "fetch it yourself": this never rejects because of Redis;
+//  - a caller with no token never waits out a silent Redis: after `headStartMs` without a single reply
+//    from Redis its fetch starts alongside, and whichever answers first wins (a refresh, which the
+//    caller does not wait for, keeps to the order and never fetches without asking the fleet first).
 import { randomBytes } from "node:crypto";
 import { CircuitBreaker, type BreakerState } from "./circuitBreaker.js";
 import type { RedisCommands } from "./clients/types.js";
@@ -13,6 +16,7 @@ import { isCacheKey, tokenKeys } from "./keyLayout.js";
 import { rateLimited, stderrLogger } from "./log.js";
 import type { ResolvedOptions } from "./options.js";
 import { fleetRefreshAt, isServable, processRefreshAt } from "./refreshPolicy.js";
+import { OneFetch } from "./oneFetch.js";
 import { TokenStore, type Backoff, type StoreSession } from "./store.js";
 import { tokenOf, type TokenRecord } from "./tokenRecord.js";
 import { createValueCodec } from "./valueCodec.js";
@@ -31,6 +35,10 @@ export interface RedisCacheStats {
   lockedFetches: number;
   /** fetch() calls made without Redis (Redis unavailable, circuit open, waited in vain, bad key). */
   unsharedFetches: number;
+  /** fetch() calls started while Redis, asked first, had answered nothing for `headStartMs`. */
+  headStartFetches: number;
+  /** Calls whose answer waited until a Redis operation's deadline passed. */
+  deadlineWaits: number;
   /** Times this process waited for another process's fetch. */
   waits: number;
   /** Redis operations that failed or missed their deadline. */
@@ -53,6 +61,8 @@ export class RedisTokenCache implements DistributedTokenCache {
     l2Hits: 0,
     lockedFetches: 0,
     unsharedFetches: 0,
+    headStartFetches: 0,
+    deadlineWaits: 0,
     waits: 0,
     storeFailures: 0,
     badValues: 0,
@@ -91,11 +101,26 @@ export class RedisTokenCache implements DistributedTokenCache {
   }
 
   async getOrFetch(key: string, fetch: () => Promise<AccessToken>, info: DistributedFetchInfo): Promise<AccessToken> {
+    const one = new OneFetch(fetch);
     if (!isCacheKey(key)) {
       this.#log.warningOnce("bad-key", "a cache key that is not hash-like was passed in; fetching without Redis");
-      return this.#fetchUnshared(fetch);
+      return this.#fetchUnshared(one);
     }
     const session = this.#store.session(tokenKeys(this.#options.keyPrefix, key));
+    if (info.reason === "miss") {
+      session.watch = { afterMs: this.#options.headStartMs, onSilent: () => void one.run(() => this.#stats.headStartFetches++) };
+    }
+    const answer = this.#resolve(session, key, one, info);
+    try {
+      // The fetch started alongside may answer before Redis does (or before its deadline runs out).
+      return await Promise.race([answer, one.settled]);
+    } finally {
+      if (session.missed.deadline) this.#stats.deadlineWaits++;
+      answer.catch(() => undefined); // lost the race: its outcome is the fetch's, already delivered
+    }
+  }
+
+  async #resolve(session: StoreSession, key: string, one: OneFetch, info: DistributedFetchInfo): Promise<AccessToken> {
     const waitUntil = Math.min(info.deadline - DEADLINE_MARGIN_MS, Date.now() + this.#options.maxWaitMs);
     let failedPolls = 0;
     let waiting = false;
@@ -104,8 +129,7 @@ export class RedisTokenCache implements DistributedTokenCache {
       if (read === undefined) {
         // While another process holds the lock, a failed poll is retried a few times (the breaker
         // still opens on a Redis that is really gone); otherwise fetch here.
-        if (!waiting || ++failedPolls > MAX_FAILED_POLLS || this.#breaker.state !== "closed" || Date.now() + delay > waitUntil)
-          return this.#fetchUnshared(fetch);
+        if (!waiting || ++failedPolls > MAX_FAILED_POLLS || this.#breaker.state !== "closed" || Date.now() + delay > waitUntil) return this.#fetchUnshared(one);
         session.retry();
         await sleep(delay);
         continue;
@@ -121,6 +145,8 @@ export class RedisTokenCache implements DistributedTokenCache {
         // Due, but still good: a caller with nothing gets it now, and L1 refreshes it right after.
         if (newer && info.reason === "miss") return this.#hit(record, now + 1 + Math.floor(this.#unit(key, now) * 1000));
       }
+      // Fetching already (Redis was silent too long) and Redis has no token to give: that fetch it is.
+      if (one.started && (read.locked || read.backoff !== undefined)) return this.#fetchUnshared(one);
       if (read.backoff !== undefined && read.backoff.until > now) {
         const answer = this.#underBackoff(read.backoff, record, info, now, waitUntil);
         if (answer === "wait") {
@@ -132,13 +158,14 @@ export class RedisTokenCache implements DistributedTokenCache {
       if (!read.locked) {
         const owner = randomBytes(12).toString("base64url");
         const locked = await session.tryLock(owner, this.#options.lockTtlMs);
-        if (locked === undefined) return this.#fetchUnshared(fetch);
-        if (locked) return this.#fetchAsOwner(session, owner, key, fetch);
+        if (locked === undefined) return this.#fetchUnshared(one);
+        if (locked) return this.#fetchAsOwner(session, owner, key, one);
+        if (one.started) return this.#fetchUnshared(one);
       }
       // Another process is fetching this token: wait for it, within bounds.
       if (Date.now() + delay > waitUntil) {
         if (info.current !== undefined && info.current.expiresOnTimestamp - Date.now() > MIN_REMAINING_MS) return this.#keep(info.current, Date.now() + 1_000);
-        return this.#fetchUnshared(fetch);
+        return this.#fetchUnshared(one);
       }
       this.#stats.waits++;
       waiting = true;
@@ -156,19 +183,19 @@ export class RedisTokenCache implements DistributedTokenCache {
     return { ...current, refreshAfterTimestamp: refreshAfter };
   }
 
-  #fetchUnshared(fetch: () => Promise<AccessToken>): Promise<AccessToken> {
-    this.#stats.unsharedFetches++;
-    return fetch();
+  /** This call's fetch without Redis: a new one, or the one already started alongside Redis. */
+  #fetchUnshared(one: OneFetch): Promise<AccessToken> {
+    return one.run(() => this.#stats.unsharedFetches++);
   }
 
-  async #fetchAsOwner(session: StoreSession, owner: string, key: string, fetch: () => Promise<AccessToken>): Promise<AccessToken> {
+  /** Fetches holding the lock, or, if the fetch was already started alongside Redis, stores what it gets. */
+  async #fetchAsOwner(session: StoreSession, owner: string, key: string, one: OneFetch): Promise<AccessToken> {
     const ttl = this.#options.lockTtlMs;
     const extender = setInterval(() => void session.extendLock(owner, ttl), Math.max(50, Math.floor(ttl / 3)));
     extender.unref();
-    this.#stats.lockedFetches++;
     let token: AccessToken;
     try {
-      token = await fetch();
+      token = await one.run(() => this.#stats.lockedFetches++);
     } catch (error) {
       clearInterval(extender);
       const backoff = backoffFrom(error, this.#options.maxBackoffMs);
