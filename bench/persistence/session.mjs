@@ -158,7 +158,7 @@ try {
     };
     if (settings.azureSide !== undefined) {
       // @azure/identity + @azure/identity-cache-persistence, same emulator, same HOME (its own cache name).
-      const azureArgs = [here("azureTokenChild.mjs"), settings.azureSide.identity, settings.azureSide.persistence, mode];
+      const azureArgs = [here("tokenChild.mjs"), settings.azureSide.identity, settings.azureSide.persistence, mode, "bench-token-azure"];
       const azureSeed = emu.requests.length;
       await appChild(azureArgs, home, extra);
       const seedRequests = emu.requests.length - azureSeed;

@@ -4,7 +4,7 @@
 // new one, never half of either. (No fsync: after a power cut the worst case is an empty or old
 // cache, which reads as empty and costs a sign-in, not a corrupt one.)
 import { constants } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { lstat, open, rename, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { checkCacheFile } from "./fileGuard.js";
 import { UnsafeCacheFileError } from "./errors.js";
@@ -63,6 +63,15 @@ export async function cacheFileVersion(path: string): Promise<string | undefined
     return versionOf(await handle.stat());
   } finally {
     await handle.close();
+  }
+}
+
+/** The version of whatever is at `path` now (one lstat; a symlink or another file has another version), or undefined when absent. */
+export async function pathVersion(path: string): Promise<string | undefined> {
+  try {
+    return versionOf(await lstat(path));
+  } catch {
+    return undefined;
   }
 }
 

@@ -13,6 +13,8 @@ export interface PersistenceProvider {
   /** Opens (does not yet read) the named store. Rejects with PersistenceUnavailableError (naming the fixes)
    *  when encryption is impossible and unencrypted storage wasn't allowed. */
   open(options: PersistenceOpenOptions): Promise<PersistentStore>;
+  /** Starts fetching the key (where no unlock prompt is needed) and the file for a later open(); never prompts or throws. */
+  warm?(options: PersistenceOpenOptions): void;
   /** Read-only access to the encrypted caches Microsoft tools write (see microsoftSharedCache.ts). */
   openMicrosoftSharedCache(options: { name: string; cae: boolean }): Promise<MicrosoftSharedCache>;
 }

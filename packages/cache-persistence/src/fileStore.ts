@@ -3,7 +3,7 @@
 // encrypted (keyCodec.ts) or, when the user opted in, the text itself.
 import { basename } from "node:path";
 import type { PersistentStore } from "./contract.js";
-import { cacheFileVersion, readCacheFile, writeCacheFileAtomically } from "./cacheFile.js";
+import { cacheFileVersion, pathVersion, readCacheFile, writeCacheFileAtomically, type FileSnapshot } from "./cacheFile.js";
 import { acquireLock, type LockOptions } from "./lockFile.js";
 
 export interface StoreCodec {
@@ -30,6 +30,8 @@ export interface FileStore extends PersistentStore {
 export interface FileStoreOptions {
   maxBytes: number;
   lock?: LockOptions;
+  /** The file as read before the store opened (provider.warm): the first read() uses it if the file is still that version. */
+  firstSnapshot?: Promise<FileSnapshot | undefined | "reread">;
 }
 
 /** modify() calls on one file within this process queue here instead of contending for the file lock. */
@@ -45,8 +47,24 @@ export function createFileStore(location: string, codec: StoreCodec, options: Fi
 
   const decodeSnapshot = async (bytes: Buffer) => (bytes.length === 0 ? undefined : codec.decode(bytes, fileName));
 
+  let early = options.firstSnapshot;
+
+  /** The early snapshot's text, if the file has not changed since (one lstat); undefined: read the file. */
+  async function readEarly(snapshot: FileSnapshot | undefined | "reread"): Promise<{ text: string | undefined } | undefined> {
+    if (snapshot === "reread" || snapshot?.changedWhileRead === true || (await pathVersion(location)) !== snapshot?.version) return undefined;
+    if (snapshot === undefined) return { text: undefined };
+    const text = await decodeSnapshot(snapshot.bytes);
+    return text === undefined ? undefined : { text };
+  }
+
   async function read(): Promise<string | undefined> {
     checkOpen();
+    if (early !== undefined) {
+      const snapshot = early;
+      early = undefined;
+      const found = await readEarly(await snapshot);
+      if (found !== undefined) return found.text;
+    }
     for (let attempt = 0; ; attempt++) {
       const snapshot = await readCacheFile(location, options.maxBytes);
       if (snapshot === undefined) return undefined;

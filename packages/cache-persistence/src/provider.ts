@@ -7,6 +7,8 @@ import { encryptedCodec, plaintextCodec } from "./codecs.js";
 import { KEY_BYTES } from "./cipher.js";
 import { PersistenceUnavailableError } from "./errors.js";
 import { DEFAULT_MAX_FILE_BYTES, ensureCacheDirectory } from "./fileGuard.js";
+import type { FileSnapshot } from "./cacheFile.js";
+import { readCacheFile } from "./cacheFile.js";
 import { createFileStore, type FileStore } from "./fileStore.js";
 import { osKeyStore, type KeyStore, type OsKeyStoreOptions } from "./keyStore.js";
 import { cacheFileName, DEFAULT_CACHE_NAME, identityServiceDirectory } from "./location.js";
@@ -27,22 +29,59 @@ export interface PersistenceProviderOptions {
 
 export interface AzidPersistenceProvider extends PersistenceProvider {
   open(options: Partial<PersistenceOpenOptions>): Promise<FileStore>;
+  warm(options: Partial<PersistenceOpenOptions>): void;
+}
+
+/** What warm() started for one cache file, for open() and the store's first read() to pick up. */
+interface Warmed {
+  /** The key if the keyring handed it over without an unlock prompt; undefined: open() asks again (and may prompt). */
+  key: Promise<Uint8Array | undefined>;
+  directory: Promise<void>;
+  /** "reread": the early read failed (e.g. a hostile file): the store's first read() reads again and reports it. */
+  snapshot: Promise<FileSnapshot | undefined | "reread">;
 }
 
 export function createPersistenceProvider(options: PersistenceProviderOptions = {}): AzidPersistenceProvider {
   const keyStoreFor = options.keyStore ?? ((path: string) => osKeyStore(path, options.keyring));
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const warmed = new Map<string, Warmed>();
+  const where = (openOptions: Partial<PersistenceOpenOptions>) => {
+    const checked = checkOpenOptions(openOptions);
+    const directory = identityServiceDirectory(options.baseDirectory);
+    return { ...checked, directory, location: join(directory, cacheFileName(checked.name, checked.cae)) };
+  };
   return {
+    // Called by @azid/identity when a credential with tokenCachePersistenceOptions is constructed, so
+    // the keyring round trips and the file read run while the process gets on with other work. It
+    // never prompts (a locked keyring item is left for open(), which runs only when a token is
+    // needed) and never throws; the key and file bytes stay in this process's memory only.
+    warm(openOptions) {
+      try {
+        const { directory, location } = where(openOptions);
+        if (warmed.has(location)) return;
+        const keyStore = keyStoreFor(location);
+        const key = keyStore.loadWithoutPrompt?.() ?? Promise.resolve(undefined);
+        const entry: Warmed = {
+          key: key.catch(() => undefined),
+          directory: ensureCacheDirectory(directory),
+          snapshot: readCacheFile(location, maxBytes).catch(() => "reread" as const),
+        };
+        entry.directory.catch(() => undefined);
+        warmed.set(location, entry);
+      } catch {
+        // open() reports whatever is wrong, when a token is asked for.
+      }
+    },
     async open(openOptions) {
-      const { name, cae, allowUnencryptedStorage } = checkOpenOptions(openOptions);
-      const directory = identityServiceDirectory(options.baseDirectory);
-      const location = join(directory, cacheFileName(name, cae));
+      const { allowUnencryptedStorage, directory, location } = where(openOptions);
       const keyStore = keyStoreFor(location);
+      const warm = warmed.get(location);
+      warmed.delete(location);
       // The key lookup (a keyring round trip) runs while the directory is checked; creating a key
       // (first run) happens under the cache's lock, so it waits for the directory.
-      const existingKey = keyStore.load();
+      const existingKey = warm === undefined ? keyStore.load() : warm.key.then((key) => key ?? keyStore.load());
       existingKey.catch(() => undefined);
-      await ensureCacheDirectory(directory);
+      await (warm?.directory ?? ensureCacheDirectory(directory));
       let codec;
       try {
         codec = encryptedCodec(keyStore, await obtainKey(keyStore, existingKey, location, options.lock));
@@ -50,7 +89,11 @@ export function createPersistenceProvider(options: PersistenceProviderOptions = 
         if (!(error instanceof PersistenceUnavailableError) || !allowUnencryptedStorage) throw error;
         codec = plaintextCodec();
       }
-      return createFileStore(location, codec, { maxBytes, ...(options.lock ? { lock: options.lock } : {}) });
+      return createFileStore(location, codec, {
+        maxBytes,
+        ...(options.lock ? { lock: options.lock } : {}),
+        ...(warm !== undefined ? { firstSnapshot: warm.snapshot } : {}),
+      });
     },
     openMicrosoftSharedCache: ({ name, cae }) =>
       Promise.resolve(

@@ -73,6 +73,16 @@ test("a locked keyring: a typed error with the fixes, whether the key must be cr
   assert.equal(read.error.message.includes("rt-keyring-secret-42"), false);
 });
 
+test("warm() (a credential with persistence was built) fetches the key without prompting: unlocked it reads the text, locked open() reports the lock", async () => {
+  const { home, env } = makeTestHome();
+  await runWithTestKeyring(node, [scenario, "write", CACHE], { home, homeEnv: env });
+  const unlocked = await runWithTestKeyring(node, [scenario, "warm-read"], { home, homeEnv: env });
+  assert.equal(steps(unlocked.stdout)[0]?.text, CACHE, unlocked.stdout + unlocked.stderr.slice(-800));
+  const locked = await runWithTestKeyring(node, [scenario, "warm-read"], { keyring: "locked", home, homeEnv: env });
+  const [read] = steps(locked.stdout);
+  assert.equal(read?.error?.reason, "keyring-locked", locked.stdout + locked.stderr.slice(-800));
+});
+
 test("no D-Bus session at all (SSH, container): a typed error naming gnome-keyring, dbus-run-session and the opt-in", async () => {
   const run = await runWithTestKeyring("sh", ["-c", `${q(node)} ${q(scenario)} open no; ${q(node)} ${q(scenario)} open yes`], { keyring: "none" });
   const [refused, allowed] = steps(run.stdout);

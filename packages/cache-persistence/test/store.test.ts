@@ -220,3 +220,33 @@ test("an update that throws leaves the file as it was and releases the lock", as
   await store.modify(() => "{}"); // would wait for the lock until timeout if it were still held
   assert.equal(await store.read(), "{}");
 });
+
+test("warm(), then open(): the first read uses the early read only while the file is unchanged, and a hostile file is still refused", async () => {
+  const { base, dir, keys } = setup();
+  const options = { name: "warm", cae: false, allowUnencryptedStorage: false };
+  const writer = createPersistenceProvider({ baseDirectory: base, keyStore: keys.store });
+  await (await writer.open(options)).modify(() => CACHE);
+
+  const unchanged = createPersistenceProvider({ baseDirectory: base, keyStore: keys.store });
+  unchanged.warm(options);
+  assert.equal(await (await unchanged.open(options)).read(), CACHE);
+
+  // Another process replaces the file between warm() and the first read: the new text is read.
+  const replaced = createPersistenceProvider({ baseDirectory: base, keyStore: keys.store });
+  replaced.warm(options);
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the early read has finished
+  const newer = JSON.stringify({ RefreshToken: { k: { secret: "rotated" } } });
+  await (await writer.open(options)).modify(() => newer);
+  const store = await replaced.open(options);
+  assert.equal(await store.read(), newer);
+  assert.equal(await store.read(), newer);
+
+  // A symlink planted before warm(): warm() swallows the refusal, the first read() reports it.
+  const link = join(dir, "planted.nocae");
+  symlinkSync(join(dir, "warm.nocae"), link);
+  const hostile = createPersistenceProvider({ baseDirectory: base, keyStore: keys.store });
+  hostile.warm({ ...options, name: "planted" });
+  const planted = await hostile.open({ ...options, name: "planted" });
+  const error = await rejectsWith(planted.read(), UnsafeCacheFileError);
+  assert.equal(error.reason, "symlink");
+});

@@ -34,6 +34,9 @@ export {
   type PersistentStore,
 } from "./core/plugins.js";
 export { PersistenceNotConfiguredError, type TokenCachePersistenceOptions } from "./core/persistenceOptions.js";
+import { providePersistenceCode } from "./providers/lazyPersistence.js";
+// tokenCachePersistenceOptions' code (the MSAL cache format, the plugin's store) comes with lazy.ts, on first use.
+providePersistenceCode(() => import("./lazy.js"));
 export { AzureAuthorityHosts } from "./sources/entra/authority.js";
 export { RegionalAuthority, type RegionalAuthorityOptions } from "./sources/entra/regionalAuthority.js";
 export { CredentialClosedError } from "./core/closable.js";

@@ -17,5 +17,6 @@ export { runBrowserSignIn } from "./sources/browserSignIn/browserSignIn.js";
 export { openSystemBrowser } from "./sources/browserSignIn/openBrowser.js";
 export { readSharedCache, writeRotatedRefreshToken } from "./sources/msalCache/msalCacheFile.js";
 export { readSharedCacheOrKeyring } from "./sources/msalCache/keyringSharedCache.js";
+export { PersistentTokenCache, withPersistentAppTokens } from "./providers/persistentTokenCache.js";
 export { chainFailure } from "./sources/defaultChain/remedies.js";
 export { diagnoseChain } from "./sources/defaultChain/diagnose.js";

@@ -87,24 +87,31 @@ export function secretServiceKeyStore(
       throw new LockedError("the keyring is locked and its unlock prompt was dismissed (or no prompt can be shown here)");
   }
 
+  /** The key; `prompt: false` gives up (undefined) where a locked item would need the unlock prompt. */
+  const read = (prompt: boolean) =>
+    withSession("read", async (c, session, deadline) => {
+      const [unlocked, locked] = (await c.call({ ...SERVICE, member: "SearchItems", signature: "a{ss}", body: [attributes] })) as [string[], string[]];
+      const item = unlocked[0] ?? locked[0];
+      if (item === undefined) return undefined;
+      if (unlocked.length === 0) {
+        if (!prompt) return undefined;
+        await unlock(c, [item], deadline);
+      }
+      const [secret] = (await c.call({
+        destination: BUS,
+        path: item,
+        interface: "org.freedesktop.Secret.Item",
+        member: "GetSecret",
+        signature: "o",
+        body: [await session],
+      })) as [[string, Buffer, Buffer, string]];
+      return Uint8Array.from(secret[2]);
+    });
+
   return {
     description: `the Secret Service (D-Bus) (service "${service}", account "${account}")`,
-    load: () =>
-      withSession("read", async (c, session, deadline) => {
-        const [unlocked, locked] = (await c.call({ ...SERVICE, member: "SearchItems", signature: "a{ss}", body: [attributes] })) as [string[], string[]];
-        const item = unlocked[0] ?? locked[0];
-        if (item === undefined) return undefined;
-        if (unlocked.length === 0) await unlock(c, [item], deadline);
-        const [secret] = (await c.call({
-          destination: BUS,
-          path: item,
-          interface: "org.freedesktop.Secret.Item",
-          member: "GetSecret",
-          signature: "o",
-          body: [await session],
-        })) as [[string, Buffer, Buffer, string]];
-        return Uint8Array.from(secret[2]);
-      }),
+    load: () => read(true),
+    loadWithoutPrompt: () => read(false),
     save: (key) =>
       withSession("store", async (c, session, deadline) => {
         await unlock(c, [DEFAULT_COLLECTION], deadline);

@@ -1,6 +1,6 @@
 // Steps of the keyring tests, each run as its own process inside a test keyring session and printing
 // one JSON line. The cache lives under $HOME/.IdentityService (the real default location).
-//   write <text>  |  read  |  open <allowUnencrypted: yes|no>  |  microsoft <name> <cae: yes|no>
+//   write <text>  |  read  |  warm-read  |  open <allowUnencrypted: yes|no>  |  microsoft <name> <cae: yes|no>
 //   key-set <client: azid|napi> <account> <hex>  |  key-get <client: azid|napi> <account>
 import { createPersistenceProvider } from "../../src/provider.js";
 import { KEYRING_SERVICE, loadNapiKeyring, osKeyStore } from "../../src/keyStore.js";
@@ -19,6 +19,11 @@ try {
     await store.modify(() => arg1!);
     print({ location: store.location, encrypted: store.encrypted });
   } else if (step === "read") {
+    const store = await provider.open({ name: "msal.cache", cae: false, allowUnencryptedStorage: false });
+    print({ text: await store.read() });
+  } else if (step === "warm-read") {
+    // As @azid/identity does: warm() when the credential is built, open() and read() when a token is asked for.
+    provider.warm({ name: "msal.cache", cae: false, allowUnencryptedStorage: false });
     const store = await provider.open({ name: "msal.cache", cae: false, allowUnencryptedStorage: false });
     print({ text: await store.read() });
   } else if (step === "open") {

@@ -23,6 +23,11 @@ export interface DistributedFetchInfo {
 export interface PersistenceProvider {
   /** Opens (creating if needed) the store for one cache name; `cae` selects the CAE variant of the cache. */
   open(options: { name: string; cae: boolean; allowUnencryptedStorage: boolean }): Promise<PersistentStore>;
+  /**
+   * Optional: start fetching what open() and the store's first read() need (called when a credential
+   * with persistence is constructed). Must not prompt the user and must not throw.
+   */
+  warm?(options: { name: string; cae: boolean; allowUnencryptedStorage: boolean }): void;
   /** Read-only: the cache Microsoft's tools keep for `name` (their keyring items on Linux); used by SharedTokenCacheCredential. */
   openMicrosoftSharedCache?(options: { name: string; cae: boolean }): Promise<MicrosoftSharedCache>;
 }

@@ -18,7 +18,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/type
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { callGetAssertion } from "./clientAssertionCredential.js";
 import { resolvePersistence } from "../core/persistenceOptions.js";
-import { PersistentTokenCache, withPersistentAppTokens } from "../providers/persistentTokenCache.js";
+import { PersistentTokenCache, withPersistentAppTokens } from "../providers/lazyPersistence.js";
 import type { TokenSource } from "../core/tokenSource.js";
 import { closeParts } from "../core/closable.js";
 

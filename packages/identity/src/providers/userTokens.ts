@@ -30,7 +30,8 @@ import type { TokenEndpointResponse } from "../sources/entra/tokenRequest.js";
 import { type InteractionResult, toAccessToken, UserGrantClient } from "../sources/entra/userGrant.js";
 import { resolvePersistence } from "../core/persistenceOptions.js";
 import type { CredentialPersistenceOptions } from "../core/options.js";
-import { PersistentTokenCache, type UserQuery } from "./persistentTokenCache.js";
+import { PersistentTokenCache } from "./lazyPersistence.js";
+import type { UserQuery } from "./persistentTokenCache.js";
 
 /** What a credential's sign-in step is asked for. */
 export interface InteractionRequest {

@@ -1,4 +1,4 @@
-// The browser build's stand-in for persistentTokenCache.ts (scripts/webBuild.mjs picks it): a web
+// The browser build's stand-in for lazyPersistence.ts (and so for persistentTokenCache.ts) (scripts/webBuild.mjs picks it): a web
 // page has no file system or OS keyring for a persistence plugin, and the MSAL cache file it would
 // read and write (sources/msalCache/unifiedCache.ts) is a desktop format, so the browser bundle
 // leaves both out. resolvePersistence() only asks for this class when a persistence plugin is

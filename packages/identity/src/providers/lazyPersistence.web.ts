@@ -1,5 +1,5 @@
-// The workerd build's stand-in for persistentTokenCache.ts (scripts/webBuild.mjs picks it; the browser
-// build has its own, persistentTokenCache.browser.ts): a worker has no file system or OS keyring for a
+// The workerd build's stand-in for lazyPersistence.ts (and so for persistentTokenCache.ts) (scripts/webBuild.mjs picks it; the browser
+// build has its own, lazyPersistence.browser.ts): a worker has no file system or OS keyring for a
 // persistence plugin, and the MSAL cache file format is a desktop one, so the bundle leaves both out.
 // resolvePersistence() asks for this class only when persistence is requested, and it says why not.
 import type { PersistenceRequest } from "../core/persistenceOptions.js";
