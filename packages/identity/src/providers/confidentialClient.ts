@@ -12,7 +12,7 @@ import { CLIENT_ASSERTION_TYPE, type ClientAuthentication } from "../sources/ent
 import { createGrantSource } from "../sources/entra/grantSource.js";
 import { regionalEndpointRewriter, resolveRegionalAuthority } from "../sources/entra/regionalAuthority.js";
 import { resolvePersistence } from "../core/persistenceOptions.js";
-import { PersistentTokenCache, withPersistentAppTokens } from "./lazyPersistence.js";
+import { PersistentTokenCache, withPersistentAppTokens } from "./persistentTokenCache.js";
 
 export interface ConfidentialClientSettings {
   credentialName: string;
@@ -79,6 +79,7 @@ export function createConfidentialClientProvider(settings: ConfidentialClientSet
     source,
     logger: credentialLogger(credentialName),
     buildClaims,
+    onClose: () => http.release(),
     appOnly: settings.fleetShareable !== false,
     loggingOptions: options?.loggingOptions,
   });

@@ -3,6 +3,7 @@
 // behind). Real child processes against the emulator over HTTPS.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ import {
   type TokenCredential,
 } from "../../src/index.js";
 import { CredentialClosedError } from "../../src/core/closable.js";
+import { createNodeHttpClient } from "../../src/core/http/nodeHttpClient.js";
 import { useEmulator } from "../support/emulator.js";
 
 const STORAGE = "https://storage.azure.com/.default";
@@ -47,6 +49,30 @@ function runChild(
         reject(new Error(`${scenario}: no result (exit ${code})\nstdout: ${stdout}\nstderr: ${stderr}`));
       }
     });
+  });
+}
+
+/** A loopback TCP relay in front of the emulator: it sees when a client's connection ends. */
+async function startRelay(): Promise<{ server: Server; url: string; open: Set<Socket> }> {
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    open.add(client);
+    const upstream = connect(Number(new URL(env.emu.url).port), "127.0.0.1");
+    client.pipe(upstream).pipe(client);
+    const end = () => (open.delete(client), client.destroy(), upstream.destroy());
+    client.on("close", end).on("error", end);
+    upstream.on("close", end).on("error", end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, open, url: `https://127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
+/** Resolves true when the one open connection closes within `ms` (without close() it stays for the server's 5 s keep-alive). */
+function closedWithin(open: Set<Socket>, ms: number): Promise<boolean> {
+  const [socket] = open;
+  return new Promise((resolve) => {
+    socket!.once("close", () => resolve(true));
+    setTimeout(() => resolve(false), ms).unref();
   });
 }
 
@@ -110,6 +136,40 @@ describe("close() and [Symbol.asyncDispose]", () => {
     } finally {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
+    }
+  });
+
+  it("close() ends the credential's keep-alive connection to the token service at once", async () => {
+    const relay = await startRelay();
+    try {
+      const { clientId, secret } = env.addApp();
+      // tlsOptions gives the credential a transport of its own, which close() ends entirely.
+      const credential = new ClientSecretCredential(env.tenantId, clientId, secret, { ...env.options, authorityHost: relay.url });
+      await credential.getToken(STORAGE);
+      assert.equal(relay.open.size, 1, "the keep-alive connection is open after the token arrived");
+      const closed = closedWithin(relay.open, 1_000);
+      await credential.close();
+      assert.equal(await closed, true, "the connection ended within 1 s of close()");
+    } finally {
+      relay.server.close();
+    }
+  });
+
+  it("the shared default transport ends only its idle connections: another credential's request in flight completes", async () => {
+    const relay = await startRelay();
+    try {
+      const shared = createNodeHttpClient({ ca: env.emu.caCertPem }, true);
+      const discovery = `${relay.url}/${env.tenantId}/v2.0/.well-known/openid-configuration`;
+      await shared.sendRequest({ method: "GET", url: discovery, headers: {}, timeoutMs: 5_000 });
+      assert.equal(relay.open.size, 1);
+      const idle = closedWithin(relay.open, 1_000);
+      shared.closeConnections();
+      assert.equal(await idle, true, "the idle keep-alive connection ended");
+      const inFlight = shared.sendRequest({ method: "GET", url: discovery, headers: {}, timeoutMs: 5_000 });
+      shared.closeConnections(); // another credential closes while this request is on its way
+      assert.equal((await inFlight).status, 200);
+    } finally {
+      relay.server.close();
     }
   });
 

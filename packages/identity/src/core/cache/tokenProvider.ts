@@ -45,6 +45,8 @@ export interface TokenProviderOptions {
    * there means no managed identity here.
    */
   deadlineError?: (timeoutMs: number) => Error;
+  /** Releases what the source holds beyond this provider (keep-alive connections, persistent stores) on close(). */
+  onClose?: () => void;
   /** allowLoggingAccountIdentifiers / enableUnsafeSupportLogging, as the credential was given them. */
   loggingOptions?: LoggingOptions | undefined;
 }
@@ -93,6 +95,7 @@ export class TokenProvider {
   close(): void {
     if (this.#closing.signal.aborted) return;
     this.#closing.abort(closedError(this.#options.logger.title));
+    this.#options.onClose?.();
     // A closed partition serves nothing, so the fast path below needs no extra check.
     this.#default = this.#cae = new CachePartition(tokenCache, "\u0000closed");
   }

@@ -3,7 +3,7 @@
 import type { TokenCredentialOptions } from "../options.js";
 import { rejectPipelineOptions } from "../unsupportedOptions.js";
 import { retryPolicy, type RetryPolicy } from "./retry.js";
-import type { HttpClient } from "./httpClient.js";
+import type { HttpClient, PooledHttpClient } from "./httpClient.js";
 import { platformUserAgent, transportFor } from "./defaultTransport.js";
 
 export const SDK_VERSION = "0.1.0";
@@ -14,6 +14,8 @@ export interface HttpContext {
   userAgent: string;
   /** Per-attempt deadline (ms). */
   attemptTimeoutMs: number;
+  /** On close(): ends the keep-alive connections of azid's own transport (never a caller's httpClient). */
+  release(): void;
 }
 
 let baseUserAgent: string | undefined;
@@ -23,8 +25,10 @@ export function createHttpContext(options: TokenCredentialOptions | undefined): 
   baseUserAgent ??= `azsdk-js-azid-identity/${SDK_VERSION} ${platformUserAgent()}`;
   const prefix = options?.userAgentOptions?.userAgentPrefix ?? options?.telemetryOptions?.applicationId;
   const client: HttpClient = options?.httpClient ?? transportFor(options);
+  const own = options?.httpClient === undefined ? (client as Partial<PooledHttpClient>) : undefined;
   return {
     client,
+    release: () => own?.closeConnections?.(),
     retry: retryPolicy(options?.retryOptions),
     userAgent: prefix ? `${prefix} ${baseUserAgent}` : baseUserAgent,
     attemptTimeoutMs: 15_000,

@@ -35,6 +35,19 @@ export interface HttpClient {
   sendRequest(request: HttpRequest): Promise<HttpResponse>;
 }
 
+/**
+ * azid's own Node transport (nodeHttpClient.ts) can end its pooled keep-alive connections when a
+ * credential using it closes. A caller's `httpClient` is never closed by azid: the caller owns it.
+ */
+export interface PooledHttpClient extends HttpClient {
+  /**
+   * Ends the idle keep-alive connections; a credential's private transport (proxyOptions, tlsOptions)
+   * also ends its in-flight ones and its agents. The shared default transport keeps other credentials'
+   * requests in flight.
+   */
+  closeConnections(): void;
+}
+
 /** Why a request produced no HTTP response. Never carries the request body. */
 export class TransportError extends Error {
   readonly code: "TIMEOUT" | "ABORTED" | "NETWORK" | "TOO_LARGE" | "INSECURE" | "PROXY_REFUSED";

@@ -4,7 +4,7 @@
 // compiled with the library; node:http and node:https themselves are loaded on the first request.
 import type { ProxySettings } from "../options.js";
 import { resolveProxy } from "./proxy.js";
-import { assertSecureUrl, TransportError, type HttpClient, type HttpRequest, type HttpResponse } from "./httpClient.js";
+import { assertSecureUrl, TransportError, type HttpRequest, type HttpResponse, type PooledHttpClient } from "./httpClient.js";
 
 export interface NodeHttpClientOptions {
   proxyOptions?: ProxySettings;
@@ -26,10 +26,10 @@ export interface NodeHttpClientOptions {
   bypassProxy?: boolean;
 }
 
-let defaultClient: HttpClient | undefined;
+let defaultClient: PooledHttpClient | undefined;
 /** The shared transport used when a credential gets no `httpClient`/`proxyOptions`/`tlsOptions`. */
-export function defaultHttpClient(): HttpClient {
-  return (defaultClient ??= createNodeHttpClient());
+export function defaultHttpClient(): PooledHttpClient {
+  return (defaultClient ??= createNodeHttpClient({}, true));
 }
 
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
@@ -56,10 +56,18 @@ function agentFor(isHttps: boolean, ca: string[] | undefined, agents: Agents, mo
   return (agents.http ??= new mods.http.Agent(base));
 }
 
-export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
+export function createNodeHttpClient(options: NodeHttpClientOptions = {}, shared = false): PooledHttpClient {
   let trusted: string[] | undefined;
   const agents: Agents = {};
   return {
+    closeConnections() {
+      for (const agent of [agents.http, agents.https]) {
+        if (agent === undefined) continue;
+        if (!shared) agent.destroy();
+        else for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+      }
+      if (!shared) (delete agents.http, delete agents.https);
+    },
     async sendRequest(request: HttpRequest): Promise<HttpResponse> {
       const url = new URL(request.url);
       if (!(url.protocol === "http:" && options.allowHttpOrigins?.includes(url.origin) === true)) assertSecureUrl(url, "Request URL");
