@@ -12,7 +12,7 @@ import { CLIENT_ASSERTION_TYPE, type ClientAuthentication } from "../sources/ent
 import { createGrantSource } from "../sources/entra/grantSource.js";
 import { regionalEndpointRewriter, resolveRegionalAuthority } from "../sources/entra/regionalAuthority.js";
 import { resolvePersistence } from "../core/persistenceOptions.js";
-import { PersistentTokenCache, withPersistentAppTokens } from "./persistentTokenCache.js";
+import { PersistentTokenCache, withPersistentAppTokens } from "./lazyPersistence.js";
 
 export interface ConfidentialClientSettings {
   credentialName: string;
