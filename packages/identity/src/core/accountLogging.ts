@@ -19,6 +19,15 @@ function payloadOf(token: string): Record<string, unknown> | undefined {
   }
 }
 
+/**
+ * TokenProvider's onToken for a credential's loggingOptions, or undefined when neither flag is set (the
+ * app-only providers pass it; a page that only signs users in bundles none of this).
+ */
+export function tokenDetailsLogger(logger: CredentialLogger, options: LoggingOptions | undefined): ((token: AccessToken) => void) | undefined {
+  if (options?.allowLoggingAccountIdentifiers !== true && options?.enableUnsafeSupportLogging !== true) return undefined;
+  return (token) => logTokenDetails(logger, token, options);
+}
+
 export function logTokenDetails(logger: CredentialLogger, token: AccessToken, options: LoggingOptions): void {
   if (options.allowLoggingAccountIdentifiers !== true && options.enableUnsafeSupportLogging !== true) return;
   const payload = payloadOf(token.token);

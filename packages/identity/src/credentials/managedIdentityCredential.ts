@@ -5,6 +5,8 @@
 // supports and wires the host to the shared cache. The cache partition is host + endpoint + identity,
 // so any number of instances (one per request is a common mistake) share tokens and in-flight requests.
 import { TokenProvider } from "../core/cache/tokenProvider.js";
+import { fleetCache } from "../core/cache/fleetCache.js";
+import { tokenDetailsLogger } from "../core/accountLogging.js";
 import { AuthenticationError, CredentialUnavailableError } from "../core/errors.js";
 import { credentialLogger } from "../core/logger.js";
 import { nodeOs } from "../core/nodeBuiltins.js";
@@ -129,11 +131,10 @@ export class ManagedIdentityCredential implements TokenCredential {
       additionallyAllowedTenants: [],
       logger,
       defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
-      appOnly: true,
-      loggingOptions: credentialOptions?.loggingOptions,
       // A system-assigned identity belongs to this machine (every VM's IMDS looks the same): share its
       // tokens only among processes on this host. A user-assigned id names the same identity anywhere.
-      ...(selector.kind === "system" ? { fleetScope: () => `host:${nodeOs().hostname()}` } : {}),
+      fleet: fleetCache(selector.kind === "system" ? () => `host:${nodeOs().hostname()}` : undefined),
+      onToken: tokenDetailsLogger(logger, credentialOptions?.loggingOptions),
       deadlineError: (timeoutMs) =>
         new CredentialUnavailableError(
           `${NAME}: no token from ${host.displayName} (${host.endpoint}) within requestOptions.timeout (${timeoutMs} ms). ` +

@@ -3,6 +3,7 @@
 // or an assertion. Tokens are cached per user assertion: the partition holds a SHA-256 of it, so
 // two users' tokens never mix and the assertion itself is never a key.
 import { TokenProvider } from "../core/cache/tokenProvider.js";
+import { tokenDetailsLogger } from "../core/accountLogging.js";
 import { resolveAuthorityHost } from "../sources/entra/authority.js";
 import { loadCertificate } from "../core/certificates/certificate.js";
 import { buildClaims } from "../sources/entra/claims.js";
@@ -143,7 +144,7 @@ export class OnBehalfOfCredential implements TokenCredential {
       additionallyAllowedTenants: resolveAdditionallyAllowedTenants(all.additionallyAllowedTenants),
       logger: credentialLogger(name),
       buildClaims,
-      loggingOptions: all.loggingOptions,
+      onToken: tokenDetailsLogger(credentialLogger(name), all.loggingOptions),
       source: withPersistence(async (request) => {
         try {
           const response = await grants.redeem(

@@ -2,6 +2,8 @@
 // ClientAssertionCredential (and later workload identity and Azure Pipelines): one TokenProvider
 // whose cache partition is the authority, the client id and a fingerprint of the client credential.
 import { TokenProvider } from "../core/cache/tokenProvider.js";
+import { fleetCache } from "../core/cache/fleetCache.js";
+import { tokenDetailsLogger } from "../core/accountLogging.js";
 import { createHttpContext } from "../core/http/context.js";
 import { credentialLogger } from "../core/logger.js";
 import { checkTenantId, resolveAdditionallyAllowedTenants } from "../core/tenants.js";
@@ -80,7 +82,7 @@ export function createConfidentialClientProvider(settings: ConfidentialClientSet
     logger: credentialLogger(credentialName),
     buildClaims,
     onClose: () => http.release(),
-    appOnly: settings.fleetShareable !== false,
-    loggingOptions: options?.loggingOptions,
+    ...(settings.fleetShareable !== false ? { fleet: fleetCache() } : {}),
+    onToken: tokenDetailsLogger(credentialLogger(credentialName), options?.loggingOptions),
   });
 }

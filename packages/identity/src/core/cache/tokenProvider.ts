@@ -6,17 +6,14 @@ import type { CredentialLogger } from "../logger.js";
 import { ensureScopes } from "../scopes.js";
 import { processMultiTenantRequest } from "../tenants.js";
 import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
-import { sha256TextAsync } from "../hash.js";
-import { pluginRegistry } from "../plugins.js";
 import type { TokenRequest, TokenSource } from "../tokenSource.js";
 import { tokenCache, CachePartition } from "./tokenCache.js";
 import { isTracingEnabled, withGetTokenSpan } from "../tracing.js";
 import { closedError, CredentialClosedError } from "../closable.js";
 import { rejectProofOfPossession } from "../unsupportedOptions.js";
-import { logTokenDetails } from "../accountLogging.js";
 import { connectAzureLogger } from "../azureLoggerBridge.js";
 import { connectAzureTracing } from "../azureTracingBridge.js";
-import type { LoggingOptions } from "../options.js";
+import type { FleetCache } from "./fleetCache.js";
 
 export interface TokenProviderOptions {
   /** Everything that identifies the identity: authority host, client id, credential fingerprint... */
@@ -31,14 +28,10 @@ export interface TokenProviderOptions {
   defaultTimeoutMs?: number;
   /**
    * App-only tokens (service principals, managed identity, workload identity, Pipelines) may be shared
-   * through a fleet cache registered by a plugin (docs/design/plugins.md). User tokens never are.
+   * through a fleet cache registered by a plugin (fleetCache.ts, docs/design/plugins.md). User tokens
+   * never are, so a page that only signs users in bundles none of it.
    */
-  appOnly?: boolean;
-  /**
-   * Narrows the fleet cache key beyond the partition, e.g. the host name for a system-assigned managed
-   * identity: every VM's IMDS looks alike, but each VM may have an identity of its own.
-   */
-  fleetScope?: () => string;
+  fleet?: FleetCache;
   /**
    * The error a caller gets when its requestOptions.timeout passes before a token arrives. Default: an
    * AuthenticationError (ERR_DEADLINE). Managed identity says "unavailable" instead: no answer in time
@@ -47,8 +40,8 @@ export interface TokenProviderOptions {
   deadlineError?: (timeoutMs: number) => Error;
   /** Releases what the source holds beyond this provider (keep-alive connections, persistent stores) on close(). */
   onClose?: () => void;
-  /** allowLoggingAccountIdentifiers / enableUnsafeSupportLogging, as the credential was given them. */
-  loggingOptions?: LoggingOptions | undefined;
+  /** Told each token a caller gets (accountLogging.ts's tokenDetailsLogger for loggingOptions). */
+  onToken?: ((token: AccessToken) => void) | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -116,30 +109,6 @@ export class TokenProvider {
     return this.#acquire(scopes, options ?? {});
   }
 
-  /**
-   * Wraps a network fetch with the fleet cache, when a plugin registered one. The registry is read at
-   * each call, so a plugin registered after the credential was built still applies. A token from L2
-   * that is about to expire is not trusted: the network decides then.
-   */
-  #throughFleetCache(
-    partition: CachePartition,
-    tenantId: string | undefined,
-    enableCae: boolean,
-    storeKey: string,
-    fetch: () => Promise<AccessToken>,
-    timeoutMs: number,
-  ): () => Promise<AccessToken> {
-    let key: Promise<string> | undefined;
-    return () => {
-      const fleet = pluginRegistry.distributedCache;
-      if (fleet === undefined) return fetch();
-      key ??= fleetCacheKey(`${this.#partitionName(tenantId, enableCae)}\u0000${this.#options.fleetScope?.() ?? ""}`, storeKey);
-      const current = partition.entries.get(storeKey)?.token;
-      const info = { reason: current === undefined ? ("miss" as const) : ("refresh" as const), current, deadline: Date.now() + timeoutMs };
-      return key.then((name) => fleet.getOrFetch(name, fetch, info)).then((token) => (isUsableFleetToken(token) ? token : fetch()));
-    };
-  }
-
   async #acquire(rawScopes: string | string[], options: GetTokenOptions): Promise<AccessToken> {
     const { logger } = this.#options;
     if (this.#closing.signal.aborted) throw closedError(logger.title);
@@ -160,9 +129,10 @@ export class TokenProvider {
       const request: TokenRequest = { scopes, tenantId, claims: requestClaims, enableCae, deadline: Date.now() + timeoutMs, abortSignal: this.#closing.signal };
       return this.#options.source(request);
     };
+    const { fleet } = this.#options;
     const fetch =
-      this.#options.appOnly === true && options.claims === undefined
-        ? this.#throughFleetCache(partition, tenantId, enableCae, storeKey, fetchWith(claims), timeoutMs)
+      fleet !== undefined && options.claims === undefined
+        ? fleet.wrap(this.#partitionName(tenantId, enableCae), storeKey, fetchWith(claims), () => partition.entries.get(storeKey)?.token, timeoutMs)
         : fetchWith(claims);
     const onRefreshError = (error: unknown) => logger.warning(`background token refresh failed; serving the cached token until it expires. ${describe(error)}`);
 
@@ -184,7 +154,7 @@ export class TokenProvider {
         this.#options.deadlineError ?? deadlineError,
       );
       logger.info(`getToken() => SUCCESS. Scopes: ${scopes.join(", ")}.`);
-      if (this.#options.loggingOptions !== undefined) logTokenDetails(logger, token, this.#options.loggingOptions);
+      this.#options.onToken?.(token);
       return token;
     } catch (error) {
       logger.info(`getToken() => ERROR. Scopes: ${scopes.join(", ")}. ${describe(error)}`);
@@ -193,19 +163,8 @@ export class TokenProvider {
   }
 }
 
-/** The fleet (L2) cache key: a hash of the identity's partition and the scopes, so it carries no secret. */
-export function fleetCacheKey(partitionName: string, scopeKey: string): Promise<string> {
-  return sha256TextAsync(`${partitionName}\u0000${scopeKey}`, "hex");
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
-}
-
-function isUsableFleetToken(token: unknown): token is AccessToken {
-  if (typeof token !== "object" || token === null) return false;
-  const { token: value, expiresOnTimestamp } = token as AccessToken;
-  return typeof value === "string" && value.length > 0 && typeof expiresOnTimestamp === "number" && expiresOnTimestamp > Date.now() + 5_000;
 }
 
 /** Lets one caller give up (abort or timeout) without cancelling the shared request for others. */
