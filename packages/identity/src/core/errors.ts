@@ -6,6 +6,9 @@
 // Messages never carry secrets or tokens: callers pass only redacted context.
 
 import { scrubServerText } from "./serverText.js";
+import { TROUBLESHOOTING_GUIDE } from "./troubleshoot.js";
+// The guide's sections by error and AADSTS code; the browser build links only those a page can meet.
+import { AADSTS_ANCHORS, ERROR_ANCHORS } from "./errorAnchors.js";
 
 /** The `name` of a {@link CredentialUnavailableError}; compare `error.name` with it to test across library copies. */
 export const CredentialUnavailableErrorName = "CredentialUnavailableError";
@@ -16,66 +19,7 @@ export const AggregateAuthenticationErrorName = "AggregateAuthenticationError";
 /** The `name` of an {@link AuthenticationRequiredError}. */
 export const AuthenticationRequiredErrorName = "AuthenticationRequiredError";
 
-/**
- * Where azid's troubleshooting guide is, relative to the azid repository (the packages are not on a
- * registry yet, so there is no public URL to print); error messages name `<this>#<anchor>`. The one
- * place to change when the guide gets a public address.
- */
-export const TROUBLESHOOTING_GUIDE = "docs/troubleshooting.md";
-
-/**
- * The sentence azid appends to an error message to point at the section of the troubleshooting guide
- * that explains the fix. `scripts/check-docs.mjs` (part of `npm test`) fails when an anchor passed here
- * as a string literal does not exist in docs/troubleshooting.md.
- */
-export function troubleshoot(anchor: string): string {
-  return `See azid's ${TROUBLESHOOTING_GUIDE}#${anchor}.`;
-}
-
-/** Sections for failures azid classifies itself (by `errorResponse.error`), and for the AADSTS codes the guide explains. */
-const ERROR_ANCHORS: Record<string, string> = {
-  network_error: troubleshoot("network-error"),
-  proxy_refused: troubleshoot("proxy-refused"),
-  request_timeout: troubleshoot("request-timeout"),
-  timeout: troubleshoot("request-timeout"),
-  insecure_endpoint: troubleshoot("insecure-endpoint"),
-  certificate_pin_mismatch: troubleshoot("mi-certificate-pin"),
-  unexpected_response: troubleshoot("unexpected-response"),
-  invalid_response: troubleshoot("unexpected-response"),
-  discovery_failed: troubleshoot("discovery-failed"),
-  assertion_unavailable: troubleshoot("assertion-callback-failed"),
-  state_mismatch: troubleshoot("browser-state-mismatch"),
-  access_denied: troubleshoot("browser-access-denied"),
-  popup_blocked: troubleshoot("browser-popup-blocked"),
-  popup_closed: troubleshoot("browser-popup-closed"),
-  expired_token: troubleshoot("device-code-expired"),
-  authorization_declined: troubleshoot("device-code-declined"),
-  bad_verification_code: troubleshoot("device-code-bad-code"),
-  prompt_failed: troubleshoot("device-code-prompt"),
-  account_mismatch: troubleshoot("account-mismatch"),
-};
-const AADSTS_ANCHORS: Record<number, string> = {
-  7000215: troubleshoot("client-secret-invalid"),
-  7000222: troubleshoot("client-secret-expired"),
-  7000218: troubleshoot("client-credential-missing"),
-  700016: troubleshoot("application-not-found"),
-  90002: troubleshoot("tenant-not-found"),
-  70011: troubleshoot("scope-invalid-aadsts"),
-  500011: troubleshoot("resource-not-found"),
-  53003: troubleshoot("conditional-access-blocked"),
-  700027: troubleshoot("certificate-signature-invalid"),
-  50012: troubleshoot("certificate-not-registered"),
-  70021: troubleshoot("federated-credential-mismatch"),
-  500133: troubleshoot("obo-assertion-expired"),
-  50013: troubleshoot("obo-assertion-invalid"),
-  65001: troubleshoot("consent-required"),
-  50126: troubleshoot("username-password-invalid"),
-  50076: troubleshoot("mfa-required"),
-  50079: troubleshoot("mfa-required"),
-  9002326: troubleshoot("spa-redirect-uri"),
-  9002327: troubleshoot("spa-redirect-uri"),
-  700084: troubleshoot("spa-refresh-expired"),
-};
+export { TROUBLESHOOTING_GUIDE, troubleshoot } from "./troubleshoot.js";
 
 /** The troubleshooting sentence for an error response, if the guide has a section for it and the text does not link one already. */
 function troubleshootingFor(response: ErrorResponse): string | undefined {
