@@ -24,9 +24,14 @@ const MI_RESOURCES = [
 const RETRY_AFTER_S = 2;
 
 export function fleetSettings(quick) {
-  return quick
+  const settings = quick
     ? { processes: 8, scopes: 10, lifetimeS: 20, lifetimes: 1, l2Scopes: 100, frozenRounds: 1 }
     : { processes: 16, scopes: 50, lifetimeS: 30, lifetimes: 3, l2Scopes: 500, frozenRounds: 3 };
+  // BENCH_FLEET_PROCESSES=1 with BENCH_FLEET_CASES=frozen: one process, the shape of a fault without the machine's contention.
+  const processes = Number(process.env.BENCH_FLEET_PROCESSES ?? settings.processes);
+  if (!Number.isInteger(processes) || processes < 1)
+    throw new Error(`BENCH_FLEET_PROCESSES: expected a positive integer (received ${process.env.BENCH_FLEET_PROCESSES})`);
+  return { ...settings, processes };
 }
 
 const TARGETS = {
@@ -385,6 +390,12 @@ function rowsFor(s, r) {
     ],
     frozen: () => [
       { label: "frozen Redis: cold-start getToken p99 ms", azid: r.frozen.frozen.p99, azure: "", ratio: false },
+      {
+        label: `  getToken calls that waited out a Redis deadline (of ${n(s.processes * s.scopes * s.frozenRounds)})`,
+        azid: r.frozen.frozen.plugin.deadlineWaits ?? "",
+        azure: "",
+        ratio: false,
+      },
       { label: "  no Redis at all: p99 ms", azid: r.frozen.none.p99, azure: "", ratio: false },
       {
         label: "frozen Redis: p99 over the no-Redis case, ms",

@@ -37,7 +37,7 @@ export interface RedisCacheStats {
   unsharedFetches: number;
   /** fetch() calls started while Redis, asked first, had answered nothing for `headStartMs`. */
   headStartFetches: number;
-  /** Calls whose answer waited until a Redis operation's deadline passed. */
+  /** Calls that waited out a Redis deadline: it passed before their fetch had started (or they had none). */
   deadlineWaits: number;
   /** Times this process waited for another process's fetch. */
   waits: number;
@@ -110,14 +110,15 @@ export class RedisTokenCache implements DistributedTokenCache {
     if (info.reason === "miss") {
       session.watch = { afterMs: this.#options.headStartMs, onSilent: () => void one.run(() => this.#stats.headStartFetches++) };
     }
+    let counted = false;
+    session.onDeadline = () => {
+      if (!one.started && !counted) this.#stats.deadlineWaits++;
+      counted = true;
+    };
     const answer = this.#resolve(session, key, one, info);
-    try {
-      // The fetch started alongside may answer before Redis does (or before its deadline runs out).
-      return await Promise.race([answer, one.settled]);
-    } finally {
-      if (session.missed.deadline) this.#stats.deadlineWaits++;
-      answer.catch(() => undefined); // lost the race: its outcome is the fetch's, already delivered
-    }
+    answer.catch(() => undefined); // if it loses the race, its outcome is the fetch's, already delivered
+    // The fetch started alongside may answer before Redis does (or before its deadline runs out).
+    return Promise.race([answer, one.settled]);
   }
 
   async #resolve(session: StoreSession, key: string, one: OneFetch, info: DistributedFetchInfo): Promise<AccessToken> {

@@ -64,15 +64,10 @@ export class TokenStore {
   }
 
   /**
-   * @internal Runs one Redis operation under the deadline and the breaker. `outcome.deadline` is set
-   * when it failed by missing its deadline (the caller then waited the whole of it).
+   * @internal Runs one Redis operation under the deadline and the breaker. `onDeadline` is called when
+   * it fails by missing its deadline.
    */
-  async run<T>(
-    operation: string,
-    call: (commands: RedisCommands) => Promise<T>,
-    watch?: SilenceWatch,
-    outcome?: { deadline: boolean },
-  ): Promise<T | undefined> {
+  async run<T>(operation: string, call: (commands: RedisCommands) => Promise<T>, watch?: SilenceWatch, onDeadline?: () => void): Promise<T | undefined> {
     if (!this.#breaker.allow()) return undefined;
     const startedAt = Date.now();
     if (!this.#commands.isReady()) {
@@ -95,7 +90,7 @@ export class TokenStore {
       return value;
     } catch (error) {
       const missed = error instanceof RedisDeadlineError;
-      if (missed && outcome !== undefined) outcome.deadline = true;
+      if (missed) onDeadline?.();
       this.#breaker.failure(Date.now(), startedAt, missed && silent());
       this.#events.failed(operation, scrub(error));
       return undefined;
@@ -132,8 +127,8 @@ export class StoreSession {
   readonly keys: TokenKeys;
   /** Watches this session's reads and lock attempts (set by a caller that can act on a silent Redis). */
   watch: SilenceWatch | undefined;
-  /** Whether the caller has waited out a Redis deadline in this session. */
-  readonly missed = { deadline: false };
+  /** Called when one of this session's operations misses its deadline. */
+  onDeadline: (() => void) | undefined;
   #failed = false;
 
   constructor(store: TokenStore, keys: TokenKeys) {
@@ -151,7 +146,7 @@ export class StoreSession {
 
   async #run<T>(operation: string, call: (commands: RedisCommands) => Promise<T>, watch?: SilenceWatch): Promise<T | undefined> {
     if (this.#failed) return undefined;
-    const value = await this.#store.run(operation, call, watch, this.missed);
+    const value = await this.#store.run(operation, call, watch, this.onDeadline);
     if (value === undefined) this.#failed = true;
     return value;
   }
