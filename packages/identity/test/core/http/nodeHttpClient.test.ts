@@ -1,12 +1,14 @@
 // The transport and retry policy against real local HTTP servers: deadlines, abort, size cap,
-// https-only, Retry-After, bounded retries.
+// https-only, Retry-After, bounded retries, extra CAs.
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { after, describe, it } from "node:test";
 import { retryPolicy, sendWithRetry, parseRetryAfter } from "../../../src/core/http/retry.js";
 import { TransportError } from "../../../src/core/http/httpClient.js";
 import { createNodeHttpClient } from "../../../src/core/http/nodeHttpClient.js";
+import { useEmulator } from "../../support/emulator.js";
 
 const servers: Array<{ server: Server; sockets: Set<Socket> }> = [];
 after(() => {
@@ -81,6 +83,32 @@ describe("node transport", () => {
       client.sendRequest({ method: "GET", url: "http://127.0.0.1:1/", headers: {}, timeoutMs: 1000 }),
       (e: TransportError) => e.code === "NETWORK" && /ECONNREFUSED/.test(e.message),
     );
+  });
+});
+
+describe("extra CAs (tlsOptions.ca)", () => {
+  const env = useEmulator();
+
+  it("clients given the same CA (one TLS context, shared) reach a server it issued, and a server it did not issue is refused", async () => {
+    const { certPem, keyPem } = env.emu.issueServerCertificate(["127.0.0.1"]);
+    const server = createHttpsServer({ cert: certPem, key: keyPem }, (_req, res) => res.end("ok"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const clients = [createNodeHttpClient({ ca: env.emu.caCertPem }), createNodeHttpClient({ ca: [env.emu.caCertPem] })];
+      for (const c of clients) assert.equal((await c.sendRequest({ method: "GET", url, headers: {}, timeoutMs: 10_000 })).bodyText, "ok");
+      for (const c of clients) c.closeConnections();
+      const stranger = await env.emu.createClientCertificate("not-the-issuer");
+      for (const c of [createNodeHttpClient({ ca: stranger.certPem }), createNodeHttpClient()]) {
+        await assert.rejects(
+          c.sendRequest({ method: "GET", url, headers: {}, timeoutMs: 10_000 }),
+          (e: TransportError) => e.code === "NETWORK" && /certificate/i.test(e.message),
+        );
+      }
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
