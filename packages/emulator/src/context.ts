@@ -14,6 +14,8 @@ export interface EmulatorContext {
   readonly url: string;
   /** `url` and the loopback aliases clients may use for the same server (aud checks) */
   readonly origins: readonly string[];
+  /** Entra's public-cloud names are answered too (EmulatorOptions.entraHostNames): their token endpoints are valid audiences */
+  readonly entraHostNames?: boolean;
   readonly config: EmulatorConfig;
   readonly signingKey: SigningKey;
   readonly federation: LocalFederationIssuers;

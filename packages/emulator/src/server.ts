@@ -34,6 +34,7 @@ import { isLoopbackHost, urlHost } from "./net/loopback.js";
 import { pipelinesSubject } from "./pipelines/oidc.js";
 import { createPipelinesSettings } from "./pipelines/settings.js";
 import { createSelfSignedCertificate, issueServerCertificate } from "./tls/certificates.js";
+import { ENTRA_CERTIFICATE_NAMES } from "./net/entraHostNames.js";
 import { createSigningKey, verifyOwnToken } from "./tokens/signingKey.js";
 import type { Emulator, EmulatorOptions } from "./types.js";
 
@@ -44,7 +45,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const { ca, signingPrivateKey } = await openDataDir(settings.dataDir);
   // One key signs access tokens and the local federation issuers' tokens: both are "this emulator".
   const signingKey = createSigningKey(signingPrivateKey);
-  const certificateHosts = LOOPBACK_NAMES.includes(settings.host) || isWildcard(settings.host) ? LOOPBACK_NAMES : [...LOOPBACK_NAMES, settings.host];
+  const listenNames = LOOPBACK_NAMES.includes(settings.host) || isWildcard(settings.host) ? LOOPBACK_NAMES : [...LOOPBACK_NAMES, settings.host];
+  const certificateHosts = settings.entraHostNames ? [...listenNames, ...ENTRA_CERTIFICATE_NAMES] : listenNames;
   const tls = settings.http ? undefined : issueServerCertificate(ca, certificateHosts);
   // Arc key files (by default) and workload identity token files live here until close().
   const temporaryDirectory = await mkdtemp(join(tmpdir(), "azid-emulator-"));
@@ -87,7 +89,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     const context: EmulatorContext = {
       url,
-      origins: [...new Set([url, ...certificateHosts.map(origin)])],
+      origins: [...new Set([url, ...listenNames.map(origin)])],
+      entraHostNames: settings.entraHostNames,
       config,
       signingKey,
       federation,
@@ -99,7 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       pipelines,
       interactive,
     };
-    const pipeline = { context, faults, log, listenHost: settings.host, closing: closing.signal };
+    const pipeline = { context, faults, log, listenHost: settings.host, entraHostNames: settings.entraHostNames, closing: closing.signal };
     // Attached only now because the context needs the port; no request is read before this runs.
     server.on(
       "request",
@@ -208,6 +211,7 @@ interface Settings {
   deviceCodeSlowDown: boolean;
   requestLogLimit: number;
   recordSecrets: boolean;
+  entraHostNames: boolean;
 }
 
 function validateOptions(options: EmulatorOptions): Settings {
@@ -252,6 +256,7 @@ function validateOptions(options: EmulatorOptions): Settings {
     deviceCodeSlowDown: options.deviceCodeSlowDown ?? true,
     requestLogLimit: positive("requestLogLimit", options.requestLogLimit) ?? DEFAULT_REQUEST_LOG_LIMIT,
     recordSecrets: options.recordSecrets ?? false,
+    entraHostNames: options.entraHostNames === true,
   };
 }
 

@@ -52,6 +52,14 @@ export interface EmulatorOptions {
    * Default false: they are recorded as "[redacted]". GET /_emulator/requests always redacts.
    */
   recordSecrets?: boolean;
+  /**
+   * Also answer requests addressed to Entra's public-cloud names: login.microsoftonline.com,
+   * login.microsoft.com and the regional <region>.login.microsoft.com / <region>.r.login.microsoftonline.com
+   * (the server certificate names them; the Host check accepts them). The client maps those names onto
+   * the emulator's loopback address itself; nothing resolves them. Default false. Each request records
+   * the region its Host named (`RecordedRequest.region`) either way.
+   */
+  entraHostNames?: boolean;
   /** the control API's secret (default: random per run); at least 16 characters */
   controlSecret?: string;
   /** lifetime of managed-identity tokens; default 86400 (24 h, like real ones, so refresh-at-half-life paths run) */
@@ -124,6 +132,8 @@ export interface RecordedRequest {
   /** epoch milliseconds when the request arrived */
   time: number;
   route: RouteName;
+  /** the region the request's Host named (`westus2` for westus2.login.microsoft.com or westus2.localhost); absent for a global host */
+  region?: string;
   /** the status answered; 0 while pending or when a fault made the request hang */
   status: number;
 }

@@ -118,6 +118,55 @@ describe("a foreign Host header is refused on every listener (DNS rebinding)", (
   });
 });
 
+describe("entraHostNames: Entra's global and regional names, answered on loopback", () => {
+  it("off (the default): refused with 421; on: answered, and each request records the region its Host named", async () => {
+    const off = await startTestEmulator({ http: true });
+    try {
+      const refused = await send(off, tokenPath(DEFAULT_TENANT_ID), { form: grant, headers: { host: "westus2.login.microsoft.com" } });
+      assert.equal(refused.status, 421, refused.body);
+    } finally {
+      await off.stop();
+    }
+    const emu = await startTestEmulator({ http: true, entraHostNames: true });
+    try {
+      const hosts = [
+        "westus2.login.microsoft.com",
+        "eastus.r.login.microsoftonline.com",
+        "login.microsoftonline.com",
+        "login.microsoft.com",
+        "uksouth.localhost",
+      ];
+      for (const host of hosts) {
+        const res = await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: grant, headers: { host } });
+        assert.equal(res.status, 200, `${host}: ${res.body}`);
+      }
+      const foreign = await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: grant, headers: { host: "login.microsoftonline.com.evil.example" } });
+      assert.equal(foreign.status, 421);
+      const recorded = emu.requests.filter((r) => r.route === "token").map((r) => r.region);
+      assert.deepEqual(recorded, ["westus2", "eastus", undefined, undefined, "uksouth"]); // the refused one is not recorded
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it("the HTTPS certificate names them, so a client checking the regional name (SNI) accepts it", async () => {
+    const emu = await startTestEmulator({ entraHostNames: true });
+    try {
+      const { X509Certificate } = await import("node:crypto");
+      const { connect } = await import("node:tls");
+      const socket = connect({ host: "127.0.0.1", port: Number(new URL(emu.url).port), servername: "westus2.login.microsoft.com", ca: emu.caCertPem });
+      const names = await new Promise<string>((resolve, reject) => {
+        socket.once("secureConnect", () => resolve(new X509Certificate(socket.getPeerCertificate(true).raw).subjectAltName ?? ""));
+        socket.once("error", reject);
+      }).finally(() => socket.destroy());
+      for (const name of ["login.microsoftonline.com", "*.login.microsoft.com", "*.r.login.microsoftonline.com"])
+        assert.ok(names.includes(`DNS:${name}`), names);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
+
 describe("controlSecret option", () => {
   it("uses a given secret, and refuses a weak one", async () => {
     const secret = "a-harness-chosen-secret-0123456789";

@@ -7,6 +7,7 @@ import type { EmulatorContext } from "../context.js";
 import { verifyJwtSignature, type DecodedJwt } from "../tokens/jwt.js";
 import { checkAssertionLifetime } from "./assertionTimes.js";
 import { aadsts } from "./errors.js";
+import { isEntraHostName } from "../net/entraHostNames.js";
 
 export function verifyCertificateAssertion(context: EmulatorContext, tenantNames: string[], app: AppRegistration, jwt: DecodedJwt): void {
   const { header, payload } = jwt;
@@ -20,7 +21,7 @@ export function verifyCertificateAssertion(context: EmulatorContext, tenantNames
 
   const audiences = typeof payload.aud === "string" ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
   const expected = tokenEndpointUrls(context, tenantNames);
-  if (!audiences.some((aud) => typeof aud === "string" && expected.includes(aud.toLowerCase()))) {
+  if (!audiences.some((aud) => typeof aud === "string" && (expected.includes(aud.toLowerCase()) || isEntraTokenEndpoint(context, tenantNames, aud)))) {
     throw aadsts.assertionInvalid(
       `Invalid audience '${String(payload.aud)}'. The audience must be the token endpoint of this tenant, e.g. '${context.url}/${tenantNames[0]}/oauth2/v2.0/token'.`,
     );
@@ -68,6 +69,13 @@ function findCertificate(app: AppRegistration, header: Record<string, unknown>):
 }
 
 /** The tenant may be named by GUID or domain, and the host by any loopback alias of ours. */
+/** With entraHostNames: https://<global or regional Entra name>/<tenant>/oauth2/v2.0/token, as MSAL signs for a regional request. */
+function isEntraTokenEndpoint(context: EmulatorContext, tenantNames: string[], aud: string): boolean {
+  if (context.entraHostNames !== true) return false;
+  const match = /^https:\/\/([a-z0-9.-]+)\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(aud.toLowerCase());
+  return match !== null && isEntraHostName(match[1]!) && tenantNames.some((name) => name.toLowerCase() === match[2]);
+}
+
 function tokenEndpointUrls(context: EmulatorContext, tenantNames: string[]): string[] {
   return context.origins.flatMap((origin) => tenantNames.map((name) => `${origin}/${name}/oauth2/v2.0/token`.toLowerCase()));
 }

@@ -12,6 +12,7 @@ import { corsHeaders } from "./cors.js";
 import { BodyTooLargeError, readIncomingRequest, type IncomingRequest } from "./incomingRequest.js";
 import type { RequestLog } from "./requestLog.js";
 import { jsonResponse, type HttpResponse } from "./response.js";
+import { regionOfHost } from "../net/entraHostNames.js";
 
 export interface PipelineState {
   context: EmulatorContext;
@@ -19,6 +20,8 @@ export interface PipelineState {
   log: RequestLog;
   /** the host the emulator was asked to listen on: its name is accepted in Host headers */
   listenHost: string;
+  /** also answer Entra's public-cloud host names (EmulatorOptions.entraHostNames) */
+  entraHostNames?: boolean;
   /** aborted by close(), ending delayed answers at once */
   closing: AbortSignal;
   /** which route a request is for: the Entra routes, or one listener's managed-identity routes */
@@ -48,7 +51,7 @@ async function handle(state: PipelineState, message: IncomingMessage, response: 
     return;
   }
   const { context } = state;
-  if (!isAcceptedHostHeader(request.headers.host, state.listenHost)) {
+  if (!isAcceptedHostHeader(request.headers.host, state.listenHost, state.entraHostNames)) {
     return send(
       response,
       jsonResponse(421, {
@@ -70,6 +73,7 @@ async function handle(state: PipelineState, message: IncomingMessage, response: 
     time: Date.now(),
     route: route.name,
     status: 0,
+    ...regionField(request.headers.host),
   });
 
   const fault = state.faults.take(route.name);
@@ -94,6 +98,12 @@ async function handle(state: PipelineState, message: IncomingMessage, response: 
   };
   record.status = answer.status;
   send(response, answer);
+}
+
+/** `{ region }` when the Host named a regional token host (which region a token request came through). */
+function regionField(host: string | undefined): { region?: string } {
+  const region = regionOfHost(host);
+  return region === undefined ? {} : { region };
 }
 
 /** Headers at once, then a byte of a JSON body that never ends, until the client gives up or close(). */

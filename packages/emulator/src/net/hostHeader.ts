@@ -2,12 +2,16 @@
 // talk to the emulator "same-origin". The browser still sends the page's name in Host, so only
 // names that are ours are answered: IP literals (a rebinding attack needs a name), localhost and
 // *.localhost (RFC 6761: never resolved by DNS), and the host the emulator was told to listen on.
+// With `entraHostNames`, Entra's own public-cloud names too (entraHostNames.ts): no attacker can
+// point those at 127.0.0.1 for a victim's browser, so they are no rebinding vector.
 import { isIP } from "node:net";
+import { isEntraHostName } from "./entraHostNames.js";
 
-export function isAcceptedHostHeader(host: string | undefined, listenHost: string): boolean {
+export function isAcceptedHostHeader(host: string | undefined, listenHost: string, entraHostNames = false): boolean {
   if (host === undefined || host === "") return true; // HTTP/1.0 clients; browsers always send Host
   const name = hostName(host);
   if (name === undefined) return false;
+  if (entraHostNames && isEntraHostName(name)) return true;
   return isIP(name) !== 0 || name === "localhost" || name.endsWith(".localhost") || name === listenHost.replace(/^\[|\]$/g, "").toLowerCase();
 }
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
-import { startEmulator, type Emulator, type RecordedRequest } from "@azid/emulator";
+import { startEmulator, type Emulator, type EmulatorOptions, type RecordedRequest } from "@azid/emulator";
 import { tokenCache } from "../../src/core/cache/tokenCache.js";
 
 export interface EmulatorFixture {
@@ -25,15 +25,15 @@ export interface EmulatorFixture {
   childEnv(app: { clientId: string; secret: string }): NodeJS.ProcessEnv;
 }
 
-/** Starts an emulator before the file's tests and stops it after; clears the token cache. */
-export function useEmulator(): EmulatorFixture {
+/** Starts an emulator before the file's tests and stops it after; clears the token cache. `extra`: more emulator options. */
+export function useEmulator(extra: Pick<EmulatorOptions, "entraHostNames"> = {}): EmulatorFixture {
   const fixture = {} as EmulatorFixture;
   let dataDir = "";
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "azid-test-"));
     // Stricter than Entra on purpose: azid must never present the same certificate assertion twice.
     // recordSecrets: these tests assert the exact secrets and assertions each credential sent.
-    const emu = await startEmulator({ dataDir, rejectReplayedAssertions: true, recordSecrets: true });
+    const emu = await startEmulator({ dataDir, rejectReplayedAssertions: true, recordSecrets: true, ...extra });
     fixture.emu = emu;
     fixture.tenantId = emu.config.tenants[0]!.id;
     fixture.options = { authorityHost: emu.url, disableInstanceDiscovery: true, tlsOptions: { ca: emu.caCertPem }, retryOptions: { retryDelayInMs: 20 } };
