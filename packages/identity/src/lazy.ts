@@ -14,7 +14,7 @@ export { fetchAzurePowerShellToken } from "./sources/developerTools/azurePowerSh
 export { runDeviceCodeFlow } from "./sources/entra/deviceCodeFlow.js";
 export { createUserTokenClient } from "./providers/userTokens.js";
 export { runBrowserSignIn } from "./sources/browserSignIn/browserSignIn.js";
-export { openSystemBrowser } from "./sources/browserSignIn/openBrowser.js";
+export { browserCommand, openSystemBrowser } from "./sources/browserSignIn/openBrowser.js";
 export { SharedTokenCacheSessions } from "./providers/sharedTokenCache.js";
 export { PersistentTokenCache, withPersistentAppTokens } from "./providers/persistentTokenCache.js";
 export { chainFailure } from "./sources/defaultChain/remedies.js";

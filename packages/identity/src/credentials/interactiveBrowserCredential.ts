@@ -4,7 +4,7 @@
 import type { AuthenticationRecord } from "../sources/entra/authenticationRecord.js";
 import type { InteractiveCredentialOptions } from "../providers/userTokens.js";
 import { DeferredUserTokenClient } from "./userTokenClientLoader.js";
-import { browserCommand, type BrowserOpener } from "../sources/browserSignIn/openBrowser.js";
+import type { BrowserOpener } from "../sources/browserSignIn/openBrowser.js";
 import type { BrowserCustomizationOptions } from "../sources/browserSignIn/pages.js";
 import { credentialLogger } from "../core/logger.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
@@ -104,10 +104,9 @@ export class InteractiveBrowserCredential implements TokenCredential {
       options,
       interact: async (request, grants) => {
         const redirect = parseRedirectUri(typeof redirectOption === "function" ? redirectOption() : redirectOption);
+        const { runBrowserSignIn, openSystemBrowser, browserCommand } = await import("../lazy.js");
         // Without an injected opener, fail now (not after a timeout) where no browser can appear.
         if (node.browserOpener === undefined) browserCommand(process.platform, process.env, (await import("node:os")).release());
-        const { runBrowserSignIn } = await import("../lazy.js");
-        const { openSystemBrowser } = await import("../lazy.js");
         return runBrowserSignIn({
           grants,
           tenantId: request.tenantId,
