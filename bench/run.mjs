@@ -152,22 +152,38 @@ function preflight({ identity, caCertPath }) {
   });
 }
 
-function tokenRequests(emu) {
-  let count = 0;
-  for (const r of emu.requests) if (r.route === "token") count++;
-  return count;
+/**
+ * How many requests to `route` the emulator served since it started, from its control API's counters
+ * (GET /_emulator/request-counts, with this run's control secret). Not the request log: that is a ring
+ * of the newest 1,000, which undercounted scenario 2 at K=10,000.
+ */
+function routeRequests({ emu }, route) {
+  return new Promise((resolve, reject) => {
+    const url = new URL("/_emulator/request-counts", emu.url);
+    const req = request(url, { ca: emu.caCertPem, headers: { authorization: `Bearer ${emu.controlSecret}` }, timeout: 10_000 }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (chunk) => (text += chunk));
+      res.on("end", () => {
+        if (res.statusCode !== 200) return reject(new Error(`GET /_emulator/request-counts answered ${res.statusCode}: ${text.slice(0, 200)}`));
+        resolve(JSON.parse(text).byRoute[route] ?? 0);
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error("GET /_emulator/request-counts: no answer within 10 s")));
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios
 
 async function scenarioInChild(ctx, lib, scenario, params, { timeoutMs, nodeFlags = [] }) {
-  const before = tokenRequests(ctx.emu);
+  const before = await routeRequests(ctx, "token");
   const result = await runScenario(
     { scenario, lib, ...ctx.identity, ...params },
     { nodeFlags, timeoutMs, env: childEnv({ NODE_EXTRA_CA_CERTS: ctx.caCertPath }) },
   );
-  return { ...result, tokenRequests: tokenRequests(ctx.emu) - before };
+  return { ...result, tokenRequests: (await routeRequests(ctx, "token")) - before };
 }
 
 const TARGETS = {
@@ -186,11 +202,11 @@ const TARGETS = {
 
 async function managedIdentity(ctx) {
   const imdsHost = ctx.emu.managedIdentity.httpUrl;
-  const imdsRequests = () => ctx.emu.requests.filter((r) => r.route === "imds").length;
+  const imdsRequests = () => routeRequests(ctx, "imds");
   const inChild = async (lib, scenario, params, timeoutMs) => {
-    const before = imdsRequests();
+    const before = await imdsRequests();
     const result = await scenarioInChild(ctx, lib, scenario, { imdsHost, ...params }, { timeoutMs, nodeFlags: ["--expose-gc"] });
-    return { ...result, imdsRequests: imdsRequests() - before };
+    return { ...result, imdsRequests: (await imdsRequests()) - before };
   };
   const timing = { seconds: SETTINGS.seconds, rounds: SETTINGS.rounds };
   log("7/7 managed identity: cached getToken, azid");

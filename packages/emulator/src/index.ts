@@ -8,6 +8,7 @@ export type {
   EmulatorPipelines,
   ManagedIdentityHost,
   RecordedRequest,
+  RequestCounts,
 } from "./types.js";
 export type { FaultInjector, FaultSpec, ManagedIdentityRoute, RouteName } from "./faults.js";
 export type { FederationIssuers } from "./federation/issuers.js";

@@ -133,6 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       caCertPem: ca.certPem,
       config,
       requests: log.entries,
+      requestCounts: () => log.counts(),
       controlSecret,
       faults,
       federation,

@@ -138,6 +138,13 @@ export interface RecordedRequest {
   status: number;
 }
 
+/** Requests served since the emulator started (control requests excepted), whatever the request log still holds. */
+export interface RequestCounts {
+  total: number;
+  /** per route name ("token", "imds", ...); a route never requested is absent */
+  byRoute: Record<string, number>;
+}
+
 export interface Emulator {
   /** authority host, e.g. "https://127.0.0.1:PORT" (no trailing slash) */
   readonly url: string;
@@ -151,6 +158,8 @@ export interface Emulator {
    * /_emulator/ excepted; credentials redacted unless `recordSecrets`, long values cut at 16 KiB
    */
   readonly requests: RecordedRequest[];
+  /** how many requests arrived since start, in total and per route (GET /_emulator/request-counts); not bounded by the log's ring */
+  requestCounts(): RequestCounts;
   /**
    * The secret the /_emulator/ control API requires: `Authorization: Bearer <controlSecret>`, with
    * JSON bodies only. `azid emulator` prints it as AZID_EMULATOR_CONTROL_SECRET.

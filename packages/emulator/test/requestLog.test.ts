@@ -32,6 +32,21 @@ describe("the request log", () => {
     );
   });
 
+  it("counts every request since start, per route, past the ring and through clear(); over HTTP only with the control secret", async () => {
+    const before = emu.requestCounts();
+    for (let i = 0; i < 7; i++) await send(emu, tokenPath(DEFAULT_TENANT_ID), { form: { grant_type: "client_credentials", client_id: "nobody" } });
+    await send(emu, `/${DEFAULT_TENANT_ID}/v2.0/.well-known/openid-configuration`);
+    assert.equal((await send(emu, "/_emulator/requests", { method: "DELETE" })).status, 200);
+    const counts = emu.requestCounts();
+    assert.equal(emu.requests.length, 0, "the log was cleared");
+    assert.equal((counts.byRoute.token ?? 0) - (before.byRoute.token ?? 0), 7, "7 token requests, though the ring holds 5");
+    assert.equal(counts.total - before.total, 8);
+    const overHttp = await send(emu, "/_emulator/request-counts");
+    assert.equal(overHttp.status, 200);
+    assert.deepEqual(JSON.parse(overHttp.body), counts, "control requests are not counted");
+    assert.equal((await send({ url: emu.url, caCertPem: emu.caCertPem }, "/_emulator/request-counts")).status, 401);
+  });
+
   it("redacts every credential field and header, in emu.requests and over HTTP", async () => {
     await send(emu, tokenPath(DEFAULT_TENANT_ID), {
       form: { grant_type: "password", client_id: DEFAULT_PUBLIC_CLIENT_ID, scope: "User.Read", ...SECRET_FORM },

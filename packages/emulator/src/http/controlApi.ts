@@ -40,6 +40,8 @@ export function handleControlRequest(state: ControlState, request: IncomingReque
         return jsonResponse(200, { ok: true });
       case "GET requests":
         return jsonResponse(200, state.log.exported());
+      case "GET request-counts":
+        return jsonResponse(200, state.log.counts());
       case "DELETE requests":
         state.log.clear();
         return jsonResponse(200, { ok: true });

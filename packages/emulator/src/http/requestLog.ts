@@ -1,8 +1,9 @@
 // The record of requests the emulator served (`emu.requests`, GET /_emulator/requests): a ring of
 // the newest `limit` requests, each stored in bounded size, with credentials redacted, so a long
 // run or a client posting megabytes cannot grow memory without bound, and the log never becomes
-// a second copy of every secret that passed through.
-import type { RecordedRequest } from "../types.js";
+// a second copy of every secret that passed through. Beside the ring, a count of every request
+// since start, per route: what a harness counts with when more requests than the ring holds matter.
+import type { RecordedRequest, RequestCounts } from "../types.js";
 
 export const DEFAULT_REQUEST_LOG_LIMIT = 1000;
 /** each recorded value (body, form field, query parameter, header) is cut to this many characters */
@@ -33,6 +34,8 @@ const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "x-ident
 export class RequestLog {
   /** the same array is `emu.requests`: oldest first, trimmed from the front */
   readonly entries: RecordedRequest[] = [];
+  readonly #byRoute = new Map<string, number>();
+  #total = 0;
 
   constructor(
     readonly limit: number,
@@ -41,6 +44,8 @@ export class RequestLog {
   ) {}
 
   record(entry: RecordedRequest): RecordedRequest {
+    this.#total++;
+    this.#byRoute.set(entry.route, (this.#byRoute.get(entry.route) ?? 0) + 1);
     const stored = bounded(this.keepSecrets ? entry : redactRequest(entry));
     this.entries.push(stored);
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
@@ -50,6 +55,11 @@ export class RequestLog {
   /** What leaves the process (GET /_emulator/requests): always redacted. */
   exported(): RecordedRequest[] {
     return this.entries.map(redactRequest);
+  }
+
+  /** Every request recorded since start, per route; never trimmed, and not reset by clear(). */
+  counts(): RequestCounts {
+    return { total: this.#total, byRoute: Object.fromEntries(this.#byRoute) };
   }
 
   clear(): void {
