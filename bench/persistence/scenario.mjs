@@ -49,6 +49,7 @@ export function persistenceDefinition({ quick, log }) {
       `A cache of ${s.accounts} accounts (ID, refresh and 5 access tokens each, ${"about 100 KB"}) written once, then read by ${s.readRuns} fresh child processes per mode; medians. ` +
       "Encrypted: the key from a real gnome-keyring over D-Bus (a throwaway session, unlocked; azid's own Secret Service client, two round trips), the file AES-256-GCM; plaintext: the unsafeAllowUnencryptedStorage opt-in with no D-Bus. " +
       "Import is timed apart from open + first read (which includes the keyring round trip); a second read in the same process is the file + decrypt alone. " +
+      "Floor: a fresh process reads one 32-byte key from the same gnome-keyring and does nothing else, through azid's client and through @napi-rs/keyring's synchronous Entry.getSecret (import outside the clock). " +
       `Contention: ${s.writers} child processes, each ${s.writesEach} read-modify-writes adding its own entry, released together; lock waits measured by each process around the lock acquisition. ` +
       `First token: a service principal (ClientSecretCredential with tokenCachePersistenceOptions) in ${s.readRuns} fresh processes after one seeding process, against the emulator, which counts every request; import timed apart. ` +
       "azid token: the built CLI's wall time (process start to exit) with --credential env --persist after one seeding run, and without --persist for comparison. " +
@@ -108,6 +109,12 @@ function rowsFor(s, r) {
     },
     { label: "  of which the Secret Service key fetch + open, ms", azid: ms(e.openMs), azure: "", ratio: false },
     { label: "  a later read in the same process (file + AES-GCM), ms", azid: ms(e.warmReadMs), azure: "", ratio: false },
+    {
+      label: "floor: one bare key read from the Secret Service in a new process, ms (azid's client / @napi-rs/keyring)",
+      azid: `${ms(r.keyFloor.azid.median)} / ${ms(r.keyFloor.napi.median)}`,
+      azure: "",
+      ratio: false,
+    },
     { label: "  import @azid/cache-persistence, ms", azid: ms(e.importMs), azure: "", ratio: false },
     { label: "new process: open + first read, plaintext opt-in, ms", azid: ms(p.firstTotalMs), azure: "", ratio: false },
     {

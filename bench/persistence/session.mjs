@@ -103,6 +103,17 @@ for (const mode of ["encrypted", "plaintext"]) {
   delete process.env.DBUS_SESSION_BUS_ADDRESS;
 }
 
+// The floor: a bare key read from the Secret Service in a fresh process (azid's client, @napi-rs/keyring).
+result.keyFloor = {};
+process.env.DBUS_SESSION_BUS_ADDRESS = sessionBus;
+for (const client of ["azid", "napi"]) {
+  await child("keyFloorChild.mjs", [ENTRY, client, "seed"]).done;
+  const samples = [];
+  for (let i = 0; i < settings.readRuns; i++) samples.push((await child("keyFloorChild.mjs", [ENTRY, client]).done).keyReadMs);
+  result.keyFloor[client] = { samples, median: median(samples), min: Math.min(...samples) };
+}
+delete process.env.DBUS_SESSION_BUS_ADDRESS;
+
 // Through the credentials: a new process's first token from the persistent cache (ClientSecretCredential
 // with tokenCachePersistenceOptions), and `azid token --persist` warm, each against an emulator that
 // counts the token requests (there should be none after the seeding one).
