@@ -45,6 +45,8 @@ export function createPersistenceProvider(options: PersistenceProviderOptions = 
   const keyStoreFor = options.keyStore ?? ((path: string) => osKeyStore(path, options.keyring));
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const warmed = new Map<string, Warmed>();
+  /** Files open()ed successfully: the core keeps those stores, so warming them again would only waste a keyring round trip. */
+  const opened = new Set<string>();
   const where = (openOptions: Partial<PersistenceOpenOptions>) => {
     const checked = checkOpenOptions(openOptions);
     const directory = identityServiceDirectory(options.baseDirectory);
@@ -58,7 +60,7 @@ export function createPersistenceProvider(options: PersistenceProviderOptions = 
     warm(openOptions) {
       try {
         const { directory, location } = where(openOptions);
-        if (warmed.has(location)) return;
+        if (warmed.has(location) || opened.has(location)) return;
         const keyStore = keyStoreFor(location);
         const key = keyStore.loadWithoutPrompt?.() ?? Promise.resolve(undefined);
         const entry: Warmed = {
@@ -89,6 +91,7 @@ export function createPersistenceProvider(options: PersistenceProviderOptions = 
         if (!(error instanceof PersistenceUnavailableError) || !allowUnencryptedStorage) throw error;
         codec = plaintextCodec();
       }
+      opened.add(location);
       return createFileStore(location, codec, {
         maxBytes,
         ...(options.lock ? { lock: options.lock } : {}),

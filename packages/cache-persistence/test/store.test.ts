@@ -250,3 +250,22 @@ test("warm(), then open(): the first read uses the early read only while the fil
   const error = await rejectsWith(planted.read(), UnsafeCacheFileError);
   assert.equal(error.reason, "symlink");
 });
+
+test("warm() after the store was opened does nothing: no keyring lookup, nothing held for a later open()", async () => {
+  const { base, keys } = setup();
+  let lookups = 0;
+  const counting = (path: string) => ({
+    ...keys.store(path),
+    loadWithoutPrompt: async () => {
+      lookups++;
+      return keys.keys.get(path);
+    },
+  });
+  const provider = createPersistenceProvider({ baseDirectory: base, keyStore: counting });
+  const options = { name: "many", cae: false, allowUnencryptedStorage: false };
+  provider.warm(options);
+  provider.warm(options); // a second credential before the first token: still one lookup
+  await provider.open(options);
+  for (let i = 0; i < 5; i++) provider.warm(options); // more credentials built later
+  assert.equal(lookups, 1);
+});
