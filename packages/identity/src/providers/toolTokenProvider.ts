@@ -9,6 +9,8 @@
 import { TokenProvider } from "../core/cache/tokenProvider.js";
 import type { TokenRequest } from "../core/tokenSource.js";
 import type { CredentialLogger } from "../core/logger.js";
+import type { LoggingOptions } from "../core/options.js";
+import { tokenDetailsLogger } from "../core/accountLogging.js";
 import { ensureScopes } from "../core/scopes.js";
 import type { AccessToken, GetTokenOptions } from "../core/types.js";
 
@@ -26,6 +28,8 @@ export interface ToolTokenProviderSettings {
   additionallyAllowedTenants: readonly string[];
   processTimeoutInMs: number;
   logger: CredentialLogger;
+  /** allowLoggingAccountIdentifiers / enableUnsafeSupportLogging: the account a tool's token was issued to is logged as for the other credentials. */
+  loggingOptions?: LoggingOptions | undefined;
   /** Validates a request (scopes, requested tenant, claims) before the cache or a process is involved. Throws. */
   check(scopes: string[], options: GetTokenOptions | undefined): void;
   fetch(request: ToolFetchRequest): Promise<AccessToken>;
@@ -60,6 +64,7 @@ export class ToolTokenProvider {
       logger: settings.logger,
       defaultTimeoutMs: settings.processTimeoutInMs,
       source: (request) => this.#fetch(request),
+      onToken: tokenDetailsLogger(settings.logger, settings.loggingOptions),
     });
   }
 

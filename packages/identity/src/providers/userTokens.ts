@@ -29,6 +29,7 @@ import { accountFromResponse, type UserAccount } from "../sources/entra/idToken.
 import type { TokenEndpointResponse } from "../sources/entra/tokenRequest.js";
 import { type InteractionResult, toAccessToken, UserGrantClient } from "../sources/entra/userGrant.js";
 import { resolvePersistence } from "../core/persistenceOptions.js";
+import { tokenDetailsLogger } from "../core/accountLogging.js";
 import type { CredentialPersistenceOptions } from "../core/options.js";
 import { PersistentTokenCache } from "./lazyPersistence.js";
 import type { UserQuery } from "./persistentTokenCache.js";
@@ -65,6 +66,10 @@ export interface UserTokenSettings {
   onRefreshTokenRotated?: ((account: UserAccount, refreshToken: string) => Promise<void>) | undefined;
   /** tokenCachePersistenceOptions: tokens and refresh tokens also live in the plugin's store, across processes. */
   persistence?: PersistentTokenCache | undefined;
+  /** Told each token a caller gets (loggingOptions: accountLogging.ts's tokenDetailsLogger). */
+  onToken?: ((token: AccessToken) => void) | undefined;
+  /** Releases the sign-in transport's keep-alive connections on close(). */
+  onClose?: () => void;
 }
 
 /** Entra errors after which a refresh token is useless and a person must sign in again (protocols.md 1.4.2). */
@@ -115,6 +120,7 @@ export class UserTokenClient {
     if (this.#closing.signal.aborted) return;
     this.#closing.abort(closedError(this.#settings.credentialName));
     for (const provider of this.#providers.values()) provider.close();
+    this.#settings.onClose?.();
   }
 
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
@@ -219,6 +225,7 @@ export class UserTokenClient {
         source: (request) => this.#silent(account, request),
         logger,
         buildClaims,
+        onToken: this.#settings.onToken,
       });
       this.#providers.set(account.homeAccountId, provider);
     }
@@ -357,11 +364,12 @@ export function createUserTokenClient(setup: UserCredentialSetup): UserTokenClie
     options?.authenticationRecord === undefined ? undefined : validateRecord(options.authenticationRecord, `${credentialName}: authenticationRecord`);
   const authorityHost = resolveAuthorityHost(options?.authorityHost);
   const persistence = resolvePersistence(options, credentialName);
+  const http = createHttpContext(options);
   const grants = new UserGrantClient({
     authorityHost,
     clientId,
     disableInstanceDiscovery: options?.disableInstanceDiscovery === true,
-    http: createHttpContext(options),
+    http,
     ...(setup.clientAuthentication ? { clientAuthentication: setup.clientAuthentication } : {}),
   });
   return new UserTokenClient({
@@ -377,5 +385,7 @@ export function createUserTokenClient(setup: UserCredentialSetup): UserTokenClie
     authenticationRecord: record,
     onRefreshTokenRotated: setup.onRefreshTokenRotated,
     persistence: persistence === undefined ? undefined : new PersistentTokenCache(persistence, credentialLogger(credentialName)),
+    onToken: tokenDetailsLogger(credentialLogger(credentialName), options?.loggingOptions),
+    onClose: () => http.release(),
   });
 }

@@ -2,7 +2,13 @@
 // tenants, subscription, every failure and its fix, timeouts, abort, single-flight and the cache.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AuthenticationError, AzureCliCredential, CredentialUnavailableError } from "../../src/index.js";
+import {
+  AuthenticationError,
+  AzureCliCredential,
+  AzureDeveloperCliCredential,
+  AzurePowerShellCredential,
+  CredentialUnavailableError,
+} from "../../src/index.js";
 import { parseAzureCliLocalTime } from "../../src/sources/developerTools/azureCli.js";
 import { ToolTimeoutError } from "../../src/sources/developerTools/runTool.js";
 import { captureLogs } from "../support/emulator.js";
@@ -241,5 +247,33 @@ describe("AzureCliCredential: deadlines, abort, single flight, cache, logs", () 
     );
     const payload = result.token.split(".")[1]!;
     for (const line of lines) assert.ok(!line.includes(payload), line);
+  });
+});
+
+describe("loggingOptions on the developer-tool credentials (az, azd, pwsh)", () => {
+  it("allowLoggingAccountIdentifiers logs the [Authenticated account] line for the tool's token (an azid extension: @azure/identity logs none here)", async () => {
+    const loggingOptions = { allowLoggingAccountIdentifiers: true, enableUnsafeSupportLogging: true };
+    const credentials = [
+      new AzureCliCredential({ loggingOptions }),
+      new AzureDeveloperCliCredential({ loggingOptions }),
+      new AzurePowerShellCredential({ loggingOptions }),
+    ];
+    for (const [i, credential] of credentials.entries()) {
+      const { lines, result } = await captureLogs(() => credential.getToken(`https://logging${i}.example/.default`));
+      const name = credential.constructor.name;
+      const account = lines.find((l) => l.includes("[Authenticated account]"));
+      assert.equal(
+        account,
+        `azure:identity:info ${name} => [Authenticated account] Client ID: undefined. Tenant ID: ${String(decodePayload(result!.token).tid)}. User Principal Name: No User Principal Name available. Object ID (user): 11111111-2222-3333-4444-555555555555`,
+        name,
+      );
+      assert.ok(
+        lines.some((l) => l.includes("[Support]")),
+        name,
+      );
+      for (const line of lines) assert.ok(!line.includes(result!.token.split(".")[1]!), line);
+    }
+    const { lines } = await captureLogs(() => new AzureCliCredential().getToken("https://logging-off.example/.default"));
+    assert.ok(!lines.some((l) => l.includes("[Authenticated account]")));
   });
 });

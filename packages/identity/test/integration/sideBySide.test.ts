@@ -4,20 +4,80 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_PASSWORD, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME } from "@azid/emulator";
 import { useEmulator } from "../support/emulator.js";
 import { parseChildJson, runNodeScript } from "./nodeChild.js";
 
 const CHILD = fileURLToPath(new URL("./sideBySideClient.mjs", import.meta.url));
 const env = useEmulator();
+const CERT = fileURLToPath(new URL("../fixtures/certificates/cert.pem", import.meta.url));
+const leafPem = readFileSync(CERT, "utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)![0];
 
-async function both(scenario: string, app: { clientId: string; secret: string }): Promise<{ azure: any; azid: any }> {
-  // Managed identity is pointed at a closed loopback port: unavailable in both, and nothing leaves loopback.
-  const childEnv = { ...env.childEnv(app), AZURE_LOG_LEVEL: "", AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:1" };
+async function both(scenario: string, app: { clientId: string; secret: string }, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ azure: any; azid: any }> {
+  // Managed identity is pointed at a closed loopback port (unless a scenario gives it the emulator's IMDS): nothing leaves loopback.
+  const childEnv = { ...env.childEnv(app), AZURE_LOG_LEVEL: "", AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:1", ...extraEnv };
   const [azure, azid] = await Promise.all(["azure", "azid"].map(async (lib) => parseChildJson<any>(await runNodeScript(CHILD, [lib, scenario], childEnv))));
   return { azure, azid };
 }
 
+/** What each credential kind needs besides an app with a secret: its app, and the environment the child reads. */
+function accountSetup(kind: string): { app: { clientId: string; secret: string }; extraEnv: NodeJS.ProcessEnv } {
+  if (kind === "ClientCertificateCredential" || kind === "ClientAssertionCredential") {
+    return { app: { ...env.addApp({ secrets: [], certificates: [leafPem] }), secret: "" }, extraEnv: { AZURE_CLIENT_CERTIFICATE_PATH: CERT } };
+  }
+  if (kind === "UsernamePasswordCredential") {
+    return {
+      app: env.addApp(),
+      extraEnv: { SIDE_PUBLIC_CLIENT_ID: DEFAULT_PUBLIC_CLIENT_ID, AZURE_USERNAME: DEFAULT_USERNAME, AZURE_PASSWORD: DEFAULT_PASSWORD },
+    };
+  }
+  if (kind === "ManagedIdentityCredential") return { app: env.addApp(), extraEnv: env.emu.managedIdentity.env("imds") };
+  if (kind === "WorkloadIdentityCredential") {
+    const subject = `system:serviceaccount:side:${randomUUID().slice(0, 8)}`;
+    const app = env.addApp({
+      secrets: [],
+      federatedCredentials: [{ issuer: env.emu.federation.issuerUrl(), subject, audiences: ["api://AzureADTokenExchange"] }],
+    });
+    const file = join(mkdtempSync(join(tmpdir(), "azid-side-")), "token");
+    writeFileSync(file, env.emu.federation.mint({ subject }));
+    return { app: { ...app, secret: "" }, extraEnv: { AZURE_FEDERATED_TOKEN_FILE: file } };
+  }
+  return { app: env.addApp(), extraEnv: {} };
+}
+
+const ACCOUNT_LOGGING_KINDS = [
+  "ClientSecretCredential",
+  "ClientCertificateCredential",
+  "ClientAssertionCredential",
+  "UsernamePasswordCredential",
+  "ManagedIdentityCredential",
+  "WorkloadIdentityCredential",
+  "EnvironmentCredential",
+  "DefaultAzureCredential",
+  "ChainedTokenCredential",
+];
+
 describe("side by side with @azure/identity 4.13.1", () => {
+  for (const kind of ACCOUNT_LOGGING_KINDS) {
+    it(`loggingOptions (${kind}): the same [Authenticated account] line (client, tenant, UPN, object id), and never a token or secret in a line`, async () => {
+      const { app, extraEnv } = accountSetup(kind);
+      const { azure, azid } = await both(`account:${kind}`, app, extraEnv);
+      assert.equal(azure.thrown, undefined, JSON.stringify(azure));
+      assert.equal(azid.thrown, undefined, JSON.stringify(azid));
+      assert.equal(azid.accounts.length, 1, JSON.stringify(azid));
+      assert.match(
+        azid.accounts[0],
+        /^\[Authenticated account\] Client ID: [0-9a-f-]{36}\. Tenant ID: [0-9a-f-]{36}\. User Principal Name: .+\. Object ID \(user\): [0-9a-f-]{36}$/,
+      );
+      assert.deepEqual(azid.accounts, azure.accounts);
+      assert.equal(azid.leaked, false);
+    });
+  }
+
   it("client secret: the same token claims and type", async () => {
     const { azure, azid } = await both("secret", env.addApp());
     assert.equal(azure.thrown, undefined, JSON.stringify(azure));

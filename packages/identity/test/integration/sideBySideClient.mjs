@@ -84,7 +84,76 @@ async function run() {
         })),
     };
   }
+  if (scenario.startsWith("account:")) return accountLogging(scenario.slice("account:".length));
   throw new Error(`unknown scenario ${scenario}`);
+}
+
+/** A credential of `kind` with both loggingOptions on, configured from the environment the test gave this process. */
+function accountCredential(kind, loggingOptions) {
+  const o = { ...options, loggingOptions };
+  const { AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: client } = env;
+  switch (kind) {
+    case "ClientSecretCredential":
+      return new id.ClientSecretCredential(tenant, client, env.AZURE_CLIENT_SECRET, o);
+    case "ClientCertificateCredential":
+      return new id.ClientCertificateCredential(tenant, client, env.AZURE_CLIENT_CERTIFICATE_PATH, o);
+    case "ClientAssertionCredential":
+      return new id.ClientAssertionCredential(tenant, client, async () => signedAssertion(tenant, client), o);
+    case "UsernamePasswordCredential":
+      return new id.UsernamePasswordCredential(tenant, env.SIDE_PUBLIC_CLIENT_ID, env.AZURE_USERNAME, env.AZURE_PASSWORD, o);
+    case "ManagedIdentityCredential":
+      return new id.ManagedIdentityCredential({ loggingOptions });
+    case "WorkloadIdentityCredential":
+      return new id.WorkloadIdentityCredential(o);
+    case "EnvironmentCredential":
+      return new id.EnvironmentCredential(o);
+    case "DefaultAzureCredential":
+      return new id.DefaultAzureCredential(o);
+    case "ChainedTokenCredential":
+      return new id.ChainedTokenCredential(new id.ClientSecretCredential(tenant, client, env.AZURE_CLIENT_SECRET, o));
+  }
+  throw new Error(`unknown credential ${kind}`);
+}
+
+/** A client assertion an application signs itself (the fixture certificate's key, RS256, x5t). */
+async function signedAssertion(tenant, client) {
+  const { createHash, createPrivateKey, createSign, randomUUID, X509Certificate } = await import("node:crypto");
+  const { readFileSync } = await import("node:fs");
+  const pem = readFileSync(env.AZURE_CLIENT_CERTIFICATE_PATH, "utf8");
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const x5t = createHash("sha1").update(new X509Certificate(pem).raw).digest("base64url");
+  const header = encode({ alg: "RS256", typ: "JWT", x5t });
+  const payload = encode({
+    aud: `${env.AZURE_AUTHORITY_HOST}/${tenant}/oauth2/v2.0/token`,
+    iss: client,
+    sub: client,
+    jti: randomUUID(),
+    nbf: now,
+    exp: now + 600,
+  });
+  return `${header}.${payload}.${createSign("RSA-SHA256").update(`${header}.${payload}`).sign(createPrivateKey(pem)).toString("base64url")}`;
+}
+
+/**
+ * loggingOptions.allowLoggingAccountIdentifiers and enableUnsafeSupportLogging through @azure/logger: the
+ * [Authenticated account] lines (from the marker on, so the credential-name prefix azid adds doesn't
+ * count), and whether any line held the token or a secret.
+ */
+async function accountLogging(kind) {
+  const { AzureLogger, setLogLevel } = await import("@azure/logger");
+  const lines = [];
+  AzureLogger.log = (...args) => lines.push(args.map(String).join(" "));
+  setLogLevel("verbose");
+  const credential = accountCredential(kind, { allowLoggingAccountIdentifiers: true, enableUnsafeSupportLogging: true });
+  if (lib === "azid") await new Promise((r) => setTimeout(r, 50)); // the optional @azure/logger bridge loads with import()
+  const token = await credential.getToken(scope);
+  const marker = "[Authenticated account]";
+  const secrets = [token.token, env.AZURE_CLIENT_SECRET, env.AZURE_PASSWORD].filter((s) => typeof s === "string" && s.length > 0);
+  return {
+    accounts: [...new Set(lines.filter((l) => l.includes(marker)).map((l) => l.slice(l.indexOf(marker))))],
+    leaked: lines.some((l) => secrets.some((secret) => l.includes(secret))),
+  };
 }
 
 try {

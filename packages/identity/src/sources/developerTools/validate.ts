@@ -7,6 +7,7 @@
 import { CredentialUnavailableError } from "../../core/errors.js";
 import { credentialLogger, type CredentialLogger } from "../../core/logger.js";
 import { resolveAdditionallyAllowedTenants } from "../../core/tenants.js";
+import type { LoggingOptions } from "../../core/options.js";
 
 const SCOPE_CHARACTER = /^[0-9a-zA-Z\-_.:/]$/;
 const TENANT_CHARACTER = /^[0-9a-zA-Z\-.]$/;
@@ -106,12 +107,14 @@ export interface ToolCredentialSettings {
   processTimeoutInMs: number;
   additionallyAllowedTenants: string[];
   logger: CredentialLogger;
+  /** allowLoggingAccountIdentifiers / enableUnsafeSupportLogging, as the credential was given them. */
+  loggingOptions: LoggingOptions | undefined;
 }
 
 /** The options az, azd and pwsh credentials share, validated at construction (an empty tenantId means none). */
 export function toolCredentialSettings(
   credentialName: string,
-  options: { tenantId?: string; processTimeoutInMs?: number; additionallyAllowedTenants?: string[] } | undefined,
+  options: { tenantId?: string; processTimeoutInMs?: number; additionallyAllowedTenants?: string[]; loggingOptions?: LoggingOptions } | undefined,
 ): ToolCredentialSettings {
   const tenantId = options?.tenantId || undefined;
   if (tenantId !== undefined) checkToolTenant(tenantId);
@@ -120,5 +123,6 @@ export function toolCredentialSettings(
     processTimeoutInMs: resolveProcessTimeout(options?.processTimeoutInMs, credentialName, 10_000),
     additionallyAllowedTenants: resolveAdditionallyAllowedTenants(options?.additionallyAllowedTenants),
     logger: credentialLogger(credentialName),
+    loggingOptions: options?.loggingOptions,
   };
 }
