@@ -131,11 +131,12 @@ export class OnBehalfOfCredential implements TokenCredential {
     }
     const authorityHost = resolveAuthorityHost(all.authorityHost);
     const persistence = resolvePersistence(all, name);
+    const http = createHttpContext(all);
     const grants = new UserGrantClient({
       authorityHost,
       clientId,
       disableInstanceDiscovery: all.disableInstanceDiscovery === true,
-      http: createHttpContext(all),
+      http,
       clientAuthentication: authentication,
     });
     this.#provider = new TokenProvider({
@@ -145,6 +146,7 @@ export class OnBehalfOfCredential implements TokenCredential {
       logger: credentialLogger(name),
       buildClaims,
       onToken: tokenDetailsLogger(credentialLogger(name), all.loggingOptions),
+      onClose: () => http.release(),
       source: withPersistence(async (request) => {
         try {
           const response = await grants.redeem(
