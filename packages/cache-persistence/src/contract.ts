@@ -15,7 +15,7 @@ export interface PersistenceProvider {
   open(options: PersistenceOpenOptions): Promise<PersistentStore>;
   /** Starts fetching the key (where no unlock prompt is needed) and the file for a later open(); never prompts or throws. */
   warm?(options: PersistenceOpenOptions): void;
-  /** Read-only access to the encrypted caches Microsoft tools write (see microsoftSharedCache.ts). */
+  /** The encrypted caches Microsoft tools write (see microsoftSharedCache.ts): read, and rotated refresh tokens written back. */
   openMicrosoftSharedCache(options: { name: string; cae: boolean }): Promise<MicrosoftSharedCache>;
 }
 
@@ -42,6 +42,8 @@ export interface MicrosoftSharedCache {
   readonly location: string;
   /** The cache text and where it came from, or undefined when no tool left one. Takes no lock. */
   read(): Promise<{ text: string; origin: MicrosoftCacheOrigin } | undefined>;
+  /** Rewrites the keyring item the last read() found (Linux), under the tools' lock file; false when it wrote nothing. */
+  modify?(update: (text: string) => string | undefined): Promise<boolean>;
 }
 
 /** The part of azid's plugin context this plugin uses. */

@@ -18,13 +18,15 @@
 // "MSALCache", read through @napi-rs/keyring. Windows (a DPAPI-encrypted file) is not readable here.
 // Last, a plaintext cache file (the unencrypted opt-in of either tool) is read if it is JSON.
 import { execFile } from "node:child_process";
+import { utimes } from "node:fs/promises";
 import { join } from "node:path";
 import type { MicrosoftCacheOrigin, MicrosoftSharedCache } from "./contract.js";
 import { readCacheFile } from "./cacheFile.js";
-import { DEFAULT_MAX_FILE_BYTES } from "./fileGuard.js";
+import { DEFAULT_MAX_FILE_BYTES, ensureCacheDirectory } from "./fileGuard.js";
 import { PersistenceUnavailableError } from "./errors.js";
 import { loadNapiKeyring, type KeyringBinding } from "./keyStore.js";
 import { cacheFileName, identityServiceDirectory } from "./location.js";
+import { acquireLock } from "./lockFile.js";
 
 export const MICROSOFT_SERVICE = "Microsoft.Developer.IdentityService";
 export const MICROSOFT_ACCOUNT = "MSALCache";
@@ -42,6 +44,8 @@ export interface MicrosoftSharedCacheOptions {
 interface SecretLookup {
   origin: MicrosoftCacheOrigin;
   attributes: string[];
+  /** The label that tool gives its item (kept when azid writes a rotated token back). */
+  label: string;
 }
 
 /** The libsecret lookups, most specific first. */
@@ -49,6 +53,7 @@ export function microsoftLibsecretLookups(name: string, cae: boolean): SecretLoo
   const python = (schema: string): SecretLookup => ({
     origin: "msal-extensions-libsecret",
     attributes: ["xdg:schema", schema, "MsalClientID", MICROSOFT_SERVICE],
+    label: MICROSOFT_ACCOUNT,
   });
   return [
     python(cacheFileName(name, cae)),
@@ -56,6 +61,7 @@ export function microsoftLibsecretLookups(name: string, cae: boolean): SecretLoo
     {
       origin: "identity-cache-persistence-libsecret",
       attributes: ["xdg:schema", "org.freedesktop.Secret.Generic", "service", MICROSOFT_SERVICE, "account", MICROSOFT_ACCOUNT],
+      label: `${MICROSOFT_SERVICE}/${MICROSOFT_ACCOUNT}`,
     },
   ];
 }
@@ -66,13 +72,18 @@ export function openMicrosoftSharedCache(options: MicrosoftSharedCacheOptions): 
   const fileName = cacheFileName(options.name, options.cae);
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const location = join(directory, fileName);
+  let foundIn: SecretLookup | undefined;
   return {
     location,
     async read() {
+      foundIn = undefined;
       if (platform === "linux") {
         for (const lookup of microsoftLibsecretLookups(options.name, options.cae)) {
           const text = await secretToolLookup(lookup.attributes, maxBytes);
-          if (text !== undefined && text !== "") return { text, origin: lookup.origin };
+          if (text !== undefined && text !== "") {
+            foundIn = lookup;
+            return { text, origin: lookup.origin };
+          }
         }
       } else if (platform === "darwin") {
         const binding = await (options.loadBinding ?? loadNapiKeyring)();
@@ -87,7 +98,46 @@ export function openMicrosoftSharedCache(options: MicrosoftSharedCacheOptions): 
       }
       return undefined;
     },
+    // MSAL Python's SharedTokenCacheCredential writes acquired tokens back to the cache it read
+    // (Azure/azure-sdk-for-python#11853, through msal-extensions): the same item, under the same
+    // lock file msal-extensions takes (<signal file>.lockfile), read again inside the lock; then the
+    // signal file's time is touched, which is how those tools notice a change.
+    async modify(update) {
+      const lookup = foundIn;
+      if (lookup === undefined) return false;
+      await ensureCacheDirectory(directory); // @azure/identity-cache-persistence may have left no folder at all
+      const held = await acquireLock(`${location}.lockfile`, { timeoutMs: 2_000 });
+      try {
+        const current = await secretToolLookup(lookup.attributes, maxBytes);
+        if (current === undefined || current === "") return false;
+        const next = update(current);
+        if (next === undefined) return false;
+        await secretToolStore(lookup.attributes, lookup.label, next);
+        const now = new Date();
+        await utimes(location, now, now).catch(() => undefined); // no signal file: nothing to touch
+        return true;
+      } finally {
+        await held.release();
+      }
+    },
   };
+}
+
+/** Creates or replaces (same attributes) the item in the default collection; the secret goes through stdin. */
+function secretToolStore(attributes: string[], label: string, secret: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = execFile("secret-tool", ["store", `--label=${label}`, ...attributes], { timeout: 30_000, windowsHide: true }, (error, _stdout, stderr) => {
+      if (error === null) return resolve();
+      reject(
+        new PersistenceUnavailableError(
+          "no-keyring",
+          `Cannot write the Microsoft tools' token cache to the Secret Service: ${String(stderr).split("\n")[0]!.slice(0, 200) || "secret-tool failed"}.`,
+          ["unlock the login keyring (log in to the desktop session)"],
+        ),
+      );
+    });
+    child.stdin?.end(secret, "utf8");
+  });
 }
 
 /** The secret of the item with exactly these attributes, or undefined when there is none. */

@@ -32,17 +32,24 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signInWith(storeItem: string, marker: boolean) {
+const PYTHON_ITEM = "xdg:schema msal.cache.nocae MsalClientID Microsoft.Developer.IdentityService";
+const NODE_ITEM = "xdg:schema org.freedesktop.Secret.Generic service Microsoft.Developer.IdentityService account MSALCache";
+const refreshTokens = (text: string) =>
+  Object.values((JSON.parse(text) as { RefreshToken: Record<string, { secret: string }> }).RefreshToken).map((t) => t.secret);
+
+async function signInWith(storeItem: string, marker: boolean, lookupAfter?: string) {
   const job = JSON.stringify({ action: "shared", tenantId: "", clientId: "", scope: "https://storage.azure.com/.default", name: "unused", unencrypted: false });
   const script = [
     `printf %s ${q(cacheText)} | ${storeItem}`,
     marker ? 'mkdir -p "$HOME/.IdentityService" && : > "$HOME/.IdentityService/msal.cache" && chmod 600 "$HOME/.IdentityService/msal.cache"' : "true",
     `${q(process.execPath)} ${q(CHILD)} ${q(job)}`,
+    ...(lookupAfter !== undefined ? [`echo ITEM`, `secret-tool lookup ${lookupAfter}`] : []),
   ].join(" && ");
   const run = await runWithTestKeyring("sh", ["-c", script], { env: { ...process.env, NODE_EXTRA_CA_CERTS: emu.caCertPath, AZURE_AUTHORITY_HOST: emu.url } });
   const line = run.stdout.split("\n").find((l) => l.startsWith("{"));
   assert.ok(line, `no result: ${run.stderr.slice(-1500)}`);
-  return JSON.parse(line) as { username?: string; error?: string };
+  const item = run.stdout.split("ITEM\n")[1];
+  return { ...(JSON.parse(line) as { username?: string; error?: string }), item };
 }
 
 test("MSAL Python's keyring item, with an empty marker file on disk: signed in as its account", async () => {
@@ -58,4 +65,19 @@ test("@azure/identity-cache-persistence's keyring item, no file at all: signed i
   );
   assert.equal(result.error, undefined);
   assert.equal(result.username, username);
+});
+
+test("the rotated refresh token goes back into the keyring item it was read from (as MSAL Python's credential writes through msal-extensions), the rest kept", async () => {
+  for (const [label, attributes, marker] of [
+    ["MSALCache", PYTHON_ITEM, true],
+    ["Microsoft.Developer.IdentityService/MSALCache", NODE_ITEM, false],
+  ] as const) {
+    const result = await signInWith(`secret-tool store --label=${label} ${attributes}`, marker, attributes);
+    assert.equal(result.error, undefined);
+    assert.ok(result.item, "the item is still there");
+    const [before] = refreshTokens(cacheText);
+    const [after] = refreshTokens(result.item);
+    assert.ok(after !== undefined && after !== before, `${label}: the item holds the rotated refresh token`);
+    assert.deepEqual(Object.keys(JSON.parse(result.item) as object).sort(), Object.keys(JSON.parse(cacheText) as object).sort());
+  }
 });

@@ -28,7 +28,7 @@ export interface PersistenceProvider {
    * with persistence is constructed). Must not prompt the user and must not throw.
    */
   warm?(options: { name: string; cae: boolean; allowUnencryptedStorage: boolean }): void;
-  /** Read-only: the cache Microsoft's tools keep for `name` (their keyring items on Linux); used by SharedTokenCacheCredential. */
+  /** The cache Microsoft's tools keep for `name` (their keyring items on Linux); used by SharedTokenCacheCredential, which writes rotated refresh tokens back. */
   openMicrosoftSharedCache?(options: { name: string; cae: boolean }): Promise<MicrosoftSharedCache>;
 }
 
@@ -46,6 +46,11 @@ export interface MicrosoftSharedCache {
       }
     | undefined
   >;
+  /**
+   * Optional: rewrites the cache where the last read() found it (under the tools' lock), with
+   * `update(current text)`; undefined from `update` writes nothing. Resolves whether it wrote.
+   */
+  modify?(update: (text: string) => string | undefined): Promise<boolean>;
 }
 
 /** One opened persistent cache: a text blob (MSAL's JSON cache format) read and updated under a cross-process lock. */

@@ -5,11 +5,11 @@
 // (`openMicrosoftSharedCache`, docs/design/plugins.md) is asked. A locked keyring is reported as such,
 // never as "no cache".
 import { CredentialUnavailableError } from "../../core/errors.js";
-import { pluginRegistry } from "../../core/plugins.js";
-import { parseSharedCache, readSharedCache, type SharedCacheContents } from "./msalCacheFile.js";
+import { pluginRegistry, type MicrosoftSharedCache } from "../../core/plugins.js";
+import { keyringWriters, parseSharedCache, readSharedCache, type SharedCacheContents } from "./msalCacheFile.js";
 
 export interface SharedCacheFound extends SharedCacheContents {
-  /** Where the cache came from: the plaintext file, or a keyring item (whose rotated tokens are not written back). */
+  /** Where the cache came from: the plaintext file, or a keyring item (rotated tokens go back to that item when the plugin can write it). */
   origin: "plaintext-file" | "keyring";
   location: string;
 }
@@ -27,8 +27,9 @@ export async function readSharedCacheOrKeyring(path: string, name: string): Prom
   if (open !== undefined) {
     let found: { text: string } | undefined;
     let location = path;
+    let shared: MicrosoftSharedCache | undefined;
     try {
-      const shared = await open.call(pluginRegistry.persistence, { name, cae: false });
+      shared = await open.call(pluginRegistry.persistence, { name, cae: false });
       location = shared.location;
       found = await shared.read();
     } catch (error) {
@@ -37,7 +38,14 @@ export async function readSharedCacheOrKeyring(path: string, name: string): Prom
         { cause: error },
       );
     }
-    if (found !== undefined) return { ...parseSharedCache(found.text, location), modifiedMs: Date.now(), origin: "keyring", location };
+    if (found !== undefined) {
+      const contents = parseSharedCache(found.text, location);
+      if (shared?.modify !== undefined) {
+        const writable = shared;
+        keyringWriters.set(path, (update) => writable.modify!(update));
+      } else keyringWriters.delete(path);
+      return { ...contents, modifiedMs: Date.now(), origin: "keyring", location };
+    }
   }
   if (fileError !== undefined) throw fileError;
   return file === undefined ? undefined : { ...file, origin: "plaintext-file", location: path };

@@ -107,10 +107,37 @@ export function parseSharedCache(text: string, path: string): Omit<SharedCacheCo
 }
 
 /**
- * Replaces one refresh token's secret (Entra rotated it), if the entry still holds `previous`.
- * Returns false (and changes nothing) when the lock is busy, the file changed shape, or is a symlink.
+ * Where a cache read through a persistence plugin's keyring lookup (keyringSharedCache.ts) is written
+ * back, by the shared cache path it stands for: the plugin rewrites the very item it read.
+ */
+export const keyringWriters = new Map<string, (update: (text: string) => string | undefined) => Promise<boolean>>();
+
+/** The cache text with one refresh token's secret replaced, or undefined when the entry no longer holds `previous`. */
+function rotateInText(text: string, entryKey: string, previous: string, next: string): string | undefined {
+  const document: unknown = JSON.parse(text);
+  if (!isRecord(document)) return undefined;
+  const entry = section(document, "RefreshToken")[entryKey];
+  if (!isRecord(entry) || entry.secret !== previous) return undefined;
+  entry.secret = next;
+  entry.last_modification_time = String(Math.floor(Date.now() / 1000));
+  return JSON.stringify(document, null, 4);
+}
+
+/**
+ * Replaces one refresh token's secret (Entra rotated it), if the entry still holds `previous`, where
+ * the cache was read: the plaintext file, or the keyring item a plugin read it from (as MSAL Python's
+ * SharedTokenCacheCredential writes acquired tokens back through msal-extensions).
+ * Returns false (and changes nothing) when the lock is busy, the cache changed shape, or is a symlink.
  */
 export async function writeRotatedRefreshToken(path: string, entryKey: string, previous: string, next: string): Promise<boolean> {
+  const keyring = keyringWriters.get(path);
+  if (keyring !== undefined) {
+    try {
+      return await keyring((text) => rotateInText(text, entryKey, previous, next));
+    } catch {
+      return false;
+    }
+  }
   const fs = nodeFs();
   const lockPath = `${path}.lockfile`;
   const lock = await acquireLock(lockPath);
@@ -119,14 +146,10 @@ export async function writeRotatedRefreshToken(path: string, entryKey: string, p
     const stat = await fs.promises.lstat(path);
     if (!stat.isFile()) return false;
     checkFile(path, stat);
-    const document: unknown = JSON.parse(await fs.promises.readFile(path, { encoding: "utf8", flag: nonBlockingReadFlags() }));
-    if (!isRecord(document)) return false;
-    const entry = section(document, "RefreshToken")[entryKey];
-    if (!isRecord(entry) || entry.secret !== previous) return false;
-    entry.secret = next;
-    entry.last_modification_time = String(Math.floor(Date.now() / 1000));
+    const rotated = rotateInText(await fs.promises.readFile(path, { encoding: "utf8", flag: nonBlockingReadFlags() }), entryKey, previous, next);
+    if (rotated === undefined) return false;
     const temporary = `${path}.azid-${process.pid}-${Date.now().toString(36)}`;
-    await fs.promises.writeFile(temporary, JSON.stringify(document, null, 4), { mode: 0o600, flag: "wx" });
+    await fs.promises.writeFile(temporary, rotated, { mode: 0o600, flag: "wx" });
     try {
       await fs.promises.rename(temporary, path);
     } catch (error) {
