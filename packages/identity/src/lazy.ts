@@ -16,6 +16,7 @@ export { createUserTokenClient } from "./providers/userTokens.js";
 export { runBrowserSignIn } from "./sources/browserSignIn/browserSignIn.js";
 export { browserCommand, openSystemBrowser } from "./sources/browserSignIn/openBrowser.js";
 export { SharedTokenCacheSessions } from "./providers/sharedTokenCache.js";
+export { readVSCodeSignIn, RECORD_DIRECTORIES, RECORD_FILE } from "./sources/visualStudioCode/signInRecord.js";
 export { PersistentTokenCache, withPersistentAppTokens } from "./providers/persistentTokenCache.js";
 export { chainFailure } from "./sources/defaultChain/remedies.js";
 export { diagnoseChain } from "./sources/defaultChain/diagnose.js";

@@ -7,7 +7,6 @@
 // DefaultAzureCredential moves on to the Azure CLI (protocols.md 6.5).
 import { CredentialUnavailableError, troubleshoot } from "../core/errors.js";
 import { checkTenantId, resolveAdditionallyAllowedTenants } from "../core/tenants.js";
-import { readVSCodeSignIn, RECORD_DIRECTORIES, RECORD_FILE } from "../sources/visualStudioCode/signInRecord.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { closedError } from "../core/closable.js";
@@ -40,6 +39,8 @@ export class VisualStudioCodeCredential implements TokenCredential {
   async getToken(_scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
     if (this.#closed) throw closedError(NAME);
     if (this.#tenantId?.toLowerCase() === "adfs") throw unavailable("VS Code sign-in does not support ADFS tenants.");
+    // The record's reader comes with the lazy chunk (DefaultAzureCredential's developer members load it anyway).
+    const { readVSCodeSignIn, RECORD_DIRECTORIES, RECORD_FILE } = await import("../lazy.js");
     const signIn = readVSCodeSignIn();
     if (signIn === undefined) {
       throw unavailable(
