@@ -3,7 +3,8 @@
 // Service item and only an empty "signal" file on disk. The plaintext file is read first (msalCacheFile.ts);
 // when it is missing or that empty marker, a registered persistence plugin that can read those items
 // (`openMicrosoftSharedCache`, docs/design/plugins.md) is asked. A locked keyring is reported as such,
-// never as "no cache".
+// never as "no cache". A rotated refresh token goes back where the cache was found (msalCacheFile.ts's
+// writeRotatedRefreshToken, through the plugin's modify() for a keyring item).
 import { CredentialUnavailableError } from "../../core/errors.js";
 import { pluginRegistry, type MicrosoftSharedCache } from "../../core/plugins.js";
 import { keyringWriters, parseSharedCache, readSharedCache, type SharedCacheContents } from "./msalCacheFile.js";
