@@ -31,10 +31,18 @@ function runChild(
   childEnv: NodeJS.ProcessEnv,
 ): Promise<{ printed: { closedAt: number; after: { name: string; code?: string } }; exitMs: number; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, scenario], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CHILD, scenario], { env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      // in-flight-keep-alive: after its first token the child waits until its next token request is set to hang.
+      if (stdout.includes("first-token\n") && !stdout.includes("armed")) {
+        stdout += "armed\n";
+        env.emu.faults.add({ route: "token", hang: true, times: 1, durationMs: 60_000 });
+        child.stdin.write("go\n");
+      }
+    });
     child.stderr.on("data", (d) => (stderr += d));
     const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
     child.on("error", reject);
@@ -77,13 +85,15 @@ function closedWithin(open: Set<Socket>, ms: number): Promise<boolean> {
 }
 
 describe("close() and [Symbol.asyncDispose]", () => {
-  for (const scenario of ["secret", "await-using", "browser-sign-in", "persistent-cache"]) {
+  for (const scenario of ["secret", "await-using", "browser-sign-in", "persistent-cache", "in-flight-keep-alive"]) {
     it(`${scenario}: the process exits within 1 s of close(), and getToken afterwards rejects with CredentialClosedError`, async () => {
       const app = env.addApp();
+      env.emu.faults.clear();
       const home = mkdtempSync(join(tmpdir(), "azid-close-home-")); // the persistent cache file lands here, not in the real HOME
-      const { printed, exitMs, code } = await runChild(scenario, { ...env.childEnv(app), HOME: home }).finally(() =>
-        rmSync(home, { recursive: true, force: true }),
-      );
+      const { printed, exitMs, code } = await runChild(scenario, { ...env.childEnv(app), HOME: home }).finally(() => {
+        env.emu.faults.clear();
+        rmSync(home, { recursive: true, force: true });
+      });
       assert.equal(code, 0);
       assert.deepEqual(printed.after, { name: "CredentialClosedError", code: "ERR_CREDENTIAL_CLOSED" });
       assert.ok(exitMs < 1_000, `exited ${exitMs} ms after close()`);

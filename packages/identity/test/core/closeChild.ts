@@ -44,6 +44,21 @@ if (scenario === "secret") {
   print({ closedAt: Date.now(), after: result });
 }
 
+if (scenario === "in-flight-keep-alive") {
+  // The first token opens a keep-alive connection; the second request reuses it and the emulator never
+  // answers (a hang fault), so a referenced socket is busy when close() is called: it must be ended.
+  const credential = new ClientSecretCredential(process.env.AZURE_TENANT_ID!, process.env.AZURE_CLIENT_ID!, process.env.AZURE_CLIENT_SECRET!);
+  await credential.getToken(scope);
+  process.stdout.write("first-token\n");
+  await new Promise((resolve) => process.stdin.once("data", resolve)); // the test has armed the hang
+  process.stdin.destroy();
+  const pending = afterClose(() => credential.getToken("https://vault.azure.net/.default"));
+  await new Promise((r) => setTimeout(r, 300)); // the request is on the wire, waiting
+  await credential.close();
+  const closedAt = Date.now();
+  print({ closedAt, after: await pending });
+}
+
 if (scenario === "persistent-cache") {
   // tokenCachePersistenceOptions through @azid/cache-persistence, as an application registers it (plaintext
   // file here: no keyring in a test): the store's handles must not keep the process alive after close().
