@@ -87,11 +87,15 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}, shared
   return {
     closeConnections() {
       for (const agent of [agents.http, agents.https]) {
-        if (agent === undefined) continue;
-        if (!shared) agent.destroy();
-        else for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+        // Another credential's request may be in flight on the shared pool: end only its idle sockets.
+        if (shared) for (const sockets of Object.values(agent?.freeSockets ?? {})) for (const socket of sockets ?? []) socket.destroy();
+        else agent?.destroy();
       }
-      if (!shared) (delete agents.http, delete agents.https);
+      if (!shared) {
+        // A later request (close() is not final for a transport) gets fresh agents.
+        delete agents.http;
+        delete agents.https;
+      }
     },
     async sendRequest(request: HttpRequest): Promise<HttpResponse> {
       const url = new URL(request.url);
