@@ -142,6 +142,29 @@ describe("ClientSecretCredential", () => {
     assert.deepEqual(routes, ["instance-discovery", "openid-configuration", "token", "token"]);
   });
 
+  it("a discovery document naming a plain-http or unparseable token endpoint, or a discovery request that hangs, is an AuthenticationError", async () => {
+    const { clientId, secret } = env.addApp();
+    const options = { ...env.options, disableInstanceDiscovery: false };
+    const cases = [
+      { fault: { status: 200, body: JSON.stringify({ token_endpoint: "http://login.contoso.example/t/oauth2/v2.0/token" }) }, code: "ERR_INSECURE_ENDPOINT" },
+      { fault: { status: 200, body: JSON.stringify({ token_endpoint: "not a url" }) }, code: undefined },
+      { fault: { hang: true }, code: "ERR_REQUEST_TIMEOUT" },
+    ];
+    for (const { fault, code } of cases) {
+      clearAuthorityMetadataCache();
+      env.emu.faults.clear();
+      env.emu.faults.add({ route: "openid-configuration", ...fault });
+      const error = await new ClientSecretCredential(env.tenantId, clientId, secret, options)
+        .getToken(STORAGE, { requestOptions: { timeout: 2_000 } })
+        .catch((e: unknown) => e);
+      assert.ok(error instanceof AuthenticationError, `${JSON.stringify(fault)}: ${String(error)}`);
+      if (code !== undefined) assert.equal(error.code, code, JSON.stringify(fault));
+      assert.match(error.message, /OIDC/);
+    }
+    env.emu.faults.clear();
+    clearAuthorityMetadataCache();
+  });
+
   it("retries 503 and 429 (honouring Retry-After) and then succeeds", async () => {
     const { clientId, secret } = env.addApp();
     env.emu.faults.add({ route: "token", status: 503, times: 1 });

@@ -1,8 +1,8 @@
 // Property-based fuzzing (fast-check) of every parser of untrusted input: PEM, PKCS#12/ASN.1, JWTs
 // and id tokens, token and managed-identity responses, the MSAL cache file, AuthenticationRecord,
 // the Azure Arc challenge (its header and the key file it names), the tool outputs (and VS Code's
-// sign-in record), expiry values and
-// server error text. A finding is anything but a typed error:
+// sign-in record), expiry values and server error text; beyond the issue's list, the other answers a
+// server gives: authority discovery documents, the device code answer, Azure Pipelines' OIDC answer. A finding is anything but a typed error:
 // a crash (another error class), a hang (the test runner's timeout), or an unhandled rejection.
 // parsers.test.ts runs a bounded number of cases in `npm test`; `npm run fuzz` runs many more.
 import assert from "node:assert/strict";
@@ -19,6 +19,11 @@ import { scrubServerText } from "../../src/core/serverText.js";
 import { decodeJwtPayload } from "../../src/sources/entra/idToken.js";
 import { deserializeAuthenticationRecord } from "../../src/sources/entra/authenticationRecord.js";
 import { parseTokenResponse } from "../../src/sources/entra/tokenRequest.js";
+import { clearAuthorityMetadataCache, getTokenEndpoint } from "../../src/sources/entra/authority.js";
+import { parseDeviceAuthorization } from "../../src/sources/entra/deviceCodeFlow.js";
+import { requestPipelinesOidcToken } from "../../src/sources/federation/azurePipelinesOidc.js";
+import type { HttpContext } from "../../src/core/http/context.js";
+import { retryPolicy } from "../../src/core/http/retry.js";
 import { parseHostErrorBody, parseManagedIdentityToken } from "../../src/sources/managedIdentity/tokenResponse.js";
 import { parseSharedCache } from "../../src/sources/msalCache/msalCacheFile.js";
 import { parseArcChallenge, readChallengeKey } from "../../src/sources/managedIdentity/azureArc.js";
@@ -103,6 +108,59 @@ function mutated(bytes: Buffer): fc.Arbitrary<Buffer> {
 }
 
 const now = Date.now();
+
+/** An HTTP status a server might send, weighted to the ones parsers branch on. */
+const httpStatus = fc.oneof(fc.constantFrom(200, 200, 200, 201, 400, 401, 403, 404, 429, 500, 503), fc.integer({ min: 100, max: 599 }));
+
+/** The answers a server gives, in order (the last repeats), behind azid's HttpClient interface: no retries, no network. */
+function answering(answers: Array<{ status: number; bodyText: string }>): HttpContext {
+  let next = 0;
+  return {
+    client: { sendRequest: async () => ({ headers: {}, ...answers[Math.min(next++, answers.length - 1)]! }) },
+    retry: retryPolicy({ maxRetries: 0 }),
+    userAgent: "azid-fuzz",
+    attemptTimeoutMs: 5_000,
+    release: () => undefined,
+  };
+}
+
+/** Awaits `fn`; passes if it resolves or rejects with one of `allowed`; the error text must stay bounded. */
+async function typedOnlyAsync(fn: () => Promise<unknown>, ...allowed: Array<new (...args: never[]) => Error>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    if (!allowed.some((type) => error instanceof type)) {
+      throw new Error(`finding: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
+    }
+    assert.ok((error as Error).message.length <= 20_000, `an error message of ${(error as Error).message.length} characters`);
+  }
+}
+
+/** Discovery documents: the real fields with hostile values, and anything JSON-ish. */
+const discoveryDocument = fc.oneof(
+  jsonish,
+  fc
+    .record(
+      {
+        tenant_discovery_endpoint: fc.oneof(fc.constant("https://login.contoso.example/t/v2.0/.well-known/openid-configuration"), fc.jsonValue()),
+        token_endpoint: fc.oneof(
+          fc.constantFrom(
+            "https://login.contoso.example/{tenant}/oauth2/v2.0/token",
+            "https://evil.example/t/oauth2/v2.0/token",
+            "http://login.contoso.example/t/token",
+            "not a url",
+          ),
+          fc.webUrl(),
+          fc.jsonValue(),
+        ),
+        error: fc.oneof(fc.string(), fc.jsonValue()),
+        error_description: fc.oneof(fc.string({ maxLength: 100_000 }), fc.jsonValue()),
+        error_codes: fc.oneof(fc.array(fc.integer()), fc.jsonValue()),
+      },
+      { requiredKeys: [] },
+    )
+    .map((o) => JSON.stringify(o)),
+);
 
 export const properties: Array<{ name: string; property: fc.IPropertyWithHooks<any> | fc.IAsyncPropertyWithHooks<any> }> = [
   {
@@ -247,6 +305,92 @@ export const properties: Array<{ name: string; property: fc.IPropertyWithHooks<a
           const account = parseVSCodeSignInRecord(text, "/home/u/.azure/authRecord.json");
           assert.ok(typeof account.username === "string" && /^[0-9a-zA-Z.-]{1,256}$/.test(account.tenantId));
         }, CredentialUnavailableError),
+    ),
+  },
+  {
+    name: "authority discovery (instance discovery, then the OIDC document): an https token endpoint on the authority's host, or a typed error",
+    property: fc.asyncProperty(httpStatus, discoveryDocument, httpStatus, discoveryDocument, async (s1, b1, s2, b2) => {
+      clearAuthorityMetadataCache();
+      const host = "https://login.contoso.example";
+      await typedOnlyAsync(
+        async () => {
+          const endpoint = await getTokenEndpoint({
+            host,
+            tenantId: "t",
+            disableInstanceDiscovery: false,
+            http: answering([
+              { status: s1, bodyText: b1 },
+              { status: s2, bodyText: b2 },
+            ]),
+            deadline: Date.now() + 5_000,
+          });
+          assert.equal(new URL(endpoint).origin, host, endpoint);
+        },
+        AuthenticationError,
+        CredentialUnavailableError,
+      );
+    }),
+  },
+  {
+    name: "the device code answer: codes with sane timings, or AuthenticationError",
+    property: fc.property(
+      httpStatus,
+      fc.oneof(
+        jsonish,
+        fc
+          .record(
+            {
+              device_code: fc.oneof(fc.string(), fc.jsonValue()),
+              user_code: fc.oneof(fc.string(), fc.jsonValue()),
+              verification_uri: fc.oneof(fc.webUrl(), fc.string(), fc.jsonValue()),
+              message: fc.oneof(fc.string(), fc.jsonValue()),
+              expires_in: expiryValue,
+              interval: expiryValue,
+              error: fc.oneof(fc.constantFrom("authorization_pending", "invalid_client"), fc.string(), fc.jsonValue()),
+              error_description: fc.oneof(fc.string({ maxLength: 100_000 }), fc.jsonValue()),
+              error_codes: fc.oneof(fc.constant([53003]), fc.array(fc.integer()), fc.jsonValue()),
+            },
+            { requiredKeys: [] },
+          )
+          .map((o) => JSON.stringify(o)),
+      ),
+      (status, text) =>
+        typedOnly(() => {
+          const codes = parseDeviceAuthorization(
+            status,
+            text,
+            "https://login.contoso.example/t/oauth2/v2.0/devicecode",
+            "https://graph.microsoft.com/.default",
+          );
+          assert.ok(codes.deviceCode !== "" && codes.userCode !== "");
+          assert.ok(Number.isFinite(codes.expiresInSeconds) && Number.isFinite(codes.intervalSeconds) && codes.intervalSeconds >= 0);
+        }, AuthenticationError),
+    ),
+  },
+  {
+    name: "Azure Pipelines' OIDC answer: a three-part token, or AuthenticationError",
+    property: fc.asyncProperty(
+      httpStatus,
+      fc.oneof(
+        jsonish,
+        fc
+          .record(
+            { oidcToken: fc.oneof(fc.constant("a.b.c"), fc.string(), fc.jsonValue()), message: fc.oneof(fc.string({ maxLength: 100_000 }), fc.jsonValue()) },
+            { requiredKeys: [] },
+          )
+          .map((o) => JSON.stringify(o)),
+      ),
+      async (status, bodyText) =>
+        typedOnlyAsync(async () => {
+          const token = await requestPipelinesOidcToken({
+            oidcRequestUri: "https://dev.azure.example/org/project/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken",
+            serviceConnectionId: "00000000-0000-0000-0000-000000000001",
+            systemAccessToken: "system-access-token",
+            http: answering([{ status, bodyText }]),
+            deadline: Date.now() + 5_000,
+          });
+          assert.equal(token.split(".").length, 3);
+        }, AuthenticationError),
     ),
   },
   {

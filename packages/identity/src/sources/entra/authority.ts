@@ -5,7 +5,8 @@
 import { AuthenticationError, CredentialUnavailableError } from "../../core/errors.js";
 import type { HttpContext } from "../../core/http/context.js";
 import { sendWithRetry } from "../../core/http/retry.js";
-import { assertSecureUrl, isLoopbackHost } from "../../core/http/httpClient.js";
+import { assertSecureUrl, isLoopbackHost, TransportError } from "../../core/http/httpClient.js";
+import { transportFailure } from "./tokenRequest.js";
 import type { AbortSignalLike } from "../../core/types.js";
 
 /** Entra ID hosts of the national clouds, as in @azure/identity. */
@@ -99,12 +100,17 @@ async function getJson(url: string, request: EndpointRequest, what: string): Pro
     attemptTimeoutMs: request.http.attemptTimeoutMs,
     ...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
   };
-  const { response } = await sendWithRetry(
-    request.http.client,
-    { method: "GET", url, headers: { accept: "application/json", "user-agent": request.http.userAgent } },
-    request.http.retry,
-    context,
-  );
+  let response;
+  try {
+    ({ response } = await sendWithRetry(
+      request.http.client,
+      { method: "GET", url, headers: { accept: "application/json", "user-agent": request.http.userAgent } },
+      request.http.retry,
+      context,
+    ));
+  } catch (error) {
+    throw transportFailure(error, url, what);
+  }
   let body: unknown;
   try {
     body = JSON.parse(response.bodyText);
@@ -144,8 +150,24 @@ async function discover(request: EndpointRequest): Promise<Metadata> {
   const tokenEndpoint = typeof oidc.token_endpoint === "string" ? oidc.token_endpoint.replace(/\{tenant(id)?\}/gi, tenantId) : undefined;
   if (tokenEndpoint === undefined)
     throw new AuthenticationError(200, { error: "discovery_failed", errorDescription: `The OIDC document of ${host} has no token_endpoint.` });
-  const endpointUrl = new URL(tokenEndpoint);
-  assertSecureUrl(endpointUrl, "token_endpoint");
+  // The document is the server's: a token_endpoint that is no URL, or plain http, is its error, reported as such.
+  let endpointUrl: URL | undefined;
+  try {
+    endpointUrl = new URL(tokenEndpoint);
+  } catch {
+    endpointUrl = undefined;
+  }
+  if (endpointUrl === undefined)
+    throw new AuthenticationError(200, {
+      error: "discovery_failed",
+      errorDescription: `The OIDC document of ${host} names a token_endpoint that is not a URL.`,
+    });
+  try {
+    assertSecureUrl(endpointUrl, "token_endpoint");
+  } catch (error) {
+    if (!(error instanceof TransportError)) throw error;
+    throw new AuthenticationError(0, { error: "insecure_endpoint", errorDescription: `The OIDC document of ${host}: ${error.message}` }); // azid refused it: status 0, code ERR_INSECURE_ENDPOINT
+  }
   if (endpointUrl.host !== new URL(host).host) {
     throw new AuthenticationError(200, {
       error: "discovery_failed",

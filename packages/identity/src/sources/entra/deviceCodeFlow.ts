@@ -164,7 +164,8 @@ async function requestDeviceCode(
   return parseDeviceAuthorization(response.status, response.bodyText, endpoint, form.scope!);
 }
 
-function parseDeviceAuthorization(status: number, bodyText: string, endpoint: string, scope: string): DeviceAuthorization {
+/** The /devicecode answer: the codes and timings, or an AuthenticationError naming what was wrong (exported for the fuzz tests). */
+export function parseDeviceAuthorization(status: number, bodyText: string, endpoint: string, scope: string): DeviceAuthorization {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);

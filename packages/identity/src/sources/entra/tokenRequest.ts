@@ -87,7 +87,8 @@ function withoutSecrets(error: unknown, secrets: string[]): unknown {
   return new AuthenticationError(error.statusCode, scrubbed);
 }
 
-function transportFailure(error: unknown, endpoint: string): Error {
+/** A transport failure as the AuthenticationError a caller can act on (an abort stays an AbortError). */
+export function transportFailure(error: unknown, endpoint: string, request = "Token request"): Error {
   if (!(error instanceof TransportError)) return error as Error;
   if (error.code === "ABORTED") return abortError();
   const what =
@@ -102,7 +103,7 @@ function transportFailure(error: unknown, endpoint: string): Error {
     0,
     {
       error: what,
-      errorDescription: `Token request to ${new URL(endpoint).origin} failed: ${error.message} Check network access to the authority host (and HTTPS_PROXY/NO_PROXY if you use a proxy).`,
+      errorDescription: `${request} to ${new URL(endpoint).origin} failed: ${error.message} Check network access to the authority host (and HTTPS_PROXY/NO_PROXY if you use a proxy).`,
     },
     { cause: error },
   );
