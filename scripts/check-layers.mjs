@@ -21,7 +21,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const LAYERS = {
   identity: {
     layers: [
-      ["index.ts", "index.web.ts", "index.browser.ts"],
+      ["index.ts", "persistenceCode.ts", "persistenceCode.web.ts"],
       ["credentials/defaultAzureCredential/"],
       ["credentials/"],
       ["lazy.ts"],

@@ -1,9 +1,12 @@
 // The web builds of @azid/identity (scripts/build.mjs runs buildWeb()): one ESM file per export
-// condition, bundled from the same sources as the Node build.
-//   dist/web/index.js      `workerd` (and any fetch-only runtime): entry src/index.web.ts
-//   dist/browser/index.js  `browser`: entry src/index.browser.ts
+// condition, bundled from the same sources and the same entry (src/index.ts, the one export list) as
+// the Node build.
+//   dist/web/index.js      `workerd` (and any fetch-only runtime)
+//   dist/browser/index.js  `browser`
 // Wherever a module has a `.web.ts` sibling (`.browser.ts` first, in the browser build), the sibling
-// replaces it: fetch instead of node:http, Web Crypto instead of node:crypto. `process` is replaced
+// replaces it: fetch instead of node:http, Web Crypto instead of node:crypto, a placeholder that
+// throws at construction for a credential that can't work there (credentials/unsupported.web.ts), the
+// SPA's InteractiveBrowserCredential in the browser. `process` is replaced
 // by src/core/processShim.web.ts (no environment, logs to console.error). The build fails if the
 // output would still load a Node built-in or name `process` or `Buffer`; test/build/webBuild.test.ts
 // checks the same on the files and runs them in workerd, Deno and Bun.
@@ -16,10 +19,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = join(ROOT, "packages/identity/src");
 
 export const WEB_BUILDS = [
-  { condition: "workerd", entry: join(SRC, "index.web.ts"), outfile: join(ROOT, "packages/identity/dist/web/index.js"), variants: [".web.ts"] },
+  { condition: "workerd", entry: join(SRC, "index.ts"), outfile: join(ROOT, "packages/identity/dist/web/index.js"), variants: [".web.ts"] },
   {
     condition: "browser",
-    entry: join(SRC, "index.browser.ts"),
+    entry: join(SRC, "index.ts"),
     outfile: join(ROOT, "packages/identity/dist/browser/index.js"),
     variants: [".browser.ts", ".web.ts"],
   },

@@ -5,7 +5,8 @@
 // credential in real chromium (the test suite's launch: Debian's chromium, loopback only) signs in
 // once by popup against the emulator with its session kept in sessionStorage, then the page is
 // reloaded and `performance.now()` (ms since navigation start) is read when getToken resolves.
-// bench/run.mjs lists `spaDefinition({ quick, log })`; `node bench/spa/scenario.mjs [--quick]` runs it alone.
+// bench/run.mjs lists `spaDefinition({ quick, log })`; `node bench/spa/scenario.mjs [--quick]` runs it alone
+// (`--bundle-only`: just the bundle sizes, after `node scripts/build.mjs`).
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
@@ -207,6 +208,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const quick = process.argv.includes("--quick");
   const bundles = await measureSpaBundles();
   console.log(JSON.stringify(bundles));
+  if (process.argv.includes("--bundle-only")) process.exit(0);
   const { startEmulator } = await import("@azid/emulator");
   const { mkdtempSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");

@@ -35,8 +35,9 @@ export {
 } from "./core/plugins.js";
 export { PersistenceNotConfiguredError, type TokenCachePersistenceOptions } from "./core/persistenceOptions.js";
 import { providePersistenceCode } from "./providers/lazyPersistence.js";
+import { loadPersistenceCode } from "./persistenceCode.js";
 // tokenCachePersistenceOptions' code (the MSAL cache format, the plugin's store) comes with lazy.ts, on first use.
-providePersistenceCode(() => import("./lazy.js"));
+providePersistenceCode(loadPersistenceCode);
 export { AzureAuthorityHosts } from "./sources/entra/authority.js";
 export { RegionalAuthority, type RegionalAuthorityOptions } from "./sources/entra/regionalAuthority.js";
 export { CredentialClosedError } from "./core/closable.js";

@@ -66,11 +66,32 @@ describe("web builds", () => {
   });
 });
 
-describe("the web entry's public API", () => {
-  it("has exactly the names of the Node entry, so code and types are the same in every build", async () => {
-    const node = Object.keys(await import("../src/index.js")).sort();
-    const web = Object.keys(await import("../src/index.web.js")).sort();
-    assert.deepEqual(web, node);
+describe("the web builds' public API", () => {
+  for (const web of WEB_BUILDS as WebBuild[]) {
+    it(`the ${web.condition} bundle exports exactly the names of the Node entry, so code and types are the same in every build`, async () => {
+      const node = Object.keys(await import("../src/index.js")).sort();
+      const { result } = await bundle({ ...webBuildOptions(web.variants), entryPoints: [web.entry] });
+      const [output] = Object.values(result.metafile!.outputs);
+      assert.deepEqual([...output!.exports].sort(), node);
+    });
+  }
+
+  it("the per-module variants pick each build's InteractiveBrowserCredential and troubleshooting anchors", async () => {
+    const app = 'import { InteractiveBrowserCredential } from "./packages/identity/src/index.ts"; globalThis.C = InteractiveBrowserCredential;';
+    const texts: Record<string, string> = {};
+    for (const web of WEB_BUILDS as WebBuild[]) {
+      const { code } = await bundle({ ...webBuildOptions(web.variants), stdin: { contents: app, resolveDir: resolve("."), loader: "js" } });
+      texts[web.condition] = code;
+    }
+    assert.match(texts.browser!, /loginStyle/, "the browser build signs users in (interactiveBrowserCredential.browser.ts)");
+    assert.match(texts.browser!, /browser-popup-blocked/);
+    assert.doesNotMatch(texts.browser!, /device-code-expired|client-secret-invalid/, "server-only sections stay out of a page (errorAnchors.browser.ts)");
+    assert.match(
+      texts.workerd!,
+      /a worker has no browser window/,
+      "workerd's InteractiveBrowserCredential is the placeholder (interactiveBrowserCredential.web.ts)",
+    );
+    assert.doesNotMatch(texts.workerd!, /loginStyle/);
   });
 });
 

@@ -1,4 +1,5 @@
-// InteractiveBrowserCredential in a web page (the `browser` build; index.browser.ts exports it):
+// InteractiveBrowserCredential in a web page (the `browser` build picks this file in place of
+// interactiveBrowserCredential.ts, so index.ts exports it):
 // a single-page app signs its user in with a popup (default) or by redirecting the page, with the
 // authorization code flow, PKCE S256, state and nonce (sources/spaSignIn/). Tokens come from the one
 // cache first, then the refresh token (silent renewal; Entra issues SPA redirect URIs 24-hour ones),

@@ -1,7 +1,9 @@
 // Credentials that can't work in a browser or a fetch-only runtime (workerd): no host identity
 // endpoint, no developer tools, no files, no environment. As in @azure/identity's browser build,
-// each throws at construction, saying so and naming what to use instead. Exported by index.web.ts
-// under the public names, typed as the Node classes so code type-checks the same in every build.
+// each throws at construction, saying so and naming what to use instead. Each credential's `.web.ts`
+// file (azureCliCredential.web.ts...) re-exports its placeholder, which the web builds pick in place of
+// the Node module, so index.ts's one export list serves every build; the placeholders are typed as the
+// Node classes, so code type-checks the same in every build.
 import { CredentialUnavailableError } from "../core/errors.js";
 import type { AzureCliCredential as AzureCliCredentialClass } from "./azureCliCredential.js";
 import type { AzureDeveloperCliCredential as AzureDeveloperCliCredentialClass } from "./azureDeveloperCliCredential.js";
@@ -56,7 +58,7 @@ export const AzurePipelinesCredential = /* @__PURE__ */ unsupported<typeof Azure
   "it reads the pipeline's environment",
 );
 export const DeviceCodeCredential = /* @__PURE__ */ unsupported<typeof DeviceCodeCredentialClass>("DeviceCodeCredential", "it prompts on a terminal");
-/** The browser build replaces this with the SPA sign-in (index.browser.ts). */
+/** The browser build has the SPA sign-in instead (interactiveBrowserCredential.browser.ts). */
 export const InteractiveBrowserCredential = /* @__PURE__ */ unsupported<typeof InteractiveBrowserCredentialClass>(
   "InteractiveBrowserCredential",
   "a worker has no browser window (in a browser page the `browser` build provides it)",

@@ -5,6 +5,9 @@
 import type { PersistenceRequest } from "../core/persistenceOptions.js";
 import type { TokenSource } from "../core/tokenSource.js";
 
+/** index.ts hands in the loader of lazy.ts (none in the web builds, persistenceCode.web.ts): a worker has no persistence code to load. */
+export function providePersistenceCode(_load: () => Promise<unknown>): void {}
+
 export class PersistentTokenCache {
   constructor(_request: PersistenceRequest) {
     throw new TypeError(

@@ -1,9 +1,9 @@
 // A small single-page app for the browser tests and the bench: it signs its user in with azid's
-// browser build (InteractiveBrowserCredential from src/index.browser.ts, bundled by spaServer.ts as
+// browser build (InteractiveBrowserCredential from src/index.ts, bundled by spaServer.ts as
 // scripts/webBuild.mjs bundles dist/browser) and calls a loopback API with the bearer token. The
 // test drives it through window.spa; settings live in sessionStorage, so the page that a redirect
 // sign-in comes back to builds the same credential, which completes the sign-in.
-import { AuthenticationError, InteractiveBrowserCredential, getBearerTokenProvider } from "../../../src/index.browser.ts";
+import { AuthenticationError, InteractiveBrowserCredential, getBearerTokenProvider } from "../../../src/index.ts";
 
 const config = JSON.parse(document.getElementById("config").textContent);
 const SETTINGS = "spa-test-settings";

@@ -1,0 +1,3 @@
+// AzureDeveloperCliCredential in browsers and fetch-only runtimes (workerd): it throws at construction, saying why and what to
+// use instead (unsupported.web.ts). The web builds pick this file in place of azureDeveloperCliCredential.ts.
+export { AzureDeveloperCliCredential } from "./unsupported.web.js";

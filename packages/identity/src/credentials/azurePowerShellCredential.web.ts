@@ -1,0 +1,3 @@
+// AzurePowerShellCredential in browsers and fetch-only runtimes (workerd): it throws at construction, saying why and what to
+// use instead (unsupported.web.ts). The web builds pick this file in place of azurePowerShellCredential.ts.
+export { AzurePowerShellCredential } from "./unsupported.web.js";

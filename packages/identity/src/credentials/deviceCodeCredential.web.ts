@@ -1,0 +1,3 @@
+// DeviceCodeCredential in browsers and fetch-only runtimes (workerd): it throws at construction, saying why and what to
+// use instead (unsupported.web.ts). The web builds pick this file in place of deviceCodeCredential.ts.
+export { DeviceCodeCredential } from "./unsupported.web.js";

@@ -1,0 +1,3 @@
+// EnvironmentCredential in browsers and fetch-only runtimes (workerd): it throws at construction, saying why and what to
+// use instead (unsupported.web.ts). The web builds pick this file in place of environmentCredential.ts.
+export { EnvironmentCredential } from "./unsupported.web.js";

@@ -1,0 +1,3 @@
+// ManagedIdentityCredential in browsers and fetch-only runtimes (workerd): it throws at construction, saying why and what to
+// use instead (unsupported.web.ts). The web builds pick this file in place of managedIdentityCredential.ts.
+export { ManagedIdentityCredential } from "./unsupported.web.js";

@@ -1,0 +1,3 @@
+// VisualStudioCodeCredential in browsers and fetch-only runtimes (workerd): it throws at construction, saying why and what to
+// use instead (unsupported.web.ts). The web builds pick this file in place of visualStudioCodeCredential.ts.
+export { VisualStudioCodeCredential } from "./unsupported.web.js";
