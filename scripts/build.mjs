@@ -65,7 +65,18 @@ for (const file of ["index.js", ...readdirSync(join(ESM, "chunks")).map((f) => `
     supported: { "dynamic-import": false },
     logLevel: "warning",
   });
-  writeFileSync(join(CJS, file), code);
+  writeFileSync(join(CJS, file), file.startsWith("chunks/chunk-") ? withoutExportCopy(code, file) : code);
+}
+
+// esbuild's CommonJS form gives each export a getter (__export) and then copies all of them into a
+// second object of getters (__toCommonJS), only to add the __esModule marker. The shared chunk is
+// required only by azid's own entry and lazy chunk, so it exports the first object with the marker:
+// the same live bindings, half the getters, about 0.5 ms less for require() (~100 exports). The entry
+// keeps esbuild's form (node's cjs-module-lexer reads its export names from it).
+function withoutExportCopy(code, file) {
+  const copy = "module.exports = __toCommonJS(stdin_exports);";
+  if (code.split(copy).length !== 2) throw new Error(`build: ${file} lacks esbuild's one __toCommonJS export line; update withoutExportCopy()`);
+  return code.replace(copy, '__defProp(stdin_exports, "__esModule", { value: true });\nmodule.exports = stdin_exports;');
 }
 // The CommonJS build lives under a "type": "module" package, so it needs its own marker.
 writeFileSync(join(CJS, "package.json"), '{ "type": "commonjs" }\n');
