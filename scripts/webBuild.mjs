@@ -10,7 +10,7 @@
 // by src/core/processShim.web.ts (no environment, logs to console.error). The build fails if the
 // output would still load a Node built-in or name `process` or `Buffer`; test/build/webBuild.test.ts
 // checks the same on the files and runs them in workerd, Deno and Bun.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -46,9 +46,23 @@ export function webVariants(variants) {
   };
 }
 
+/**
+ * `process.env.X` as `undefined` for every X the sources read: the web builds have no environment
+ * (processShim.web.ts's env is empty), so esbuild drops what only an environment variable turns on.
+ */
+function noEnvironment() {
+  const names = new Set();
+  for (const file of readdirSync(SRC, { recursive: true })) {
+    if (!String(file).endsWith(".ts")) continue;
+    for (const m of readFileSync(join(SRC, String(file)), "utf8").matchAll(/process\.env\.([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
+  }
+  return Object.fromEntries([...names].map((name) => [`process.env.${name}`, "undefined"]));
+}
+
 /** esbuild options shared by the web builds, the no-Node test and the bundle-size bench. */
 export function webBuildOptions(variants = [".web.ts"]) {
   return {
+    define: noEnvironment(),
     bundle: true,
     format: "esm",
     platform: "neutral",
