@@ -3,6 +3,7 @@
 // read and write (sources/msalCache/unifiedCache.ts) is a desktop format, so the browser bundle
 // leaves both out. resolvePersistence() only asks for this class when a persistence plugin is
 // registered, which can't work in a page; the constructor says so and names the browser's option.
+import { NO_PERSISTENCE_IN_BROWSER } from "../core/persistenceOptions.browser.js";
 import type { PersistenceRequest } from "../core/persistenceOptions.js";
 import type { TokenSource } from "../core/tokenSource.js";
 
@@ -11,9 +12,7 @@ export function providePersistenceCode(_load: () => Promise<unknown>): void {}
 
 export class PersistentTokenCache {
   constructor(_request: PersistenceRequest) {
-    throw new TypeError(
-      'tokenCachePersistenceOptions can\'t be used in a browser (no file system or OS keyring for the persistence plugin). For InteractiveBrowserCredential use cacheLocation: "sessionStorage" to keep the sign-in for the tab.',
-    );
+    throw new TypeError(NO_PERSISTENCE_IN_BROWSER);
   }
 }
 
