@@ -336,7 +336,7 @@ export function fleetDefinition({ quick, log }) {
       "refreshes per token per lifetime = refresh requests per scope ÷ the number of times one process saw its token change (what one process alone would need; 1 means the fleet refreshed like a single process). " +
       `Managed identity: system-assigned, IMDS imitated by the emulator (AZURE_POD_IDENTITY_AUTHORITY_HOST), ${MI_RESOURCES.length} resources. ` +
       "Redis killed: the refresh loop for 1.5 lifetimes with redis-server SIGKILLed a third of the way in (so refreshes happen without it). " +
-      "Frozen Redis: redis-server SIGSTOPped after the members connected (connections still accepted, never answered); p99 of the cold-start getToken latency over all calls, against azid with no Redis at all; the two alternate, and the median round of each is shown. " +
+      "Frozen Redis: redis-server SIGSTOPped after the members connected (connections still accepted, never answered); p99 of the cold-start getToken latency over all calls, against azid with no Redis at all; the two alternate, and the median round of each is shown; the plugin's deadlineWaits counter gives the calls that waited out a Redis deadline before their own token request started. " +
       `429 burst: the emulator answers every token request with 429 + Retry-After: ${RETRY_AFTER_S} for ${RETRY_AFTER_S} s from the start; the most requests for one scope that were answered 429 (each was sent while the emulator was asking clients to wait). ` +
       `L2 hit cost: one process fills Redis with ${s.l2Scopes} tokens; a second process calls getToken once per scope, one at a time (each an L1 miss answered from Redis); the other columns are the same calls answered by the emulator (azid without the plugin, @azure/identity).`,
   };
