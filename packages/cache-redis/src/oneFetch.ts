@@ -6,14 +6,9 @@ import type { AccessToken } from "./contract.js";
 export class OneFetch {
   readonly #fetch: () => Promise<AccessToken>;
   #running: Promise<AccessToken> | undefined;
-  #settle: ((token: Promise<AccessToken>) => void) | undefined;
-  /** Settles with the fetch once one was started (never, if none was). */
-  readonly settled: Promise<AccessToken>;
 
   constructor(fetch: () => Promise<AccessToken>) {
     this.#fetch = fetch;
-    this.settled = new Promise<AccessToken>((resolve) => (this.#settle = resolve));
-    this.settled.catch(() => undefined); // observed by whoever raced it; never an unhandled rejection
   }
 
   get started(): boolean {
@@ -25,7 +20,6 @@ export class OneFetch {
     if (this.#running === undefined) {
       onStart();
       this.#running = new Promise<AccessToken>((resolve) => resolve(this.#fetch()));
-      this.#settle?.(this.#running);
     }
     return this.#running;
   }

@@ -107,9 +107,18 @@ export class RedisTokenCache implements DistributedTokenCache {
       return this.#fetchUnshared(one);
     }
     const session = this.#store.session(tokenKeys(this.#options.keyPrefix, key));
-    if (info.reason === "miss") {
-      session.watch = { afterMs: this.#options.headStartMs, onSilent: () => void one.run(() => this.#stats.headStartFetches++) };
-    }
+    // Only a fetch started by the head start races Redis: a fetch under the lock is answered by
+    // #resolve once its token is stored (and the lock released), with this process's refresh moment.
+    const headStart = new Promise<AccessToken>((resolve) => {
+      if (info.reason !== "miss") return;
+      session.watch = {
+        afterMs: this.#options.headStartMs,
+        onSilent: () => {
+          if (!one.started) resolve(one.run(() => this.#stats.headStartFetches++));
+        },
+      };
+    });
+    headStart.catch(() => undefined); // raced below; never an unhandled rejection
     let counted = false;
     session.onDeadline = () => {
       if (!one.started && !counted) this.#stats.deadlineWaits++;
@@ -118,7 +127,7 @@ export class RedisTokenCache implements DistributedTokenCache {
     const answer = this.#resolve(session, key, one, info);
     answer.catch(() => undefined); // if it loses the race, its outcome is the fetch's, already delivered
     // The fetch started alongside may answer before Redis does (or before its deadline runs out).
-    return Promise.race([answer, one.settled]);
+    return Promise.race([answer, headStart]);
   }
 
   async #resolve(session: StoreSession, key: string, one: OneFetch, info: DistributedFetchInfo): Promise<AccessToken> {
