@@ -34,9 +34,9 @@ export function childEnv(extra = {}) {
  * Runs `node [nodeArgs...]` and resolves with its stdout/stderr. Rejects on timeout (the child is
  * killed) or on a non-zero exit, with the tail of stderr in the message.
  */
-export function runNode(nodeArgs, { env = childEnv(), timeoutMs = 60_000, label = nodeArgs.join(" ") } = {}) {
+export function runNode(nodeArgs, { env = childEnv(), timeoutMs = 60_000, label = nodeArgs.join(" "), cwd = ROOT } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, nodeArgs, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
