@@ -1,10 +1,7 @@
 // After repeated Redis failures, skip Redis for a while (every process then fetches its own tokens,
 // as without the plugin). Operations that were in flight together and failed together (50 reads sent
 // in one burst, one slow moment) are one failure, not fifty: only an operation started after the
-// last counted failure counts again. A deadline missed while Redis sent no reply at all ("silent":
-// frozen, or a black-holed network path) opens the circuit at once: every other operation in flight
-// on that client is stuck behind the same wall, and waiting for the threshold would make each of the
-// next keys pay the deadline too. Closed -> open after `failureThreshold` such failures; open for a
+// last counted failure counts again. Closed -> open after `failureThreshold` such failures; open for a
 // cool-down that doubles on each failed probe up to `maxCooldownMs`; then half-open: exactly one
 // operation probes, and its outcome closes or reopens the circuit.
 
@@ -56,11 +53,8 @@ export class CircuitBreaker {
     }
   }
 
-  /**
-   * `startedAt`: when the failed operation began (default: now, i.e. always counted). `silent`: it
-   * missed its deadline and Redis answered nothing at all meanwhile.
-   */
-  failure(now = Date.now(), startedAt = now, silent = false): void {
+  /** `startedAt`: when the failed operation began (default: now, i.e. always counted). */
+  failure(now = Date.now(), startedAt = now): void {
     if (this.#state === "closed" && startedAt < this.#lastFailureAt) return; // same burst as the last failure
     this.#lastFailureAt = now;
     this.#failures++;
@@ -68,8 +62,6 @@ export class CircuitBreaker {
       this.#probing = false;
       this.#cooldown = Math.min(this.#options.maxCooldownMs, this.#cooldown * 2);
       this.#open(now, "the probe failed");
-    } else if (this.#state === "closed" && silent) {
-      this.#open(now, "Redis missed a deadline without answering anything meanwhile");
     } else if (this.#state === "closed" && this.#failures >= this.#options.failureThreshold) {
       this.#open(now, `${this.#failures} consecutive failures`);
     }

@@ -19,14 +19,6 @@ export interface RedisCachePluginOptions {
   allowUnencrypted?: boolean;
   /** Deadline of each Redis operation (default 200 ms). */
   operationTimeoutMs?: number;
-  /**
-   * How long a call with no token waits for a Redis that has answered nothing at all since it asked,
-   * before starting its own token request alongside (a Redis answer that comes first still wins). A
-   * Redis that answers other commands meanwhile is alive and gets the full deadline. Default: the whole
-   * deadline (off): with 50 ms, 16 processes x 50 scopes on a loaded 2-core machine (load 12) took a
-   * healthy but CPU-starved Redis for a silent one and made 428 cold-start requests instead of 50.
-   */
-  headStartMs?: number;
   /** TTL of the single-flight lock; its owner extends it while fetching (default 3000 ms). */
   lockTtlMs?: number;
   /** Longest wait for another process's fetch before fetching here (default 30 s, never past the caller's deadline). */
@@ -44,7 +36,6 @@ export interface ResolvedOptions {
   keyPrefix: string;
   encryptionKeys: Buffer[];
   operationTimeoutMs: number;
-  headStartMs: number;
   lockTtlMs: number;
   maxWaitMs: number;
   refreshJitter: number;
@@ -116,12 +107,10 @@ export function resolveOptions(input: RedisCachePluginOptions): ResolvedOptions 
     throw new TypeError(`${NAME}: logger must have warning(message) and info(message) methods.`);
   }
   const cooldownMs = numberOption(breakerOptions, "cooldownMs", 5_000, 10, 600_000, "circuitBreaker.");
-  const operationTimeoutMs = numberOption(options, "operationTimeoutMs", 200, 1, 10_000);
   return {
     keyPrefix: prefix,
     encryptionKeys,
-    operationTimeoutMs,
-    headStartMs: numberOption(options, "headStartMs", operationTimeoutMs, 1, operationTimeoutMs),
+    operationTimeoutMs: numberOption(options, "operationTimeoutMs", 200, 1, 10_000),
     lockTtlMs: numberOption(options, "lockTtlMs", 3_000, 100, 120_000),
     maxWaitMs: numberOption(options, "maxWaitMs", 30_000, 0, 600_000),
     refreshJitter: numberOption(options, "refreshJitter", 0.1, 0, 0.5),

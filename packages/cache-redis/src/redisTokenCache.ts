@@ -3,10 +3,7 @@
 //  - otherwise one process fetches under a SET NX PX lock, extended while it fetches, and writes
 //    the token with its remaining life as TTL; the others poll briefly for it;
 //  - a throttled fetch (429/503 + Retry-After) writes a back-off marker every process honours;
-//  - Redis trouble of any kind means "fetch it yourself": this never rejects because of Redis;
-//  - a caller with no token never waits out a silent Redis: after `headStartMs` without a single reply
-//    from Redis its fetch starts alongside, and whichever answers first wins (a refresh, which the
-//    caller does not wait for, keeps to the order and never fetches without asking the fleet first).
+//  - Redis trouble of any kind means "fetch it yourself": this never rejects because of Redis.
 import { randomBytes } from "node:crypto";
 import { CircuitBreaker, type BreakerState } from "./circuitBreaker.js";
 import type { RedisCommands } from "./clients/types.js";
@@ -16,7 +13,6 @@ import { isCacheKey, tokenKeys } from "./keyLayout.js";
 import { rateLimited, stderrLogger } from "./log.js";
 import type { ResolvedOptions } from "./options.js";
 import { fleetRefreshAt, isServable, processRefreshAt } from "./refreshPolicy.js";
-import { OneFetch } from "./oneFetch.js";
 import { TokenStore, type Backoff, type StoreSession } from "./store.js";
 import { tokenOf, type TokenRecord } from "./tokenRecord.js";
 import { createValueCodec } from "./valueCodec.js";
@@ -35,10 +31,6 @@ export interface RedisCacheStats {
   lockedFetches: number;
   /** fetch() calls made without Redis (Redis unavailable, circuit open, waited in vain, bad key). */
   unsharedFetches: number;
-  /** fetch() calls started while Redis, asked first, had answered nothing for `headStartMs`. */
-  headStartFetches: number;
-  /** Calls that waited out a Redis deadline: it passed before their fetch had started (or they had none). */
-  deadlineWaits: number;
   /** Times this process waited for another process's fetch. */
   waits: number;
   /** Redis operations that failed or missed their deadline. */
@@ -61,8 +53,6 @@ export class RedisTokenCache implements DistributedTokenCache {
     l2Hits: 0,
     lockedFetches: 0,
     unsharedFetches: 0,
-    headStartFetches: 0,
-    deadlineWaits: 0,
     waits: 0,
     storeFailures: 0,
     badValues: 0,
@@ -101,36 +91,11 @@ export class RedisTokenCache implements DistributedTokenCache {
   }
 
   async getOrFetch(key: string, fetch: () => Promise<AccessToken>, info: DistributedFetchInfo): Promise<AccessToken> {
-    const one = new OneFetch(fetch);
     if (!isCacheKey(key)) {
       this.#log.warningOnce("bad-key", "a cache key that is not hash-like was passed in; fetching without Redis");
-      return this.#fetchUnshared(one);
+      return this.#fetchUnshared(fetch);
     }
     const session = this.#store.session(tokenKeys(this.#options.keyPrefix, key));
-    // Only a fetch started by the head start races Redis: a fetch under the lock is answered by
-    // #resolve once its token is stored (and the lock released), with this process's refresh moment.
-    const headStart = new Promise<AccessToken>((resolve) => {
-      if (info.reason !== "miss") return;
-      session.watch = {
-        afterMs: this.#options.headStartMs,
-        onSilent: () => {
-          if (!one.started) resolve(one.run(() => this.#stats.headStartFetches++));
-        },
-      };
-    });
-    headStart.catch(() => undefined); // raced below; never an unhandled rejection
-    let counted = false;
-    session.onDeadline = () => {
-      if (!one.started && !counted) this.#stats.deadlineWaits++;
-      counted = true;
-    };
-    const answer = this.#resolve(session, key, one, info);
-    answer.catch(() => undefined); // if it loses the race, its outcome is the fetch's, already delivered
-    // The fetch started alongside may answer before Redis does (or before its deadline runs out).
-    return Promise.race([answer, headStart]);
-  }
-
-  async #resolve(session: StoreSession, key: string, one: OneFetch, info: DistributedFetchInfo): Promise<AccessToken> {
     const waitUntil = Math.min(info.deadline - DEADLINE_MARGIN_MS, Date.now() + this.#options.maxWaitMs);
     let failedPolls = 0;
     let waiting = false;
@@ -139,7 +104,8 @@ export class RedisTokenCache implements DistributedTokenCache {
       if (read === undefined) {
         // While another process holds the lock, a failed poll is retried a few times (the breaker
         // still opens on a Redis that is really gone); otherwise fetch here.
-        if (!waiting || ++failedPolls > MAX_FAILED_POLLS || this.#breaker.state !== "closed" || Date.now() + delay > waitUntil) return this.#fetchUnshared(one);
+        if (!waiting || ++failedPolls > MAX_FAILED_POLLS || this.#breaker.state !== "closed" || Date.now() + delay > waitUntil)
+          return this.#fetchUnshared(fetch);
         session.retry();
         await sleep(delay);
         continue;
@@ -155,8 +121,6 @@ export class RedisTokenCache implements DistributedTokenCache {
         // Due, but still good: a caller with nothing gets it now, and L1 refreshes it right after.
         if (newer && info.reason === "miss") return this.#hit(record, now + 1 + Math.floor(this.#unit(key, now) * 1000));
       }
-      // Fetching already (Redis was silent too long) and Redis has no token to give: that fetch it is.
-      if (one.started && (read.locked || read.backoff !== undefined)) return this.#fetchUnshared(one);
       if (read.backoff !== undefined && read.backoff.until > now) {
         const answer = this.#underBackoff(read.backoff, record, info, now, waitUntil);
         if (answer === "wait") {
@@ -168,14 +132,13 @@ export class RedisTokenCache implements DistributedTokenCache {
       if (!read.locked) {
         const owner = randomBytes(12).toString("base64url");
         const locked = await session.tryLock(owner, this.#options.lockTtlMs);
-        if (locked === undefined) return this.#fetchUnshared(one);
-        if (locked) return this.#fetchAsOwner(session, owner, key, one);
-        if (one.started) return this.#fetchUnshared(one);
+        if (locked === undefined) return this.#fetchUnshared(fetch);
+        if (locked) return this.#fetchAsOwner(session, owner, key, fetch);
       }
       // Another process is fetching this token: wait for it, within bounds.
       if (Date.now() + delay > waitUntil) {
         if (info.current !== undefined && info.current.expiresOnTimestamp - Date.now() > MIN_REMAINING_MS) return this.#keep(info.current, Date.now() + 1_000);
-        return this.#fetchUnshared(one);
+        return this.#fetchUnshared(fetch);
       }
       this.#stats.waits++;
       waiting = true;
@@ -193,19 +156,19 @@ export class RedisTokenCache implements DistributedTokenCache {
     return { ...current, refreshAfterTimestamp: refreshAfter };
   }
 
-  /** This call's fetch without Redis: a new one, or the one already started alongside Redis. */
-  #fetchUnshared(one: OneFetch): Promise<AccessToken> {
-    return one.run(() => this.#stats.unsharedFetches++);
+  #fetchUnshared(fetch: () => Promise<AccessToken>): Promise<AccessToken> {
+    this.#stats.unsharedFetches++;
+    return fetch();
   }
 
-  /** Fetches holding the lock, or, if the fetch was already started alongside Redis, stores what it gets. */
-  async #fetchAsOwner(session: StoreSession, owner: string, key: string, one: OneFetch): Promise<AccessToken> {
+  async #fetchAsOwner(session: StoreSession, owner: string, key: string, fetch: () => Promise<AccessToken>): Promise<AccessToken> {
     const ttl = this.#options.lockTtlMs;
     const extender = setInterval(() => void session.extendLock(owner, ttl), Math.max(50, Math.floor(ttl / 3)));
     extender.unref();
+    this.#stats.lockedFetches++;
     let token: AccessToken;
     try {
-      token = await one.run(() => this.#stats.lockedFetches++);
+      token = await fetch();
     } catch (error) {
       clearInterval(extender);
       const backoff = backoffFrom(error, this.#options.maxBackoffMs);

@@ -3,16 +3,9 @@
 // resolves `undefined` when Redis could not answer (down, slow, circuit open, client not ready): the
 // caller then fetches for itself. After one failure a session skips Redis for the rest of its
 // getOrFetch, so a hung Redis costs one deadline per call, not one per step.
-//
-// The store also knows whether Redis is alive: it counts replies. An operation that has waited
-// `headStartMs` while not a single reply came back on the client (for any key) is "silent": its
-// session's watcher is told, so a caller with no token can start its own fetch alongside instead of
-// waiting out the deadline. A deadline missed in silence opens the circuit at once (see
-// circuitBreaker.ts), so one process pays for a frozen Redis once, not once per key.
 import type { CircuitBreaker } from "./circuitBreaker.js";
 import type { RedisCommands } from "./clients/types.js";
 import { withDeadline } from "./deadline.js";
-import { RedisDeadlineError } from "./errors.js";
 import type { TokenKeys } from "./keyLayout.js";
 import { EXTEND_LOCK, RELEASE_LOCK, STORE_AND_RELEASE } from "./scripts.js";
 import { parseRecord, serializeRecord, type TokenRecord } from "./tokenRecord.js";
@@ -36,20 +29,12 @@ export interface StoreEvents {
   badValue(redisKey: string, reason: string): void;
 }
 
-/** Told once when an operation has waited `afterMs` and Redis has sent no reply at all since it began. */
-export interface SilenceWatch {
-  afterMs: number;
-  onSilent(): void;
-}
-
 export class TokenStore {
   readonly #commands: RedisCommands;
   readonly #codec: ValueCodec;
   readonly #breaker: CircuitBreaker;
   readonly #timeoutMs: number;
   readonly #events: StoreEvents;
-  /** Replies received from Redis on this client, any key, any outcome of ours (late ones too). */
-  #replies = 0;
 
   constructor(commands: RedisCommands, codec: ValueCodec, breaker: CircuitBreaker, timeoutMs: number, events: StoreEvents) {
     this.#commands = commands;
@@ -63,11 +48,8 @@ export class TokenStore {
     return new StoreSession(this, keys);
   }
 
-  /**
-   * @internal Runs one Redis operation under the deadline and the breaker. `onDeadline` is called when
-   * it fails by missing its deadline.
-   */
-  async run<T>(operation: string, call: (commands: RedisCommands) => Promise<T>, watch?: SilenceWatch, onDeadline?: () => void): Promise<T | undefined> {
+  /** @internal Runs one Redis operation under the deadline and the breaker. */
+  async run<T>(operation: string, call: (commands: RedisCommands) => Promise<T>): Promise<T | undefined> {
     if (!this.#breaker.allow()) return undefined;
     const startedAt = Date.now();
     if (!this.#commands.isReady()) {
@@ -75,28 +57,14 @@ export class TokenStore {
       this.#events.failed(operation, "the client is not connected");
       return undefined;
     }
-    const repliesBefore = this.#replies;
-    const silent = () => this.#replies === repliesBefore;
-    let done = false;
-    const watcher = watch === undefined ? undefined : setTimeout(() => setImmediate(() => !done && silent() && watch.onSilent()), watch.afterMs);
     try {
-      const value = await withDeadline(operation, this.#timeoutMs, () =>
-        call(this.#commands).then((reply) => {
-          this.#replies++;
-          return reply;
-        }),
-      );
+      const value = await withDeadline(operation, this.#timeoutMs, () => call(this.#commands));
       this.#breaker.success();
       return value;
     } catch (error) {
-      const missed = error instanceof RedisDeadlineError;
-      if (missed) onDeadline?.();
-      this.#breaker.failure(Date.now(), startedAt, missed && silent());
+      this.#breaker.failure(Date.now(), startedAt);
       this.#events.failed(operation, scrub(error));
       return undefined;
-    } finally {
-      done = true;
-      clearTimeout(watcher);
     }
   }
 
@@ -125,10 +93,6 @@ export class TokenStore {
 export class StoreSession {
   readonly #store: TokenStore;
   readonly keys: TokenKeys;
-  /** Watches this session's reads and lock attempts (set by a caller that can act on a silent Redis). */
-  watch: SilenceWatch | undefined;
-  /** Called when one of this session's operations misses its deadline. */
-  onDeadline: (() => void) | undefined;
   #failed = false;
 
   constructor(store: TokenStore, keys: TokenKeys) {
@@ -144,22 +108,22 @@ export class StoreSession {
     this.#failed = false;
   }
 
-  async #run<T>(operation: string, call: (commands: RedisCommands) => Promise<T>, watch?: SilenceWatch): Promise<T | undefined> {
+  async #run<T>(operation: string, call: (commands: RedisCommands) => Promise<T>): Promise<T | undefined> {
     if (this.#failed) return undefined;
-    const value = await this.#store.run(operation, call, watch, this.onDeadline);
+    const value = await this.#store.run(operation, call);
     if (value === undefined) this.#failed = true;
     return value;
   }
 
   async read(): Promise<StoreRead | undefined> {
     const { token, lock, backoff } = this.keys;
-    const values = await this.#run("MGET", (c) => c.mget([token, lock, backoff]), this.watch);
+    const values = await this.#run("MGET", (c) => c.mget([token, lock, backoff]));
     if (values === undefined) return undefined;
     return { record: this.#store.decode(token, values[0] ?? null), locked: values[1] != null, backoff: parseBackoff(values[2] ?? null) };
   }
 
   tryLock(owner: string, ttlMs: number): Promise<boolean | undefined> {
-    return this.#run("SET NX PX", (c) => c.setPx(this.keys.lock, owner, ttlMs, true), this.watch);
+    return this.#run("SET NX PX", (c) => c.setPx(this.keys.lock, owner, ttlMs, true));
   }
 
   async extendLock(owner: string, ttlMs: number): Promise<void> {

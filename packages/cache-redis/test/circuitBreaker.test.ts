@@ -48,13 +48,4 @@ describe("circuit breaker", () => {
     breaker.failure(450, 250); // a later operation fails too: the second failure
     assert.equal(breaker.state, "open");
   });
-
-  it("opens at once on a deadline missed while Redis answered nothing at all", () => {
-    const breaker = new CircuitBreaker({ failureThreshold: 5, cooldownMs: 1000, maxCooldownMs: 1000 });
-    breaker.failure(200, 0); // an error, or a deadline missed while other replies came: counted
-    assert.equal(breaker.state, "closed");
-    breaker.failure(500, 300, true);
-    assert.equal(breaker.state, "open", "silent: not four more keys paying the deadline");
-    assert.equal(breaker.allow(1499), false);
-  });
 });

@@ -40,9 +40,6 @@ describe("options", () => {
     assert.throws(() => resolveOptions({ client, encryptionKeys: keys, circuitBreaker: { failureThreshold: 0 } }), /circuitBreaker\.failureThreshold/);
     assert.throws(() => resolveOptions({ client, encryptionKeys: keys, logger: {} as never }), /logger/);
     assert.equal(resolveOptions({ client, encryptionKeys: keys }).operationTimeoutMs, 200);
-    assert.equal(resolveOptions({ client, encryptionKeys: keys }).headStartMs, 200, "off unless asked for: the fetch starts at the deadline");
-    assert.equal(resolveOptions({ client, encryptionKeys: keys, operationTimeoutMs: 20 }).headStartMs, 20, "never past the deadline");
-    assert.throws(() => resolveOptions({ client, encryptionKeys: keys, operationTimeoutMs: 100, headStartMs: 150 }), /headStartMs must be between 1 and 100/);
   });
 
   it("recognises node-redis and ioredis shapes and refuses anything else", () => {

@@ -63,51 +63,32 @@ for (const family of FAMILIES) {
       assert.equal(source.calls, before + 1);
     });
 
-    it("frozen (accepts, never answers): a call with no token fetches after the head start, not after the deadline; the circuit opens at once", async () => {
+    it("frozen (accepts, never answers): each call costs one deadline at most, then the circuit skips Redis", async () => {
       const { server, connection, logger } = await setUp();
-      // A long deadline: a call that waited it out would be counted in deadlineWaits, however slow the machine.
       const cache = redisCachePlugin({
         client: connection.client,
         encryptionKeys: [randomBytes(32)],
         logger,
-        operationTimeoutMs: 3_000,
-        headStartMs: 50,
+        operationTimeoutMs: 200,
         circuitBreaker: { failureThreshold: 5, cooldownMs: 60_000 },
       }).cache;
       const source = fakeSource(HOUR, 1);
       server.freeze();
       try {
+        const started = Date.now();
         const tokens = await Promise.all(Array.from({ length: 10 }, (_, i) => cache.getOrFetch(cacheKey(`frozen-${i}`), source.fetch, miss())));
-        assert.ok(tokens.every((t) => t.token.startsWith("token-")));
-        assert.equal(source.calls, 10, "one fetch per key");
-        assert.equal(cache.stats().headStartFetches, 10, "each started while Redis was still silent");
-        assert.equal(cache.stats().deadlineWaits, 0, "no caller waited out the Redis deadline");
-        assert.equal(cache.circuitState, "closed", "nothing has missed its deadline yet");
-        await until(() => cache.circuitState === "open", "one silent deadline opens the circuit (not five)", 10_000);
-        assert.match(logger.lines.join("\n"), /did not answer within 3000 ms/);
+        const elapsed = Date.now() - started;
+        assert.equal(tokens.length, 10);
+        assert.equal(source.calls, 10);
+        // Liveness, not performance: 10 concurrent calls wait out one 200 ms deadline, not ten in a row.
+        assert.ok(elapsed < 2_000, `answered in ${elapsed} ms`);
+        assert.equal(cache.circuitState, "closed", "ten reads that timed out together are one failure");
+        for (let i = 0; i < 4; i++) await cache.getOrFetch(cacheKey(`frozen-next-${i}`), source.fetch, miss());
+        assert.equal(cache.circuitState, "open", "five failures one after another open it");
         const failures = cache.stats().storeFailures;
         await cache.getOrFetch(cacheKey("frozen-later"), source.fetch, miss());
         assert.equal(cache.stats().storeFailures, failures, "an open circuit does not touch Redis");
-        assert.equal(cache.stats().unsharedFetches, 1);
-        assert.equal(cache.stats().deadlineWaits, 0);
-      } finally {
-        server.thaw();
-      }
-    });
-
-    it("frozen: a refresh (the caller is served meanwhile) asks the fleet first and never fetches alongside", async () => {
-      const { server, connection } = await setUp();
-      const cache = redisCachePlugin({ client: connection.client, encryptionKeys: [randomBytes(32)], logger: memoryLogger(), operationTimeoutMs: 300 }).cache;
-      const source = fakeSource(HOUR, 1);
-      const current = { token: "current-token", expiresOnTimestamp: Date.now() + HOUR, tokenType: "Bearer" as const };
-      server.freeze();
-      try {
-        const token = await cache.getOrFetch(cacheKey("frozen-refresh"), source.fetch, { reason: "refresh", current, deadline: Date.now() + 10_000 });
-        assert.ok(token.token.startsWith("token-"));
-        assert.deepEqual(
-          { headStart: cache.stats().headStartFetches, unshared: cache.stats().unsharedFetches, deadlineWaits: cache.stats().deadlineWaits },
-          { headStart: 0, unshared: 1, deadlineWaits: 1 },
-        );
+        assert.match(logger.lines.join("\n"), /did not answer within 200 ms/);
       } finally {
         server.thaw();
       }
