@@ -8,25 +8,17 @@
 // imported itself, and the CommonJS build turns it into the same require() the application made.
 // Without the package nothing happens and azid's core keeps zero runtime dependencies.
 import { connectExternalLogger, type AzureLogLevel, type ExternalDebugger } from "./logger.js";
+import { loadOptionalPeerExport } from "./optionalPeer.js";
 
-interface AzureLoggerModule {
-  createClientLogger(namespace: string): Record<AzureLogLevel, ExternalDebugger>;
-}
-
-/** The package name in a variable: bundlers leave the import alone, type-checkers don't need its types. */
-const PACKAGE = "@azure/logger";
+type CreateClientLogger = (namespace: string) => Record<AzureLogLevel, ExternalDebugger>;
 let connecting: Promise<boolean> | undefined;
 
 /** Starts connecting to @azure/logger (once); resolves true when it is installed and connected. */
 export function connectAzureLogger(): Promise<boolean> {
-  connecting ??= (import(PACKAGE) as Promise<Partial<AzureLoggerModule> & { default?: Partial<AzureLoggerModule> }>).then(
-    (module) => {
-      const createClientLogger = module.createClientLogger ?? module.default?.createClientLogger;
-      if (typeof createClientLogger !== "function") return false;
-      connectExternalLogger(createClientLogger("identity"));
-      return true;
-    },
-    () => false,
-  );
+  connecting ??= loadOptionalPeerExport<CreateClientLogger>("@azure/logger", "createClientLogger").then((createClientLogger) => {
+    if (createClientLogger === undefined) return false;
+    connectExternalLogger(createClientLogger("identity"));
+    return true;
+  });
   return connecting;
 }

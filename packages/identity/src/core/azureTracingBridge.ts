@@ -11,6 +11,8 @@
 // @azure/core-tracing does not export getInstrumenter(), so "registered" is probed through the
 // tracing client: the default (no-op) instrumenter parses no traceparent header; any real one does.
 
+import { loadOptionalPeerExport } from "./optionalPeer.js";
+
 /** The parts of @azure/core-tracing's TracingClient azid uses (structural; azid never imports its types). */
 export interface AzureTracingClient {
   withSpan<Options extends { tracingOptions?: { tracingContext?: unknown } }, T>(
@@ -21,12 +23,8 @@ export interface AzureTracingClient {
   parseTraceparentHeader(header: string): unknown;
 }
 
-interface AzureTracingModule {
-  createTracingClient(options: { namespace: string; packageName: string; packageVersion?: string }): AzureTracingClient;
-}
+type CreateTracingClient = (options: { namespace: string; packageName: string; packageVersion?: string }) => AzureTracingClient;
 
-/** The package name in a variable: bundlers leave the import alone, type-checkers don't need its types. */
-const PACKAGE = "@azure/core-tracing";
 /** A well-formed W3C traceparent: only a registered instrumenter turns it into a context. */
 const PROBE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 let client: AzureTracingClient | undefined;
@@ -34,16 +32,12 @@ let connecting: Promise<boolean> | undefined;
 
 /** Starts loading @azure/core-tracing (once); resolves true when it is installed. */
 export function connectAzureTracing(): Promise<boolean> {
-  connecting ??= (import(PACKAGE) as Promise<Partial<AzureTracingModule> & { default?: Partial<AzureTracingModule> }>).then(
-    (module) => {
-      const create = module.createTracingClient ?? module.default?.createTracingClient;
-      if (typeof create !== "function") return false;
-      // Named as @azure/identity's client (namespace Microsoft.AAD), with azid's package name.
-      client = create({ namespace: "Microsoft.AAD", packageName: "@azid/identity", packageVersion: "0.1.0" });
-      return true;
-    },
-    () => false,
-  );
+  connecting ??= loadOptionalPeerExport<CreateTracingClient>("@azure/core-tracing", "createTracingClient").then((create) => {
+    if (create === undefined) return false;
+    // Named as @azure/identity's client (namespace Microsoft.AAD), with azid's package name.
+    client = create({ namespace: "Microsoft.AAD", packageName: "@azid/identity", packageVersion: "0.1.0" });
+    return true;
+  });
   return connecting;
 }
 
