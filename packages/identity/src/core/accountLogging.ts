@@ -3,21 +3,10 @@
 // IdentityClient.logIdentifiers); the second adds the support detail MSAL's PII logging adds (the
 // token's issuer, audience, permissions and lifetime). Both read the token's payload; neither ever
 // logs the token, its signature or any secret.
-import { base64ToBytes, utf8Decode } from "./encoding.js";
+import { decodeJwtPayload } from "./encoding.js";
 import type { CredentialLogger } from "./logger.js";
 import type { LoggingOptions } from "./options.js";
 import type { AccessToken } from "./types.js";
-
-function payloadOf(token: string): Record<string, unknown> | undefined {
-  const part = token.split(".")[1];
-  if (part === undefined) return undefined;
-  try {
-    const payload: unknown = JSON.parse(utf8Decode(base64ToBytes(part)));
-    return typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * TokenProvider's onToken for a credential's loggingOptions, or undefined when neither flag is set (the
@@ -30,7 +19,7 @@ export function tokenDetailsLogger(logger: CredentialLogger, options: LoggingOpt
 
 export function logTokenDetails(logger: CredentialLogger, token: AccessToken, options: LoggingOptions): void {
   if (options.allowLoggingAccountIdentifiers !== true && options.enableUnsafeSupportLogging !== true) return;
-  const payload = payloadOf(token.token);
+  const payload = decodeJwtPayload(token.token);
   if (payload === undefined) {
     logger.warning("allowLoggingAccountIdentifiers was set, but the access token is not a JWT, so the account information can't be logged.");
     return;

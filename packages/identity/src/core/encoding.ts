@@ -46,3 +46,19 @@ export function bytesToHex(bytes: Uint8Array): string {
   for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
   return hex;
 }
+
+/** The JSON object that base64(url) `text` encodes, or undefined when it encodes anything else. */
+export function decodeBase64Json(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(utf8Decode(base64ToBytes(text)));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JWT's claims (its signature unchecked: for reading, never for trusting), or undefined when `jwt` is not a JWS with a JSON payload. */
+export function decodeJwtPayload(jwt: string): Record<string, unknown> | undefined {
+  const parts = jwt.split(".");
+  return parts.length === 3 ? decodeBase64Json(parts[1]!) : undefined;
+}

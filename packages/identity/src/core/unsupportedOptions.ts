@@ -39,18 +39,27 @@ export function rejectBrokerOptions(credentialName: string, brokerOptions: unkno
   );
 }
 
+/** `credentialName: option is not supported: why` (the why says what to do instead). */
+function unsupported(credentialName: string, option: string, why: string): UnsupportedOptionError {
+  return new UnsupportedOptionError(option, `${credentialName}: ${option} is not supported: ${why}`);
+}
+
 /** Proof-of-Possession (SHR) tokens need MSAL's signed-request support, which azid does not have yet. */
 export function rejectProofOfPossession(credentialName: string): UnsupportedOptionError {
-  return new UnsupportedOptionError(
+  return unsupported(
+    credentialName,
     "proofOfPossessionOptions",
-    `${credentialName}: getToken's proofOfPossessionOptions is not supported: azid issues Bearer tokens only and cannot bind a token to a request (PoP). ` +
-      "Call getToken without proofOfPossessionOptions and send the token as a Bearer token, or use @azure/identity where a PoP token is required.",
+    "azid issues Bearer tokens only, never tokens bound to a request (PoP). Call getToken without it and send the token as a Bearer token, or use @azure/identity where a PoP token is required.",
   );
 }
 
+const HTTP_CLIENT = "pass httpClient (an object with sendRequest(request))";
+
 /**
- * additionalPolicies change @azure/core-rest-pipeline requests; azid sends its few token requests
- * without a pipeline, so a policy would never run. An empty array asks for nothing.
+ * The HTTP pipeline options azid has no use for. additionalPolicies change @azure/core-rest-pipeline
+ * requests; azid sends its few token requests without a pipeline, so a policy would never run (an
+ * empty array asks for nothing). `transportOptions` names the platform's own transport options
+ * (Node: proxyOptions, tlsOptions.ca), if any, for the messages.
  */
 export function rejectPipelineOptions(
   credentialName: string,
@@ -62,35 +71,36 @@ export function rejectPipelineOptions(
         redirectOptions?: { handleRedirects?: unknown; maxRetries?: unknown };
       }
     | undefined,
+  transportOptions = "",
 ): void {
   if (options === undefined) return;
   if (options.agent !== undefined) {
-    throw new UnsupportedOptionError(
+    throw unsupported(
+      credentialName,
       "agent",
-      `${credentialName}: agent is not supported: azid manages its own keep-alive agents. For a proxy use proxyOptions, for extra CAs tlsOptions.ca; ` +
-        "for anything else pass httpClient (an object with sendRequest(request)) that uses your agent.",
+      `azid sends requests with its own transport. ${transportOptions}For anything else ${HTTP_CLIENT} that uses your agent.`,
     );
   }
   if (options.allowInsecureConnection === true) {
-    throw new UnsupportedOptionError(
+    throw unsupported(
+      credentialName,
       "allowInsecureConnection",
-      `${credentialName}: allowInsecureConnection is not supported: azid sends plain http only to loopback addresses (emulators, local managed identity endpoints), ` +
-        "and does so without this option; every other endpoint must use https. Remove the option.",
+      "azid sends plain http to loopback addresses only (emulators, local managed identity), without this option, and https everywhere else. Remove the option.",
     );
   }
   const redirects = options.redirectOptions;
   if (redirects !== undefined && (redirects.handleRedirects === true || redirects.maxRetries !== undefined)) {
-    throw new UnsupportedOptionError(
+    throw unsupported(
+      credentialName,
       "redirectOptions",
-      `${credentialName}: redirectOptions is not supported: azid never follows a redirect from a token endpoint (a redirected token request fails). ` +
-        "Remove the option, or set authorityHost to the endpoint the redirect points to.",
+      "azid never follows a redirect from a token endpoint (a redirected request fails). Remove the option, or set authorityHost to where the redirect points.",
     );
   }
   const policies = options.additionalPolicies;
   if (policies === undefined || (Array.isArray(policies) && policies.length === 0)) return;
-  throw new UnsupportedOptionError(
+  throw unsupported(
+    credentialName,
     "additionalPolicies",
-    `${credentialName}: additionalPolicies is not supported: azid has no @azure/core-rest-pipeline pipeline, so a policy would never run. ` +
-      "To change or observe azid's token requests pass httpClient (an object with sendRequest(request)); for proxies use proxyOptions, for CAs tlsOptions.ca.",
+    `azid has no @azure/core-rest-pipeline pipeline, so a policy would never run. ${transportOptions}To change or observe azid's requests ${HTTP_CLIENT}.`,
   );
 }

@@ -9,17 +9,15 @@
 // in the address bar (as @azure/identity does), and the first getToken()/authenticate() waits for it.
 import type { TokenCredentialOptions } from "../core/options.js";
 import { RefreshTokenStore, tokenCache } from "../core/cache/tokenCache.js";
-import { createHttpContext } from "../core/http/context.js";
 import { credentialLogger } from "../core/logger.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import { createUserTokenClient, type UserTokenClient } from "../providers/userTokens.js";
 import { resolveAuthorityHost } from "../sources/entra/authority.js";
 import type { AuthenticationRecord } from "../sources/entra/authenticationRecord.js";
 import { recordFor } from "../sources/entra/authenticationRecord.js";
-import { UserGrantClient, type InteractionResult } from "../sources/entra/userGrant.js";
 import { browserWindow } from "../sources/spaSignIn/browserWindow.js";
 import { loadSession, saveSession } from "../sources/spaSignIn/sessionCache.js";
-import { completeRedirectSignIn, runSpaSignIn, type BrowserLoginStyle } from "../sources/spaSignIn/spaSignIn.js";
+import { completeRedirectSignIn, redeemSignIn, runSpaSignIn, type BrowserLoginStyle, type ReturnedSignIn } from "../sources/spaSignIn/spaSignIn.js";
 import type { InteractiveBrowserCredentialInBrowserOptions } from "./interactiveBrowserCredential.js";
 
 export type { BrowserLoginStyle };
@@ -37,14 +35,14 @@ export class InteractiveBrowserCredential implements TokenCredential {
   readonly #persist: boolean;
   /** The redirect sign-in this page load completes, if any; awaited by the first calls. */
   #returning: Promise<AuthenticationRecord | undefined> | undefined;
-  /** A redeemed redirect response, handed to the next interaction instead of a new sign-in. */
-  #returned: InteractionResult | undefined;
+  /** A checked redirect response, redeemed by the next interaction instead of a new sign-in. */
+  #returned: ReturnedSignIn | undefined;
 
   constructor(options: InteractiveBrowserCredentialBrowserOptions) {
     const clientId = options?.clientId;
     if (typeof clientId !== "string" || clientId === "") {
       throw new TypeError(
-        `${NAME}: clientId is required in the browser: the application (client) id of an app registration with this page's address as a "Single-page application" redirect URI.`,
+        `${NAME}: clientId is required in the browser: the id of an app registration with this page's address as a "Single-page application" redirect URI.`,
       );
     }
     const loginStyle: BrowserLoginStyle = options.loginStyle ?? "popup";
@@ -74,7 +72,7 @@ export class InteractiveBrowserCredential implements TokenCredential {
       interact: (request, grants) => {
         const returned = this.#returned;
         this.#returned = undefined;
-        if (returned !== undefined) return Promise.resolve(returned);
+        if (returned !== undefined) return redeemSignIn(grants, returned);
         const redirect = options.redirectUri;
         return runSpaSignIn({
           grants,
@@ -91,17 +89,12 @@ export class InteractiveBrowserCredential implements TokenCredential {
       },
       onRefreshTokenRotated: async () => this.#save(),
     });
-    // The code of a redirect sign-in is redeemed with the same client settings the sign-in used.
-    const grants = new UserGrantClient({
-      authorityHost: this.#authorityHost,
-      clientId,
-      disableInstanceDiscovery: options.disableInstanceDiscovery === true,
-      http: createHttpContext(options),
-    });
-    const returning = completeRedirectSignIn(grants).then(async (returned) => {
+    // The code of a redirect sign-in is redeemed by the interaction authenticate() starts, with this client's settings.
+    const returning = completeRedirectSignIn(clientId).then(async (returned) => {
       if (returned === undefined) return undefined;
-      this.#returned = returned.result;
-      return this.#client.authenticate(returned.scopes, returned.tenantId === options.tenantId ? {} : { tenantId: returned.tenantId });
+      this.#returned = returned;
+      const { scopes, tenantId } = returned.pending;
+      return this.#client.authenticate(scopes, tenantId === options.tenantId ? {} : { tenantId });
     });
     returning.catch(() => undefined); // reported to the first getToken()/authenticate(), never as an unhandled rejection
     this.#returning = returning;

@@ -4,7 +4,7 @@ import type { TokenCredentialOptions } from "../options.js";
 import { rejectPipelineOptions } from "../unsupportedOptions.js";
 import { retryPolicy, type RetryPolicy } from "./retry.js";
 import type { HttpClient, PooledHttpClient } from "./httpClient.js";
-import { platformUserAgent, transportFor } from "./defaultTransport.js";
+import { platformUserAgent, TRANSPORT_OPTIONS, transportFor } from "./defaultTransport.js";
 
 export const SDK_VERSION = "0.1.0";
 
@@ -21,7 +21,7 @@ export interface HttpContext {
 let baseUserAgent: string | undefined;
 
 export function createHttpContext(options: TokenCredentialOptions | undefined): HttpContext {
-  rejectPipelineOptions("azid", options);
+  rejectPipelineOptions("azid", options, TRANSPORT_OPTIONS);
   baseUserAgent ??= `azsdk-js-azid-identity/${SDK_VERSION} ${platformUserAgent()}`;
   const prefix = options?.userAgentOptions?.userAgentPrefix ?? options?.telemetryOptions?.applicationId;
   const client: HttpClient = options?.httpClient ?? transportFor(options);

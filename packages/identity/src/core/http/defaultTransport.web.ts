@@ -5,6 +5,12 @@ import type { TokenCredentialOptions } from "../options.js";
 import type { HttpClient } from "./httpClient.js";
 import { createFetchHttpClient } from "./fetchHttpClient.js";
 
+/** fetch has no transport options of its own (defaultTransport.ts's has proxyOptions and tlsOptions.ca). */
+export const TRANSPORT_OPTIONS = "";
+
+/** The runtime (browser, workerd) routes fetch; no proxy variables to name. */
+export const PROXY_HINT = "";
+
 let shared: HttpClient | undefined;
 
 export function transportFor(options: Pick<TokenCredentialOptions, "proxyOptions" | "tlsOptions"> | undefined): HttpClient {

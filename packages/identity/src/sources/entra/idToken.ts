@@ -2,7 +2,7 @@
 // (protocols.md 1.7: home_account_id = uid.utid) and the id_token claims (1.8). Like MSAL we do not
 // verify the id_token signature (it came straight from the token endpoint over TLS), but we do
 // check what binds it to this request: `aud` must be our client id and `nonce` the one we sent.
-import { base64ToBytes, utf8Decode } from "../../core/encoding.js";
+import { decodeBase64Json, decodeJwtPayload } from "../../core/encoding.js";
 import { AuthenticationError } from "../../core/errors.js";
 import type { TokenEndpointResponse } from "./tokenRequest.js";
 
@@ -24,27 +24,12 @@ export interface AccountCheck {
   fallbackTenantId: string;
 }
 
-export function decodeJwtPayload(jwt: string): Record<string, unknown> | undefined {
-  const parts = jwt.split(".");
-  if (parts.length !== 3) return undefined;
-  try {
-    const payload: unknown = JSON.parse(utf8Decode(base64ToBytes(parts[1]!)));
-    return typeof payload === "object" && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export { decodeJwtPayload };
 
 function parseClientInfo(value: string | undefined): { uid: string; utid: string } | undefined {
-  if (value === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(utf8Decode(base64ToBytes(value)));
-    const { uid, utid } = parsed as Record<string, unknown>;
-    if (typeof uid === "string" && uid !== "" && typeof utid === "string" && utid !== "") return { uid, utid };
-  } catch {
-    // fall through: an unusable client_info is treated as absent, as MSAL does
-  }
-  return undefined;
+  // An unusable client_info is treated as absent, as MSAL does.
+  const { uid, utid } = (value === undefined ? undefined : decodeBase64Json(value)) ?? {};
+  return typeof uid === "string" && uid !== "" && typeof utid === "string" && utid !== "" ? { uid, utid } : undefined;
 }
 
 function invalid(error: string, description: string): AuthenticationError {

@@ -1,7 +1,7 @@
 // Proof Key for Code Exchange (RFC 7636, S256) and the random `state` and `nonce` of an
 // authorization request. All from the OS CSPRNG.
+import { base64UrlEncode } from "../../core/encoding.js";
 import { sha256TextAsync } from "../../core/hash.js";
-import { nodeCrypto } from "../../core/nodeBuiltins.js";
 
 export interface Pkce {
   /** 43 characters of base64url (32 random bytes): the minimum length RFC 7636 allows, full entropy. */
@@ -21,7 +21,7 @@ export function pkceChallenge(verifier: string): Promise<string> {
   return sha256TextAsync(verifier, "base64url");
 }
 
-/** base64url of `bytes` random bytes. */
+/** base64url of `bytes` random bytes (Web Crypto's CSPRNG, a global in every runtime azid supports). */
 export function randomToken(bytes = 24): string {
-  return nodeCrypto().randomBytes(bytes).toString("base64url");
+  return base64UrlEncode(globalThis.crypto.getRandomValues(new Uint8Array(bytes)));
 }

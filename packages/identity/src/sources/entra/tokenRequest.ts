@@ -6,6 +6,7 @@ import { tokenExpiry } from "../../core/expiry.js";
 import { formSecrets, scrubServerText } from "../../core/serverText.js";
 import type { HttpContext } from "../../core/http/context.js";
 import { sendWithRetry, withRetryAfter } from "../../core/http/retry.js";
+import { PROXY_HINT } from "../../core/http/defaultTransport.js";
 import { TransportError } from "../../core/http/httpClient.js";
 import { scrubSecrets } from "../../core/logger.js";
 import type { AbortSignalLike } from "../../core/types.js";
@@ -103,7 +104,7 @@ export function transportFailure(error: unknown, endpoint: string, request = "To
     0,
     {
       error: what,
-      errorDescription: `${request} to ${new URL(endpoint).origin} failed: ${error.message} Check network access to the authority host (and HTTPS_PROXY/NO_PROXY if you use a proxy).`,
+      errorDescription: `${request} to ${new URL(endpoint).origin} failed: ${error.message} Check network access to the authority host${PROXY_HINT}.`,
     },
     { cause: error },
   );

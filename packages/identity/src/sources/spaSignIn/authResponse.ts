@@ -36,9 +36,7 @@ export function codeFromAuthResponse(fields: URLSearchParams, expectedState: str
     throw new AuthenticationError(0, {
       error: "state_mismatch",
       errorDescription:
-        expectedState === undefined
-          ? "InteractiveBrowserCredential: this page received a sign-in response, but it started no sign-in in this tab (it was opened from a link or bookmark, or the tab's sessionStorage was cleared). The response was discarded; call getToken() or authenticate() to sign in again."
-          : "InteractiveBrowserCredential: the sign-in response belongs to another sign-in attempt (its state does not match the one this page sent), so it was discarded. Sign in again, from one tab at a time.",
+        "InteractiveBrowserCredential: discarded a sign-in response whose state matches no sign-in this tab started (another attempt, a link or bookmark, or cleared sessionStorage). Sign in again, from one tab at a time.",
     });
   }
   const error = fields.get("error");
@@ -47,7 +45,7 @@ export function codeFromAuthResponse(fields: URLSearchParams, expectedState: str
     const codes = fields.get("error_codes");
     const hint =
       error === "access_denied"
-        ? "The user cancelled the sign-in or declined consent; call getToken() or authenticate() again when they want to sign in."
+        ? "The user cancelled the sign-in or declined consent; call getToken() or authenticate() again to retry."
         : "Check the app registration (client id, spa redirect URI, tenant) named in the description, then sign in again.";
     throw new AuthenticationError(400, {
       error,

@@ -32,7 +32,7 @@ export function browserWindow(): BrowserWindow {
   const candidate = (globalThis as { window?: BrowserWindow }).window;
   if (candidate === undefined || typeof candidate.open !== "function") {
     throw new TypeError(
-      "InteractiveBrowserCredential (browser build) signs users in from a web page, and this runtime has no window. In a worker or on a server use a credential for apps (ClientSecretCredential, ClientAssertionCredential...).",
+      "InteractiveBrowserCredential (browser build) needs a web page's window, which this runtime lacks. In a worker or on a server use an app credential (ClientSecretCredential, ClientAssertionCredential...).",
     );
   }
   return candidate;

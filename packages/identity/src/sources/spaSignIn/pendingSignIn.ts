@@ -23,9 +23,7 @@ const PREFIX = "azid.spa.pending.";
 export function savePendingSignIn(clientId: string, pending: PendingSignIn): void {
   const store = sessionStore();
   if (store === undefined) {
-    throw new TypeError(
-      "InteractiveBrowserCredential: loginStyle 'redirect' needs sessionStorage to survive the trip to the sign-in page, and this page has none. Use loginStyle 'popup'.",
-    );
+    throw new TypeError("InteractiveBrowserCredential: loginStyle 'redirect' needs sessionStorage, which this page lacks. Use loginStyle 'popup'.");
   }
   store.setItem(PREFIX + clientId.toLowerCase(), JSON.stringify(pending));
 }

@@ -29,7 +29,7 @@ export function openSignInPopup(window: BrowserWindow, clientId: string): PopupW
     throw new AuthenticationError(0, {
       error: "popup_blocked",
       errorDescription:
-        "InteractiveBrowserCredential: the browser blocked the sign-in popup. Call getToken() or authenticate() from a click handler (browsers allow popups only in response to the user), ask the user to allow popups for this site, or use loginStyle: 'redirect'.",
+        "InteractiveBrowserCredential: the browser blocked the sign-in popup. Call getToken() or authenticate() from a click handler, have the user allow popups here, or use loginStyle: 'redirect'.",
     });
   }
   return popup;
@@ -47,7 +47,7 @@ export function popupRedirect(popup: PopupWindow, redirectUri: string, signal: {
           new AuthenticationError(0, {
             error: "popup_closed",
             errorDescription:
-              "InteractiveBrowserCredential: the sign-in window was closed before the sign-in finished. Call getToken() or authenticate() again when the user wants to sign in.",
+              "InteractiveBrowserCredential: the sign-in popup was closed before the sign-in finished. Call getToken() or authenticate() again to retry.",
           }),
         );
         return;

@@ -5,7 +5,8 @@
 //  - popup: the window opens first (inside the user's click), then goes to /authorize; this page
 //    reads the response when the popup is back on the app's origin, and redeems the code at once;
 //  - redirect: the checks and the verifier wait in sessionStorage (pendingSignIn.ts), the page goes to
-//    /authorize, and completeRedirectSignIn() redeems the code when the app loads again.
+//    /authorize; when the app loads again completeRedirectSignIn() checks the response and the
+//    credential's next interaction redeems the code (redeemSignIn).
 // The response is removed from the address bar as soon as it is read.
 import { AuthenticationError } from "../../core/errors.js";
 import type { CredentialLogger } from "../../core/logger.js";
@@ -87,10 +88,10 @@ async function signInWithPopup(popup: PopupWindow, request: SpaSignInRequest): P
       onTimeout: () =>
         new AuthenticationError(0, {
           error: "timeout",
-          errorDescription: `InteractiveBrowserCredential: no sign-in completed in the popup within ${Math.round(request.timeoutMs / 1000)} s. Call getToken() or authenticate() again; if the popup never came back to ${request.redirectUri}, check that this exact URI is registered as a "spa" redirect URI of the app.`,
+          errorDescription: `InteractiveBrowserCredential: no sign-in completed in the popup within ${Math.round(request.timeoutMs / 1000)} s. Call getToken() or authenticate() again; if the popup never came back to ${request.redirectUri}, register that exact URI as a "spa" redirect URI of the app.`,
         }),
     });
-    return await redeem(request.grants, readAuthResponse(returned)!, pending);
+    return await redeemSignIn(request.grants, { code: codeFromAuthResponse(readAuthResponse(returned)!, pending.state), pending });
   } finally {
     watch.cancelled = true;
     if (!popup.closed) popup.close();
@@ -107,32 +108,32 @@ async function leaveForSignIn(window: BrowserWindow, request: SpaSignInRequest):
   return new Promise<never>(() => undefined);
 }
 
+/** A redirect sign-in's response, checked against this tab's pending sign-in: its code, to redeem. */
 export interface ReturnedSignIn {
-  result: InteractionResult;
-  scopes: string[];
-  tenantId: string;
+  code: string;
+  pending: PendingSignIn;
 }
 
 /**
  * On page load: if the address carries a sign-in response (and this page is not a sign-in popup,
- * whose opener reads it), removes it from the address bar, checks it against this tab's pending
- * sign-in and redeems the code. Undefined when there is nothing to handle.
+ * whose opener reads it), removes it from the address bar and checks it against this tab's pending
+ * sign-in (a typed error when it doesn't match or is an error response). Undefined when there is
+ * nothing to handle. The credential redeems the code (redeemSignIn) with its client's settings.
  */
-export async function completeRedirectSignIn(grants: UserGrantClient): Promise<ReturnedSignIn | undefined> {
+export async function completeRedirectSignIn(clientId: string): Promise<ReturnedSignIn | undefined> {
   const window = (globalThis as { window?: BrowserWindow }).window;
   if (window === undefined || isSignInPopup(window)) return undefined;
   const fields = readAuthResponse(window.location.href);
   if (fields === undefined) return undefined;
-  const pending = takePendingSignIn(grants.clientId);
+  const pending = takePendingSignIn(clientId);
   // First of all, whatever the response turns out to be: no code or error stays in the address bar or history.
   window.history.replaceState(window.history.state, "", withoutAuthResponse(window.location.href));
-  const result = await redeem(grants, fields, pending);
-  return { result, scopes: pending!.scopes, tenantId: pending!.tenantId };
+  return { code: codeFromAuthResponse(fields, pending?.state), pending: pending! };
 }
 
-async function redeem(grants: UserGrantClient, fields: URLSearchParams, pending: PendingSignIn | undefined): Promise<InteractionResult> {
-  const code = codeFromAuthResponse(fields, pending?.state);
-  const { redirectUri, codeVerifier, tenantId, scopes, claims, nonce } = pending!;
+/** Redeems a checked response's code with the verifier, redirect URI, scopes and tenant its sign-in used. */
+export async function redeemSignIn(grants: UserGrantClient, { code, pending }: ReturnedSignIn): Promise<InteractionResult> {
+  const { redirectUri, codeVerifier, tenantId, scopes, claims, nonce } = pending;
   const response = await redeemAuthorizationCode(
     grants,
     { code, redirectUri, codeVerifier },
