@@ -106,9 +106,10 @@ export function createClientLogger(namespace: string): AzureClientLogger {
 export const logger = createClientLogger("identity");
 
 {
-  let fromEnv = process.env.AZURE_LOG_LEVEL?.trim().toLowerCase();
-  if (fromEnv === "debug") fromEnv = "verbose"; // the form Python's documentation uses
-  if (fromEnv) {
+  // `process.env.X` whole into a block's const, so the web builds (no environment: scripts/webBuild.mjs) drop this at build time.
+  const level = process.env.AZURE_LOG_LEVEL?.trim().toLowerCase();
+  if (level) {
+    const fromEnv = level === "debug" ? "verbose" : level; // debug: the form Python's documentation uses
     if ((levels as readonly string[]).includes(fromEnv)) setLogLevel(fromEnv as AzureLogLevel);
     else process.stderr.write(`azid: ignoring AZURE_LOG_LEVEL='${fromEnv}'; use one of ${levels.join(", ")} (or debug, an alias of verbose)\n`);
   }

@@ -392,7 +392,9 @@ function freeze(token: AccessToken, refreshAt: number): AccessToken {
 }
 
 function maxBytesFromEnvironment(): number | undefined {
-  const raw = typeof process === "object" ? process.env?.AZID_TOKEN_CACHE_MAX_BYTES : undefined;
+  if (typeof process !== "object") return undefined;
+  // `process.env.X` whole, so the web builds (no environment: scripts/webBuild.mjs) drop the rest at build time.
+  const raw = process.env.AZID_TOKEN_CACHE_MAX_BYTES;
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
   return Number.isFinite(value) && value >= 64 * 1024 ? value : undefined;

@@ -8,9 +8,8 @@ import type { HttpContext } from "../../core/http/context.js";
 import { sendWithRetry, withRetryAfter } from "../../core/http/retry.js";
 import { PROXY_HINT } from "../../core/http/defaultTransport.js";
 import { TransportError } from "../../core/http/httpClient.js";
-import { scrubSecrets } from "../../core/logger.js";
 import type { AbortSignalLike } from "../../core/types.js";
-import { allHints, hintFor } from "./errorHints.js";
+import { hintFor } from "./errorHints.js";
 
 export interface TokenEndpointResponse {
   accessToken: string;
@@ -63,29 +62,10 @@ export async function requestToken(request: TokenEndpointRequest): Promise<Token
     throw transportFailure(error, request.tokenEndpoint);
   }
   try {
-    return parseTokenResponse(response.status, response.bodyText, sentAt, request.tokenEndpoint, request.form.scope);
+    return parseTokenResponse(response.status, response.bodyText, sentAt, request.tokenEndpoint, request.form);
   } catch (error) {
-    throw withRetryAfter(withoutSecrets(error, formSecrets(request.form)), response);
+    throw withRetryAfter(error, response);
   }
-}
-
-/** A server may echo the secret we sent (or part of the form) in its error text: never repeat it. */
-function withoutSecrets(error: unknown, secrets: string[]): unknown {
-  if (!(error instanceof AuthenticationError) || secrets.length === 0) return error;
-  const { errorResponse } = error;
-  // azid's own hint (appended by parseTokenResponse) is fixed text: a secret that happens to be one of its
-  // words ("wrong") must not mangle it. Only an exact known hint at the very end is spared.
-  const hint = allHints()
-    .map((text) => `\nHint: ${text}`)
-    .find((suffix) => errorResponse.errorDescription.endsWith(suffix));
-  const serverText = hint === undefined ? errorResponse.errorDescription : errorResponse.errorDescription.slice(0, -hint.length);
-  const scrubbed = {
-    ...errorResponse,
-    error: scrubServerText(errorResponse.error, secrets),
-    errorDescription: scrubServerText(serverText, secrets) + (hint ?? ""),
-  };
-  if (scrubbed.error === errorResponse.error && scrubbed.errorDescription === errorResponse.errorDescription) return error;
-  return new AuthenticationError(error.statusCode, scrubbed);
 }
 
 /** A transport failure as the AuthenticationError a caller can act on (an abort stays an AbortError). */
@@ -110,9 +90,18 @@ export function transportFailure(error: unknown, endpoint: string, request = "To
   );
 }
 
-/** Validates a token endpoint response. Never echoes a 2xx body: it may hold (part of) a token. */
-/** `scope` is the scope as sent, for the hint of an invalid-scope error. */
-export function parseTokenResponse(status: number, bodyText: string, sentAt: number, endpoint: string, scope?: string): TokenEndpointResponse {
+/**
+ * Validates a token endpoint response. Never echoes a 2xx body: it may hold (part of) a token. `form`
+ * is the request as sent: its scope for the hint of an invalid-scope error, its secrets (formSecrets)
+ * to remove from an error body, where a server may echo what we sent.
+ */
+export function parseTokenResponse(
+  status: number,
+  bodyText: string,
+  sentAt: number,
+  endpoint: string,
+  form: Readonly<Record<string, string>> = {},
+): TokenEndpointResponse {
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
@@ -123,11 +112,14 @@ export function parseTokenResponse(status: number, bodyText: string, sentAt: num
   if (status < 200 || status >= 300) {
     if (typeof body === "object" && body !== null && typeof (body as Record<string, unknown>).error === "string") {
       const parsed = parseOAuthErrorBody(body as Record<string, unknown>);
-      const hint = hintFor(parsed.errorCodes, scope);
+      // Scrubbed before azid's hint is appended: a secret that happens to be one of its words ("wrong") can't mangle it.
+      parsed.error = scrubServerText(parsed.error, formSecrets(form));
+      parsed.errorDescription = scrubServerText(parsed.errorDescription, formSecrets(form));
+      const hint = hintFor(parsed.errorCodes, form.scope);
       if (hint !== undefined) parsed.errorDescription = `${parsed.errorDescription}\nHint: ${hint}`;
       return throwError(status, parsed);
     }
-    const excerpt = scrubSecrets(bodyText.slice(0, 200)).replace(/\s+/g, " ");
+    const excerpt = scrubServerText(bodyText, formSecrets(form)).slice(0, 200).replace(/\s+/g, " ");
     throw new AuthenticationError(
       status,
       status === 400
