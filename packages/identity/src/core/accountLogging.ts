@@ -9,8 +9,8 @@ import type { LoggingOptions } from "./options.js";
 import type { AccessToken } from "./types.js";
 
 /**
- * TokenProvider's onToken for a credential's loggingOptions, or undefined when neither flag is set (the
- * app-only providers pass it; a page that only signs users in bundles none of this).
+ * TokenProvider's onToken for a credential's loggingOptions, or undefined when neither flag is set.
+ * The browser build has none of this (accountLogging.browser.ts).
  */
 export function tokenDetailsLogger(logger: CredentialLogger, options: LoggingOptions | undefined): ((token: AccessToken) => void) | undefined {
   if (options?.allowLoggingAccountIdentifiers !== true && options?.enableUnsafeSupportLogging !== true) return undefined;
