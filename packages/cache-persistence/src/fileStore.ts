@@ -41,9 +41,12 @@ export function createFileStore(location: string, codec: StoreCodec, options: Fi
   const fileName = basename(location);
   const stats: LockStats = { acquisitions: 0, maxWaitMs: 0, totalWaitMs: 0, recovered: 0 };
   let closed = false;
+  const closedError = () => new Error(`The persistent token cache store ${location} was closed; open it again.`);
   const checkOpen = () => {
-    if (closed) throw new Error(`The persistent token cache store ${location} was closed; open it again.`);
+    if (closed) throw closedError();
   };
+  /** Aborted by close(): a modify() waiting for another process's lock stops waiting (its timer and watch end). */
+  const closing = new AbortController();
 
   const decodeSnapshot = async (bytes: Buffer) => (bytes.length === 0 ? undefined : codec.decode(bytes, fileName));
 
@@ -80,7 +83,7 @@ export function createFileStore(location: string, codec: StoreCodec, options: Fi
   }
 
   async function modifyLocked(update: (current: string | undefined) => string): Promise<void> {
-    const lock = await acquireLock(`${location}.lockfile`, options.lock);
+    const lock = await acquireLock(`${location}.lockfile`, { ...options.lock, signal: closing.signal });
     stats.acquisitions++;
     stats.totalWaitMs += lock.waitedMs;
     stats.maxWaitMs = Math.max(stats.maxWaitMs, lock.waitedMs);
@@ -117,6 +120,7 @@ export function createFileStore(location: string, codec: StoreCodec, options: Fi
     },
     async close() {
       closed = true;
+      closing.abort(closedError());
       codec.dispose();
     },
     lockStats: () => ({ ...stats }),

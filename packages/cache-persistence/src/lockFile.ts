@@ -25,6 +25,8 @@ export interface LockOptions {
   staleAfterMs?: number;
   /** A lock whose pid is dead is stale once it is this old (default 250 ms). */
   deadOwnerGraceMs?: number;
+  /** Stops waiting (the store was closed): the wait's timer and watch end at once and the call rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface HeldLock {
@@ -60,7 +62,12 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
   let backoff = 1;
   let recovered = 0;
   let claimed = false; // this acquisition has claimed the next turn (lockPriority.ts)
+  const { signal } = options;
   for (;;) {
+    if (signal?.aborted) {
+      if (claimed) await dropClaim(lockPath);
+      throw signal.reason;
+    }
     const deferring = !claimed && (await anotherHasClaim(lockPath));
     if (!deferring) {
       try {
@@ -102,7 +109,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
         `Waited ${Math.round(waited)} ms for the token cache lock ${lockPath}, held by ${holder.pid === undefined ? "an unknown process" : `pid ${holder.pid}`}, which is still running. If no process of yours is using the cache, delete the lock file.`,
       );
     }
-    await waitForChange(lockPath, Math.min(backoff, timeoutMs - waited) * (0.5 + Math.random()));
+    await waitForChange(lockPath, Math.min(backoff, timeoutMs - waited) * (0.5 + Math.random()), signal);
     backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
   }
 }
@@ -167,8 +174,8 @@ async function breakIfStale(lockPath: string, staleAfterMs: number, graceMs: num
 
 const watchers = new Map<string, { watcher: FSWatcher | undefined; waiters: Set<() => void> }>();
 
-/** Resolves when something in the lock's directory changes (a release), or after `ms`. */
-function waitForChange(lockPath: string, ms: number): Promise<void> {
+/** Resolves when something in the lock's directory changes (a release), after `ms`, or when `signal` aborts. */
+function waitForChange(lockPath: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
   let entry = watchers.get(lockPath);
   if (entry === undefined) {
     const name = basename(lockPath);
@@ -188,6 +195,7 @@ function waitForChange(lockPath: string, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const wake = () => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", wake);
       current.waiters.delete(wake);
       if (current.waiters.size === 0 && watchers.get(lockPath) === current) {
         current.watcher?.close();
@@ -197,5 +205,6 @@ function waitForChange(lockPath: string, ms: number): Promise<void> {
     };
     const timer = setTimeout(wake, Math.max(0, ms));
     current.waiters.add(wake);
+    signal?.addEventListener("abort", wake, { once: true });
   });
 }

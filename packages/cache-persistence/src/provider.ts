@@ -92,11 +92,15 @@ export function createPersistenceProvider(options: PersistenceProviderOptions = 
         codec = plaintextCodec();
       }
       opened.add(location);
-      return createFileStore(location, codec, {
+      const store = createFileStore(location, codec, {
         maxBytes,
         ...(options.lock ? { lock: options.lock } : {}),
         ...(warm !== undefined ? { firstSnapshot: warm.snapshot } : {}),
       });
+      const closeStore = store.close;
+      // Closed (its last credential closed): a later credential's warm() may start fetching again.
+      store.close = () => (opened.delete(location), closeStore());
+      return store;
     },
     openMicrosoftSharedCache: ({ name, cae }) =>
       Promise.resolve(

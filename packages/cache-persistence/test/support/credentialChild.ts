@@ -11,9 +11,8 @@ import {
   UsernamePasswordCredential,
   deserializeAuthenticationRecord,
   serializeAuthenticationRecord,
-  useIdentityPlugin,
 } from "@azid/identity";
-import { createPersistenceProvider, type FileStore } from "../../src/index.js";
+import { useRecordingPersistencePlugin } from "./recordingPlugin.js";
 
 interface Job {
   action: "authenticate" | "silent" | "secret" | "shared";
@@ -31,18 +30,7 @@ interface Job {
 
 const job = JSON.parse(process.argv[2]!) as Job;
 // The plugin as cachePersistencePlugin registers it, with the stores kept so their lock waits can be reported.
-const provider = createPersistenceProvider();
-const stores: FileStore[] = [];
-useIdentityPlugin((context) =>
-  (context as { setPersistence(p: unknown): void }).setPersistence({
-    ...provider,
-    open: async (options: Parameters<typeof provider.open>[0]) => {
-      const store = (await provider.open(options)) as FileStore;
-      stores.push(store);
-      return store;
-    },
-  }),
-);
+const stores = useRecordingPersistencePlugin();
 const common = {
   authorityHost: process.env.AZURE_AUTHORITY_HOST!,
   disableInstanceDiscovery: true as const,

@@ -135,6 +135,7 @@ export class ManagedIdentityCredential implements TokenCredential {
       // tokens only among processes on this host. A user-assigned id names the same identity anywhere.
       fleet: fleetCache(selector.kind === "system" ? () => `host:${nodeOs().hostname()}` : undefined),
       onToken: tokenDetailsLogger(logger, credentialOptions?.loggingOptions),
+      onClose: () => http.release(),
       deadlineError: (timeoutMs) =>
         new CredentialUnavailableError(
           `${NAME}: no token from ${host.displayName} (${host.endpoint}) within requestOptions.timeout (${timeoutMs} ms). ` +

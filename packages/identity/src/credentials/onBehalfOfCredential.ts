@@ -131,6 +131,7 @@ export class OnBehalfOfCredential implements TokenCredential {
     }
     const authorityHost = resolveAuthorityHost(all.authorityHost);
     const persistence = resolvePersistence(all, name);
+    const persistentCache = persistence === undefined ? undefined : new PersistentTokenCache(persistence, credentialLogger(name));
     const http = createHttpContext(all);
     const grants = new UserGrantClient({
       authorityHost,
@@ -146,7 +147,10 @@ export class OnBehalfOfCredential implements TokenCredential {
       logger: credentialLogger(name),
       buildClaims,
       onToken: tokenDetailsLogger(credentialLogger(name), all.loggingOptions),
-      onClose: () => http.release(),
+      onClose: () => {
+        http.release();
+        return persistentCache?.close();
+      },
       source: withPersistence(async (request) => {
         try {
           const response = await grants.redeem(
@@ -161,11 +165,10 @@ export class OnBehalfOfCredential implements TokenCredential {
     });
     // tokenCachePersistenceOptions: tokens for this user assertion (keyed by its hash, as msal-node) outlive the process.
     function withPersistence(source: TokenSource): TokenSource {
-      if (persistence === undefined) return source;
-      const cache = new PersistentTokenCache(persistence, credentialLogger(name));
+      if (persistentCache === undefined) return source;
       const environment = new URL(authorityHost).host;
       return withPersistentAppTokens(source, {
-        cache,
+        cache: persistentCache,
         environment,
         clientId,
         tenantId,

@@ -48,9 +48,14 @@ export class DeferredUserTokenClient {
   }
 
   /** As UserTokenClient.close(): later calls reject with CredentialClosedError. */
-  close(): void {
+  close(): void | Promise<void> {
     this.#closed = true;
-    this.#client?.close();
+    if (this.#client !== undefined) return this.#client.close();
+    // Still loading: #load closes the client it makes; wait for that (its persistent store included).
+    return this.#loading?.then(
+      (client) => client.close(),
+      () => undefined,
+    );
   }
 
   #load(): Promise<UserTokenClient> {

@@ -64,11 +64,12 @@ export function createConfidentialClientProvider(settings: ConfidentialClientSet
   });
   // tokenCachePersistenceOptions: the app's tokens outlive the process (and are shared with other processes of the app).
   const persistence = resolvePersistence(options, credentialName);
+  const persistentCache = persistence === undefined ? undefined : new PersistentTokenCache(persistence, credentialLogger(credentialName));
   const source =
-    persistence === undefined
+    persistentCache === undefined
       ? grantSource
       : withPersistentAppTokens(grantSource, {
-          cache: new PersistentTokenCache(persistence, credentialLogger(credentialName)),
+          cache: persistentCache,
           environment: new URL(authorityHost).host,
           clientId,
           tenantId,
@@ -81,7 +82,10 @@ export function createConfidentialClientProvider(settings: ConfidentialClientSet
     source,
     logger: credentialLogger(credentialName),
     buildClaims,
-    onClose: () => http.release(),
+    onClose: () => {
+      http.release();
+      return persistentCache?.close();
+    },
     ...(settings.fleetShareable !== false ? { fleet: fleetCache() } : {}),
     onToken: tokenDetailsLogger(credentialLogger(credentialName), options?.loggingOptions),
   });

@@ -56,6 +56,11 @@ export class PersistentTokenCache {
   async forgetRefreshToken(...args: Parameters<Glue.PersistentTokenCache["forgetRefreshToken"]>) {
     return (await this.#loaded).cache.forgetRefreshToken(...args);
   }
+  /** The credential closed: releases its stores (the last user closes a store). */
+  async close(): Promise<void> {
+    const loaded = await this.#loaded.catch(() => undefined);
+    await loaded?.cache.close();
+  }
 }
 
 export type AppTokenPersistence = Omit<Glue.AppTokenPersistence, "cache"> & { cache: PersistentTokenCache };

@@ -27,14 +27,21 @@ import {
 import { decodeJwtPayload, type UserAccount } from "../sources/entra/idToken.js";
 import type { TokenEndpointResponse } from "../sources/entra/tokenRequest.js";
 
-/** One store per name, CAE flag and encryption choice in a process (opening reads the key from the OS store once). */
-const stores = new Map<string, Promise<PersistentStore>>();
+/**
+ * One store per name, CAE flag and encryption choice in a process (opening reads the key from the OS
+ * store once), shared by the credentials using it: `users` counts the caches holding it, and the last
+ * to close() closes the store (its key is wiped, its lock waits end).
+ */
+const stores = new Map<string, { store: Promise<PersistentStore>; users: number }>();
 
 export class PersistentTokenCache {
   readonly #request: PersistenceRequest;
   readonly #logger: CredentialLogger;
   /** The last text read per store and its parse, so an unchanged file is not parsed again. */
   readonly #parsed = new Map<PersistentStore, { text: string | undefined; cache: UnifiedCache }>();
+  /** The stores this cache counts itself a user of (keys of `stores`). */
+  readonly #held = new Map<string, { store: Promise<PersistentStore>; users: number }>();
+  #closed = false;
 
   constructor(request: PersistenceRequest, logger: CredentialLogger) {
     this.#request = request;
@@ -42,17 +49,42 @@ export class PersistentTokenCache {
   }
 
   #open(cae: boolean): Promise<PersistentStore> {
+    if (this.#closed) return Promise.reject(new Error("the credential was closed."));
     const { name, allowUnencryptedStorage } = this.#request;
     const key = `${name}\u0000${cae}\u0000${allowUnencryptedStorage}`;
-    let store = stores.get(key);
-    if (store === undefined) {
+    const mine = this.#held.get(key);
+    if (mine !== undefined && stores.get(key) === mine) return mine.store;
+    let entry = stores.get(key);
+    if (entry === undefined) {
       const provider = pluginRegistry.persistence;
       if (provider === undefined) return Promise.reject(new Error("the persistence plugin was unregistered after this credential was created."));
-      store = provider.open({ name, cae, allowUnencryptedStorage });
-      store.catch(() => stores.delete(key)); // the next call tries again (a keyring unlocked meanwhile)
-      stores.set(key, store);
+      const opened = provider.open({ name, cae, allowUnencryptedStorage });
+      const created = { store: opened, users: 0 };
+      opened.catch(() => stores.get(key) === created && stores.delete(key)); // the next call tries again (a keyring unlocked meanwhile)
+      stores.set(key, created);
+      entry = created;
     }
-    return store;
+    entry.users++;
+    this.#held.set(key, entry);
+    return entry.store;
+  }
+
+  /**
+   * The credential closed: this cache stops using its stores, and a store no other credential uses is
+   * closed (the plugin wipes its key and ends its lock waits). Later reads and writes reject.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const last: Array<Promise<PersistentStore>> = [];
+    for (const [key, entry] of this.#held) {
+      if (--entry.users > 0) continue;
+      if (stores.get(key) === entry) stores.delete(key);
+      last.push(entry.store);
+    }
+    this.#held.clear();
+    this.#parsed.clear();
+    await Promise.all(last.map((store) => store.then((s) => s.close()).catch(() => undefined)));
   }
 
   /** The cache as last written by any process; empty when missing or unreadable (logged). */
@@ -82,6 +114,7 @@ export class PersistentTokenCache {
         return serializeUnifiedCache(cache);
       });
     } catch (error) {
+      if (this.#closed) return; // close() ended the write (a lock wait, say): nothing to report
       this.#logger.warning(`the persistent token cache ${store.location} could not be written; tokens stay in memory for this process. ${describe(error)}`);
     }
   }

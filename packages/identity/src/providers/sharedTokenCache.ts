@@ -154,7 +154,7 @@ export class SharedTokenCacheSessions {
   /** Closes the session's sign-in client, if the cache was read. */
   async close(): Promise<void> {
     const session = await this.#session?.catch(() => undefined);
-    session?.client.close();
+    await session?.client.close();
   }
 }
 

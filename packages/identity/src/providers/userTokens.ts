@@ -68,8 +68,8 @@ export interface UserTokenSettings {
   persistence?: PersistentTokenCache | undefined;
   /** Told each token a caller gets (loggingOptions: accountLogging.ts's tokenDetailsLogger). */
   onToken?: ((token: AccessToken) => void) | undefined;
-  /** Releases the sign-in transport's keep-alive connections on close(). */
-  onClose?: () => void;
+  /** Releases the sign-in transport's keep-alive connections (and the persistent store) on close(). */
+  onClose?: () => void | Promise<void>;
 }
 
 /** Entra errors after which a refresh token is useless and a person must sign in again (protocols.md 1.4.2). */
@@ -95,6 +95,8 @@ export class UserTokenClient {
   #signIn: Promise<UserAccount> | undefined;
   /** Aborted by close(): a sign-in in progress (browser loopback server, device-code polling) stops. */
   readonly #closing = new AbortController();
+  /** What the first close() returned, for every later close() to await too. */
+  #closed: void | Promise<void> = undefined;
 
   constructor(settings: UserTokenSettings) {
     this.#settings = settings;
@@ -116,11 +118,11 @@ export class UserTokenClient {
   }
 
   /** Stops sign-ins in progress and closes every account's provider; later calls reject with CredentialClosedError. */
-  close(): void {
-    if (this.#closing.signal.aborted) return;
+  close(): void | Promise<void> {
+    if (this.#closing.signal.aborted) return this.#closed;
     this.#closing.abort(closedError(this.#settings.credentialName));
-    for (const provider of this.#providers.values()) provider.close();
-    this.#settings.onClose?.();
+    for (const provider of this.#providers.values()) void provider.close();
+    return (this.#closed = this.#settings.onClose?.());
   }
 
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
@@ -364,6 +366,7 @@ export function createUserTokenClient(setup: UserCredentialSetup): UserTokenClie
     options?.authenticationRecord === undefined ? undefined : validateRecord(options.authenticationRecord, `${credentialName}: authenticationRecord`);
   const authorityHost = resolveAuthorityHost(options?.authorityHost);
   const persistence = resolvePersistence(options, credentialName);
+  const persistentCache = persistence === undefined ? undefined : new PersistentTokenCache(persistence, credentialLogger(credentialName));
   const http = createHttpContext(options);
   const grants = new UserGrantClient({
     authorityHost,
@@ -384,8 +387,11 @@ export function createUserTokenClient(setup: UserCredentialSetup): UserTokenClie
     ...(setup.fingerprint !== undefined ? { fingerprint: setup.fingerprint } : {}),
     authenticationRecord: record,
     onRefreshTokenRotated: setup.onRefreshTokenRotated,
-    persistence: persistence === undefined ? undefined : new PersistentTokenCache(persistence, credentialLogger(credentialName)),
+    persistence: persistentCache,
     onToken: tokenDetailsLogger(credentialLogger(credentialName), options?.loggingOptions),
-    onClose: () => http.release(),
+    onClose: () => {
+      http.release();
+      return persistentCache?.close();
+    },
   });
 }

@@ -36,10 +36,10 @@ function runChild(
     let stderr = "";
     child.stdout.on("data", (d) => {
       stdout += d;
-      // in-flight-keep-alive: after its first token the child waits until its next token request is set to hang.
+      // in-flight scenarios: after its first token the child waits until its next token request is set to hang.
       if (stdout.includes("first-token\n") && !stdout.includes("armed")) {
         stdout += "armed\n";
-        env.emu.faults.add({ route: "token", hang: true, times: 1, durationMs: 60_000 });
+        env.emu.faults.add({ route: scenario.endsWith("managed-identity") ? "imds" : "token", hang: true, times: 1, durationMs: 60_000 });
         child.stdin.write("go\n");
       }
     });
@@ -60,19 +60,22 @@ function runChild(
   });
 }
 
-/** A loopback TCP relay in front of the emulator: it sees when a client's connection ends. */
-async function startRelay(): Promise<{ server: Server; url: string; open: Set<Socket> }> {
+/** A loopback TCP relay in front of the emulator (its HTTPS port, or `target`): it sees when a client's connection ends. */
+async function startRelay(target = env.emu.url): Promise<{ server: Server; url: string; open: Set<Socket>; accepted: () => number }> {
   const open = new Set<Socket>();
+  let accepted = 0;
   const server = createServer((client) => {
     open.add(client);
-    const upstream = connect(Number(new URL(env.emu.url).port), "127.0.0.1");
+    accepted++;
+    const upstream = connect(Number(new URL(target).port), "127.0.0.1");
     client.pipe(upstream).pipe(client);
     const end = () => (open.delete(client), client.destroy(), upstream.destroy());
     client.on("close", end).on("error", end);
     upstream.on("close", end).on("error", end);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, open, url: `https://127.0.0.1:${(server.address() as { port: number }).port}` };
+  const { port } = server.address() as { port: number };
+  return { server, open, accepted: () => accepted, url: `${new URL(target).protocol}//127.0.0.1:${port}` };
 }
 
 /** Resolves true when the one open connection closes within `ms` (without close() it stays for the server's 5 s keep-alive). */
@@ -85,12 +88,33 @@ function closedWithin(open: Set<Socket>, ms: number): Promise<boolean> {
 }
 
 describe("close() and [Symbol.asyncDispose]", () => {
-  for (const scenario of ["secret", "await-using", "browser-sign-in", "persistent-cache", "in-flight-keep-alive"]) {
+  const scenarios = [
+    "secret",
+    "await-using",
+    "browser-sign-in",
+    "persistent-cache",
+    "in-flight-keep-alive",
+    "managed-identity",
+    "chain-managed-identity",
+    "dac-managed-identity",
+  ];
+  for (const scenario of scenarios) {
     it(`${scenario}: the process exits within 1 s of close(), and getToken afterwards rejects with CredentialClosedError`, async () => {
       const app = env.addApp();
       env.emu.faults.clear();
       const home = mkdtempSync(join(tmpdir(), "azid-close-home-")); // the persistent cache file lands here, not in the real HOME
-      const { printed, exitMs, code } = await runChild(scenario, { ...env.childEnv(app), HOME: home }).finally(() => {
+      // Managed identity: the emulator's IMDS, and no app credentials (DefaultAzureCredential then reaches managed identity).
+      const childEnv = scenario.endsWith("managed-identity")
+        ? {
+            ...env.childEnv(app),
+            AZURE_CLIENT_ID: undefined,
+            AZURE_CLIENT_SECRET: undefined,
+            AZURE_TENANT_ID: undefined,
+            AZURE_TOKEN_CREDENTIALS: "prod",
+            ...env.emu.managedIdentity.env("imds"),
+          }
+        : env.childEnv(app);
+      const { printed, exitMs, code } = await runChild(scenario, { ...childEnv, HOME: home }).finally(() => {
         env.emu.faults.clear();
         rmSync(home, { recursive: true, force: true });
       });
@@ -179,6 +203,35 @@ describe("close() and [Symbol.asyncDispose]", () => {
       shared.closeConnections(); // another credential closes while this request is on its way
       assert.equal((await inFlight).status, 200);
     } finally {
+      relay.server.close();
+    }
+  });
+
+  it("managed identity: credentials share one keep-alive connection per endpoint; closing one leaves it to the others, the last close ends it", async () => {
+    const relay = await startRelay(env.emu.managedIdentity.httpUrl);
+    const saved = process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+    process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = relay.url; // this relay's port: a client of its own in the shared table
+    try {
+      const first = new ManagedIdentityCredential();
+      const second = new ManagedIdentityCredential();
+      await first.getToken(STORAGE);
+      assert.equal(relay.open.size, 1, "the keep-alive connection is open after the token arrived");
+      await first.close();
+      // The second credential is still using the shared client: its next request reuses the same connection.
+      await second.getToken("https://vault.azure.net/.default");
+      assert.equal(relay.accepted(), 1, "no new connection: closing the first credential did not end the shared pool");
+      assert.equal(relay.open.size, 1);
+      const closed = closedWithin(relay.open, 1_000);
+      await second.close();
+      assert.equal(await closed, true, "the last credential's close() ended the connection within 1 s");
+      // A credential created afterwards gets a fresh client and works.
+      const third = new ManagedIdentityCredential();
+      await third.getToken("https://graph.microsoft.com/.default");
+      assert.equal(relay.accepted(), 2);
+      await third.close();
+    } finally {
+      if (saved === undefined) delete process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+      else process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = saved;
       relay.server.close();
     }
   });

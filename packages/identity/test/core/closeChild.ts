@@ -1,6 +1,13 @@
 // Child process for closable.test.ts: uses a credential the way a program does, closes it, prints
 // when, and then does nothing: the process must exit by itself, promptly.
-import { ClientSecretCredential, DefaultAzureCredential, InteractiveBrowserCredential } from "../../src/index.js";
+import {
+  ChainedTokenCredential,
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  InteractiveBrowserCredential,
+  ManagedIdentityCredential,
+  type TokenCredential,
+} from "../../src/index.js";
 
 const scope = "https://storage.azure.com/.default";
 const scenario = process.argv[2];
@@ -54,6 +61,27 @@ if (scenario === "in-flight-keep-alive") {
   process.stdin.destroy();
   const pending = afterClose(() => credential.getToken("https://vault.azure.net/.default"));
   await new Promise((r) => setTimeout(r, 300)); // the request is on the wire, waiting
+  await credential.close();
+  const closedAt = Date.now();
+  print({ closedAt, after: await pending });
+}
+
+if (scenario === "managed-identity" || scenario === "chain-managed-identity" || scenario === "dac-managed-identity") {
+  // Managed identity (the emulator's IMDS) alone, in a chain, and as DefaultAzureCredential's member: the
+  // first token opens a keep-alive connection on the shared per-endpoint client; the second request hangs
+  // (the test arms an IMDS hang), so a referenced socket is busy when close() is called and must be ended.
+  const credential: TokenCredential & { close(): Promise<void> } =
+    scenario === "managed-identity"
+      ? new ManagedIdentityCredential()
+      : scenario === "chain-managed-identity"
+        ? new ChainedTokenCredential(new ManagedIdentityCredential())
+        : new DefaultAzureCredential();
+  await credential.getToken(scope);
+  process.stdout.write("first-token\n");
+  await new Promise((resolve) => process.stdin.once("data", resolve));
+  process.stdin.destroy();
+  const pending = afterClose(() => credential.getToken("https://vault.azure.net/.default"));
+  await new Promise((r) => setTimeout(r, 300));
   await credential.close();
   const closedAt = Date.now();
   print({ closedAt, after: await pending });

@@ -38,8 +38,8 @@ export interface TokenProviderOptions {
    * there means no managed identity here.
    */
   deadlineError?: (timeoutMs: number) => Error;
-  /** Releases what the source holds beyond this provider (keep-alive connections, persistent stores) on close(). */
-  onClose?: () => void;
+  /** Releases what the source holds beyond this provider (keep-alive connections, persistent stores) on close(); close() returns what it returns. */
+  onClose?: () => void | Promise<void>;
   /** Told each token a caller gets (accountLogging.ts's tokenDetailsLogger for loggingOptions). */
   onToken?: ((token: AccessToken) => void) | undefined;
 }
@@ -52,6 +52,8 @@ export class TokenProvider {
   #cae: CachePartition;
   /** Aborted by close(): callers waiting for a token and the source's requests stop at once. */
   readonly #closing = new AbortController();
+  /** What the first close() returned (onClose's release), for every later close() to await too. */
+  #closed: void | Promise<void> = undefined;
 
   constructor(options: TokenProviderOptions) {
     this.#options = options;
@@ -85,12 +87,12 @@ export class TokenProvider {
    * requests, device-code polls, browser sign-ins) are aborted. Tokens already cached stay for other
    * credentials with the same identity.
    */
-  close(): void {
-    if (this.#closing.signal.aborted) return;
+  close(): void | Promise<void> {
+    if (this.#closing.signal.aborted) return this.#closed;
     this.#closing.abort(closedError(this.#options.logger.title));
-    this.#options.onClose?.();
     // A closed partition serves nothing, so the fast path below needs no extra check.
     this.#default = this.#cae = new CachePartition(tokenCache, "\u0000closed");
+    return (this.#closed = this.#options.onClose?.());
   }
 
   #getToken(scopes: string | string[], options: GetTokenOptions | undefined): Promise<AccessToken> {

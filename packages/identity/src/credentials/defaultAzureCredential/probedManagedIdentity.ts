@@ -83,6 +83,8 @@ export class ChainManagedIdentityCredential implements TokenCredential {
   /** The credential that issues tokens (what getTokenWithSource reports). */
   readonly credential: ManagedIdentityCredential;
   readonly #probe: (() => Promise<ImdsProbeResult>) | undefined;
+  /** Releases the IMDS probe's hold on the shared endpoint client. */
+  readonly #releaseProbe: (() => void) | undefined;
   #reachable = false;
 
   constructor(selector: ManagedIdentitySelectorOptions, options: TokenCredentialOptions, settings: { probe: boolean }) {
@@ -91,8 +93,9 @@ export class ChainManagedIdentityCredential implements TokenCredential {
     const detected = detectHost(process.env, toIdentitySelector(selector));
     if (settings.probe && detected.kind === "host" && detected.host.kind === "imds") {
       const { host } = detected;
-      const { client } = createHostHttp(host, options);
+      const { client, release } = createHostHttp(host, options);
       this.#probe = () => probeImdsOnce(host, client);
+      this.#releaseProbe = release;
     }
   }
 
@@ -103,6 +106,7 @@ export class ChainManagedIdentityCredential implements TokenCredential {
 
   /** Closes the managed identity credential (DefaultAzureCredential's close() reaches it through here). */
   close(): Promise<void> {
+    this.#releaseProbe?.();
     return this.credential.close();
   }
 

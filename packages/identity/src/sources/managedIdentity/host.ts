@@ -18,6 +18,11 @@ export interface HostHttp {
   userAgent: string;
   /** Per-attempt deadline (ms). */
   attemptTimeoutMs: number;
+  /**
+   * The credential closed: it stops using the transport. The last credential using a shared endpoint
+   * client ends its keep-alive connections; a caller's own httpClient is never touched. Once per HostHttp.
+   */
+  release(): void;
 }
 
 export interface HostTokenRequest {
