@@ -8,7 +8,15 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_PASSWORD, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME } from "@azid/emulator";
+import { spawn } from "node:child_process";
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_PASSWORD,
+  DEFAULT_PIPELINES_SERVICE_CONNECTION_ID,
+  DEFAULT_PUBLIC_CLIENT_ID,
+  DEFAULT_USERNAME,
+} from "@azid/emulator";
 import { useEmulator } from "../support/emulator.js";
 import { parseChildJson, runNodeScript } from "./nodeChild.js";
 
@@ -20,8 +28,33 @@ const leafPem = readFileSync(CERT, "utf8").match(/-----BEGIN CERTIFICATE-----[\s
 async function both(scenario: string, app: { clientId: string; secret: string }, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ azure: any; azid: any }> {
   // Managed identity is pointed at a closed loopback port (unless a scenario gives it the emulator's IMDS): nothing leaves loopback.
   const childEnv = { ...env.childEnv(app), AZURE_LOG_LEVEL: "", AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:1", ...extraEnv };
-  const [azure, azid] = await Promise.all(["azure", "azid"].map(async (lib) => parseChildJson<any>(await runNodeScript(CHILD, [lib, scenario], childEnv))));
+  const [azure, azid] = await Promise.all(
+    ["azure", "azid"].map(async (lib) =>
+      parseChildJson<any>(await (scenario === "account:DeviceCodeCredential" ? runApprovingDeviceCodes : runNodeScript)(CHILD, [lib, scenario], childEnv)),
+    ),
+  );
   return { azure, azid };
+}
+
+/** runNodeScript, playing the user of a device code sign-in: each `devicecode:<code>` line the child prints is approved in the emulator. */
+function runApprovingDeviceCodes(script: string, args: string[], childEnv: NodeJS.ProcessEnv): ReturnType<typeof runNodeScript> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      for (const [, code] of String(d).matchAll(/^devicecode:(\S+)$/gm)) setTimeout(() => env.emu.deviceCode.approve(code!, DEFAULT_USERNAME), 100);
+    });
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      // The device code lines are not the result: parseChildJson reads the last line.
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** What each credential kind needs besides an app with a secret: its app, and the environment the child reads. */
@@ -29,10 +62,23 @@ function accountSetup(kind: string): { app: { clientId: string; secret: string }
   if (kind === "ClientCertificateCredential" || kind === "ClientAssertionCredential") {
     return { app: { ...env.addApp({ secrets: [], certificates: [leafPem] }), secret: "" }, extraEnv: { AZURE_CLIENT_CERTIFICATE_PATH: CERT } };
   }
-  if (kind === "UsernamePasswordCredential") {
+  if (kind === "UsernamePasswordCredential" || kind === "OnBehalfOfCredential" || kind === "DeviceCodeCredential") {
+    // OnBehalfOfCredential: the emulator's default app is the web API, its caller a user signed in by ROPC.
+    const app = kind === "OnBehalfOfCredential" ? { clientId: DEFAULT_CLIENT_ID, secret: DEFAULT_CLIENT_SECRET } : env.addApp();
     return {
-      app: env.addApp(),
+      app,
       extraEnv: { SIDE_PUBLIC_CLIENT_ID: DEFAULT_PUBLIC_CLIENT_ID, AZURE_USERNAME: DEFAULT_USERNAME, AZURE_PASSWORD: DEFAULT_PASSWORD },
+    };
+  }
+  if (kind === "AzurePipelinesCredential") {
+    // The emulator's Azure DevOps OIDC endpoint and the service connection its default app trusts.
+    return {
+      app: { clientId: DEFAULT_CLIENT_ID, secret: "" },
+      extraEnv: {
+        SYSTEM_OIDCREQUESTURI: env.emu.pipelines.oidcRequestUri,
+        SIDE_SYSTEM_ACCESS_TOKEN: env.emu.pipelines.systemAccessToken,
+        SIDE_SERVICE_CONNECTION_ID: DEFAULT_PIPELINES_SERVICE_CONNECTION_ID,
+      },
     };
   }
   if (kind === "ManagedIdentityCredential") return { app: env.addApp(), extraEnv: env.emu.managedIdentity.env("imds") };
@@ -59,6 +105,9 @@ const ACCOUNT_LOGGING_KINDS = [
   "EnvironmentCredential",
   "DefaultAzureCredential",
   "ChainedTokenCredential",
+  "OnBehalfOfCredential",
+  "AzurePipelinesCredential",
+  "DeviceCodeCredential",
 ];
 
 describe("side by side with @azure/identity 4.13.1", () => {

@@ -89,10 +89,28 @@ async function run() {
 }
 
 /** A credential of `kind` with both loggingOptions on, configured from the environment the test gave this process. */
-function accountCredential(kind, loggingOptions) {
+async function accountCredential(kind, loggingOptions) {
   const o = { ...options, loggingOptions };
   const { AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: client } = env;
   switch (kind) {
+    case "OnBehalfOfCredential": {
+      // The web API's caller: a user token for the API (ROPC through the same library), exchanged on the user's behalf.
+      const caller = new id.UsernamePasswordCredential(tenant, env.SIDE_PUBLIC_CLIENT_ID, env.AZURE_USERNAME, env.AZURE_PASSWORD, options);
+      const userAssertionToken = (await caller.getToken(`api://${client}/.default`)).token;
+      extraSecrets.push(userAssertionToken);
+      return new id.OnBehalfOfCredential({ ...o, tenantId: tenant, clientId: client, clientSecret: env.AZURE_CLIENT_SECRET, userAssertionToken });
+    }
+    case "AzurePipelinesCredential":
+      extraSecrets.push(env.SIDE_SYSTEM_ACCESS_TOKEN);
+      return new id.AzurePipelinesCredential(tenant, client, env.SIDE_SERVICE_CONNECTION_ID, env.SIDE_SYSTEM_ACCESS_TOKEN, o);
+    case "DeviceCodeCredential":
+      // The test process plays the user: it approves the code this line announces.
+      return new id.DeviceCodeCredential({
+        ...o,
+        tenantId: tenant,
+        clientId: env.SIDE_PUBLIC_CLIENT_ID,
+        userPromptCallback: (info) => process.stdout.write(`devicecode:${info.userCode}\n`),
+      });
     case "ClientSecretCredential":
       return new id.ClientSecretCredential(tenant, client, env.AZURE_CLIENT_SECRET, o);
     case "ClientCertificateCredential":
@@ -135,6 +153,9 @@ async function signedAssertion(tenant, client) {
   return `${header}.${payload}.${createSign("RSA-SHA256").update(`${header}.${payload}`).sign(createPrivateKey(pem)).toString("base64url")}`;
 }
 
+/** Secrets a scenario made besides the token (a user assertion, a system access token): never in a log line either. */
+const extraSecrets = [];
+
 /**
  * loggingOptions.allowLoggingAccountIdentifiers and enableUnsafeSupportLogging through @azure/logger: the
  * [Authenticated account] lines (from the marker on, so the credential-name prefix azid adds doesn't
@@ -145,11 +166,11 @@ async function accountLogging(kind) {
   const lines = [];
   AzureLogger.log = (...args) => lines.push(args.map(String).join(" "));
   setLogLevel("verbose");
-  const credential = accountCredential(kind, { allowLoggingAccountIdentifiers: true, enableUnsafeSupportLogging: true });
+  const credential = await accountCredential(kind, { allowLoggingAccountIdentifiers: true, enableUnsafeSupportLogging: true });
   if (lib === "azid") await new Promise((r) => setTimeout(r, 50)); // the optional @azure/logger bridge loads with import()
   const token = await credential.getToken(scope);
   const marker = "[Authenticated account]";
-  const secrets = [token.token, env.AZURE_CLIENT_SECRET, env.AZURE_PASSWORD].filter((s) => typeof s === "string" && s.length > 0);
+  const secrets = [token.token, env.AZURE_CLIENT_SECRET, env.AZURE_PASSWORD, ...extraSecrets].filter((s) => typeof s === "string" && s.length > 0);
   return {
     accounts: [...new Set(lines.filter((l) => l.includes(marker)).map((l) => l.slice(l.indexOf(marker))))],
     leaked: lines.some((l) => secrets.some((secret) => l.includes(secret))),
