@@ -35,6 +35,10 @@ export interface RedisCacheStats {
   waits: number;
   /** Redis operations that failed or missed their deadline. */
   storeFailures: number;
+  /** Redis operations waited on for their whole deadline (each delayed its call by the deadline). */
+  deadlineMisses: number;
+  /** Of those, the ones during which Redis answered nothing at all (frozen, or starved of CPU). */
+  silentDeadlineMisses: number;
   /** Values present but undecryptable or unparsable (each treated as a miss). */
   badValues: number;
   /** Back-off markers this process wrote after a throttled fetch. */
@@ -55,6 +59,8 @@ export class RedisTokenCache implements DistributedTokenCache {
     unsharedFetches: 0,
     waits: 0,
     storeFailures: 0,
+    deadlineMisses: 0,
+    silentDeadlineMisses: 0,
     badValues: 0,
     backoffsSet: 0,
     backoffsHonoured: 0,
@@ -74,6 +80,10 @@ export class RedisTokenCache implements DistributedTokenCache {
       failed: (operation, message) => {
         this.#stats.storeFailures++;
         this.#log.warningOnce(`failed:${operation}`, `Redis ${operation} failed (${message}); this process fetches its own token`);
+      },
+      deadlineMissed: (_operation, silent) => {
+        this.#stats.deadlineMisses++;
+        if (silent) this.#stats.silentDeadlineMisses++;
       },
       badValue: (redisKey, reason) => {
         this.#stats.badValues++;

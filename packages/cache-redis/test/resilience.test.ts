@@ -83,6 +83,8 @@ for (const family of FAMILIES) {
         // Liveness, not performance: 10 concurrent calls wait out one 200 ms deadline, not ten in a row.
         assert.ok(elapsed < 2_000, `answered in ${elapsed} ms`);
         assert.equal(cache.circuitState, "closed", "ten reads that timed out together are one failure");
+        assert.equal(cache.stats().deadlineMisses, 10, "each call waited out one read, nothing else");
+        assert.equal(cache.stats().silentDeadlineMisses, 10, "Redis answered nothing meanwhile");
         for (let i = 0; i < 4; i++) await cache.getOrFetch(cacheKey(`frozen-next-${i}`), source.fetch, miss());
         assert.equal(cache.circuitState, "open", "five failures one after another open it");
         const failures = cache.stats().storeFailures;
