@@ -3,13 +3,13 @@
 // the member the chain builds.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, describe, it } from "node:test";
 import { DefaultAzureCredential } from "../../../src/index.js";
-import { managedIdentitySelector } from "../../../src/credentials/defaultAzureCredential/members.js";
-import { useEmulator } from "../../support/emulator.js";
+import { createMember, managedIdentitySelector, type ChainOptions } from "../../../src/credentials/defaultAzureCredential/members.js";
+import { decodeJwt, useEmulator } from "../../support/emulator.js";
 
 const env = useEmulator();
 const dir = mkdtempSync(join(tmpdir(), "azid-dac-members-"));
@@ -44,6 +44,64 @@ describe("DefaultAzureCredential per-member options (Python's)", () => {
     assert.equal(sent.path, `/${env.tenantId}/oauth2/v2.0/token`);
     assert.equal(sent.form!.client_id, clientId);
     await credential.close();
+  });
+
+  it("sharedTokenCacheUsername picks the account of a shared cache holding two (without it the member refuses to guess)", async () => {
+    const home = join(dir, `home-${randomUUID()}`);
+    mkdirSync(home);
+    process.env.HOME = home;
+    process.env.AZURE_TOKEN_CREDENTIALS = "SharedTokenCacheCredential";
+    const bob = { username: `bob-${randomUUID().slice(0, 8)}@azid.onmicrosoft.com`, password: "pw-bob" };
+    env.emu.config.tenants[0]!.users.push(bob);
+    const path = join(home, ".IdentityService", "msal.cache");
+    await env.emu.writeSharedTokenCache({ path });
+    await env.emu.writeSharedTokenCache({ path, username: bob.username, merge: true });
+    const unnamed = new DefaultAzureCredential(env.options);
+    await assert.rejects(unnamed.getToken("https://storage.azure.com/.default"), /multiple accounts/);
+    const named = new DefaultAzureCredential({ ...env.options, sharedTokenCacheUsername: bob.username });
+    const token = await named.getToken("https://storage.azure.com/.default");
+    assert.equal(decodeJwt(token.token).payload.upn, bob.username);
+    await Promise.all([unnamed.close(), named.close()]);
+  });
+
+  it("interactiveBrowserTenantId and interactiveBrowserClientId reach the sign-in the member starts; tenantId does not override them", async () => {
+    const tenant = env.tenantId;
+    const clientId = randomUUID();
+    let authorizeUrl = "";
+    const options = {
+      ...env.options,
+      tenantId: "11111111-1111-1111-1111-111111111111",
+      interactiveBrowserTenantId: tenant,
+      interactiveBrowserClientId: clientId,
+      browserOpener: async (url: string) => void (authorizeUrl = url),
+    } as ChainOptions;
+    const { credential, constructionError } = createMember("InteractiveBrowserCredential", options, { probeImds: false });
+    assert.equal(constructionError, undefined);
+    const pending = credential.getToken("https://storage.azure.com/.default").catch((e: unknown) => e);
+    for (let i = 0; i < 100 && authorizeUrl === ""; i++) await new Promise((r) => setTimeout(r, 20));
+    await (credential as unknown as { close(): Promise<void> }).close();
+    await pending;
+    const url = new URL(authorizeUrl);
+    assert.equal(url.pathname, `/${tenant}/oauth2/v2.0/authorize`);
+    assert.equal(url.searchParams.get("client_id"), clientId);
+  });
+
+  it("visualStudioCodeTenantId reaches VisualStudioCodeCredential and wins over tenantId", async () => {
+    // "adfs" is the one tenant VisualStudioCodeCredential refuses before reading VS Code's sign-in: it shows which tenant the member got.
+    const withOption = createMember(
+      "VisualStudioCodeCredential",
+      { ...env.options, tenantId: env.tenantId, visualStudioCodeTenantId: "adfs" },
+      { probeImds: false },
+    );
+    await assert.rejects(withOption.credential.getToken("https://storage.azure.com/.default"), /does not support ADFS/);
+    const withoutOption = createMember("VisualStudioCodeCredential", { ...env.options, tenantId: "adfs" }, { probeImds: false });
+    await assert.rejects(withoutOption.credential.getToken("https://storage.azure.com/.default"), /does not support ADFS/);
+    const other = createMember(
+      "VisualStudioCodeCredential",
+      { ...env.options, tenantId: "adfs", visualStudioCodeTenantId: env.tenantId },
+      { probeImds: false },
+    );
+    await assert.rejects(other.credential.getToken("https://storage.azure.com/.default"), (e: Error) => !/ADFS/.test(e.message));
   });
 
   it("managedIdentityObjectId selects a user-assigned identity by object id (a resource id still wins)", () => {
