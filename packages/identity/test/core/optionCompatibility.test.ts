@@ -85,3 +85,104 @@ describe("every @azure/identity option works or fails loudly", () => {
     }
   }
 });
+
+/** Each credential's own options (beyond TokenCredentialOptions), by @azure/identity's names, with a value as an application would pass it. */
+const RECORD = {
+  authority: "login.microsoftonline.com",
+  homeAccountId: "00000000-0000-0000-0000-000000000001.72f988bf-86f1-41af-91ab-2d7cd011db47",
+  clientId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+  tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+  username: "user@contoso.com",
+};
+const MULTI_TENANT = { additionallyAllowedTenants: ["*"], disableInstanceDiscovery: true, tokenCachePersistenceOptions: { enabled: true, name: "walk" } };
+const USER = { ...MULTI_TENANT, authenticationRecord: RECORD, disableAutomaticAuthentication: true };
+const TOOL = { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", processTimeoutInMs: 5_000, additionallyAllowedTenants: ["*"] };
+const SPECIFIC: Array<[string, (o: Record<string, unknown>) => unknown, Record<string, unknown>]> = [
+  ["ClientSecretCredential", (o) => new Azid.ClientSecretCredential("tenant", "client", "secret", o), MULTI_TENANT],
+  [
+    "ClientCertificateCredential",
+    (o) => new Azid.ClientCertificateCredential("tenant", "client", "packages/identity/test/fixtures/certificates/cert.pem", o),
+    { ...MULTI_TENANT, sendCertificateChain: true },
+  ],
+  ["ClientAssertionCredential", (o) => new Azid.ClientAssertionCredential("tenant", "client", async () => "assertion", o), MULTI_TENANT],
+  ["UsernamePasswordCredential", (o) => new Azid.UsernamePasswordCredential("tenant", "client", "user@contoso.com", "password", o), USER],
+  [
+    "DeviceCodeCredential",
+    (o) => new Azid.DeviceCodeCredential(o),
+    { ...USER, tenantId: "organizations", clientId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", userPromptCallback: () => undefined },
+  ],
+  [
+    "InteractiveBrowserCredential",
+    (o) => new Azid.InteractiveBrowserCredential(o),
+    {
+      ...USER,
+      tenantId: "organizations",
+      clientId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+      redirectUri: "http://localhost:8400",
+      loginHint: "user@contoso.com",
+      loginStyle: "popup",
+      browserCustomizationOptions: { successMessage: "ok", errorMessage: "no" },
+      brokerOptions: { enabled: true, parentWindowHandle: new Uint8Array(8), legacyEnableMsaPassthrough: true, useDefaultBrokerAccount: true },
+    },
+  ],
+  ["AuthorizationCodeCredential", (o) => new Azid.AuthorizationCodeCredential("tenant", "client", "secret", "code", "http://localhost:8400", o), MULTI_TENANT],
+  [
+    "OnBehalfOfCredential",
+    (o) => new Azid.OnBehalfOfCredential({ tenantId: "tenant", clientId: "client", clientSecret: "secret", userAssertionToken: "assertion", ...o }),
+    { ...MULTI_TENANT, sendCertificateChain: false },
+  ],
+  ["ManagedIdentityCredential", (o) => new Azid.ManagedIdentityCredential(o as never), { clientId: "client", resourceId: "/subscriptions/s", objectId: "oid" }],
+  [
+    "WorkloadIdentityCredential",
+    (o) =>
+      new Azid.WorkloadIdentityCredential({
+        tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        clientId: "client",
+        tokenFilePath: "/var/run/secrets/token",
+        ...o,
+      }),
+    { ...MULTI_TENANT, tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", clientId: "client", tokenFilePath: "/var/run/secrets/token" },
+  ],
+  ["AzureCliCredential", (o) => new Azid.AzureCliCredential(o), { ...TOOL, subscription: "my-subscription" }],
+  ["AzureDeveloperCliCredential", (o) => new Azid.AzureDeveloperCliCredential(o), TOOL],
+  ["AzurePowerShellCredential", (o) => new Azid.AzurePowerShellCredential(o), TOOL],
+  [
+    "VisualStudioCodeCredential",
+    (o) => new Azid.VisualStudioCodeCredential(o),
+    { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", additionallyAllowedTenants: ["*"] },
+  ],
+  [
+    "DefaultAzureCredential",
+    (o) => new Azid.DefaultAzureCredential(o),
+    {
+      tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+      managedIdentityClientId: "client",
+      managedIdentityResourceId: "/subscriptions/s",
+      workloadIdentityClientId: "client",
+      processTimeoutInMs: 5_000,
+      additionallyAllowedTenants: ["*"],
+      requiredEnvVars: [],
+    },
+  ],
+];
+
+describe("each credential's own @azure/identity options work or fail loudly", () => {
+  for (const [credential, make, options] of SPECIFIC) {
+    for (const [option, value] of Object.entries(options)) {
+      it(`${credential}, ${option}: constructs, or throws a typed error naming it`, () => {
+        try {
+          make({ [option]: value });
+        } catch (error) {
+          // Only two refusals are legitimate: an option azid does not support, and persistence without its plugin.
+          if (error instanceof Azid.UnsupportedOptionError) assert.equal(error.option.split(".")[0], option);
+          else
+            assert.ok(
+              error instanceof Azid.PersistenceNotConfiguredError && option === "tokenCachePersistenceOptions",
+              `${credential} ${option}: ${String(error)}`,
+            );
+          assert.match((error as Error).message, /use|install|register|pass|remove/i, "says what to do instead");
+        }
+      });
+    }
+  }
+});
