@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import {
@@ -20,6 +20,7 @@ import {
 import { CredentialClosedError } from "../../src/core/closable.js";
 import { createNodeHttpClient } from "../../src/core/http/nodeHttpClient.js";
 import { useEmulator } from "../support/emulator.js";
+import { FAKE_TOOLS } from "../support/toolHarness.js";
 
 const STORAGE = "https://storage.azure.com/.default";
 const CHILD = fileURLToPath(new URL("./closeChild.ts", import.meta.url));
@@ -97,6 +98,8 @@ describe("close() and [Symbol.asyncDispose]", () => {
     "managed-identity",
     "chain-managed-identity",
     "dac-managed-identity",
+    "developer-tool",
+    "device-code",
   ];
   for (const scenario of scenarios) {
     it(`${scenario}: the process exits within 1 s of close(), and getToken afterwards rejects with CredentialClosedError`, async () => {
@@ -113,7 +116,9 @@ describe("close() and [Symbol.asyncDispose]", () => {
             AZURE_TOKEN_CREDENTIALS: "prod",
             ...env.emu.managedIdentity.env("imds"),
           }
-        : env.childEnv(app);
+        : scenario === "developer-tool"
+          ? { ...env.childEnv(app), PATH: [FAKE_TOOLS, dirname(process.execPath)].join(":"), AZID_FAKE_AZ: "slow", AZID_FAKE_DELAY_MS: "60000" }
+          : env.childEnv(app);
       const { printed, exitMs, code } = await runChild(scenario, { ...childEnv, HOME: home }).finally(() => {
         env.emu.faults.clear();
         rmSync(home, { recursive: true, force: true });

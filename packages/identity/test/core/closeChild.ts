@@ -1,7 +1,9 @@
 // Child process for closable.test.ts: uses a credential the way a program does, closes it, prints
 // when, and then does nothing: the process must exit by itself, promptly.
 import {
+  AzureCliCredential,
   ChainedTokenCredential,
+  DeviceCodeCredential,
   ClientSecretCredential,
   DefaultAzureCredential,
   InteractiveBrowserCredential,
@@ -82,6 +84,26 @@ if (scenario === "managed-identity" || scenario === "chain-managed-identity" || 
   process.stdin.destroy();
   const pending = afterClose(() => credential.getToken("https://vault.azure.net/.default"));
   await new Promise((r) => setTimeout(r, 300));
+  await credential.close();
+  const closedAt = Date.now();
+  print({ closedAt, after: await pending });
+}
+
+if (scenario === "developer-tool" || scenario === "device-code") {
+  // A developer tool still running (the fake az answers after a minute) or a device code sign-in still
+  // polling (nobody approves the code) when close() is called: the tool process, the poll timer and its
+  // requests must not keep this process alive.
+  // The fake tool needs the network guard, not the TypeScript loader (it runs from "/", where tsx doesn't resolve), as toolHarness.ts sets it.
+  process.env.NODE_OPTIONS = (process.env.NODE_OPTIONS ?? "")
+    .replace(/--import[= ]tsx\b/, "")
+    .replace(/--conditions=\S+/, "")
+    .trim();
+  const credential =
+    scenario === "developer-tool"
+      ? new AzureCliCredential()
+      : new DeviceCodeCredential({ tenantId: process.env.AZURE_TENANT_ID!, userPromptCallback: () => undefined });
+  const pending = afterClose(() => credential.getToken(scope));
+  await new Promise((r) => setTimeout(r, 500)); // the tool is running / the first polls went out
   await credential.close();
   const closedAt = Date.now();
   print({ closedAt, after: await pending });
