@@ -205,6 +205,12 @@ describe("side by side with @azure/identity 4.13.1", () => {
     assert.deepEqual(azid, azure);
   });
 
+  it("proofOfPossessionOptions on ClientSecretCredential: azid rejects naming the option where @azure/identity hands back a Bearer token (the option silently ignored)", async () => {
+    const { azure, azid } = await both("pop", env.addApp());
+    assert.deepEqual(azure, { tokenType: "Bearer" }, JSON.stringify(azure));
+    assert.deepEqual(azid, { error: "UnsupportedOptionError", mentionsOption: true });
+  });
+
   it("brokerOptions.enabled: both refuse at construction (azid with UnsupportedOptionError naming the alternatives)", async () => {
     const { azure, azid } = await both("broker", env.addApp());
     assert.deepEqual(azure, { constructed: false, isError: true });

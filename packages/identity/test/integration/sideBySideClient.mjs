@@ -47,6 +47,15 @@ async function run() {
       return { constructed: false, isError: error instanceof Error };
     }
   }
+  if (scenario === "pop") {
+    // proofOfPossessionOptions on a credential that cannot get a PoP token.
+    const credential = new id.ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, options);
+    const pop = { nonce: "nonce-1", resourceRequestMethod: "GET", resourceRequestUrl: "https://storage.example/r" };
+    return credential.getToken(scope, { proofOfPossessionOptions: pop }).then(
+      (token) => ({ tokenType: token.tokenType }),
+      (error) => ({ error: error?.name, mentionsOption: /proofOfPossessionOptions/.test(String(error?.message)) }),
+    );
+  }
   if (scenario === "logging") {
     // How every Azure SDK user turns logs on: @azure/logger's setLogLevel and AzureLogger.log.
     const { AzureLogger, setLogLevel } = await import("@azure/logger");
