@@ -63,7 +63,10 @@ export interface PersistentStore {
   read(): Promise<string | undefined>;
   /** Replaces the content with `update(current)`, atomically with respect to other processes. */
   modify(update: (current: string | undefined) => string): Promise<void>;
-  /** Releases the store's resources. */
+  /**
+   * Releases the store's resources; called when the last credential using the store closes. Ends pending
+   * waits too (a modify() waiting for another process's lock rejects), so the process can exit.
+   */
   close(): Promise<void>;
 }
 
