@@ -5,6 +5,8 @@
 // phases, and prints one `@@BENCH_RESULT@@ {json}` line. Tokens are never printed: only short
 // hashes of them, to compare what members received.
 import { createHash } from "node:crypto";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { subscribe } from "node:diagnostics_channel";
 import { createInterface } from "node:readline";
 
 const args = JSON.parse(process.argv[2] ?? "{}");
@@ -26,6 +28,39 @@ async function connectRedis({ client, port }) {
   return { client: redis, close: () => redis.destroy() };
 }
 
+// Timeline of each getToken call, for phases with `timeline: true` (the frozen-Redis case): when its
+// own token request started (node:http's request-start channel, tied to the call through
+// AsyncLocalStorage) and how long the fleet cache held it before its fetch started or its answer came.
+// Only those phases pay for the async context tracking.
+const callContext = new AsyncLocalStorage();
+const nowUs = () => Number(process.hrtime.bigint()) / 1000;
+subscribe("http.client.request.start", () => {
+  const call = callContext.getStore();
+  if (call !== undefined) call.requestAt ??= nowUs();
+});
+
+/** The plugin's cache as azid sees it, timed: entry to the first of "fetch started" and "answered". */
+function timedFleetCache(cache) {
+  return {
+    getOrFetch(key, fetch, info) {
+      const call = callContext.getStore();
+      if (call === undefined) return cache.getOrFetch(key, fetch, info);
+      const enteredAt = nowUs();
+      const mark = () => (call.inFleetCacheUs ??= nowUs() - enteredAt);
+      const answer = cache.getOrFetch(
+        key,
+        () => {
+          mark();
+          return fetch();
+        },
+        info,
+      );
+      answer.then(mark, mark);
+      return answer;
+    },
+  };
+}
+
 async function setUp() {
   const lib = args.lib === "azure" ? await import("@azure/identity") : await import("@azid/identity");
   let redis;
@@ -41,7 +76,9 @@ async function setUp() {
         ? { warning: (m) => process.stderr.write(`[member ${process.pid}] ${m}\n`), info: () => undefined }
         : { warning: () => undefined, info: () => undefined },
     });
-    lib.useIdentityPlugin(plugin);
+    lib.useIdentityPlugin((context) =>
+      plugin({ azid: context.azid, setDistributedTokenCache: (cache) => context.setDistributedTokenCache(cache && timedFleetCache(cache)) }),
+    );
   }
   const c = args.credential;
   const credential =
@@ -51,11 +88,17 @@ async function setUp() {
   return { credential, redis, plugin };
 }
 
-async function timedGetToken(credential, scope, stats) {
+async function timedGetToken(credential, scope, stats, timeline) {
   const t0 = process.hrtime.bigint();
+  const call = timeline ? { startedAt: nowUs() } : undefined;
   try {
-    const token = await credential.getToken(scope);
+    const token = await (call ? callContext.run(call, () => credential.getToken(scope)) : credential.getToken(scope));
     stats.latenciesUs.push(Number(process.hrtime.bigint() - t0) / 1000);
+    if (call) {
+      // Time until the call's own token request started (or until it was answered without one).
+      stats.untilRequestUs.push((call.requestAt ?? nowUs()) - call.startedAt);
+      if (call.inFleetCacheUs !== undefined) stats.inFleetCacheUs.push(call.inFleetCacheUs);
+    }
     if (!token?.token) throw new Error("getToken returned no token");
     return token;
   } catch (error) {
@@ -66,7 +109,7 @@ async function timedGetToken(credential, scope, stats) {
 }
 
 async function run({ credential }) {
-  const stats = { latenciesUs: [], failures: 0, errors: [], calls: 0 };
+  const stats = { latenciesUs: [], untilRequestUs: [], inFleetCacheUs: [], failures: 0, errors: [], calls: 0 };
   const seen = new Map(args.scopes.map((s) => [s, []])); // scope -> fingerprints in the order received
   const record = (scope, token) => {
     stats.calls++;
@@ -77,10 +120,16 @@ async function run({ credential }) {
   };
   const phases = [];
   for (const phase of args.phases) {
-    const before = { calls: stats.calls, failures: stats.failures, samples: stats.latenciesUs.length };
+    const before = {
+      calls: stats.calls,
+      failures: stats.failures,
+      samples: stats.latenciesUs.length,
+      timeline: stats.untilRequestUs.length,
+      held: stats.inFleetCacheUs.length,
+    };
     const t0 = Date.now();
     if (phase.type === "cold") {
-      await Promise.all(args.scopes.map(async (scope) => record(scope, await timedGetToken(credential, scope, stats))));
+      await Promise.all(args.scopes.map(async (scope) => record(scope, await timedGetToken(credential, scope, stats, phase.timeline === true))));
     } else if (phase.type === "loop") {
       const end = Date.now() + phase.durationMs;
       while (Date.now() < end) {
@@ -99,6 +148,8 @@ async function run({ credential }) {
       failures: stats.failures - before.failures,
       // Loops make thousands of cache hits: their latencies are not reported (counts are).
       latenciesUs: phase.type === "loop" ? [] : stats.latenciesUs.slice(before.samples),
+      untilRequestUs: stats.untilRequestUs.slice(before.timeline),
+      inFleetCacheUs: stats.inFleetCacheUs.slice(before.held),
     });
   }
   return { phases, failures: stats.failures, errors: stats.errors, tokens: Object.fromEntries(seen) };
