@@ -50,7 +50,7 @@ interface Agents {
 }
 
 type SecureContext = import("node:tls").SecureContext;
-const secureContexts = new Map<string, SecureContext>();
+const secureContexts = new Map<string, Promise<SecureContext>>();
 const MAX_SECURE_CONTEXTS = 16;
 
 /**
@@ -59,17 +59,23 @@ const MAX_SECURE_CONTEXTS = 16;
  * again: about 0.6 MB of native memory that V8 does not see, so it is freed late and the allocator
  * keeps it. 1,000 credentials with tlsOptions.ca held 650 MB of RSS for a 17 MB heap (`npm run soak`).
  * Bounded: a process has a few CA sets at most, the oldest is dropped past 16.
+ * The promise is cached, not the context: concurrent first requests (a DefaultAzureCredential chain,
+ * a fleet of credentials warming up) wait on one build instead of each building its own. A build
+ * that fails is dropped so the next request tries again.
  */
-async function secureContextFor(ca: string | string[]): Promise<SecureContext> {
+function secureContextFor(ca: string | string[]): Promise<SecureContext> {
   const extra = Array.isArray(ca) ? ca : [ca];
   const key = extra.join("\n");
   let context = secureContexts.get(key);
   if (context === undefined) {
     // Node's `ca` option replaces the default roots; keep them and add the extra ones.
-    const tls = await import("node:tls");
-    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ...extra] });
+    context = import("node:tls").then((tls) => tls.createSecureContext({ ca: [...tls.rootCertificates, ...extra] }));
     secureContexts.set(key, context);
     if (secureContexts.size > MAX_SECURE_CONTEXTS) secureContexts.delete(secureContexts.keys().next().value as string);
+    const pending = context;
+    pending.catch(() => {
+      if (secureContexts.get(key) === pending) secureContexts.delete(key);
+    });
   }
   return context;
 }
@@ -102,6 +108,7 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}, shared
       if (!(url.protocol === "http:" && options.allowHttpOrigins?.includes(url.origin) === true)) assertSecureUrl(url, "Request URL");
       if (request.abortSignal?.aborted) throw new TransportError("ABORTED", "The operation was aborted.");
       const mods = await modules();
+      // Concurrent first requests share secureContextFor's one pending build.
       if (options.ca !== undefined) trusted ??= await secureContextFor(options.ca);
       const pin = options.pinnedCertificate === undefined ? undefined : normalizeThumbprint(options.pinnedCertificate.sha1OrSha256Hex);
       const proxy = pin === undefined && options.bypassProxy !== true ? resolveProxy(url, options.proxyOptions) : undefined;

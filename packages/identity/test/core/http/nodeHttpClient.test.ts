@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { after, describe, it } from "node:test";
 import { retryPolicy, sendWithRetry, parseRetryAfter } from "../../../src/core/http/retry.js";
 import { TransportError } from "../../../src/core/http/httpClient.js";
@@ -109,6 +110,78 @@ describe("extra CAs (tlsOptions.ca)", () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+});
+
+/**
+ * Counts (and can fail) node:tls's createSecureContext calls whose `ca` holds `marker`, for the
+ * test's duration: the transport's `import("node:tls")` sees the patched export through
+ * syncBuiltinESMExports.
+ */
+async function watchContextBuilds<T>(marker: string, fail: (build: number) => boolean, fn: (builds: () => number) => Promise<T>): Promise<T> {
+  const tls = createRequire(import.meta.url)("node:tls") as typeof import("node:tls");
+  const original = tls.createSecureContext;
+  let builds = 0;
+  tls.createSecureContext = (options) => {
+    if (Array.isArray(options?.ca) && options.ca.includes(marker) && fail(++builds)) throw new Error("simulated secure context failure");
+    return original(options);
+  };
+  syncBuiltinESMExports();
+  try {
+    return await fn(() => builds);
+  } finally {
+    tls.createSecureContext = original;
+    syncBuiltinESMExports();
+  }
+}
+
+describe("one TLS context build per CA set (single-flight)", () => {
+  const env = useEmulator();
+  const discovery = () => `${env.emu.url}/${env.tenantId}/v2.0/.well-known/openid-configuration`;
+
+  it("concurrent first requests from several clients with the same CAs build one context, over real HTTPS to the emulator", async () => {
+    // A CA set no other test uses, so the process-wide cache starts empty for it.
+    const { certPem: marker } = await env.emu.createClientCertificate("single-flight-marker");
+    const clients = [0, 1, 2].map(() => createNodeHttpClient({ ca: [env.emu.caCertPem, marker] }));
+    await watchContextBuilds(
+      marker,
+      () => false,
+      async (builds) => {
+        const responses = await Promise.all(
+          clients.flatMap((c) => [0, 1, 2, 3].map(() => c.sendRequest({ method: "GET", url: discovery(), headers: {}, timeoutMs: 10_000 }))),
+        );
+        assert.deepEqual(
+          responses.map((r) => r.status),
+          Array(12).fill(200),
+        );
+        assert.equal(builds(), 1, "12 concurrent first requests (3 clients x 4) must share one secure context build");
+        // Later requests and clients reuse it.
+        await createNodeHttpClient({ ca: [env.emu.caCertPem, marker] }).sendRequest({ method: "GET", url: discovery(), headers: {}, timeoutMs: 10_000 });
+        assert.equal(builds(), 1);
+      },
+    );
+    for (const c of clients) c.closeConnections();
+  });
+
+  it("a failed build is not cached: the requests waiting on it fail, the next request builds again and succeeds", async () => {
+    const { certPem: marker } = await env.emu.createClientCertificate("failed-build-marker");
+    const client = createNodeHttpClient({ ca: [env.emu.caCertPem, marker] });
+    await watchContextBuilds(
+      marker,
+      (build) => build === 1,
+      async (builds) => {
+        const first = await Promise.allSettled([0, 1, 2].map(() => client.sendRequest({ method: "GET", url: discovery(), headers: {}, timeoutMs: 10_000 })));
+        for (const outcome of first) {
+          assert.equal(outcome.status, "rejected");
+          assert.match(String((outcome as PromiseRejectedResult).reason), /simulated secure context failure/);
+        }
+        assert.equal(builds(), 1, "the three concurrent requests waited on one build");
+        const response = await client.sendRequest({ method: "GET", url: discovery(), headers: {}, timeoutMs: 10_000 });
+        assert.equal(response.status, 200);
+        assert.equal(builds(), 2, "the failed build was dropped and built again");
+      },
+    );
+    client.closeConnections();
   });
 });
 
