@@ -5,11 +5,12 @@ import { abortError, AuthenticationError } from "../errors.js";
 import type { CredentialLogger } from "../logger.js";
 import { ensureScopes } from "../scopes.js";
 import { processMultiTenantRequest } from "../tenants.js";
-import type { AbortSignalLike, AccessToken, GetTokenOptions } from "../types.js";
+import type { AccessToken, GetTokenOptions } from "../types.js";
 import type { TokenRequest, TokenSource } from "../tokenSource.js";
 import { tokenCache, CachePartition } from "./tokenCache.js";
 import { isTracingEnabled, withGetTokenSpan } from "../tracing.js";
-import { closedError, CredentialClosedError } from "../closable.js";
+import { closedError } from "../closable.js";
+import { withinLimits } from "../limits.js";
 import { rejectProofOfPossession } from "../unsupportedOptions.js";
 import { connectAzureLogger } from "../azureLoggerBridge.js";
 import { connectAzureTracing } from "../azureTracingBridge.js";
@@ -149,12 +150,13 @@ export class TokenProvider {
         : { inflightKey: `${storeKey}\u0000${options.claims}`, onRefreshError, refresh: fetchWith(this.#options.buildClaims?.(undefined, enableCae)) },
     );
     try {
-      const token = await withCallerLimits(
-        withCallerLimits(pending, this.#closing.signal, undefined, deadlineError),
-        options.abortSignal,
-        options.requestOptions?.timeout,
-        this.#options.deadlineError ?? deadlineError,
-      );
+      // One caller gives up (abort, timeout, close()) without cancelling the shared request for others.
+      const callerTimeout = options.requestOptions?.timeout;
+      const token = await withinLimits(withinLimits(pending, { abortSignal: this.#closing.signal }), {
+        abortSignal: options.abortSignal,
+        deadline: callerTimeout === undefined ? undefined : Date.now() + callerTimeout,
+        onTimeout: () => (this.#options.deadlineError ?? deadlineError)(callerTimeout!),
+      });
       logger.info(`getToken() => SUCCESS. Scopes: ${scopes.join(", ")}.`);
       this.#options.onToken?.(token);
       return token;
@@ -169,33 +171,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
 }
 
-/** Lets one caller give up (abort or timeout) without cancelling the shared request for others. */
+/** What a caller's requestOptions.timeout ends with, unless the provider names its own error. */
 function deadlineError(timeoutMs: number): Error {
   return new AuthenticationError(0, { error: "timeout", errorDescription: `No token within requestOptions.timeout (${timeoutMs} ms).` });
-}
-
-function withCallerLimits(
-  promise: Promise<AccessToken>,
-  signal: AbortSignalLike | undefined,
-  timeoutMs: number | undefined,
-  onDeadline: (timeoutMs: number) => Error,
-): Promise<AccessToken> {
-  if (signal === undefined && timeoutMs === undefined) return promise;
-  return new Promise((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // close() rejects waiting callers with CredentialClosedError; a caller's own signal with an AbortError.
-    const onAbort = () => done(signal?.reason instanceof CredentialClosedError ? signal.reason : abortError());
-    const done = (error: unknown, token?: AccessToken) => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      if (error !== undefined) reject(error);
-      else resolve(token!);
-    };
-    signal?.addEventListener("abort", onAbort);
-    if (timeoutMs !== undefined) timer = setTimeout(() => done(onDeadline(timeoutMs)), timeoutMs);
-    promise.then(
-      (token) => done(undefined, token),
-      (error) => done(error),
-    );
-  });
 }

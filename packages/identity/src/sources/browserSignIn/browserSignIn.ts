@@ -7,7 +7,7 @@ import type { CredentialLogger } from "../../core/logger.js";
 import type { AbortSignalLike } from "../../core/types.js";
 import { buildAuthorizeUrl, redeemAuthorizationCode } from "../entra/authorizationCodeFlow.js";
 import { accountFromResponse } from "../entra/idToken.js";
-import { withinLimits, type Limits } from "../entra/interactionLimits.js";
+import { withinLimits, type Limits } from "../../core/limits.js";
 import { createPkce, randomToken } from "../entra/pkce.js";
 import type { InteractionResult, UserGrantClient } from "../entra/userGrant.js";
 import { startLoopbackServer } from "./loopbackServer.js";

@@ -8,7 +8,7 @@ import { TransportError } from "../../core/http/httpClient.js";
 import { scrubSecrets } from "../../core/logger.js";
 import type { AbortSignalLike } from "../../core/types.js";
 import { hintFor } from "./errorHints.js";
-import { sleepWithinLimits, withinLimits, type Limits } from "./interactionLimits.js";
+import { sleepWithinLimits, withinLimits, type Limits } from "../../core/limits.js";
 import type { TokenEndpointResponse } from "./tokenRequest.js";
 import { withOidcScopes, type UserGrantClient } from "./userGrant.js";
 
@@ -92,7 +92,7 @@ export async function runDeviceCodeFlow(request: DeviceCodeFlowRequest): Promise
       error: "expired_token",
       errorDescription: `The device code expired after ${authorization.expiresInSeconds} s without a completed sign-in.\nHint: ${NEXT_STEPS.expired_token}`,
     });
-  const limits: Limits = {
+  const limits: Limits & { deadline: number; onTimeout: () => Error } = {
     deadline: Math.min(codeExpiresAt, callerDeadline),
     abortSignal,
     onTimeout: () => (callerDeadline < codeExpiresAt ? timeoutError() : expired()),

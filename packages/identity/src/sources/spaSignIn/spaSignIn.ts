@@ -12,7 +12,7 @@ import { AuthenticationError } from "../../core/errors.js";
 import type { CredentialLogger } from "../../core/logger.js";
 import type { AbortSignalLike } from "../../core/types.js";
 import { buildAuthorizeUrl, redeemAuthorizationCode } from "../entra/authorizationCodeFlow.js";
-import { withinLimits } from "../entra/interactionLimits.js";
+import { withinLimits } from "../../core/limits.js";
 import { createPkce, randomToken } from "../entra/pkce.js";
 import type { InteractionResult, UserGrantClient } from "../entra/userGrant.js";
 import { codeFromAuthResponse, readAuthResponse, withoutAuthResponse } from "./authResponse.js";
