@@ -4,7 +4,7 @@
 import { AuthenticationRequiredError } from "../core/errors.js";
 import { redeemAuthorizationCode } from "../sources/entra/authorizationCodeFlow.js";
 import { requireString } from "../providers/confidentialClient.js";
-import { fingerprintOf } from "../sources/entra/clientAuthentication.js";
+import { fingerprintOf, secretAuthentication } from "../sources/entra/clientAuthentication.js";
 import { DeferredUserTokenClient } from "./userTokenClientLoader.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
@@ -62,9 +62,7 @@ export class AuthorizationCodeCredential implements TokenCredential {
       clientId,
       tenantId,
       options,
-      ...(clientSecret !== undefined
-        ? { clientAuthentication: { kind: "secret" as const, secret: clientSecret }, fingerprint: fingerprintOf(clientSecret) }
-        : {}),
+      ...(clientSecret !== undefined ? { clientAuthentication: secretAuthentication(clientSecret), fingerprint: fingerprintOf(clientSecret) } : {}),
       interact: async (request, grants) => {
         // A code is single-use (AADSTS54005 on a second redemption): once spent, only the refresh token is left.
         if (redeemed) {

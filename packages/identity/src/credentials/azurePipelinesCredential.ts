@@ -9,6 +9,7 @@ import { assertSecureUrl } from "../core/http/httpClient.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { closeParts } from "../core/closable.js";
+import { assertionAuthentication } from "../sources/entra/clientAuthentication.js";
 
 /** Options of {@link AzurePipelinesCredential}. */
 export interface AzurePipelinesCredentialOptions extends MultiTenantTokenCredentialOptions, CredentialPersistenceOptions, AuthorityValidationOptions {}
@@ -52,10 +53,9 @@ export class AzurePipelinesCredential implements TokenCredential {
       credentialName: NAME,
       tenantId,
       clientId,
-      authentication: {
-        kind: "assertion",
-        getAssertion: () => requestPipelinesOidcToken({ oidcRequestUri, serviceConnectionId, systemAccessToken, http, deadline: Date.now() + 30_000 }),
-      },
+      authentication: assertionAuthentication(() =>
+        requestPipelinesOidcToken({ oidcRequestUri, serviceConnectionId, systemAccessToken, http, deadline: Date.now() + 30_000 }),
+      ),
       fingerprint: `pipelines:${serviceConnectionId}`,
       options,
     });

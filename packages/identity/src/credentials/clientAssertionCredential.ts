@@ -7,6 +7,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/type
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { closeParts } from "../core/closable.js";
 import type { RegionalAuthorityOptions } from "../sources/entra/regionalAuthority.js";
+import { assertionAuthentication } from "../sources/entra/clientAuthentication.js";
 
 /** Options of {@link ClientAssertionCredential}. */
 export interface ClientAssertionCredentialOptions
@@ -40,7 +41,7 @@ export class ClientAssertionCredential implements TokenCredential {
       credentialName: name,
       tenantId,
       clientId,
-      authentication: { kind: "assertion", getAssertion: () => callGetAssertion(getAssertion, name) },
+      authentication: assertionAuthentication(() => callGetAssertion(getAssertion, name)),
       // The callback is opaque: two instances may return different identities, so they never share tokens.
       fingerprint: `callback-${++instances}`,
       // ...and for the same reason the fingerprint means nothing in another process: no fleet cache.

@@ -9,6 +9,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/type
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { closeParts } from "../core/closable.js";
 import type { RegionalAuthorityOptions } from "../sources/entra/regionalAuthority.js";
+import { assertionAuthentication } from "../sources/entra/clientAuthentication.js";
 
 /** A certificate given by file path (see {@link ClientCertificateCredential}). */
 export interface ClientCertificatePEMCertificatePath {
@@ -78,10 +79,9 @@ export class ClientCertificateCredential implements TokenCredential {
       credentialName: name,
       tenantId,
       clientId,
-      authentication: {
-        kind: "assertion",
-        getAssertion: async (tokenEndpoint) => createClientAssertion(loaded, { clientId, audience: tokenEndpoint, algorithm, sendCertificateChain }),
-      },
+      authentication: assertionAuthentication(async (tokenEndpoint) =>
+        createClientAssertion(loaded, { clientId, audience: tokenEndpoint, algorithm, sendCertificateChain }),
+      ),
       fingerprint: `${loaded.x5tS256}${sendCertificateChain ? "+x5c" : ""}`,
       options,
     });

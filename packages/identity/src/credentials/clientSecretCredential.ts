@@ -1,7 +1,7 @@
 // An app registration authenticating with a client secret (client credentials grant).
 import type { TokenProvider } from "../core/cache/tokenProvider.js";
 import { createConfidentialClientProvider, requireString } from "../providers/confidentialClient.js";
-import { fingerprintOf } from "../sources/entra/clientAuthentication.js";
+import { fingerprintOf, secretAuthentication } from "../sources/entra/clientAuthentication.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, CredentialPersistenceOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { closeParts } from "../core/closable.js";
@@ -38,7 +38,7 @@ export class ClientSecretCredential implements TokenCredential {
       credentialName: name,
       tenantId,
       clientId,
-      authentication: { kind: "secret", secret: clientSecret },
+      authentication: secretAuthentication(clientSecret),
       fingerprint: fingerprintOf(clientSecret),
       options,
     });

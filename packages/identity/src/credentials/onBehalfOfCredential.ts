@@ -9,7 +9,7 @@ import { loadCertificate } from "../core/certificates/certificate.js";
 import { buildClaims } from "../sources/entra/claims.js";
 import { createClientAssertion } from "../sources/entra/clientAssertion.js";
 import { requireString } from "../providers/confidentialClient.js";
-import { fingerprintOf, type ClientAuthentication } from "../sources/entra/clientAuthentication.js";
+import { assertionAuthentication, fingerprintOf, secretAuthentication, type ClientAuthentication } from "../sources/entra/clientAuthentication.js";
 import { toAccessToken, UserGrantClient } from "../sources/entra/userGrant.js";
 import { AuthenticationError } from "../core/errors.js";
 import { createHttpContext } from "../core/http/context.js";
@@ -112,21 +112,18 @@ export class OnBehalfOfCredential implements TokenCredential {
     let fingerprint: string;
     if (all.clientSecret !== undefined) {
       const secret = requireString(all.clientSecret, name, "clientSecret");
-      authentication = { kind: "secret", secret };
+      authentication = secretAuthentication(secret);
       fingerprint = fingerprintOf(secret);
     } else if (all.certificatePath !== undefined) {
       const certificate = loadCertificate({ path: requireString(all.certificatePath, name, "certificatePath") });
       const sendCertificateChain = all.sendCertificateChain === true;
-      authentication = {
-        kind: "assertion",
-        getAssertion: async (audience) => createClientAssertion(certificate, { clientId, audience, sendCertificateChain }),
-      };
+      authentication = assertionAuthentication(async (audience) => createClientAssertion(certificate, { clientId, audience, sendCertificateChain }));
       fingerprint = `${certificate.x5tS256}${sendCertificateChain ? "+x5c" : ""}`;
     } else {
       const getAssertion = all.getAssertion;
       if (typeof getAssertion !== "function")
         throw new TypeError(`${name}: getAssertion must be a function returning the app's client assertion (received ${typeof getAssertion}).`);
-      authentication = { kind: "assertion", getAssertion: () => callGetAssertion(getAssertion, name) };
+      authentication = assertionAuthentication(() => callGetAssertion(getAssertion, name));
       fingerprint = `callback-${++assertionCallbacks}`;
     }
     const authorityHost = resolveAuthorityHost(all.authorityHost);

@@ -10,6 +10,7 @@ import { credentialLogger } from "../core/logger.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { closeParts } from "../core/closable.js";
+import { assertionAuthentication } from "../sources/entra/clientAuthentication.js";
 
 /** Options of {@link WorkloadIdentityCredential}; each defaults to the variable the AKS workload identity webhook sets. */
 export interface WorkloadIdentityCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {
@@ -71,10 +72,9 @@ export class WorkloadIdentityCredential implements TokenCredential {
       credentialName: NAME,
       tenantId: tenantId!,
       clientId: clientId!,
-      authentication: {
-        kind: "assertion",
-        getAssertion: getAssertion ? () => callGetAssertion(getAssertion, NAME) : async () => readFederatedTokenFile(tokenFilePath!, NAME),
-      },
+      authentication: assertionAuthentication(
+        getAssertion ? () => callGetAssertion(getAssertion, NAME) : async () => readFederatedTokenFile(tokenFilePath!, NAME),
+      ),
       // A callback is opaque (as in ClientAssertionCredential): its tokens are never shared with another instance or process.
       fingerprint: getAssertion ? `workload-callback-${++callbacks}` : `workload:${tokenFilePath}`,
       ...(getAssertion ? { fleetShareable: false } : {}),

@@ -10,7 +10,7 @@ import { checkTenantId, resolveAdditionallyAllowedTenants } from "../core/tenant
 import type { AuthorityValidationOptions, MultiTenantTokenCredentialOptions } from "../core/options.js";
 import { resolveAuthorityHost } from "../sources/entra/authority.js";
 import { buildClaims } from "../sources/entra/claims.js";
-import { CLIENT_ASSERTION_TYPE, type ClientAuthentication } from "../sources/entra/clientAuthentication.js";
+import type { ClientAuthentication } from "../sources/entra/clientAuthentication.js";
 import { createGrantSource } from "../sources/entra/grantSource.js";
 import { regionalEndpointRewriter, resolveRegionalAuthority } from "../sources/entra/regionalAuthority.js";
 import { resolvePersistence } from "../core/persistenceOptions.js";
@@ -54,11 +54,7 @@ export function createConfidentialClientProvider(settings: ConfidentialClientSet
     http,
     async buildForm(request, tokenEndpoint) {
       const form: Record<string, string> = { client_id: clientId, scope: request.scopes.join(" "), grant_type: "client_credentials" };
-      if (authentication.kind === "secret") form.client_secret = authentication.secret;
-      else {
-        form.client_assertion_type = CLIENT_ASSERTION_TYPE;
-        form.client_assertion = await authentication.getAssertion(tokenEndpoint);
-      }
+      await authentication(form, tokenEndpoint);
       return form;
     },
   });

@@ -5,7 +5,7 @@
 import type { HttpContext } from "../../core/http/context.js";
 import type { AbortSignalLike, AccessToken } from "../../core/types.js";
 import { getTokenEndpoint } from "./authority.js";
-import { CLIENT_ASSERTION_TYPE, type ClientAuthentication } from "./clientAuthentication.js";
+import type { ClientAuthentication } from "./clientAuthentication.js";
 import { requestToken, type TokenEndpointResponse } from "./tokenRequest.js";
 
 /** MSAL adds these to every user flow: an id_token, a refresh token and the account's profile. */
@@ -63,7 +63,7 @@ export class UserGrantClient {
     const tokenEndpoint = await this.tokenEndpoint(call.tenantId, call.deadline, call.abortSignal);
     const form: Record<string, string> = { client_id: this.settings.clientId, scope: withOidcScopes(call.scopes), ...fields, client_info: "1" };
     if (call.claims !== undefined) form.claims = call.claims;
-    await applyClientAuthentication(form, this.settings.clientAuthentication, tokenEndpoint);
+    await this.settings.clientAuthentication?.(form, tokenEndpoint);
     return requestToken({
       tokenEndpoint,
       form,
@@ -72,19 +72,6 @@ export class UserGrantClient {
       ...(call.headers ? { headers: call.headers } : {}),
       ...(call.abortSignal ? { abortSignal: call.abortSignal } : {}),
     });
-  }
-}
-
-export async function applyClientAuthentication(
-  form: Record<string, string>,
-  authentication: ClientAuthentication | undefined,
-  tokenEndpoint: string,
-): Promise<void> {
-  if (authentication === undefined) return;
-  if (authentication.kind === "secret") form.client_secret = authentication.secret;
-  else {
-    form.client_assertion_type = CLIENT_ASSERTION_TYPE;
-    form.client_assertion = await authentication.getAssertion(tokenEndpoint);
   }
 }
 
