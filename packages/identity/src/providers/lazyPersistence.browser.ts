@@ -4,7 +4,7 @@
 // leaves both out. resolvePersistence() only asks for this class when a persistence plugin is
 // registered, which can't work in a page; the constructor says so and names the browser's option.
 import { NO_PERSISTENCE_IN_BROWSER } from "../core/persistenceOptions.browser.js";
-import type { PersistenceRequest } from "../core/persistenceOptions.js";
+import { resolvePersistence, type PersistenceRequest } from "../core/persistenceOptions.js";
 import type { TokenSource } from "../core/tokenSource.js";
 
 /** index.ts hands in the loader of lazy.ts (none in the web builds, persistenceCode.web.ts): a page has no persistence code to load. */
@@ -19,4 +19,10 @@ export class PersistentTokenCache {
 /** Never reached in a page (see above); the source as it is. */
 export function withPersistentAppTokens(source: TokenSource): TokenSource {
   return source;
+}
+
+/** A user credential's persistence: none in a page (resolvePersistence, the browser's, throws when it is asked for). */
+export function persistentUserTokens(options: unknown, credentialName: string): undefined {
+  resolvePersistence(options, credentialName);
+  return undefined;
 }

@@ -6,10 +6,15 @@
 // the plugin's warm-up (provider.warm: the key from the OS store where no unlock prompt is needed,
 // and the cache file), so the first getToken finds them ready or under way instead of starting them.
 // The loader is handed in from above lazy.ts (index.ts), as the layering allows only that.
+import { RefreshTokenStore, tokenCache } from "../core/cache/tokenCache.js";
 import type { CredentialLogger } from "../core/logger.js";
 import { pluginRegistry } from "../core/plugins.js";
-import type { PersistenceRequest } from "../core/persistenceOptions.js";
+import { resolvePersistence, type PersistenceRequest } from "../core/persistenceOptions.js";
 import type { TokenSource } from "../core/tokenSource.js";
+import type { AccessToken } from "../core/types.js";
+import { buildClaims } from "../sources/entra/claims.js";
+import type { UserAccount } from "../sources/entra/idToken.js";
+import type { TokenEndpointResponse } from "../sources/entra/tokenRequest.js";
 import type * as Glue from "./persistentTokenCache.js";
 
 type Loaded = { glue: typeof Glue; cache: Glue.PersistentTokenCache };
@@ -77,4 +82,76 @@ export function withPersistentAppTokens(source: TokenSource, persistence: AppTok
         throw error;
       });
   return async (request) => (await (wrapped ??= wrap()))(request);
+}
+
+/**
+ * tokenCachePersistenceOptions of a credential that signs a user in (providers/userTokens.ts): its
+ * accounts' tokens and refresh tokens also live in the plugin's store, for other processes and later
+ * runs. Undefined when the options ask for none; throws as resolvePersistence() does. The web builds'
+ * stand-ins return undefined (or throw), so a page's bundle carries none of this.
+ */
+export function persistentUserTokens(
+  options: unknown,
+  credentialName: string,
+  logger: CredentialLogger,
+  environment: string,
+  clientId: string,
+): PersistentUserTokens | undefined {
+  const request = resolvePersistence(options, credentialName);
+  return request === undefined ? undefined : new PersistentUserTokens(new PersistentTokenCache(request, logger), environment, clientId);
+}
+
+/** One user credential's persistent cache: what its silent step reads and writes there. */
+export class PersistentUserTokens {
+  readonly #cache: PersistentTokenCache;
+  readonly #environment: string;
+  readonly #clientId: string;
+
+  constructor(cache: PersistentTokenCache, environment: string, clientId: string) {
+    this.#cache = cache;
+    this.#environment = environment;
+    this.#clientId = clientId;
+  }
+
+  #query(account: UserAccount, cae: boolean): Glue.UserQuery {
+    return { environment: this.#environment, clientId: this.#clientId, account, cae };
+  }
+
+  /**
+   * Before a refresh: the persisted access token for an unchallenged request (`fresh`: serve it; else a
+   * fallback while it is valid), and the persisted refresh token, put in tokenCache.refreshTokens
+   * when this process holds none for the account.
+   */
+  async lookUp(
+    account: UserAccount,
+    request: { scopes: string[]; claims: string | undefined; enableCae: boolean },
+    tenantId: string,
+  ): Promise<{ token: AccessToken; fresh: boolean } | undefined> {
+    const query = this.#query(account, request.enableCae);
+    let found: { token: AccessToken; fresh: boolean } | undefined;
+    if (request.claims === buildClaims(undefined, request.enableCae)) {
+      found = await this.#cache.findUserAccessToken(query, request.scopes, tenantId);
+      if (found?.fresh === true) return found;
+    }
+    const storeKey = RefreshTokenStore.key(this.#environment, this.#clientId, account.homeAccountId);
+    if (tokenCache.refreshTokens.get(storeKey) === undefined) {
+      const refreshToken = await this.#cache.findRefreshToken(query);
+      if (refreshToken !== undefined) tokenCache.refreshTokens.set(storeKey, refreshToken);
+    }
+    return found;
+  }
+
+  /** A sign-in's or a refresh's response, written through (access, refresh and id tokens, the account). */
+  save(account: UserAccount, cae: boolean, response: TokenEndpointResponse, token: AccessToken, scopes: string[], tenantId: string): Promise<void> {
+    return this.#cache.saveUserResponse(this.#query(account, cae), response, token, scopes, tenantId);
+  }
+
+  /** Entra rejected the refresh token: no process should try it again. */
+  forget(account: UserAccount, cae: boolean, refreshToken: string): Promise<void> {
+    return this.#cache.forgetRefreshToken(this.#query(account, cae), refreshToken);
+  }
+
+  close(): Promise<void> {
+    return this.#cache.close();
+  }
 }

@@ -28,11 +28,9 @@ import type { ClientAuthentication } from "../sources/entra/clientAuthentication
 import { accountFromResponse, type UserAccount } from "../sources/entra/idToken.js";
 import type { TokenEndpointResponse } from "../sources/entra/tokenRequest.js";
 import { type InteractionResult, toAccessToken, UserGrantClient } from "../sources/entra/userGrant.js";
-import { resolvePersistence } from "../core/persistenceOptions.js";
 import { tokenDetailsLogger } from "../core/accountLogging.js";
 import type { CredentialPersistenceOptions } from "../core/options.js";
-import { PersistentTokenCache } from "./lazyPersistence.js";
-import type { UserQuery } from "./persistentTokenCache.js";
+import { persistentUserTokens, type PersistentUserTokens } from "./lazyPersistence.js";
 
 /** What a credential's sign-in step is asked for. */
 export interface InteractionRequest {
@@ -65,7 +63,7 @@ export interface UserTokenSettings {
   /** Told when Entra rotated an account's refresh token (SharedTokenCacheCredential writes it back to its file). */
   onRefreshTokenRotated?: ((account: UserAccount, refreshToken: string) => Promise<void>) | undefined;
   /** tokenCachePersistenceOptions: tokens and refresh tokens also live in the plugin's store, across processes. */
-  persistence?: PersistentTokenCache | undefined;
+  persistence?: PersistentUserTokens | undefined;
   /** Told each token a caller gets (loggingOptions: accountLogging.ts's tokenDetailsLogger). */
   onToken?: ((token: AccessToken) => void) | undefined;
   /** Releases the sign-in transport's keep-alive connections (and the persistent store) on close(). */
@@ -205,7 +203,7 @@ export class UserTokenClient {
     const key = handoffKey(account, tenantId, enableCae, scopes);
     this.#handoff.set(key, toAccessToken(response));
     // Written before authenticate() returns, so a process started with the record finds the account.
-    await this.#settings.persistence?.saveUserResponse(this.#persisted(account, enableCae), response, toAccessToken(response), scopes, tenantId);
+    await this.#settings.persistence?.save(account, enableCae, response, toAccessToken(response), scopes, tenantId);
     // Unclaimed (the cache already held a token for these scopes): drop it soon, never keep it around.
     setTimeout(() => this.#handoff.delete(key), 5_000).unref?.();
     logger.info(`signed in${account.username ? ` as ${account.username}` : ""}.`);
@@ -248,24 +246,15 @@ export class UserTokenClient {
     }
     const storeKey = this.#refreshKey(account);
     const { persistence } = this.#settings;
-    const persisted = persistence === undefined ? undefined : this.#persisted(account, request.enableCae);
     // Another process (or an earlier run) may hold what this one lacks: a valid access token, a refresh token.
-    let fallback: AccessToken | undefined;
-    if (persisted !== undefined && request.claims === buildClaims(undefined, request.enableCae)) {
-      const found = await persistence!.findUserAccessToken(persisted, request.scopes, tenantId);
-      if (found?.fresh === true) return found.token;
-      fallback = found?.token;
-    }
-    let refreshToken = tokenCache.refreshTokens.get(storeKey);
-    if (refreshToken === undefined && persisted !== undefined) {
-      refreshToken = await persistence!.findRefreshToken(persisted);
-      if (refreshToken !== undefined) tokenCache.refreshTokens.set(storeKey, refreshToken);
-    }
+    const persisted = await persistence?.lookUp(account, request, tenantId);
+    if (persisted?.fresh === true) return persisted.token;
+    const refreshToken = tokenCache.refreshTokens.get(storeKey);
     const who = account.username || account.homeAccountId;
     if (refreshToken === undefined)
       throw silentFailure(
         request.scopes,
-        persisted === undefined
+        persistence === undefined
           ? `this process holds no refresh token for ${who} (azid keeps tokens in memory only; tokenCachePersistenceOptions keeps them across processes)`
           : `neither this process nor the persistent token cache holds a refresh token for ${who}`,
       );
@@ -285,11 +274,11 @@ export class UserTokenClient {
     } catch (error) {
       // As MSAL: a refresh that failed for a transient reason leaves the persisted, still valid token in use.
       if (!needsInteraction(error)) {
-        if (fallback !== undefined && fallback.expiresOnTimestamp > Date.now() + 60_000) return fallback;
+        if (persisted !== undefined && persisted.token.expiresOnTimestamp > Date.now() + 60_000) return persisted.token;
         throw error;
       }
       tokenCache.refreshTokens.delete(storeKey, refreshToken);
-      if (persisted !== undefined) await persistence!.forgetRefreshToken(persisted, refreshToken);
+      await persistence?.forget(account, request.enableCae, refreshToken);
       this.#settings.logger.info(`the refresh token for ${who} was rejected (${error.errorResponse.error}); a new sign-in is needed.`);
       throw silentFailure(
         request.scopes,
@@ -303,12 +292,8 @@ export class UserTokenClient {
       await this.#settings.onRefreshTokenRotated?.(account, response.refreshToken);
     }
     const token = toAccessToken(response);
-    if (persisted !== undefined) await persistence!.saveUserResponse(persisted, response, token, request.scopes, tenantId);
+    await persistence?.save(account, request.enableCae, response, token, request.scopes, tenantId);
     return token;
-  }
-
-  #persisted(account: UserAccount, cae: boolean): UserQuery {
-    return { environment: this.#host, clientId: this.#settings.grants.clientId, account, cae };
   }
 }
 
@@ -365,8 +350,7 @@ export function createUserTokenClient(setup: UserCredentialSetup): UserTokenClie
   const record =
     options?.authenticationRecord === undefined ? undefined : validateRecord(options.authenticationRecord, `${credentialName}: authenticationRecord`);
   const authorityHost = resolveAuthorityHost(options?.authorityHost);
-  const persistence = resolvePersistence(options, credentialName);
-  const persistentCache = persistence === undefined ? undefined : new PersistentTokenCache(persistence, credentialLogger(credentialName));
+  const persistence = persistentUserTokens(options, credentialName, credentialLogger(credentialName), new URL(authorityHost).host, clientId);
   const http = createHttpContext(options);
   const grants = new UserGrantClient({
     authorityHost,
@@ -387,11 +371,11 @@ export function createUserTokenClient(setup: UserCredentialSetup): UserTokenClie
     ...(setup.fingerprint !== undefined ? { fingerprint: setup.fingerprint } : {}),
     authenticationRecord: record,
     onRefreshTokenRotated: setup.onRefreshTokenRotated,
-    persistence: persistentCache,
+    persistence,
     onToken: tokenDetailsLogger(credentialLogger(credentialName), options?.loggingOptions),
     onClose: () => {
       http.release();
-      return persistentCache?.close();
+      return persistence?.close();
     },
   });
 }
