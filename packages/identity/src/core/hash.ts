@@ -11,7 +11,7 @@ export function sha256Text(text: string, encoding: HashEncoding): string {
   return nodeCrypto().createHash("sha256").update(text).digest(encoding);
 }
 
-/** SHA-256 of `text` (UTF-8), encoded, for callers that can wait. */
-export async function sha256TextAsync(text: string, encoding: HashEncoding): Promise<string> {
-  return sha256Text(text, encoding);
+/** SHA-256 of `text` (UTF-8), for callers that can wait; they encode it as they need (core/encoding.ts). */
+export async function sha256Async(text: string): Promise<Uint8Array> {
+  return nodeCrypto().createHash("sha256").update(text).digest();
 }

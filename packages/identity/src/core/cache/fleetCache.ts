@@ -2,7 +2,8 @@
 // (useIdentityPlugin, docs/design/plugins.md), a TokenProvider given `fleet` asks it before the network.
 // Only the app-only providers (confidential clients, managed identity) import this module, so a page
 // that only signs users in bundles none of it.
-import { sha256TextAsync } from "../hash.js";
+import { bytesToHex } from "../encoding.js";
+import { sha256Async } from "../hash.js";
 import { pluginRegistry } from "../plugins.js";
 import type { AccessToken } from "../types.js";
 
@@ -42,8 +43,8 @@ export function fleetCache(fleetScope?: () => string): FleetCache {
 }
 
 /** The fleet (L2) cache key: a hash of the identity's partition and the scopes, so it carries no secret. */
-export function fleetCacheKey(partitionName: string, scopeKey: string): Promise<string> {
-  return sha256TextAsync(`${partitionName}\u0000${scopeKey}`, "hex");
+export async function fleetCacheKey(partitionName: string, scopeKey: string): Promise<string> {
+  return bytesToHex(await sha256Async(`${partitionName}\u0000${scopeKey}`));
 }
 
 function isUsableFleetToken(token: unknown): token is AccessToken {

@@ -139,7 +139,7 @@ async function requestDeviceCode(
   const endpoint = await grants.siblingEndpoint(tenantId, "devicecode", deadline, abortSignal);
   const form: Record<string, string> = { client_id: grants.clientId, scope: withOidcScopes(scopes) };
   if (claims !== undefined) form.claims = claims;
-  const { http } = grants;
+  const { http } = grants.settings;
   let response;
   try {
     ({ response } = await sendWithRetry(

@@ -1,7 +1,7 @@
 // Proof Key for Code Exchange (RFC 7636, S256) and the random `state` and `nonce` of an
 // authorization request. All from the OS CSPRNG.
 import { base64UrlEncode } from "../../core/encoding.js";
-import { sha256TextAsync } from "../../core/hash.js";
+import { sha256Async } from "../../core/hash.js";
 
 export interface Pkce {
   /** 43 characters of base64url (32 random bytes): the minimum length RFC 7636 allows, full entropy. */
@@ -17,8 +17,8 @@ export async function createPkce(): Promise<Pkce> {
 }
 
 /** Asynchronous so that the browser build uses Web Crypto's digest (core/hash.web.ts). */
-export function pkceChallenge(verifier: string): Promise<string> {
-  return sha256TextAsync(verifier, "base64url");
+export async function pkceChallenge(verifier: string): Promise<string> {
+  return base64UrlEncode(await sha256Async(verifier));
 }
 
 /** base64url of `bytes` random bytes (Web Crypto's CSPRNG, a global in every runtime azid supports). */

@@ -44,10 +44,6 @@ export class UserGrantClient {
     return this.settings.clientId;
   }
 
-  get http(): HttpContext {
-    return this.settings.http;
-  }
-
   tokenEndpoint(tenantId: string, deadline: number, abortSignal?: AbortSignalLike): Promise<string> {
     const { authorityHost, disableInstanceDiscovery, http } = this.settings;
     return getTokenEndpoint({ host: authorityHost, tenantId, disableInstanceDiscovery, http, deadline, ...(abortSignal ? { abortSignal } : {}) });

@@ -4,22 +4,24 @@
 // and always removed from the address bar once read, whatever the outcome.
 import { AuthenticationError } from "../../core/errors.js";
 
+/** A URL's fragment or query as fields, when they are an authorization response (state, and a code or an error). */
+function responseFields(part: string): URLSearchParams | undefined {
+  const fields = new URLSearchParams(part.slice(1));
+  return fields.has("state") && (fields.has("code") || fields.has("error")) ? fields : undefined;
+}
+
 /** The OAuth fields of a redirect URL (fragment first, then query), when it carries an authorization response. */
 export function readAuthResponse(url: string): URLSearchParams | undefined {
   const parsed = new URL(url);
-  for (const part of [parsed.hash.slice(1), parsed.search.slice(1)]) {
-    const fields = new URLSearchParams(part);
-    if (fields.has("state") && (fields.has("code") || fields.has("error"))) return fields;
-  }
-  return undefined;
+  return responseFields(parsed.hash) ?? responseFields(parsed.search);
 }
 
 /** The same URL without the authorization response (code, state, session data, errors). */
 export function withoutAuthResponse(url: string): string {
   const parsed = new URL(url);
   for (const key of ["hash", "search"] as const) {
-    const fields = new URLSearchParams(parsed[key].slice(1));
-    if (!(fields.has("state") && (fields.has("code") || fields.has("error")))) continue;
+    const fields = responseFields(parsed[key]);
+    if (fields === undefined) continue;
     for (const name of ["code", "state", "session_state", "client_info", "error", "error_description", "error_uri", "error_codes", "suberror"]) {
       fields.delete(name);
     }
