@@ -3,22 +3,48 @@
 // logs on), its AZURE_LOG_LEVEL and its `AzureLogger.log` work for azid as for @azure/identity, under
 // the same `azure:identity:<level>` namespace. azid's own setLogLevel/AzureLogger keep working.
 //
-// Loaded lazily, once, when the first credential is built (never when azid is imported), with a
-// dynamic import() of the installed package: an ESM application gets the same module instance it
-// imported itself, and the CommonJS build turns it into the same require() the application made.
-// Without the package nothing happens and azid's core keeps zero runtime dependencies.
-import { connectExternalLogger, type AzureLogLevel, type ExternalDebugger } from "./logger.js";
+// Loaded once, with a dynamic import() of the installed package: an ESM application gets the same
+// module instance it imported itself, and the CommonJS build turns it into the same require() the
+// application made. Without the package nothing happens and azid's core keeps zero runtime dependencies.
+//
+// Not before the first token: loading @azure/logger (with @typespec/ts-http-runtime's logger under it)
+// costs a new process a few milliseconds of compiling, which a token from the persistent cache would
+// otherwise wait for. An ESM application's copy can't be found without import(), and only
+// @azure/logger knows whether its level wants a line, so building a credential holds the identity
+// lines (logger.ts) and the import starts once the first getToken has settled (or 100 ms after the
+// first credential was built, if none has by then: an interactive sign-in's lines are not held for
+// minutes). The held lines then go to @azure/logger in order, as its level says at that moment.
+import { connectExternalLogger, holdExternalLines, type AzureLogLevel, type ExternalDebugger } from "./logger.js";
 import { loadOptionalPeerExport } from "./optionalPeer.js";
 
 type CreateClientLogger = (namespace: string) => Record<AzureLogLevel, ExternalDebugger>;
 let connecting: Promise<boolean> | undefined;
+/** Set by the first credential: connects if no getToken has settled by then. */
+let fallback: ReturnType<typeof setTimeout> | undefined;
+let scheduled = false;
+const FALLBACK_MS = 100;
 
-/** Starts connecting to @azure/logger (once); resolves true when it is installed and connected. */
+/** Connects to @azure/logger now (once); resolves true when it is installed and connected. */
 export function connectAzureLogger(): Promise<boolean> {
+  clearTimeout(fallback);
   connecting ??= loadOptionalPeerExport<CreateClientLogger>("@azure/logger", "createClientLogger").then((createClientLogger) => {
-    if (createClientLogger === undefined) return false;
-    connectExternalLogger(createClientLogger("identity"));
-    return true;
+    connectExternalLogger(createClientLogger?.("identity"));
+    return createClientLogger !== undefined;
   });
   return connecting;
+}
+
+/** A credential was built: hold identity lines for @azure/logger until a getToken settles (or 100 ms pass), then connect. */
+export function connectAzureLoggerLater(): void {
+  if (connecting !== undefined || fallback !== undefined) return;
+  holdExternalLines();
+  fallback = setTimeout(() => void connectAzureLogger(), FALLBACK_MS);
+  fallback.unref?.();
+}
+
+/** A getToken settled: connect once the caller has its answer (import() resolves the package where it is called). */
+export function connectAzureLoggerAfterToken(): void {
+  if (connecting !== undefined || fallback === undefined || scheduled) return;
+  scheduled = true;
+  setImmediate(() => void connectAzureLogger());
 }

@@ -7,3 +7,9 @@
 export function connectAzureLogger(): Promise<boolean> {
   return Promise.resolve(false);
 }
+
+/** Nothing to wait for in web builds (no line is held). */
+export function connectAzureLoggerLater(): void {}
+
+/** Nothing to connect in web builds. */
+export function connectAzureLoggerAfterToken(): void {}

@@ -3,9 +3,9 @@
 // through @opentelemetry/api's global tracer provider only (core/tracing.ts).
 import type { AzureTracingClient } from "./azureTracingBridge.js";
 
-/** Nothing to connect in web builds; resolves false. */
-export function connectAzureTracing(): Promise<boolean> {
-  return Promise.resolve(false);
+/** Nothing to find in web builds. */
+export function connectAzureTracing(): boolean {
+  return false;
 }
 
 /** Never a client in web builds. */

@@ -50,16 +50,43 @@ export interface ExternalDebugger {
 /** @azure/logger's identity debuggers, once azureLoggerBridge.ts found the package. */
 let external: Record<AzureLogLevel, ExternalDebugger> | undefined;
 
-/** Sends the identity logger's lines to @azure/logger too, when its level asks for them and azid's does not. */
-export function connectExternalLogger(debuggers: Record<AzureLogLevel, ExternalDebugger>): void {
+/**
+ * Identity lines logged while azureLoggerBridge.ts has yet to load @azure/logger (it waits for the first
+ * getToken to settle), which azid's own level leaves off: kept in order for @azure/logger, whose level
+ * only it knows. undefined: nothing is waiting for it.
+ */
+let held: { level: AzureLogLevel; args: unknown[] }[] | undefined;
+/** A bound on what is held (the wait is one getToken, or 100 ms: a few lines in practice). */
+const MAX_HELD_LINES = 1000;
+
+/** From now until connectExternalLogger(), identity lines that azid's level leaves off are kept for @azure/logger. */
+export function holdExternalLines(): void {
+  if (external === undefined) held ??= [];
+}
+
+/**
+ * Sends the identity logger's lines to @azure/logger too (undefined: it is not installed), when its
+ * level asks for them and azid's does not; first the lines held for it, in order, as its level says now.
+ */
+export function connectExternalLogger(debuggers: Record<AzureLogLevel, ExternalDebugger> | undefined): void {
   external = debuggers;
+  const lines = held ?? [];
+  held = undefined;
+  if (debuggers !== undefined) for (const { level, args } of lines) if (debuggers[level].enabled) debuggers[level](formatLine(args));
+}
+
+function formatLine(args: unknown[]): string {
+  return scrubSecrets(args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a))).join(" "));
 }
 
 function makeDebugger(namespace: string, level: AzureLogLevel): Debugger {
   const fn = ((...args: unknown[]) => {
     const outside = namespace === "azure:identity" ? external?.[level] : undefined;
-    if (!fn.enabled && outside?.enabled !== true) return;
-    const line = scrubSecrets(args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a))).join(" "));
+    if (!fn.enabled && outside?.enabled !== true) {
+      if (held !== undefined && namespace === "azure:identity" && held.length < MAX_HELD_LINES) held.push({ level, args });
+      return;
+    }
+    const line = formatLine(args);
     // One line, one sink: azid's own when its level is on, else @azure/logger's (which adds the namespace itself).
     if (fn.enabled) fn.log(`${namespace}:${level} ${line}`);
     else outside!(line);

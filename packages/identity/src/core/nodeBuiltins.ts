@@ -5,6 +5,7 @@
 export type NodeCrypto = typeof import("node:crypto");
 export type NodeFs = typeof import("node:fs");
 export type NodeOs = typeof import("node:os");
+export type NodeModule = typeof import("node:module");
 
 let crypto: NodeCrypto | undefined;
 let fs: NodeFs | undefined;
@@ -32,4 +33,11 @@ let os: NodeOs | undefined;
 /** node:os, fetched on first use. */
 export function nodeOs(): NodeOs {
   return (os ??= loadBuiltin<NodeOs>("node:os"));
+}
+
+let nodeModuleBuiltin: NodeModule | undefined;
+
+/** node:module (createRequire, for require.cache and the application's optional peers), fetched on first use. */
+export function nodeModule(): NodeModule {
+  return (nodeModuleBuiltin ??= loadBuiltin<NodeModule>("node:module"));
 }

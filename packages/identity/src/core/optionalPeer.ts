@@ -1,4 +1,4 @@
-// An optional peer package of the application (@azure/logger, @azure/core-tracing): imported once,
+// An optional peer package of the application (@azure/logger): imported once,
 // by a dynamic import() of its name held in a variable (bundlers leave it alone, type-checkers need no
 // types), so an ESM application shares its module instance and the CommonJS build the same require().
 // Without the package, or without the export, the result is undefined; azid's core keeps zero

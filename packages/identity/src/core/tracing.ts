@@ -1,6 +1,6 @@
 // Tracing without a dependency: a span per getToken, written through the instrumenter the application
-// registered with @azure/core-tracing's useInstrumenter (azureTracingBridge.ts, loaded lazily when
-// the package is installed), else to the OpenTelemetry tracer provider the application registered. @opentelemetry/api keeps what an application registers (its tracer provider,
+// registered with @azure/core-tracing's useInstrumenter (azureTracingBridge.ts finds the package when
+// the application has loaded it), else to the OpenTelemetry tracer provider the application registered. @opentelemetry/api keeps what an application registers (its tracer provider,
 // its context manager) on one process-wide global, keyed by Symbol.for("opentelemetry.js.api.1"), so
 // every copy of the API in a process shares it; azid reads that global and never imports the API.
 // @azure/opentelemetry-instrumentation-azure-sdk (how @azure/core-tracing reaches OpenTelemetry)

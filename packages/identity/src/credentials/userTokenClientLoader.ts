@@ -10,7 +10,7 @@ import { resolveAuthorityHost } from "../sources/entra/authority.js";
 import { checkTenantId } from "../core/tenants.js";
 import { resolvePersistence } from "../core/persistenceOptions.js";
 import { closedError } from "../core/closable.js";
-import { connectAzureLogger } from "../core/azureLoggerBridge.js";
+import { connectAzureLoggerLater } from "../core/azureLoggerBridge.js";
 import { connectAzureTracing } from "../core/azureTracingBridge.js";
 import type { AccessToken, GetTokenOptions } from "../core/types.js";
 
@@ -28,10 +28,10 @@ export class DeferredUserTokenClient {
     if (options?.authenticationRecord !== undefined) validateRecord(options.authenticationRecord, `${credentialName}: authenticationRecord`);
     resolveAuthorityHost(options?.authorityHost);
     resolvePersistence(options, credentialName);
-    // @azure/logger and @azure/core-tracing load now, as for the other credentials (whose TokenProvider
-    // is built at construction): this client's providers come only after the first sign-in.
-    void connectAzureLogger();
-    void connectAzureTracing();
+    // The optional peers' bridges start now, as for the other credentials (whose TokenProvider is built
+    // at construction): this client's providers come only after the first sign-in.
+    connectAzureLoggerLater();
+    connectAzureTracing();
     this.#setup = setup;
   }
 

@@ -4,6 +4,9 @@
 // OpenTelemetryInstrumenter, registered by that package's own patch of @azure/core-tracing, into the
 // real OpenTelemetry SDK with an in-memory exporter. Credentials get tokens from the emulator over HTTPS.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { after, beforeEach, describe, it } from "node:test";
 import * as coreTracing from "@azure/core-tracing";
 import type { Instrumenter, TracingContext, TracingSpan } from "@azure/core-tracing";
@@ -73,10 +76,33 @@ describe("tracing through @azure/core-tracing's registered instrumenter", () => 
     context.disable();
   });
 
-  it("with @azure/core-tracing installed but no instrumenter (and no tracer provider) there is no span work", async () => {
-    new ClientSecretCredential(env.tenantId, "client", "secret", env.options); // the first credential loads the bridge
-    assert.equal(await connectAzureTracing(), true, "@azure/core-tracing is installed");
+  it("with @azure/core-tracing loaded but no instrumenter (and no tracer provider) there is no span work", () => {
+    new ClientSecretCredential(env.tenantId, "client", "secret", env.options); // the first credential looks for core-tracing
+    assert.equal(connectAzureTracing(), true, "@azure/core-tracing (imported above) is found in require.cache");
     assert.equal(isTracingEnabled(), false);
+  });
+
+  it("an instrumenter registered on a core-tracing the application loaded after building the credential gets the first getToken's span", async () => {
+    // A process of its own: here core-tracing is imported before any credential exists.
+    const index = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
+    const script = `
+      const { ClientSecretCredential } = await import(${JSON.stringify(index)});
+      const e = process.env;
+      const credential = new ClientSecretCredential(e.AZURE_TENANT_ID, e.AZURE_CLIENT_ID, e.AZURE_CLIENT_SECRET, { authorityHost: e.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true });
+      const coreTracing = await import("@azure/core-tracing");
+      const spans = [];
+      const context = { getValue: () => undefined, setValue: () => context, deleteValue: () => context };
+      const span = { setStatus() {}, setAttribute() {}, end() {}, recordException() {}, isRecording: () => true };
+      coreTracing.useInstrumenter({
+        startSpan: (name, options) => (spans.push([name, options.packageName]), { span, tracingContext: context }),
+        withContext: (_context, callback, ...args) => callback(...args),
+        parseTraceparentHeader: () => undefined,
+        createRequestHeaders: () => ({}),
+      });
+      await credential.getToken("${STORAGE}");
+      console.log(JSON.stringify(spans));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env: env.childEnv(env.addApp()) });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()!), [["ClientSecretCredential.getToken", "@azid/identity"]]);
   });
 
   it("an application's instrumenter gets one span per getToken (cache hits too), nested under a chain, success and error statuses, no secret", async () => {

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { beforeEach, describe, it } from "node:test";
 import { AzureLogger as AzureSdkLogger, setLogLevel as setAzureSdkLogLevel } from "@azure/logger";
-import { ClientSecretCredential, getLogLevel, setLogLevel } from "../../src/index.js";
+import { ClientSecretCredential, getLogLevel, logger, setLogLevel } from "../../src/index.js";
 import { connectAzureLogger } from "../../src/core/azureLoggerBridge.js";
 import { tokenCache } from "../../src/core/cache/tokenCache.js";
 import { captureLogs, decodeJwt, useEmulator } from "../support/emulator.js";
@@ -16,6 +16,38 @@ const env = useEmulator();
 
 describe("logging", () => {
   beforeEach(() => tokenCache.clear());
+
+  // First in this file on purpose: no credential has been built yet, so azid has not loaded @azure/logger.
+  it("identity lines logged before azid loads @azure/logger (construction, the first getToken) reach it once that getToken settled, in order, as its level says", async () => {
+    const lines: string[] = [];
+    const previous = AzureSdkLogger.log;
+    AzureSdkLogger.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+    setAzureSdkLogLevel("info");
+    try {
+      const { clientId, secret } = env.addApp();
+      const credential = new ClientSecretCredential(env.tenantId, clientId, secret, env.options);
+      logger.info("first, before any token");
+      logger.verbose("below @azure/logger's level, so never shown");
+      const token = await credential.getToken(STORAGE);
+      // azid loads @azure/logger after the getToken settled, then hands over what it held.
+      for (const started = Date.now(); !lines.some((l) => l.includes("getToken() => SUCCESS")) && Date.now() - started < 5000;) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      logger.info("last, after @azure/logger was connected");
+      assert.deepEqual(
+        lines.map((l) => l.replace(/Scopes: .*/, "Scopes: ...")),
+        [
+          "azure:identity:info first, before any token",
+          "azure:identity:info ClientSecretCredential => getToken() => SUCCESS. Scopes: ...",
+          "azure:identity:info last, after @azure/logger was connected",
+        ],
+      );
+      assert.ok(!lines.some((l) => l.includes(token.token) || l.includes(secret)));
+    } finally {
+      AzureSdkLogger.log = previous;
+      setAzureSdkLogLevel(undefined);
+    }
+  });
 
   it("@azure/logger's setLogLevel('info') shows azid's identity lines through its AzureLogger.log, scrubbed", async () => {
     const { clientId, secret } = env.addApp();

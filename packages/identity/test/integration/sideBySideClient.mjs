@@ -63,9 +63,10 @@ async function run() {
     AzureLogger.log = (...args) => lines.push(args.map(String).join(" "));
     setLogLevel("info");
     const credential = new id.ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, options);
-    if (lib === "azid") await new Promise((r) => setTimeout(r, 50)); // the optional @azure/logger bridge loads with import()
     await credential.getToken(scope);
-    return { successLine: lines.some((l) => /^azure:identity:info ClientSecretCredential => getToken\(\) => SUCCESS/.test(l)) };
+    const success = () => lines.some((l) => /^azure:identity:info ClientSecretCredential => getToken\(\) => SUCCESS/.test(l));
+    await heldLinesDelivered(success);
+    return { successLine: success() };
   }
   if (scenario === "tracing") {
     // OpenTelemetry as an Azure SDK user sets it up: a tracer provider, and core-tracing's OpenTelemetry instrumenter.
@@ -223,6 +224,16 @@ async function signedAssertion(tenant, client) {
   return `${header}.${payload}.${createSign("RSA-SHA256").update(`${header}.${payload}`).sign(createPrivateKey(pem)).toString("base64url")}`;
 }
 
+/**
+ * azid loads @azure/logger once a getToken has settled (off the first token's path) and then hands it
+ * the identity lines held until then, in order: wait for the line the scenario looks for (at most 5 s;
+ * the held lines arrive together). @azure/identity's lines are there at once.
+ */
+async function heldLinesDelivered(arrived) {
+  if (lib !== "azid") return;
+  for (const started = Date.now(); !arrived() && Date.now() - started < 5000;) await new Promise((r) => setTimeout(r, 10));
+}
+
 /** Secrets a scenario made besides the token (a user assertion, a system access token): never in a log line either. */
 const extraSecrets = [];
 
@@ -239,9 +250,9 @@ async function accountLogging(kind) {
   AzureLogger.log = (...args) => lines.push(args.map(String).join(" "));
   setLogLevel("verbose");
   const credential = await accountCredential(kind, { allowLoggingAccountIdentifiers: true, enableUnsafeSupportLogging: true });
-  if (lib === "azid") await new Promise((r) => setTimeout(r, 50)); // the optional @azure/logger bridge loads with import()
   const token = await credential.getToken(scope);
   const marker = "[Authenticated account]";
+  await heldLinesDelivered(() => lines.some((l) => l.includes(marker)));
   const secrets = [token.token, env.AZURE_CLIENT_SECRET, env.AZURE_PASSWORD, ...extraSecrets].filter((s) => typeof s === "string" && s.length > 0);
   return {
     accounts: [...new Set(lines.filter((l) => l.includes(marker)).map((l) => l.slice(l.indexOf(marker))))],

@@ -12,7 +12,7 @@ import { isTracingEnabled, withGetTokenSpan } from "../tracing.js";
 import { closedError } from "../closable.js";
 import { withinLimits } from "../limits.js";
 import { rejectProofOfPossession } from "../unsupportedOptions.js";
-import { connectAzureLogger } from "../azureLoggerBridge.js";
+import { connectAzureLoggerAfterToken, connectAzureLoggerLater } from "../azureLoggerBridge.js";
 import { connectAzureTracing } from "../azureTracingBridge.js";
 import type { FleetCache } from "./fleetCache.js";
 
@@ -58,8 +58,8 @@ export class TokenProvider {
 
   constructor(options: TokenProviderOptions) {
     this.#options = options;
-    void connectAzureLogger();
-    void connectAzureTracing();
+    connectAzureLoggerLater();
+    connectAzureTracing();
     this.#default = tokenCache.partition(this.#partitionName(options.tenantId, false));
     this.#cae = tokenCache.partition(this.#partitionName(options.tenantId, true));
   }
@@ -80,7 +80,7 @@ export class TokenProvider {
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     // With an instrumenter or tracer provider registered (core/tracing.ts), every call gets a span, cache hits included.
     if (isTracingEnabled()) return withGetTokenSpan(`${this.#options.logger.title}.getToken`, options, (inner) => this.#getToken(scopes, inner));
-    return this.#getToken(scopes, options);
+    return this.#getToken(scopes, options, true);
   }
 
   /**
@@ -96,7 +96,7 @@ export class TokenProvider {
     return (this.#closed = this.#options.onClose?.());
   }
 
-  #getToken(scopes: string | string[], options: GetTokenOptions | undefined): Promise<AccessToken> {
+  #getToken(scopes: string | string[], options: GetTokenOptions | undefined, untraced = false): Promise<AccessToken> {
     // Fast path: the common call (no tenant override, no claims) answered by one Map lookup.
     if (
       options === undefined ||
@@ -108,6 +108,11 @@ export class TokenProvider {
       const scopeKey = typeof scopes === "string" ? scopes : scopes.length === 1 ? scopes[0] : scopes.join(" ");
       const hit = (options?.enableCae === true ? this.#cae : this.#default).peek(scopeKey!);
       if (hit !== undefined) return hit;
+    }
+    // A miss: the application may have loaded @azure/core-tracing and registered an instrumenter since
+    // this credential was built (azureTracingBridge.ts looks only here and at construction).
+    if (untraced && connectAzureTracing() && isTracingEnabled()) {
+      return withGetTokenSpan(`${this.#options.logger.title}.getToken`, options, (inner) => this.#acquire(scopes, inner ?? {}));
     }
     return this.#acquire(scopes, options ?? {});
   }
@@ -163,6 +168,9 @@ export class TokenProvider {
     } catch (error) {
       logger.info(`getToken() => ERROR. Scopes: ${scopes.join(", ")}. ${describe(error)}`);
       throw error;
+    } finally {
+      // @azure/logger loads now, off the first token's path (azureLoggerBridge.ts); the lines held until then follow.
+      connectAzureLoggerAfterToken();
     }
   }
 }
