@@ -26,3 +26,8 @@ export function persistentUserTokens(options: unknown, credentialName: string): 
   resolvePersistence(options, credentialName);
   return undefined;
 }
+
+/** Why a silent sign-in found no refresh token for `who`: a page keeps it in memory, or in the tab's sessionStorage when asked to. */
+export function noRefreshTokenReason(who: string): string {
+  return `this page holds no refresh token for ${who} (kept in memory only, unless cacheLocation is "sessionStorage")`;
+}

@@ -155,3 +155,10 @@ export class PersistentUserTokens {
     return this.#cache.close();
   }
 }
+
+/** Why a silent sign-in found no refresh token for `who`: where azid looked, and where tokens can be kept. */
+export function noRefreshTokenReason(who: string, persistent: boolean): string {
+  return persistent
+    ? `neither this process nor the persistent token cache holds a refresh token for ${who}`
+    : `this process holds no refresh token for ${who} (azid keeps tokens in memory only; tokenCachePersistenceOptions keeps them across processes)`;
+}

@@ -27,3 +27,8 @@ export function persistentUserTokens(options: unknown, credentialName: string): 
 export function withPersistentAppTokens(source: TokenSource): TokenSource {
   return source;
 }
+
+/** Why a silent sign-in found no refresh token for `who`: a worker keeps tokens in its isolate's memory only. */
+export function noRefreshTokenReason(who: string): string {
+  return `this isolate holds no refresh token for ${who} (azid keeps tokens in memory only here)`;
+}

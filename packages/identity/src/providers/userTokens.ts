@@ -30,7 +30,7 @@ import type { TokenEndpointResponse } from "../sources/entra/tokenRequest.js";
 import { type InteractionResult, toAccessToken, UserGrantClient } from "../sources/entra/userGrant.js";
 import { tokenDetailsLogger } from "../core/accountLogging.js";
 import type { CredentialPersistenceOptions } from "../core/options.js";
-import { persistentUserTokens, type PersistentUserTokens } from "./lazyPersistence.js";
+import { noRefreshTokenReason, persistentUserTokens, type PersistentUserTokens } from "./lazyPersistence.js";
 
 /** What a credential's sign-in step is asked for. */
 export interface InteractionRequest {
@@ -251,13 +251,7 @@ export class UserTokenClient {
     if (persisted?.fresh === true) return persisted.token;
     const refreshToken = tokenCache.refreshTokens.get(storeKey);
     const who = account.username || account.homeAccountId;
-    if (refreshToken === undefined)
-      throw silentFailure(
-        request.scopes,
-        persistence === undefined
-          ? `this process holds no refresh token for ${who} (azid keeps tokens in memory only; tokenCachePersistenceOptions keeps them across processes)`
-          : `neither this process nor the persistent token cache holds a refresh token for ${who}`,
-      );
+    if (refreshToken === undefined) throw silentFailure(request.scopes, noRefreshTokenReason(who, persistence !== undefined));
     const [uid, utid] = account.homeAccountId.split(".");
     let response: TokenEndpointResponse;
     try {

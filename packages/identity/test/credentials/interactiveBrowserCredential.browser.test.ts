@@ -161,6 +161,16 @@ describe("InteractiveBrowserCredential (browser build) in real chromium: a SPA a
     assert.equal(record.ok!.authority, new URL(env.emu.url).host);
     assert.equal((await call<TokenSummary>(page, "getToken", SCOPE)).ok?.upn, DEFAULT_USERNAME);
     await page.close();
+    // A new page given that record (memory cache: no refresh token here): the reason names the page's own option, not Node's persistence.
+    const later = await openSpa(session!.context, { loginStyle: "popup", disableAutomaticAuthentication: true, authenticationRecord: record.ok });
+    const silent = await call<TokenSummary>(later, "getToken", SCOPE);
+    assert.equal(silent.error?.name, "AuthenticationRequiredError", JSON.stringify(silent));
+    assert.match(
+      silent.error!.message,
+      new RegExp(`this page holds no refresh token for ${DEFAULT_USERNAME}.*cacheLocation is "sessionStorage".*authenticate\\(\\)`),
+    );
+    assert.doesNotMatch(silent.error!.message, /tokenCachePersistenceOptions/);
+    await later.close();
   });
 
   it("a forged state in the address bar: a typed state_mismatch error, the code never redeemed, the address cleaned", async (t) => {
