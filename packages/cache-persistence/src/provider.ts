@@ -34,7 +34,10 @@ export interface AzidPersistenceProvider extends PersistenceProvider {
 
 /** What warm() started for one cache file, for open() and the store's first read() to pick up. */
 interface Warmed {
-  /** The key if the keyring handed it over without an unlock prompt; undefined: open() asks again (and may prompt). */
+  /**
+   * The key if the keyring handed it over without an unlock prompt; undefined: open() asks again (and
+   * may prompt). Rejected: no usable keyring (no bus, no Secret Service), which open() does not ask again.
+   */
   key: Promise<Uint8Array | undefined>;
   directory: Promise<void>;
   /** "reread": the early read failed (e.g. a hostile file): the store's first read() reads again and reports it. */
@@ -63,8 +66,9 @@ export function createPersistenceProvider(options: PersistenceProviderOptions = 
         if (warmed.has(location) || opened.has(location)) return;
         const keyStore = keyStoreFor(location);
         const key = keyStore.loadWithoutPrompt?.() ?? Promise.resolve(undefined);
+        key.catch(() => undefined); // open() reports it
         const entry: Warmed = {
-          key: key.catch(() => undefined),
+          key,
           directory: ensureCacheDirectory(directory),
           snapshot: readCacheFile(location, maxBytes).catch(() => "reread" as const),
         };
@@ -80,7 +84,9 @@ export function createPersistenceProvider(options: PersistenceProviderOptions = 
       const warm = warmed.get(location);
       warmed.delete(location);
       // The key lookup (a keyring round trip) runs while the directory is checked; creating a key
-      // (first run) happens under the cache's lock, so it waits for the directory.
+      // (first run) happens under the cache's lock, so it waits for the directory. A keyring that
+      // warm() found unusable moments ago is not asked again: with unsafeAllowUnencryptedStorage the
+      // plaintext file follows at once.
       const existingKey = warm === undefined ? keyStore.load() : warm.key.then((key) => key ?? keyStore.load());
       existingKey.catch(() => undefined);
       await (warm?.directory ?? ensureCacheDirectory(directory));

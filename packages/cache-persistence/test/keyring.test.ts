@@ -94,6 +94,18 @@ test("no D-Bus session at all (SSH, container): a typed error naming gnome-keyri
   assert.equal(allowed?.encrypted, false);
 });
 
+test("a session bus address whose socket does not exist (a stale DBUS_SESSION_BUS_ADDRESS): said without connecting; the opt-in gives a plaintext file", async () => {
+  const stale = "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/azid-test-bus";
+  const script = [`${stale} ${q(node)} ${q(scenario)} open no`, `${stale} ${q(node)} ${q(scenario)} open yes warm`].join("; ");
+  const run = await runWithTestKeyring("sh", ["-c", script], { keyring: "none" });
+  const [refused, allowed] = steps(run.stdout);
+  assert.equal(refused?.error?.reason, "no-keyring", run.stdout + run.stderr.slice(-800));
+  assert.match(refused.error.message, /no session bus socket at \/nonexistent\/azid-test-bus/);
+  assert.match(refused.error.fixes.join("\n"), /unsafeAllowUnencryptedStorage/);
+  assert.equal(allowed?.encrypted, false, JSON.stringify(allowed));
+  assert.equal(readFileSync(allowed.location!, "utf8"), '{"written":true}');
+});
+
 test("azid's own Secret Service client and @napi-rs/keyring (keyring-rs) address the same key item, both ways", async () => {
   const step = (...args: string[]) => [q(node), q(scenario), ...args.map(q)].join(" ");
   const script = [

@@ -1,6 +1,7 @@
 // A minimal D-Bus client over the session bus's unix socket: SASL EXTERNAL authentication, method
 // calls matched to their replies by serial, and signals handed to a listener. Enough for the Secret
 // Service; nothing is compiled or loaded besides Node's own `net`.
+import { existsSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { Reader, splitSignature, Writer, type DBusValue } from "./dbusWire.js";
 
@@ -72,6 +73,9 @@ export class DBusConnection {
   static async open(address: string | undefined): Promise<DBusConnection> {
     const path = socketPathOf(address);
     if (path === undefined) throw new DBusError("azid.NoSessionBus", "DBUS_SESSION_BUS_ADDRESS is not set to a unix socket");
+    // No socket file, no bus (a container or SSH session with a stale address): said without building a
+    // socket, the handshake and a failed connect, which the unsafeAllowUnencryptedStorage fallback would wait for.
+    if (!path.startsWith("\0") && !existsSync(path)) throw new DBusError("azid.NoSessionBus", `no session bus socket at ${path} (DBUS_SESSION_BUS_ADDRESS)`);
     const connection = new DBusConnection(connect({ path }));
     const uid = String(process.getuid?.() ?? 0);
     connection.socket.write(`\0AUTH EXTERNAL ${Buffer.from(uid, "ascii").toString("hex")}\r\nBEGIN\r\n`);

@@ -1,6 +1,6 @@
 // Steps of the keyring tests, each run as its own process inside a test keyring session and printing
 // one JSON line. The cache lives under $HOME/.IdentityService (the real default location).
-//   write <text>  |  read  |  warm-read  |  open <allowUnencrypted: yes|no>  |  microsoft <name> <cae: yes|no>
+//   write <text>  |  read  |  warm-read  |  open <allowUnencrypted: yes|no> [warm]  |  microsoft <name> <cae: yes|no>
 //   key-set <client: azid|napi> <account> <hex>  |  key-get <client: azid|napi> <account>
 import { createPersistenceProvider } from "../../src/provider.js";
 import { KEYRING_SERVICE, loadNapiKeyring, osKeyStore } from "../../src/keyStore.js";
@@ -27,6 +27,8 @@ try {
     const store = await provider.open({ name: "msal.cache", cae: false, allowUnencryptedStorage: false });
     print({ text: await store.read() });
   } else if (step === "open") {
+    // "warm": as a credential's construction does first (warm() looks for the key, open() follows).
+    if (arg2 === "warm") provider.warm({ name: "msal.cache", cae: false, allowUnencryptedStorage: arg1 === "yes" });
     const store = await provider.open({ name: "msal.cache", cae: false, allowUnencryptedStorage: arg1 === "yes" });
     await store.modify(() => '{"written":true}');
     print({ encrypted: store.encrypted, location: store.location });
