@@ -41,55 +41,27 @@ export function scrubSecrets(text: string): string {
   return text.replace(JWT_PATTERN, "[REDACTED-JWT]").replace(SECRET_FIELD_PATTERN, "$1[REDACTED]");
 }
 
-/** A debugger of @azure/logger's (its `enabled` follows @azure/logger's setLogLevel and AZURE_LOG_LEVEL). */
-export interface ExternalDebugger {
-  (...args: unknown[]): void;
-  readonly enabled: boolean;
-}
-
-/** @azure/logger's identity debuggers, once azureLoggerBridge.ts found the package. */
-let external: Record<AzureLogLevel, ExternalDebugger> | undefined;
-
 /**
- * Identity lines logged while azureLoggerBridge.ts has yet to load @azure/logger (it waits for the first
- * getToken to settle), which azid's own level leaves off: kept in order for @azure/logger, whose level
- * only it knows. undefined: nothing is waiting for it.
+ * Where the identity lines that azid's own level leaves off go: azureLoggerBridge.ts hands them to
+ * @azure/logger (holding them until the package is loaded), whose level decides. None in the web builds.
  */
-let held: { level: AzureLogLevel; args: unknown[] }[] | undefined;
-/** A bound on what is held (the wait is one getToken, or 100 ms: a few lines in practice). */
-const MAX_HELD_LINES = 1000;
+let unlogged: ((level: AzureLogLevel, args: unknown[]) => void) | undefined;
 
-/** From now until connectExternalLogger(), identity lines that azid's level leaves off are kept for @azure/logger. */
-export function holdExternalLines(): void {
-  if (external === undefined) held ??= [];
+/** Routes identity lines azid's level leaves off to `sink` (undefined: they are dropped). */
+export function routeUnloggedLines(sink: ((level: AzureLogLevel, args: unknown[]) => void) | undefined): void {
+  unlogged = sink;
 }
 
-/**
- * Sends the identity logger's lines to @azure/logger too (undefined: it is not installed), when its
- * level asks for them and azid's does not; first the lines held for it, in order, as its level says now.
- */
-export function connectExternalLogger(debuggers: Record<AzureLogLevel, ExternalDebugger> | undefined): void {
-  external = debuggers;
-  const lines = held ?? [];
-  held = undefined;
-  if (debuggers !== undefined) for (const { level, args } of lines) if (debuggers[level].enabled) debuggers[level](formatLine(args));
-}
-
-function formatLine(args: unknown[]): string {
+/** A log line from a debugger's arguments, scrubbed. */
+export function formatLine(args: unknown[]): string {
   return scrubSecrets(args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a))).join(" "));
 }
 
 function makeDebugger(namespace: string, level: AzureLogLevel): Debugger {
   const fn = ((...args: unknown[]) => {
-    const outside = namespace === "azure:identity" ? external?.[level] : undefined;
-    if (!fn.enabled && outside?.enabled !== true) {
-      if (held !== undefined && namespace === "azure:identity" && held.length < MAX_HELD_LINES) held.push({ level, args });
-      return;
-    }
-    const line = formatLine(args);
-    // One line, one sink: azid's own when its level is on, else @azure/logger's (which adds the namespace itself).
-    if (fn.enabled) fn.log(`${namespace}:${level} ${line}`);
-    else outside!(line);
+    // One line, one sink: azid's own when its level is on, else @azure/logger's, if the application has it.
+    if (fn.enabled) fn.log(`${namespace}:${level} ${formatLine(args)}`);
+    else if (namespace === "azure:identity") unlogged?.(level, args);
   }) as Debugger;
   Object.defineProperty(fn, "namespace", { value: `${namespace}:${level}` });
   fn.enabled = false;
