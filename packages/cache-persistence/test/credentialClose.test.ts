@@ -9,7 +9,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startEmulator, type Emulator } from "@azid/emulator";
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_PASSWORD,
+  DEFAULT_PUBLIC_CLIENT_ID,
+  DEFAULT_USERNAME,
+  startEmulator,
+  type Emulator,
+} from "@azid/emulator";
+import { CredentialClosedError, useIdentityPlugin, UsernamePasswordCredential } from "@azid/identity";
+import { memoryKeyStore } from "./support/memoryKeyStore.js";
+import { closeCallsOf, useRecordingPersistencePlugin } from "./support/recordingPlugin.js";
 import { runWithTestKeyring } from "./support/withTestKeyring.mjs";
 
 const CHILD = fileURLToPath(new URL("./support/closeChild.ts", import.meta.url));
@@ -69,4 +80,29 @@ test("closing credentials releases the encrypted store (gnome-keyring): kept whi
     emu.requests.some((r) => r.route === "token" && String(r.form?.scope ?? "").includes("vault")),
     "the vault token was requested",
   );
+});
+
+test("closing a user credential (UsernamePasswordCredential) with tokenCachePersistenceOptions closes its store: the store's close() is called once, then it refuses reads", async () => {
+  const base = mkdtempSync(join(tmpdir(), "azid-user-close-"));
+  // The plugin's provider with a key in memory (no keyring in this process).
+  const stores = useRecordingPersistencePlugin({ baseDirectory: base, keyStore: memoryKeyStore().store });
+  try {
+    const credential = new UsernamePasswordCredential(emu.config.tenants[0]!.id, DEFAULT_PUBLIC_CLIENT_ID, DEFAULT_USERNAME, DEFAULT_PASSWORD, {
+      authorityHost: emu.url,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca: emu.caCertPem },
+      tokenCachePersistenceOptions: { enabled: true, name: "azid-user-close" },
+    });
+    await credential.getToken("https://storage.azure.com/.default");
+    assert.equal(stores.length, 1, "the user's tokens went to one store");
+    assert.match((await stores[0]!.read()) ?? "", /RefreshToken/, "the refresh token was written through to the store");
+    assert.equal(closeCallsOf(stores[0]!), 0);
+    await credential.close();
+    assert.equal(closeCallsOf(stores[0]!), 1, "close() closed the store");
+    await assert.rejects(stores[0]!.read(), /was closed/);
+    await assert.rejects(credential.getToken("https://storage.azure.com/.default"), CredentialClosedError);
+  } finally {
+    useIdentityPlugin((context) => (context as { setPersistence(p: unknown): void }).setPersistence(undefined));
+    rmSync(base, { recursive: true, force: true });
+  }
 });
