@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, afterEach, describe, it } from "node:test";
 import { DefaultAzureCredential } from "../../../src/index.js";
 import { createMember, managedIdentitySelector, type ChainOptions } from "../../../src/credentials/defaultAzureCredential/members.js";
+import { planDefaultChain } from "../../../src/credentials/defaultAzureCredential/plan.js";
 import { decodeJwt, useEmulator } from "../../support/emulator.js";
 
 const env = useEmulator();
@@ -102,6 +103,27 @@ describe("DefaultAzureCredential per-member options (Python's)", () => {
       { probeImds: false },
     );
     await assert.rejects(other.credential.getToken("https://storage.azure.com/.default"), (e: Error) => !/ADFS/.test(e.message));
+  });
+
+  it("excludeBrokerCredential (Python's exclude_broker_credential) is accepted and changes nothing: the same members in the same order, the same token source", async () => {
+    const { clientId, secret } = env.addApp();
+    Object.assign(process.env, { AZURE_TENANT_ID: env.tenantId, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: secret });
+    const plan = (options: ChainOptions) =>
+      planDefaultChain({ ...env.options, ...options }).credentials.map((c) => `${c.name}: ${c.excludedBecause ?? "tried"}`);
+    // The default chain, and Python's with its opt-in members on (.NET's broker rides on the interactive browser credential: it stays).
+    for (const base of [{}, { excludeInteractiveBrowserCredential: false, excludeSharedTokenCacheCredential: false }] as ChainOptions[]) {
+      const without = plan(base);
+      assert.ok(without.length > 0);
+      for (const excludeBrokerCredential of [true, false])
+        assert.deepEqual(plan({ ...base, excludeBrokerCredential }), without, JSON.stringify({ ...base, excludeBrokerCredential }));
+    }
+    for (const excludeBrokerCredential of [undefined, true, false]) {
+      const credential = new DefaultAzureCredential({ ...env.options, ...(excludeBrokerCredential === undefined ? {} : { excludeBrokerCredential }) });
+      const { token, credential: source } = await credential.getTokenWithSource("https://storage.azure.com/.default");
+      assert.equal(source.constructor.name, "EnvironmentCredential", `excludeBrokerCredential: ${excludeBrokerCredential}`);
+      assert.equal(decodeJwt(token.token).payload.appid, clientId);
+      await credential.close();
+    }
   });
 
   it("managedIdentityObjectId selects a user-assigned identity by object id (a resource id still wins)", () => {
