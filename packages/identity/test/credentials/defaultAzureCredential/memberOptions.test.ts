@@ -68,18 +68,23 @@ describe("DefaultAzureCredential per-member options (Python's)", () => {
   it("interactiveBrowserTenantId and interactiveBrowserClientId reach the sign-in the member starts; tenantId does not override them", async () => {
     const tenant = env.tenantId;
     const clientId = randomUUID();
-    let authorizeUrl = "";
+    let opened!: (url: string) => void;
+    const browserOpened = new Promise<string>((resolve) => (opened = resolve));
     const options = {
       ...env.options,
       tenantId: "11111111-1111-1111-1111-111111111111",
       interactiveBrowserTenantId: tenant,
       interactiveBrowserClientId: clientId,
-      browserOpener: async (url: string) => void (authorizeUrl = url),
+      browserOpener: async (url: string) => opened(url),
     } as ChainOptions;
     const { credential, constructionError } = createMember("InteractiveBrowserCredential", options, { probeImds: false });
     assert.equal(constructionError, undefined);
     const pending = credential.getToken("https://storage.azure.com/.default").catch((e: unknown) => e);
-    for (let i = 0; i < 100 && authorizeUrl === ""; i++) await new Promise((r) => setTimeout(r, 20));
+    // Waits for the browser to be opened (no time budget): a sign-in that ends first fails the test with its error.
+    const authorizeUrl = await Promise.race([
+      browserOpened,
+      pending.then((outcome) => assert.fail(`the sign-in ended before a browser was opened: ${String(outcome)}`)),
+    ]);
     await (credential as unknown as { close(): Promise<void> }).close();
     await pending;
     const url = new URL(authorizeUrl);
@@ -113,7 +118,7 @@ describe("DefaultAzureCredential per-member options (Python's)", () => {
     // The default chain, and Python's with its opt-in members on (.NET's broker rides on the interactive browser credential: it stays).
     for (const base of [{}, { excludeInteractiveBrowserCredential: false, excludeSharedTokenCacheCredential: false }] as ChainOptions[]) {
       const without = plan(base);
-      assert.ok(without.length > 0);
+      assert.ok(without.length > 0, "an empty plan");
       for (const excludeBrokerCredential of [true, false])
         assert.deepEqual(plan({ ...base, excludeBrokerCredential }), without, JSON.stringify({ ...base, excludeBrokerCredential }));
     }

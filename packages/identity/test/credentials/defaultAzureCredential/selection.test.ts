@@ -10,6 +10,8 @@ import {
   type DefaultAzureCredentialOptions,
 } from "../../../src/index.js";
 import { dirname } from "node:path";
+import { ToolTimeoutError } from "../../../src/sources/developerTools/runTool.js";
+import { captureLogs } from "../../support/emulator.js";
 import { FAKE_TOOLS } from "../../support/toolHarness.js";
 import { SIGNED_OUT, useBlackHole, useChainEnvironment } from "./chainEnvironment.js";
 
@@ -57,6 +59,11 @@ async function triedByGetToken(options: DefaultAzureCredentialOptions = {}): Pro
     (e: unknown) => e,
   );
   assert.ok(error instanceof AggregateAuthenticationError, String(error));
+  return listedAsTried(error);
+}
+
+/** The credentials an AggregateAuthenticationError lists as tried, in order. */
+function listedAsTried(error: AggregateAuthenticationError): string[] {
   return error.message
     .split("\n")
     .filter((l) => l.startsWith("  "))
@@ -173,10 +180,20 @@ describe("exclude options", () => {
   it("excludeManagedIdentityCredential: no IMDS probe at all", async () => {
     tools.setEnv({ AZURE_POD_IDENTITY_AUTHORITY_HOST: blackHole.url(), ...SIGNED_OUT });
     const connections = blackHole.connections();
-    const started = Date.now();
-    await new DefaultAzureCredential({ excludeManagedIdentityCredential: true }).getToken(STORAGE).catch(() => undefined);
-    assert.equal(blackHole.connections(), connections);
-    assert.ok(Date.now() - started < 900);
+    const { error, lines } = await captureLogs(() => new DefaultAzureCredential({ excludeManagedIdentityCredential: true }).getToken(STORAGE));
+    assert.ok(error instanceof AggregateAuthenticationError, String(error));
+    // The probe would connect to the black hole and wait out its deadline: nothing connected, nothing was probed.
+    assert.equal(blackHole.connections(), connections, "a connection to the IMDS address");
+    assert.deepEqual(
+      lines.filter((l) => /IMDS probe/.test(l)),
+      [],
+      "an IMDS probe was logged",
+    );
+    assert.deepEqual(
+      listedAsTried(error),
+      AZURE_IDENTITY.filter((n) => n !== "ManagedIdentityCredential"),
+    );
+    assert.match(error.message, /Not tried: ManagedIdentityCredential \(excludeManagedIdentityCredential: true\)/);
   });
 
   it("excludeInteractiveBrowserCredential: false turns the browser on, last in the chain", async () => {
@@ -228,7 +245,7 @@ describe("requiredEnvVars and other options", () => {
     );
     assert.throws(() => new DefaultAzureCredential({ requiredEnvVars: "AZURE_TOKEN_CREDENTIALS" }), /'AZURE_TOKEN_CREDENTIALS'/);
     tools.setEnv({ AZURE_CLIENT_ID: "c", AZURE_TOKEN_CREDENTIALS: "dev" });
-    assert.ok(new DefaultAzureCredential({ requiredEnvVars: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_TOKEN_CREDENTIALS"] }));
+    assert.ok(new DefaultAzureCredential({ requiredEnvVars: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_TOKEN_CREDENTIALS"] }), "constructed");
   });
 
   it("caller mistakes in options fail at construction", () => {
@@ -245,13 +262,15 @@ describe("requiredEnvVars and other options", () => {
     assert.deepEqual(tools.runs()[0]!.argv.slice(-2), ["--tenant", tenant]);
 
     tools.setEnv({ AZID_FAKE_AZ: "slow", AZID_FAKE_DELAY_MS: "3000", AZID_FAKE_PWSH: "not-logged-in", AZID_FAKE_AZD: "not-logged-in" });
-    const started = Date.now();
     const error = await new DefaultAzureCredential({ processTimeoutInMs: 300 }).getToken("https://vault.azure.net/.default").then(
       () => undefined,
       (e: Error) => e,
     );
     assert.ok(error instanceof AggregateAuthenticationError, String(error));
     assert.match(error.message, /AzureCliCredential .*timed out.*Fix: raise processTimeoutInMs/);
-    assert.ok(Date.now() - started < 2500);
+    // The deadline that stopped az is the one passed (300 ms, not the default 10 s): the fake az answers after 3 s.
+    const timeout = error.errors.map((e: Error) => e.cause).find((cause) => cause instanceof ToolTimeoutError);
+    assert.ok(timeout instanceof ToolTimeoutError, error.message);
+    assert.equal(timeout.timeoutInMs, 300);
   });
 });
