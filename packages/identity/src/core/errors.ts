@@ -205,6 +205,11 @@ export function isChainContinue(error: unknown): boolean {
 }
 
 /** The error every azid operation rejects with when the caller's AbortSignal fires. */
+/** An error for a log line or a span's status: `Name: first line of its message`, or the value as text. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+}
+
 export function abortError(): Error {
   const error = new Error("The authentication has been aborted by the caller.");
   error.name = "AbortError";

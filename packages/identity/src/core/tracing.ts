@@ -11,6 +11,7 @@
 // `az.namespace: Microsoft.AAD`, status left UNSET on success (the OpenTelemetry convention
 // @azure/core-tracing follows) and ERROR with the exception recorded on failure. A span carries no
 // scope, tenant, secret or token.
+import { describeError } from "./errors.js";
 import type { GetTokenOptions } from "./types.js";
 import { registeredAzureTracing } from "./azureTracingBridge.js";
 
@@ -77,7 +78,7 @@ export async function withGetTokenSpan<T>(
   try {
     return await (withSpan !== undefined && api.context !== undefined ? api.context.with(withSpan, () => fn(inner)) : fn(inner));
   } catch (error) {
-    span.setStatus({ code: STATUS_ERROR, message: error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error) });
+    span.setStatus({ code: STATUS_ERROR, message: describeError(error) });
     span.recordException(error instanceof Error ? error : String(error));
     throw error;
   } finally {

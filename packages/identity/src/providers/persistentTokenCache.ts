@@ -7,6 +7,7 @@
 // A store that cannot be opened (no keyring and no opt-in to plaintext) fails the call: the caller
 // asked for persistence and must learn why it is not happening. A store that opened but cannot be read
 // or written (a hostile file, a lock held too long) is a cache miss, logged, never a failure.
+import { describeError } from "../core/errors.js";
 import type { CredentialLogger } from "../core/logger.js";
 import { sha256Text } from "../core/hash.js";
 import { pluginRegistry, type PersistentStore } from "../core/plugins.js";
@@ -94,7 +95,7 @@ export class PersistentTokenCache {
     try {
       text = await store.read();
     } catch (error) {
-      this.#logger.warning(`the persistent token cache ${store.location} could not be read; continuing without it. ${describe(error)}`);
+      this.#logger.warning(`the persistent token cache ${store.location} could not be read; continuing without it. ${describeError(error)}`);
       return {};
     }
     const last = this.#parsed.get(store);
@@ -115,7 +116,9 @@ export class PersistentTokenCache {
       });
     } catch (error) {
       if (this.#closed) return; // close() ended the write (a lock wait, say): nothing to report
-      this.#logger.warning(`the persistent token cache ${store.location} could not be written; tokens stay in memory for this process. ${describe(error)}`);
+      this.#logger.warning(
+        `the persistent token cache ${store.location} could not be written; tokens stay in memory for this process. ${describeError(error)}`,
+      );
     }
   }
 
@@ -231,8 +234,4 @@ function targetOf(scopes: readonly string[], granted: string | undefined): strin
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
 }

@@ -1,7 +1,7 @@
 // A credential's window onto the shared cache: turns getToken(scopes, options) into a cache key,
 // serves hits without allocating, and on a miss validates the request, resolves the tenant, and
 // calls the credential's token source exactly once per key however many callers are waiting.
-import { abortError, AuthenticationError } from "../errors.js";
+import { abortError, AuthenticationError, describeError } from "../errors.js";
 import type { CredentialLogger } from "../logger.js";
 import { ensureScopes } from "../scopes.js";
 import { processMultiTenantRequest } from "../tenants.js";
@@ -142,7 +142,8 @@ export class TokenProvider {
       fleet !== undefined && options.claims === undefined
         ? fleet.wrap(this.#partitionName(tenantId, enableCae), storeKey, fetchWith(claims), () => partition.entries.get(storeKey)?.token, timeoutMs)
         : fetchWith(claims);
-    const onRefreshError = (error: unknown) => logger.warning(`background token refresh failed; serving the cached token until it expires. ${describe(error)}`);
+    const onRefreshError = (error: unknown) =>
+      logger.warning(`background token refresh failed; serving the cached token until it expires. ${describeError(error)}`);
 
     // A claims challenge means the cached token was rejected: skip the lookup, share the request with
     // concurrent challengers, and let the result replace the cached token.
@@ -166,17 +167,13 @@ export class TokenProvider {
       this.#options.onToken?.(token);
       return token;
     } catch (error) {
-      logger.info(`getToken() => ERROR. Scopes: ${scopes.join(", ")}. ${describe(error)}`);
+      logger.info(`getToken() => ERROR. Scopes: ${scopes.join(", ")}. ${describeError(error)}`);
       throw error;
     } finally {
       // @azure/logger loads now, off the first token's path (azureLoggerBridge.ts); the lines held until then follow.
       connectAzureLoggerAfterToken();
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
 }
 
 /** What a caller's requestOptions.timeout ends with, unless the provider names its own error. */
