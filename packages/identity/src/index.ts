@@ -41,7 +41,14 @@ providePersistenceCode(loadPersistenceCode);
 export { AzureAuthorityHosts } from "./sources/entra/authority.js";
 export { RegionalAuthority, type RegionalAuthorityOptions } from "./sources/entra/regionalAuthority.js";
 export { CredentialClosedError } from "./core/closable.js";
-export { UnsupportedOptionError, type UnsupportedOptionCode } from "./core/unsupportedOptions.js";
+export {
+  UnsupportedOptionError,
+  type BrokerAuthOptions,
+  type BrokerDisabledOptions,
+  type BrokerEnabledOptions,
+  type BrokerOptions,
+  type UnsupportedOptionCode,
+} from "./core/unsupportedOptions.js";
 export { CertificateLoadError } from "./core/certificates/certificate.js";
 export type { HttpClient, HttpRequest, HttpResponse } from "./core/http/httpClient.js";
 export { ClientSecretCredential, type ClientSecretCredentialOptions } from "./credentials/clientSecretCredential.js";
@@ -80,6 +87,7 @@ export {
 export {
   InteractiveBrowserCredential,
   type BrowserCustomizationOptions,
+  type BrowserLoginStyle,
   type BrowserOpener,
   type InteractiveBrowserCredentialInBrowserOptions,
   type InteractiveBrowserCredentialNodeOptions,

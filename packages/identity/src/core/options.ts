@@ -52,8 +52,11 @@ export interface TokenCredentialOptions {
   };
   /** Extra CA certificates (PEM) trusted for HTTPS, on top of Node's. */
   tlsOptions?: {
-    /** One PEM string (may hold several certificates) or an array of them, e.g. a corporate proxy's root CA. */
-    ca?: string | string[];
+    /**
+     * PEM text (may hold several certificates) or an array of them, as strings or bytes (`readFileSync`'s
+     * Buffer, as @azure/identity accepts), e.g. a corporate proxy's root CA.
+     */
+    ca?: string | Uint8Array | Array<string | Uint8Array>;
   };
   /** azid has no HTTP pipeline: an empty array is accepted, policies throw UnsupportedOptionError (use httpClient). */
   additionalPolicies?: unknown[];
@@ -61,6 +64,11 @@ export interface TokenCredentialOptions {
   telemetryOptions?: {
     /** Your application's name, put before azid's User-Agent. */
     applicationId?: string;
+    /**
+     * @azure/core-rest-pipeline's name for the request-id header. Not supported (UnsupportedOptionError):
+     * azid sends each service the request-id header it documents.
+     */
+    clientRequestIdHeaderName?: string;
   };
   /** Not supported: an http(s).Agent of your own throws UnsupportedOptionError; use proxyOptions, tlsOptions.ca or httpClient. */
   agent?: unknown;

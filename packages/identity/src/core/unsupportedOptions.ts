@@ -18,6 +18,29 @@ export class UnsupportedOptionError extends TypeError {
   }
 }
 
+/** @azure/identity's `brokerOptions` with the broker off: accepted. */
+export interface BrokerDisabledOptions {
+  enabled: false;
+  legacyEnableMsaPassthrough?: undefined;
+  parentWindowHandle: undefined;
+}
+
+/** @azure/identity's `brokerOptions` asking for the WAM broker: azid throws UnsupportedOptionError (it has no broker). */
+export interface BrokerEnabledOptions {
+  enabled: true;
+  legacyEnableMsaPassthrough?: boolean;
+  parentWindowHandle: Uint8Array;
+  useDefaultBrokerAccount?: boolean;
+}
+
+/** @azure/identity's type, so code naming it compiles unchanged; only `{ enabled: false }` works. */
+export type BrokerOptions = BrokerEnabledOptions | BrokerDisabledOptions;
+
+/** @azure/identity's type, so code naming it compiles unchanged; see BrokerOptions. */
+export interface BrokerAuthOptions {
+  brokerOptions?: BrokerOptions;
+}
+
 const PLATFORM_NAMES: Record<string, string> = { win32: "Windows", darwin: "macOS", linux: "Linux" };
 
 /**
@@ -69,6 +92,7 @@ export function rejectPipelineOptions(
         agent?: unknown;
         allowInsecureConnection?: unknown;
         redirectOptions?: { handleRedirects?: unknown; maxRetries?: unknown };
+        telemetryOptions?: { clientRequestIdHeaderName?: unknown };
       }
     | undefined,
   transportOptions = "",
@@ -94,6 +118,13 @@ export function rejectPipelineOptions(
       credentialName,
       "redirectOptions",
       "azid never follows a redirect from a token endpoint (a redirected request fails). Remove the option, or set authorityHost to where the redirect points.",
+    );
+  }
+  if (options.telemetryOptions?.clientRequestIdHeaderName !== undefined) {
+    throw unsupported(
+      credentialName,
+      "telemetryOptions.clientRequestIdHeaderName",
+      "azid sends the request-id header each service expects (client-request-id to Entra ID). Remove the option.",
     );
   }
   const policies = options.additionalPolicies;

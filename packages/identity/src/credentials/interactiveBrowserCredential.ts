@@ -5,15 +5,22 @@ import type { AuthenticationRecord } from "../sources/entra/authenticationRecord
 import type { InteractiveCredentialOptions } from "../providers/userTokens.js";
 import { DeferredUserTokenClient } from "./userTokenClientLoader.js";
 import type { BrowserOpener } from "../sources/browserSignIn/openBrowser.js";
-import type { BrowserCustomizationOptions } from "../sources/browserSignIn/pages.js";
+import type { BrowserPageTexts } from "../sources/browserSignIn/pages.js";
+import type { BrowserLoginStyle } from "../sources/spaSignIn/spaSignIn.js";
 import { credentialLogger } from "../core/logger.js";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "../core/types.js";
 import type { CredentialPersistenceOptions } from "../core/options.js";
 import { defaultTenant, resolveClientId } from "./deviceCodeCredential.js";
 import { closeParts } from "../core/closable.js";
-import { rejectBrokerOptions } from "../core/unsupportedOptions.js";
+import { rejectBrokerOptions, type BrokerOptions } from "../core/unsupportedOptions.js";
 
-export type { BrowserCustomizationOptions, BrowserOpener };
+export type { BrowserLoginStyle, BrowserOpener };
+
+/** @azure/identity's type of the same name: the option holding the texts of the pages shown after the redirect. */
+export interface BrowserCustomizationOptions {
+  /** Texts of the pages the browser shows after the redirect (plain text, escaped). */
+  browserCustomizationOptions?: BrowserPageTexts;
+}
 
 /** Options of {@link InteractiveBrowserCredential} in Node.js. */
 export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCredentialOptions, CredentialPersistenceOptions {
@@ -26,13 +33,15 @@ export interface InteractiveBrowserCredentialNodeOptions extends InteractiveCred
   /** Pre-fills the account on the sign-in page (and sends prompt=login, as @azure/identity). */
   loginHint?: string;
   /** Texts of the pages the browser shows after the redirect (plain text, escaped). */
-  browserCustomizationOptions?: BrowserCustomizationOptions;
+  browserCustomizationOptions?: BrowserPageTexts;
   /** `{ enabled: false }` is accepted; `enabled: true` (the WAM broker) throws UnsupportedOptionError: azid has no broker. */
-  brokerOptions?: {
-    /** Must be `false`. */
-    enabled: boolean;
-    [key: string]: unknown;
-  };
+  brokerOptions?:
+    | BrokerOptions
+    | {
+        /** Must be `false`. */
+        enabled: boolean;
+        [key: string]: unknown;
+      };
   /** azid extension: `domain_hint` for /authorize (e.g. "contoso.com" to skip home-realm discovery). */
   domainHint?: string;
   /** azid extension: the OpenID `prompt` (`login`, `select_account`, `consent`, `none`); default as @azure/identity. */
@@ -52,7 +61,7 @@ export interface InteractiveBrowserCredentialInBrowserOptions extends Interactiv
   /** A redirect URI registered for the SPA. Default: the page's origin. */
   redirectUri?: string | (() => string);
   /** Sign in in a popup (default) or by redirecting the page. */
-  loginStyle?: "redirect" | "popup";
+  loginStyle?: BrowserLoginStyle;
   /** Pre-fills the account on the sign-in page. */
   loginHint?: string;
   /** azid extension, browser build: where the account and its refresh token live, "memory" (default) or "sessionStorage" (kept across reloads of the tab). */

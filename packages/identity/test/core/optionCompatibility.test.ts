@@ -1,36 +1,111 @@
-// Every option of @azure/identity's option types exists in azid's (checked by the type-checker in
-// npm test: an option azid lacks makes one of the `true` lines below a compile error), and at run
-// time every shared option either works or throws UnsupportedOptionError at construction.
+// Every option of @azure/identity's option types exists in azid's, and an options object typed with
+// @azure/identity's type is accepted by azid's (checked by the type-checker in npm test: a gap makes
+// one of the `true` lines below a compile error); every name @azure/identity exports, values and
+// types, azid exports too; and at run time every shared option either works or throws
+// UnsupportedOptionError at construction.
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
+import ts from "typescript";
 import type * as Azure from "@azure/identity";
 import * as Azid from "../../src/index.js";
 
 /** `true` only when every key of A is a key of B. */
 type Covers<A, B> = [Exclude<keyof A, keyof B>] extends [never] ? true : Exclude<keyof A, keyof B>;
 
+/**
+ * `true` only when a value of type A can be passed where B is expected. `httpClient` aside: azid's
+ * transport interface is its own, not @azure/core-rest-pipeline's (the runtime walk below covers it).
+ */
+type Assignable<A, B> = [A extends unknown ? Omit<A, "httpClient"> : never] extends [B] ? true : false;
+
+/** Every option of A exists in B, and options built with A's type compile unchanged against B. */
+type Compatible<A, B> = Covers<A, B> extends true ? Assignable<A, B> : Covers<A, B>;
+
 export const typeLevel: Record<string, true> = {
-  TokenCredentialOptions: true as Covers<Azure.TokenCredentialOptions, Azid.TokenCredentialOptions>,
-  ClientSecretCredentialOptions: true as Covers<Azure.ClientSecretCredentialOptions, Azid.ClientSecretCredentialOptions>,
-  ClientCertificateCredentialOptions: true as Covers<Azure.ClientCertificateCredentialOptions, Azid.ClientCertificateCredentialOptions>,
-  ClientAssertionCredentialOptions: true as Covers<Azure.ClientAssertionCredentialOptions, Azid.ClientAssertionCredentialOptions>,
-  EnvironmentCredentialOptions: true as Covers<Azure.EnvironmentCredentialOptions, Azid.EnvironmentCredentialOptions>,
-  UsernamePasswordCredentialOptions: true as Covers<Azure.UsernamePasswordCredentialOptions, Azid.UsernamePasswordCredentialOptions>,
-  WorkloadIdentityCredentialOptions: true as Covers<Azure.WorkloadIdentityCredentialOptions, Azid.WorkloadIdentityCredentialOptions>,
-  AzurePipelinesCredentialOptions: true as Covers<Azure.AzurePipelinesCredentialOptions, Azid.AzurePipelinesCredentialOptions>,
-  AzureCliCredentialOptions: true as Covers<Azure.AzureCliCredentialOptions, Azid.AzureCliCredentialOptions>,
-  AzureDeveloperCliCredentialOptions: true as Covers<Azure.AzureDeveloperCliCredentialOptions, Azid.AzureDeveloperCliCredentialOptions>,
-  AzurePowerShellCredentialOptions: true as Covers<Azure.AzurePowerShellCredentialOptions, Azid.AzurePowerShellCredentialOptions>,
-  DeviceCodeCredentialOptions: true as Covers<Azure.DeviceCodeCredentialOptions, Azid.DeviceCodeCredentialOptions>,
-  InteractiveBrowserCredentialNodeOptions: true as Covers<Azure.InteractiveBrowserCredentialNodeOptions, Azid.InteractiveBrowserCredentialNodeOptions>,
-  AuthorizationCodeCredentialOptions: true as Covers<Azure.AuthorizationCodeCredentialOptions, Azid.AuthorizationCodeCredentialOptions>,
-  OnBehalfOfCredentialOptions: true as Covers<Azure.OnBehalfOfCredentialOptions, Azid.OnBehalfOfCredentialOptions>,
-  DefaultAzureCredentialClientIdOptions: true as Covers<Azure.DefaultAzureCredentialClientIdOptions, Azid.DefaultAzureCredentialClientIdOptions>,
-  DefaultAzureCredentialResourceIdOptions: true as Covers<Azure.DefaultAzureCredentialResourceIdOptions, Azid.DefaultAzureCredentialResourceIdOptions>,
-  ManagedIdentityCredentialClientIdOptions: true as Covers<Azure.ManagedIdentityCredentialClientIdOptions, Azid.ManagedIdentityCredentialClientIdOptions>,
-  VisualStudioCodeCredentialOptions: true as Covers<Azure.VisualStudioCodeCredentialOptions, Azid.VisualStudioCodeCredentialOptions>,
-  GetTokenOptions: true as Covers<Azure.GetTokenOptions, Azid.GetTokenOptions>,
+  TokenCredentialOptions: true as Compatible<Azure.TokenCredentialOptions, Azid.TokenCredentialOptions>,
+  ClientSecretCredentialOptions: true as Compatible<Azure.ClientSecretCredentialOptions, Azid.ClientSecretCredentialOptions>,
+  ClientCertificateCredentialOptions: true as Compatible<Azure.ClientCertificateCredentialOptions, Azid.ClientCertificateCredentialOptions>,
+  ClientAssertionCredentialOptions: true as Compatible<Azure.ClientAssertionCredentialOptions, Azid.ClientAssertionCredentialOptions>,
+  EnvironmentCredentialOptions: true as Compatible<Azure.EnvironmentCredentialOptions, Azid.EnvironmentCredentialOptions>,
+  UsernamePasswordCredentialOptions: true as Compatible<Azure.UsernamePasswordCredentialOptions, Azid.UsernamePasswordCredentialOptions>,
+  WorkloadIdentityCredentialOptions: true as Compatible<Azure.WorkloadIdentityCredentialOptions, Azid.WorkloadIdentityCredentialOptions>,
+  AzurePipelinesCredentialOptions: true as Compatible<Azure.AzurePipelinesCredentialOptions, Azid.AzurePipelinesCredentialOptions>,
+  AzureCliCredentialOptions: true as Compatible<Azure.AzureCliCredentialOptions, Azid.AzureCliCredentialOptions>,
+  AzureDeveloperCliCredentialOptions: true as Compatible<Azure.AzureDeveloperCliCredentialOptions, Azid.AzureDeveloperCliCredentialOptions>,
+  AzurePowerShellCredentialOptions: true as Compatible<Azure.AzurePowerShellCredentialOptions, Azid.AzurePowerShellCredentialOptions>,
+  DeviceCodeCredentialOptions: true as Compatible<Azure.DeviceCodeCredentialOptions, Azid.DeviceCodeCredentialOptions>,
+  InteractiveBrowserCredentialNodeOptions: true as Compatible<Azure.InteractiveBrowserCredentialNodeOptions, Azid.InteractiveBrowserCredentialNodeOptions>,
+  InteractiveBrowserCredentialInBrowserOptions: true as Compatible<
+    Azure.InteractiveBrowserCredentialInBrowserOptions,
+    Azid.InteractiveBrowserCredentialInBrowserOptions
+  >,
+  AuthorizationCodeCredentialOptions: true as Compatible<Azure.AuthorizationCodeCredentialOptions, Azid.AuthorizationCodeCredentialOptions>,
+  OnBehalfOfCredentialOptions: true as Compatible<Azure.OnBehalfOfCredentialOptions, Azid.OnBehalfOfCredentialOptions>,
+  OnBehalfOfCredentialSecretOptions: true as Compatible<Azure.OnBehalfOfCredentialSecretOptions, Azid.OnBehalfOfCredentialSecretOptions>,
+  OnBehalfOfCredentialCertificateOptions: true as Compatible<Azure.OnBehalfOfCredentialCertificateOptions, Azid.OnBehalfOfCredentialCertificateOptions>,
+  OnBehalfOfCredentialAssertionOptions: true as Compatible<Azure.OnBehalfOfCredentialAssertionOptions, Azid.OnBehalfOfCredentialAssertionOptions>,
+  DefaultAzureCredentialOptions: true as Compatible<Azure.DefaultAzureCredentialOptions, Azid.DefaultAzureCredentialOptions>,
+  DefaultAzureCredentialClientIdOptions: true as Compatible<Azure.DefaultAzureCredentialClientIdOptions, Azid.DefaultAzureCredentialClientIdOptions>,
+  DefaultAzureCredentialResourceIdOptions: true as Compatible<Azure.DefaultAzureCredentialResourceIdOptions, Azid.DefaultAzureCredentialResourceIdOptions>,
+  ManagedIdentityCredentialClientIdOptions: true as Compatible<Azure.ManagedIdentityCredentialClientIdOptions, Azid.ManagedIdentityCredentialClientIdOptions>,
+  ManagedIdentityCredentialResourceIdOptions: true as Compatible<
+    Azure.ManagedIdentityCredentialResourceIdOptions,
+    Azid.ManagedIdentityCredentialResourceIdOptions
+  >,
+  ManagedIdentityCredentialObjectIdOptions: true as Compatible<Azure.ManagedIdentityCredentialObjectIdOptions, Azid.ManagedIdentityCredentialObjectIdOptions>,
+  VisualStudioCodeCredentialOptions: true as Compatible<Azure.VisualStudioCodeCredentialOptions, Azid.VisualStudioCodeCredentialOptions>,
+  InteractiveCredentialOptions: true as Compatible<Azure.InteractiveCredentialOptions, Azid.InteractiveCredentialOptions>,
+  MultiTenantTokenCredentialOptions: true as Compatible<Azure.MultiTenantTokenCredentialOptions, Azid.MultiTenantTokenCredentialOptions>,
+  AuthorityValidationOptions: true as Compatible<Azure.AuthorityValidationOptions, Azid.AuthorityValidationOptions>,
+  CredentialPersistenceOptions: true as Compatible<Azure.CredentialPersistenceOptions, Azid.CredentialPersistenceOptions>,
+  TokenCachePersistenceOptions: true as Compatible<Azure.TokenCachePersistenceOptions, Azid.TokenCachePersistenceOptions>,
+  BrowserCustomizationOptions: true as Compatible<Azure.BrowserCustomizationOptions, Azid.BrowserCustomizationOptions>,
+  BrokerOptions: true as Compatible<Azure.BrokerOptions, Azid.BrokerOptions>,
+  BrokerAuthOptions: true as Compatible<Azure.BrokerAuthOptions, Azid.BrokerAuthOptions>,
+  GetTokenOptions: true as Compatible<Azure.GetTokenOptions, Azid.GetTokenOptions>,
+  GetBearerTokenProviderOptions: true as Compatible<Azure.GetBearerTokenProviderOptions, Azid.GetBearerTokenProviderOptions>,
+  "BrokerAuthOptions, as InteractiveBrowserCredential's brokerOptions": true as Assignable<
+    Azure.BrokerAuthOptions,
+    Pick<Azid.InteractiveBrowserCredentialNodeOptions, "brokerOptions">
+  >,
+  "every value export (classes, functions, constants)": true as Covers<typeof Azure, typeof Azid>,
 };
+
+/** The names a module exports (values and types), as the TypeScript checker resolves them. */
+function exportedNames(program: ts.Program, file: string): Set<string> {
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file);
+  assert.ok(source !== undefined, file);
+  const moduleSymbol = checker.getSymbolAtLocation(source);
+  assert.ok(moduleSymbol !== undefined, file);
+  return new Set(checker.getExportsOfModule(moduleSymbol).map((symbol) => symbol.name));
+}
+
+describe("azid exports what @azure/identity exports", () => {
+  it("every name @azure/identity 4.13.1 exports, value or type, azid exports too (an import list compiles unchanged)", () => {
+    const azureEntry = createRequire(import.meta.url)
+      .resolve("@azure/identity")
+      .replace(/\.js$/, ".d.ts");
+    const azidEntry = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
+    const program = ts.createProgram([azureEntry, azidEntry], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+    });
+    const azure = exportedNames(program, azureEntry);
+    const azid = exportedNames(program, azidEntry);
+    assert.ok(azure.size > 60 && azure.has("DefaultAzureCredential") && azure.has("TokenCredentialOptions"), [...azure].join(" "));
+    assert.deepEqual(
+      [...azure].filter((name) => !azid.has(name)),
+      [],
+    );
+  });
+});
 
 /** A value for each option every credential shares, as an application would pass it. */
 const SAMPLES: Record<keyof Azure.TokenCredentialOptions, unknown> = {

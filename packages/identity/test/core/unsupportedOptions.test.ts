@@ -42,4 +42,12 @@ describe("unsupported options", () => {
     );
     assert.ok(new ClientSecretCredential("tenant", "client", "secret", { additionalPolicies: [] }));
   });
+
+  it("telemetryOptions.clientRequestIdHeaderName: UnsupportedOptionError at construction; applicationId alone is fine", () => {
+    assert.throws(
+      () => new ClientSecretCredential("tenant", "client", "secret", { telemetryOptions: { clientRequestIdHeaderName: "x-request-id" } }),
+      (e: unknown) => e instanceof UnsupportedOptionError && e.option === "telemetryOptions.clientRequestIdHeaderName" && /client-request-id/.test(e.message),
+    );
+    assert.ok(new ClientSecretCredential("tenant", "client", "secret", { telemetryOptions: { applicationId: "my-app" } }));
+  });
 });

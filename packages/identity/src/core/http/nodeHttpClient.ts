@@ -8,8 +8,8 @@ import { assertSecureUrl, TransportError, type HttpRequest, type HttpResponse, t
 
 export interface NodeHttpClientOptions {
   proxyOptions?: ProxySettings;
-  /** Extra trusted CA certificates (PEM), added to Node's default roots (never replacing them). */
-  ca?: string | string[];
+  /** Extra trusted CA certificates (PEM, as text or bytes), added to Node's default roots (never replacing them). */
+  ca?: string | Uint8Array | Array<string | Uint8Array>;
   /**
    * Trust exactly one server certificate, identified by the hex SHA-1 (40 digits) or SHA-256 (64 digits)
    * of its DER encoding, instead of CA validation (Service Fabric's self-signed managed identity
@@ -63,8 +63,10 @@ const MAX_SECURE_CONTEXTS = 16;
  * a fleet of credentials warming up) wait on one build instead of each building its own. A build
  * that fails is dropped so the next request tries again.
  */
-function secureContextFor(ca: string | string[]): Promise<SecureContext> {
-  const extra = Array.isArray(ca) ? ca : [ca];
+function secureContextFor(ca: NonNullable<NodeHttpClientOptions["ca"]>): Promise<SecureContext> {
+  const extra = (Array.isArray(ca) ? ca : [ca]).map((pem) =>
+    typeof pem === "string" ? pem : Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength).toString("utf8"),
+  );
   const key = extra.join("\n");
   let context = secureContexts.get(key);
   if (context === undefined) {

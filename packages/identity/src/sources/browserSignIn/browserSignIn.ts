@@ -12,7 +12,7 @@ import { createPkce, randomToken } from "../entra/pkce.js";
 import type { InteractionResult, UserGrantClient } from "../entra/userGrant.js";
 import { startLoopbackServer } from "./loopbackServer.js";
 import type { BrowserOpener } from "./openBrowser.js";
-import type { BrowserCustomizationOptions } from "./pages.js";
+import type { BrowserPageTexts } from "./pages.js";
 
 export interface BrowserSignInRequest {
   grants: UserGrantClient;
@@ -25,7 +25,7 @@ export interface BrowserSignInRequest {
   /** Port and path of the loopback redirect (port 0: ephemeral). */
   redirect: { port: number; path: string };
   openBrowser: BrowserOpener;
-  pages: BrowserCustomizationOptions | undefined;
+  pages: BrowserPageTexts | undefined;
   /** How long the user has to complete the sign-in. */
   timeoutMs: number;
   abortSignal: AbortSignalLike | undefined;

@@ -12,7 +12,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { AuthenticationError, CredentialUnavailableError } from "../../core/errors.js";
 import { scrubServerText } from "../../core/serverText.js";
-import { errorPage, successPage, type BrowserCustomizationOptions } from "./pages.js";
+import { errorPage, successPage, type BrowserPageTexts } from "./pages.js";
 
 export interface AuthorizationRedirect {
   code: string;
@@ -37,7 +37,7 @@ export interface LoopbackOptions {
   /** The redirect path, "/" unless the caller's redirectUri names one. */
   path: string;
   state: string;
-  pages: BrowserCustomizationOptions | undefined;
+  pages: BrowserPageTexts | undefined;
 }
 
 /** Concurrent connections: a browser opens a few; more is someone else. */

@@ -3,7 +3,7 @@
 // redirect is attacker-controlled input.
 
 /** The texts of the page the browser shows after the sign-in redirect. */
-export interface BrowserCustomizationOptions {
+export interface BrowserPageTexts {
   /** Text shown after a successful sign-in (plain text; azid escapes it). */
   successMessage?: string;
   /** Text shown above the error details when the sign-in fails (plain text; azid escapes it). */
@@ -26,10 +26,10 @@ function page(title: string, paragraphs: string[]): string {
   );
 }
 
-export function successPage(options: BrowserCustomizationOptions | undefined): string {
+export function successPage(options: BrowserPageTexts | undefined): string {
   return page("Signed in", [options?.successMessage ?? DEFAULT_SUCCESS]);
 }
 
-export function errorPage(options: BrowserCustomizationOptions | undefined, details: string): string {
+export function errorPage(options: BrowserPageTexts | undefined, details: string): string {
   return page("Sign-in failed", [options?.errorMessage ?? DEFAULT_ERROR, details]);
 }

@@ -7,7 +7,7 @@
 // its users, and the last to close ends its keep-alive connections (other live credentials keep theirs).
 import { createHttpContext } from "../../core/http/context.js";
 import type { PooledHttpClient } from "../../core/http/httpClient.js";
-import { createNodeHttpClient } from "../../core/http/nodeHttpClient.js";
+import { createNodeHttpClient, type NodeHttpClientOptions } from "../../core/http/nodeHttpClient.js";
 import type { TokenCredentialOptions } from "../../core/options.js";
 import type { HostHttp, ManagedIdentityHost } from "./host.js";
 import { hostRetryPolicy, imdsRetryPolicy } from "./retryPolicy.js";
@@ -37,7 +37,7 @@ export function createHostHttp(host: ManagedIdentityHost, options: TokenCredenti
   };
 }
 
-function nodeClientFor(host: ManagedIdentityHost, ca: string | string[] | undefined): { client: PooledHttpClient; release(): void } {
+function nodeClientFor(host: ManagedIdentityHost, ca: NodeHttpClientOptions["ca"]): { client: PooledHttpClient; release(): void } {
   const { httpOrigin, pinnedThumbprint } = host.transport;
   const create = () =>
     createNodeHttpClient({

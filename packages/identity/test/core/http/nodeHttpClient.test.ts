@@ -96,7 +96,13 @@ describe("extra CAs (tlsOptions.ca)", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     try {
-      const clients = [createNodeHttpClient({ ca: env.emu.caCertPem }), createNodeHttpClient({ ca: [env.emu.caCertPem] })];
+      // As text, in an array, and as bytes (readFileSync's Buffer, which @azure/identity's tlsOptions.ca accepts too).
+      const clients = [
+        createNodeHttpClient({ ca: env.emu.caCertPem }),
+        createNodeHttpClient({ ca: [env.emu.caCertPem] }),
+        createNodeHttpClient({ ca: Buffer.from(env.emu.caCertPem) }),
+        createNodeHttpClient({ ca: [new TextEncoder().encode(env.emu.caCertPem)] }),
+      ];
       for (const c of clients) assert.equal((await c.sendRequest({ method: "GET", url, headers: {}, timeoutMs: 10_000 })).bodyText, "ok");
       for (const c of clients) c.closeConnections();
       const stranger = await env.emu.createClientCertificate("not-the-issuer");
