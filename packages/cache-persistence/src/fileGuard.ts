@@ -34,8 +34,15 @@ export function checkCacheFile(path: string, stat: Stats, maxBytes: number): voi
 
 /** Creates the directory 0700 when missing; refuses one that is a symlink, another user's, or writable by others. */
 export async function ensureCacheDirectory(directory: string): Promise<void> {
-  await mkdir(directory, { recursive: true, mode: 0o700 });
-  const stat = await lstat(directory);
+  // Almost always there already: one lstat, and mkdir only when it is missing.
+  let stat = await lstat(directory).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+    return undefined;
+  });
+  if (stat === undefined) {
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    stat = await lstat(directory);
+  }
   if (stat.isSymbolicLink()) {
     throw new UnsafeCacheFileError(
       "symlink",

@@ -33,12 +33,13 @@ export function secretServiceKeyStore(
     let connection: DBusConnection | undefined;
     let sessionPath: string | undefined;
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LockedError(`no answer within ${options.timeoutMs} ms (an unlock prompt left unanswered?)`)), options.timeoutMs);
-    });
-    deadline.catch(() => undefined);
     try {
       connection = await DBusConnection.open(process.env.DBUS_SESSION_BUS_ADDRESS);
+      // The deadline starts with the connection (open() waits for nothing), so no bus at all costs no timer.
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new LockedError(`no answer within ${options.timeoutMs} ms (an unlock prompt left unanswered?)`)), options.timeoutMs);
+      });
+      deadline.catch(() => undefined);
       const c = connection;
       // Not awaited here: the session is opened in the same round trip as run()'s first call.
       const session = c
