@@ -10,7 +10,7 @@ import { AllSupportedEnvironmentVariables } from "../sources/environmentVariable
 import { ClientCertificateCredential } from "./clientCertificateCredential.js";
 import { ClientSecretCredential } from "./clientSecretCredential.js";
 import { UsernamePasswordCredential } from "./usernamePasswordCredential.js";
-import { closeParts } from "../core/closable.js";
+import { closedError, closeParts } from "../core/closable.js";
 
 /** Options of {@link EnvironmentCredential}. */
 export interface EnvironmentCredentialOptions extends MultiTenantTokenCredentialOptions, AuthorityValidationOptions {}
@@ -43,6 +43,7 @@ export class EnvironmentCredential implements TokenCredential {
   readonly #credential: TokenCredential | undefined;
   readonly #unavailableReason: string | undefined;
   readonly #constructionError: Error | undefined;
+  #closed = false;
 
   constructor(options?: EnvironmentCredentialOptions) {
     const logger = credentialLogger("EnvironmentCredential");
@@ -78,6 +79,8 @@ export class EnvironmentCredential implements TokenCredential {
   }
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    // Closed comes first, also when nothing was configured: the caller's mistake is using a closed credential.
+    if (this.#closed) return Promise.reject(closedError("EnvironmentCredential"));
     if (this.#constructionError !== undefined) return Promise.reject(this.#constructionError);
     if (this.#credential === undefined) {
       return Promise.reject(new CredentialUnavailableError(`EnvironmentCredential is unavailable. ${this.#unavailableReason} ${TROUBLESHOOT}`));
@@ -87,6 +90,7 @@ export class EnvironmentCredential implements TokenCredential {
 
   /** Stops this credential and releases what it holds (azid extension); getToken then rejects with CredentialClosedError. */
   close(): Promise<void> {
+    this.#closed = true;
     return closeParts(this.#credential);
   }
 

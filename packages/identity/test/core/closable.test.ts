@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
+import * as azid from "../../src/index.js";
 import {
   ChainedTokenCredential,
   ClientSecretCredential,
@@ -128,6 +129,66 @@ describe("close() and [Symbol.asyncDispose]", () => {
       assert.ok(exitMs < 1_000, `exited ${exitMs} ms after close()`);
     });
   }
+
+  it("every exported credential has close() and [Symbol.asyncDispose]; after either, getToken rejects with CredentialClosedError naming it", async () => {
+    const tenant = env.tenantId;
+    const cert = fileURLToPath(new URL("../fixtures/certificates/cert.pem", import.meta.url));
+    const host = env.options;
+    const make: Record<string, () => TokenCredential & { close(): Promise<void>; [Symbol.asyncDispose](): Promise<void> }> = {
+      AuthorizationCodeCredential: () => new azid.AuthorizationCodeCredential(tenant, "client", "secret", "code", "http://localhost:8400", host),
+      AzureCliCredential: () => new azid.AzureCliCredential(),
+      AzureDeveloperCliCredential: () => new azid.AzureDeveloperCliCredential(),
+      AzurePipelinesCredential: () => {
+        // Outside a pipeline job it refuses at construction (as @azure/identity): give it the emulator's OIDC endpoint.
+        const saved = process.env.SYSTEM_OIDCREQUESTURI;
+        process.env.SYSTEM_OIDCREQUESTURI = env.emu.pipelines.oidcRequestUri;
+        try {
+          return new azid.AzurePipelinesCredential(tenant, "client", "connection", "system-token", host);
+        } finally {
+          if (saved === undefined) delete process.env.SYSTEM_OIDCREQUESTURI;
+          else process.env.SYSTEM_OIDCREQUESTURI = saved;
+        }
+      },
+      AzurePowerShellCredential: () => new azid.AzurePowerShellCredential(),
+      ChainedTokenCredential: () => new azid.ChainedTokenCredential(new azid.ClientSecretCredential(tenant, "client", "secret", host)),
+      ClientAssertionCredential: () => new azid.ClientAssertionCredential(tenant, "client", async () => "assertion", host),
+      ClientCertificateCredential: () => new azid.ClientCertificateCredential(tenant, "client", cert, host),
+      ClientSecretCredential: () => new azid.ClientSecretCredential(tenant, "client", "secret", host),
+      DefaultAzureCredential: () => new azid.DefaultAzureCredential(host),
+      DeviceCodeCredential: () => new azid.DeviceCodeCredential({ ...host, tenantId: tenant }),
+      EnvironmentCredential: () => new azid.EnvironmentCredential(host),
+      InteractiveBrowserCredential: () => new azid.InteractiveBrowserCredential({ ...host, tenantId: tenant }),
+      ManagedIdentityCredential: () => new azid.ManagedIdentityCredential(),
+      OnBehalfOfCredential: () =>
+        new azid.OnBehalfOfCredential({ ...host, tenantId: tenant, clientId: "client", clientSecret: "secret", userAssertionToken: "assertion" }),
+      SharedTokenCacheCredential: () => new azid.SharedTokenCacheCredential(host),
+      UsernamePasswordCredential: () => new azid.UsernamePasswordCredential(tenant, "client", "user@contoso.com", "password", host),
+      VisualStudioCodeCredential: () => new azid.VisualStudioCodeCredential(host),
+      WorkloadIdentityCredential: () => new azid.WorkloadIdentityCredential({ ...host, tenantId: tenant, clientId: "client", tokenFilePath: cert }),
+    };
+    // A credential class added to the API without an entry here fails this line.
+    const exported = Object.entries(azid)
+      .filter(([name, value]) => /Credential$/.test(name) && typeof value === "function" && /^class /.test(Function.prototype.toString.call(value)))
+      .map(([name]) => name)
+      .sort();
+    assert.deepEqual(exported, Object.keys(make).sort());
+    const before = env.emu.requests.length;
+    for (const [name, create] of Object.entries(make)) {
+      for (const end of ["close", "asyncDispose"] as const) {
+        const credential = create();
+        assert.equal(typeof credential.close, "function", `${name}.close`);
+        assert.equal(typeof credential[Symbol.asyncDispose], "function", `${name}[Symbol.asyncDispose]`);
+        await (end === "close" ? credential.close() : credential[Symbol.asyncDispose]());
+        const error = await credential.getToken(STORAGE).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        assert.ok(error instanceof CredentialClosedError, `${name} after ${end}: ${String(error)}`);
+        assert.ok(error.message.startsWith(`${name} was closed`), error.message);
+      }
+    }
+    assert.equal(env.emu.requests.length, before, "a closed credential sent nothing");
+  });
 
   it("getToken after close() rejects with a message naming the credential; close() twice is fine", async () => {
     const { clientId, secret } = env.addApp();
