@@ -120,7 +120,7 @@ const ACCOUNT_LOGGING_KINDS = [
 
 describe("side by side with @azure/identity 4.13.1", () => {
   for (const kind of ACCOUNT_LOGGING_KINDS) {
-    it(`loggingOptions (${kind}): the same [Authenticated account] line (client, tenant, UPN, object id), and never a token or secret in a line`, async () => {
+    it(`loggingOptions (${kind}): the same [Authenticated account] line (client, tenant, UPN, object id), logged as often, and never a token or secret in a line`, async () => {
       const { app, extraEnv } = accountSetup(kind);
       const { azure, azid } = await both(`account:${kind}`, app, extraEnv);
       assert.equal(azure.thrown, undefined, JSON.stringify(azure));
@@ -131,6 +131,8 @@ describe("side by side with @azure/identity 4.13.1", () => {
         /^\[Authenticated account\] Client ID: [0-9a-f-]{36}\. Tenant ID: [0-9a-f-]{36}\. User Principal Name: .+\. Object ID \(user\): [0-9a-f-]{36}$/,
       );
       assert.deepEqual(azid.accounts, azure.accounts);
+      // Logged when a token is acquired, not again for the same request served from the cache, in both.
+      assert.deepEqual(azid.accountLinesPerCall, azure.accountLinesPerCall);
       assert.equal(azid.leaked, false);
     });
   }
@@ -142,6 +144,7 @@ describe("side by side with @azure/identity 4.13.1", () => {
     assert.equal(azid.thrown, undefined, JSON.stringify(azid));
     assert.equal(azid.accounts.length, 1, JSON.stringify(azid));
     assert.deepEqual(azid.accounts, azure.accounts);
+    assert.deepEqual(azid.accountLinesPerCall, azure.accountLinesPerCall);
     assert.equal(azid.leaked, false);
   });
 

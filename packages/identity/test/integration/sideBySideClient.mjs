@@ -254,7 +254,12 @@ async function accountLogging(kind) {
   const marker = "[Authenticated account]";
   await heldLinesDelivered(() => lines.some((l) => l.includes(marker)));
   const secrets = [token.token, env.AZURE_CLIENT_SECRET, env.AZURE_PASSWORD, ...extraSecrets].filter((s) => typeof s === "string" && s.length > 0);
+  // The same request again (a cache hit in both libraries): is the account logged on each acquisition?
+  const afterFirst = lines.filter((l) => l.includes(marker)).length;
+  await credential.getToken(scope);
+  await new Promise((resolve) => setTimeout(resolve, 200));
   return {
+    accountLinesPerCall: [afterFirst, lines.filter((l) => l.includes(marker)).length - afterFirst],
     accounts: [...new Set(lines.filter((l) => l.includes(marker)).map((l) => l.slice(l.indexOf(marker))))],
     leaked: lines.some((l) => secrets.some((secret) => l.includes(secret))),
   };
