@@ -2,7 +2,7 @@
 // identity lines on with its own setLogLevel; `debug` is an alias of `verbose`;
 // allowLoggingAccountIdentifiers and enableUnsafeSupportLogging log what @azure/identity's do, never a token.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { beforeEach, describe, it } from "node:test";
 import { AzureLogger as AzureSdkLogger, setLogLevel as setAzureSdkLogLevel } from "@azure/logger";
@@ -74,6 +74,40 @@ describe("logging", () => {
       AzureSdkLogger.log = previous;
       setAzureSdkLogLevel(undefined);
     }
+  });
+
+  it("without @azure/logger installed, AZURE_LOG_LEVEL=info writes azid's identity lines to stderr through its own logger, the first getToken's included", async () => {
+    // A child process in which the package cannot be resolved (a module resolve hook refuses it), as in an application that never installed it.
+    const refuse = `export async function resolve(specifier, context, next) {
+      if (specifier === "@azure/logger" || specifier.startsWith("@azure/logger/")) throw Object.assign(new Error("Cannot find package '@azure/logger'"), { code: "ERR_MODULE_NOT_FOUND" });
+      return next(specifier, context);
+    }`;
+    const hooks = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(refuse)}`)});`;
+    const index = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
+    const script = `
+      let found = true;
+      try { await import("@azure/logger"); } catch { found = false; }
+      const { ClientSecretCredential } = await import(${JSON.stringify(index)});
+      const credential = new ClientSecretCredential(process.env.AZURE_TENANT_ID, process.env.AZURE_CLIENT_ID, process.env.AZURE_CLIENT_SECRET, { authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true });
+      await credential.getToken(${JSON.stringify(STORAGE)});
+      await credential.close();
+      console.log(JSON.stringify({ found }));`;
+    const app = env.addApp();
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ["--import", `data:text/javascript,${encodeURIComponent(hooks)}`, "--input-type=module", "-e", script],
+        { env: { ...env.childEnv(app), AZURE_LOG_LEVEL: "info" }, encoding: "utf8", timeout: 60_000 },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err })),
+      ),
+    );
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").at(-1)!), { found: false }, "@azure/logger was resolvable in the child");
+    const lines = stderr.split("\n").filter((l) => l.startsWith("azure:identity:"));
+    assert.ok(
+      lines.some((l) => /^azure:identity:info ClientSecretCredential => getToken\(\) => SUCCESS\. Scopes: /.test(l)),
+      `no getToken() => SUCCESS line on stderr:\n${stderr}`,
+    );
+    assert.ok(!stderr.includes(app.secret), "the secret reached stderr");
   });
 
   it("debug is an alias of verbose, in setLogLevel and in AZURE_LOG_LEVEL", () => {
