@@ -202,9 +202,13 @@ describe("side by side with @azure/identity 4.13.1", () => {
     assert.deepEqual(azid, azure);
   });
 
-  it("OpenTelemetry: the same spans (name, kind, status, az.namespace, recorded exception) for a success and a failure", async () => {
+  it("OpenTelemetry: the same spans (name, kind, status, az.namespace, recorded exception) for a success and a failure, and tracingOptions' context makes the caller's span the parent", async () => {
     const { azure, azid } = await both("tracing", env.addApp());
-    assert.equal(azure.spans?.length, 2, JSON.stringify(azure));
+    assert.equal(azure.spans?.length, 3, JSON.stringify(azure));
+    assert.deepEqual(
+      azure.spans.map((s: { childOfCaller: boolean }) => s.childOfCaller),
+      [false, false, true],
+    );
     assert.deepEqual(azid, azure);
   });
 

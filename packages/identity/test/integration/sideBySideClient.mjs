@@ -81,6 +81,12 @@ async function run() {
     const bad = new id.ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, "wrong~secret", options);
     await good.getToken(scope);
     await bad.getToken(scope).catch(() => undefined);
+    // GetTokenOptions.tracingOptions: the caller's span (in the context it passes) is the getToken span's parent.
+    const { context } = await import("@opentelemetry/api");
+    const caller = trace.getTracer("side-by-side").startSpan("caller");
+    await good.getToken("https://vault.azure.net/.default", { tracingOptions: { tracingContext: trace.setSpan(context.active(), caller) } });
+    caller.end();
+    const callerId = caller.spanContext().spanId;
     return {
       spans: exporter
         .getFinishedSpans()
@@ -91,6 +97,7 @@ async function run() {
           status: s.status.code,
           namespace: s.attributes["az.namespace"],
           exception: s.events.some((e) => e.name === "exception"),
+          childOfCaller: (s.parentSpanContext?.spanId ?? s.parentSpanId) === callerId,
         })),
     };
   }
