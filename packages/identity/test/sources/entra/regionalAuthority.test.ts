@@ -10,6 +10,9 @@ import { createHash, createPrivateKey, createSign, randomUUID } from "node:crypt
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, RegionalAuthority, type HttpClient } from "../../../src/index.js";
 import { tokenCache } from "../../../src/core/cache/tokenCache.js";
@@ -248,5 +251,15 @@ describe("regional authorities", () => {
       "https://chinanorth.login.chinacloudapi.cn/t/oauth2/v2.0/token",
     );
     assert.equal(regionalTokenEndpoint("https://login.windows.net/t/oauth2/v2.0/token", "westus"), "https://westus.login.microsoft.com/t/oauth2/v2.0/token");
+  });
+
+  it("RegionalAuthority has @azure/identity 4.13.1's names and values (its internal enum, read from its build)", async () => {
+    // @azure/identity does not export the enum; its regional code reads this one.
+    const entry = createRequire(import.meta.url).resolve("@azure/identity");
+    const theirs = (await import(pathToFileURL(join(dirname(entry), "..", "esm", "regionalAuthority.js")).href)) as {
+      RegionalAuthority: Record<string, string>;
+    };
+    assert.ok(Object.keys(theirs.RegionalAuthority).length > 50);
+    assert.deepEqual({ ...RegionalAuthority }, { ...theirs.RegionalAuthority });
   });
 });
