@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, describe, it } from "node:test";
+import { DEFAULT_USER_IDENTITY_CLIENT_ID, DEFAULT_USER_IDENTITY_OBJECT_ID } from "@azid/emulator";
 import { DefaultAzureCredential } from "../../../src/index.js";
 import { createMember, managedIdentitySelector, type ChainOptions } from "../../../src/credentials/defaultAzureCredential/members.js";
 import { planDefaultChain } from "../../../src/credentials/defaultAzureCredential/plan.js";
@@ -129,6 +130,22 @@ describe("DefaultAzureCredential per-member options (Python's)", () => {
       assert.equal(decodeJwt(token.token).payload.appid, clientId);
       await credential.close();
     }
+  });
+
+  it("managedIdentityObjectId reaches the managed identity endpoint: the emulator's IMDS gets object_id and issues that identity's token", async () => {
+    Object.assign(process.env, env.emu.managedIdentity.env("imds"), { AZURE_TOKEN_CREDENTIALS: "ManagedIdentityCredential" });
+    const before = env.emu.requests.length;
+    const credential = new DefaultAzureCredential({ ...env.options, managedIdentityObjectId: DEFAULT_USER_IDENTITY_OBJECT_ID });
+    const { token, credential: source } = await credential.getTokenWithSource("https://storage.azure.com/.default");
+    assert.equal(source.constructor.name, "ManagedIdentityCredential");
+    const sent = env.emu.requests.slice(before).filter((r) => r.route === "imds");
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]!.query.object_id, DEFAULT_USER_IDENTITY_OBJECT_ID);
+    assert.equal(sent[0]!.query.client_id, undefined);
+    const { payload } = decodeJwt(token.token);
+    assert.equal(payload.oid, DEFAULT_USER_IDENTITY_OBJECT_ID);
+    assert.equal(payload.appid, DEFAULT_USER_IDENTITY_CLIENT_ID);
+    await credential.close();
   });
 
   it("managedIdentityObjectId selects a user-assigned identity by object id (a resource id still wins)", () => {
