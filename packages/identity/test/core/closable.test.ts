@@ -216,7 +216,7 @@ describe("close() and [Symbol.asyncDispose]", () => {
     await assert.rejects(chain.getToken(STORAGE), /ChainedTokenCredential was closed/);
   });
 
-  it("a closed DefaultAzureCredential refuses even its sticky member; a closed ManagedIdentityCredential refuses too", async () => {
+  it("a closed DefaultAzureCredential refuses even its sticky member, which it closed too; a closed ManagedIdentityCredential refuses too", async () => {
     const { clientId, secret } = env.addApp();
     const saved = { ...process.env };
     Object.assign(process.env, {
@@ -227,9 +227,11 @@ describe("close() and [Symbol.asyncDispose]", () => {
     });
     try {
       const dac = new DefaultAzureCredential(env.options);
-      await dac.getToken(STORAGE); // EnvironmentCredential answers and becomes sticky
+      const { credential: member } = await dac.getTokenWithSource(STORAGE); // EnvironmentCredential answers and becomes sticky
       await dac.close();
       await assert.rejects(dac.getToken(STORAGE), (e: unknown) => e instanceof CredentialClosedError && /^DefaultAzureCredential was closed/.test(e.message));
+      // DefaultAzureCredential closed its members too: the member itself refuses.
+      await assert.rejects(member.getToken(STORAGE), (e: unknown) => e instanceof CredentialClosedError && /^EnvironmentCredential was closed/.test(e.message));
       const mi = new ManagedIdentityCredential();
       await mi.close();
       await assert.rejects(mi.getToken(STORAGE), CredentialClosedError);
