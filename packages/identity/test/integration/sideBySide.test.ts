@@ -202,6 +202,23 @@ describe("side by side with @azure/identity 4.13.1", () => {
     assert.deepEqual(azid, azure);
   });
 
+  it("AZURE_LOG_LEVEL=debug (the form Python's docs use): @azure/identity logs nothing; azid takes it as verbose and logs (better, as README says)", async () => {
+    const app = env.addApp();
+    const childEnv = { ...env.childEnv(app), AZURE_LOG_LEVEL: "debug", AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:1" };
+    const [azure, azid] = await Promise.all(["azure", "azid"].map((lib) => runNodeScript(CHILD, [lib, "secret"], childEnv)));
+    for (const run of [azure, azid]) assert.equal(parseChildJson<{ tokenType?: string }>(run).tokenType, "Bearer", run.stderr);
+    const identityLines = (stderr: string) => stderr.split("\n").filter((l) => /^azure:identity:(verbose|info) /.test(l));
+    assert.match(azure.stderr, /AZURE_LOG_LEVEL set to unknown log level 'debug'; logging is not enabled/);
+    assert.deepEqual(identityLines(azure.stderr), []);
+    // @azure/logger, installed here, still prints its own complaint when azid loads it; azid adds none of its own.
+    assert.doesNotMatch(azid.stderr, /ignoring AZURE_LOG_LEVEL/);
+    assert.ok(
+      identityLines(azid.stderr).some((l) => /^azure:identity:info ClientSecretCredential => getToken\(\) => SUCCESS/.test(l)),
+      azid.stderr,
+    );
+    assert.ok(!azid.stderr.includes(app.secret));
+  });
+
   it("OpenTelemetry: the same spans (name, kind, status, az.namespace, recorded exception) for a success and a failure, and tracingOptions' context makes the caller's span the parent", async () => {
     const { azure, azid } = await both("tracing", env.addApp());
     assert.equal(azure.spans?.length, 3, JSON.stringify(azure));
