@@ -205,7 +205,7 @@ describe("side by side with @azure/identity 4.13.1", () => {
   it("AZURE_LOG_LEVEL=debug (the form Python's docs use): @azure/identity logs nothing; azid takes it as verbose and logs (better, as README says)", async () => {
     const app = env.addApp();
     const childEnv = { ...env.childEnv(app), AZURE_LOG_LEVEL: "debug", AZURE_POD_IDENTITY_AUTHORITY_HOST: "http://127.0.0.1:1" };
-    const [azure, azid] = await Promise.all(["azure", "azid"].map((lib) => runNodeScript(CHILD, [lib, "secret"], childEnv)));
+    const [azure, azid] = await Promise.all([runNodeScript(CHILD, ["azure", "secret"], childEnv), runNodeScript(CHILD, ["azid", "secret"], childEnv)]);
     for (const run of [azure, azid]) assert.equal(parseChildJson<{ tokenType?: string }>(run).tokenType, "Bearer", run.stderr);
     const identityLines = (stderr: string) => stderr.split("\n").filter((l) => /^azure:identity:(verbose|info) /.test(l));
     assert.match(azure.stderr, /AZURE_LOG_LEVEL set to unknown log level 'debug'; logging is not enabled/);
