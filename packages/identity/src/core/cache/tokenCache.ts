@@ -392,9 +392,9 @@ function freeze(token: AccessToken, refreshAt: number): AccessToken {
 }
 
 function maxBytesFromEnvironment(): number | undefined {
-  if (typeof process !== "object") return undefined;
-  // `process.env.X` whole, so the web builds (no environment: scripts/webBuild.mjs) drop the rest at build time.
-  const raw = process.env.AZID_TOKEN_CACHE_MAX_BYTES;
+  // `process.env.X` whole, read first: the web builds (no environment: scripts/webBuild.mjs) see a constant
+  // undefined there, so esbuild drops the rest at build time (a statement before it would keep it).
+  const raw = typeof process === "object" ? process.env.AZID_TOKEN_CACHE_MAX_BYTES : undefined;
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
   return Number.isFinite(value) && value >= 64 * 1024 ? value : undefined;

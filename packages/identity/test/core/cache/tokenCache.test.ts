@@ -1,6 +1,7 @@
 // The one cache's policy, driven through TokenProvider with a counting source (no network needed:
 // the subject here is the cache itself; credentials are tested against the emulator elsewhere).
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import { TokenCache, refreshSchedule, tokenCache } from "../../../src/core/cache/tokenCache.js";
 import { TokenProvider } from "../../../src/core/cache/tokenProvider.js";
@@ -227,6 +228,18 @@ describe("token cache", () => {
   it("rejects a nonsensical bound", () => {
     assert.throws(() => new TokenCache({ maxBytes: 10 }), RangeError);
     assert.throws(() => new TokenCache({ maxBytes: Number.NaN }), /maxBytes/);
+  });
+
+  it("takes its bound from AZID_TOKEN_CACHE_MAX_BYTES at start, ignoring an unusable value", () => {
+    const module = new URL("../../../src/core/cache/tokenCache.ts", import.meta.url).href;
+    const maxBytesWith = (value: string | undefined) => {
+      const env = { ...process.env, AZID_TOKEN_CACHE_MAX_BYTES: value };
+      if (value === undefined) delete env.AZID_TOKEN_CACHE_MAX_BYTES;
+      const script = `import { tokenCache } from ${JSON.stringify(module)}; console.log(tokenCache.maxBytes);`;
+      return Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { env, encoding: "utf8" }).trim());
+    };
+    assert.equal(maxBytesWith("100000"), 100_000);
+    for (const unusable of [undefined, "", "abc", "1000"]) assert.equal(maxBytesWith(unusable), 64 * 1024 * 1024, String(unusable));
   });
 });
 
