@@ -67,6 +67,10 @@ export function webBuildOptions(variants = [".web.ts"]) {
     format: "esm",
     platform: "neutral",
     target: "es2022",
+    // Folds what the variants and the empty environment make constant (a `.web.ts` function that returns
+    // undefined, a `process.env.X` read after a guard) here, where esbuild sees it whole: an app's
+    // bundler, given the unfolded file, keeps some of it. Names and layout stay readable.
+    minifySyntax: true,
     mainFields: ["module", "main"],
     conditions: ["@azid/source"],
     inject: [join(SRC, "core/processShim.web.ts")],
