@@ -61,9 +61,10 @@ const ROUTES: {
     cors: true,
     handler: (c, _r, m) => signingKeys(c, m[1]!),
   },
+  // msal-node sends a regional token request to .../oauth2/v2.0/token/ (a trailing slash), which Entra ID accepts.
   {
     name: "token",
-    pattern: new RegExp(`^/${TENANT}/oauth2/v2\\.0/token$`),
+    pattern: new RegExp(`^/${TENANT}/oauth2/v2\\.0/token/?$`),
     methods: ["POST"],
     cors: true,
     handler: (c, r, m) => handleTokenRequest(c, m[1]!, r.form ?? {}, r.headers.origin),

@@ -101,6 +101,7 @@ async function run() {
         })),
     };
   }
+  if (scenario === "regional") return regional();
   if (scenario.startsWith("account:")) return accountLogging(scenario.slice("account:".length));
   throw new Error(`unknown scenario ${scenario}`);
 }
@@ -270,6 +271,64 @@ async function accountLogging(kind) {
     accounts: [...new Set(lines.filter((l) => l.includes(marker)).map((l) => l.slice(l.indexOf(marker))))],
     leaked: lines.some((l) => secrets.some((secret) => l.includes(secret))),
   };
+}
+
+/**
+ * AZURE_REGIONAL_AUTHORITY_NAME with the public cloud's authority: the library's own httpClient option (each
+ * library's shape) sends Microsoft's token hosts to the emulator's loopback port under their own names
+ * (Host and TLS SNI; the emulator, started with entraHostNames, has a certificate for them). Which host
+ * and region each token request reached is read from the emulator's log by the test.
+ */
+async function regional() {
+  const { request } = await import("node:https");
+  const port = Number(new URL(env.AZURE_AUTHORITY_HOST).port);
+  const viaEmulator = (method, url, headers, body, timeout) =>
+    new Promise((resolve, reject) => {
+      const target = new URL(url);
+      if (!/(^|\.)login\.microsoft(online)?\.com$/.test(target.hostname)) throw new Error(`unexpected host ${target.hostname}`);
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          servername: target.hostname,
+          method,
+          path: target.pathname + target.search,
+          headers: { ...headers, host: target.host },
+          timeout,
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8").on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        },
+      );
+      req.on("error", reject).on("timeout", () => req.destroy(new Error("timeout")));
+      req.end(body);
+    });
+  let httpClient;
+  if (lib === "azure") {
+    const { createHttpHeaders } = await import("@azure/core-rest-pipeline");
+    httpClient = {
+      async sendRequest(req) {
+        const r = await viaEmulator(req.method, req.url, req.headers.toJSON(), typeof req.body === "string" ? req.body : undefined, req.timeout || 10_000);
+        return { request: req, status: r.status, headers: createHttpHeaders(r.headers), bodyAsText: r.text };
+      },
+    };
+  } else {
+    httpClient = {
+      async sendRequest(req) {
+        const r = await viaEmulator(req.method, req.url, req.headers, req.body, req.timeoutMs);
+        return { status: r.status, headers: r.headers, bodyText: r.text };
+      },
+    };
+  }
+  const credential = new id.ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, {
+    authorityHost: "https://login.microsoftonline.com",
+    disableInstanceDiscovery: true,
+    httpClient,
+  });
+  const token = await credential.getToken(scope);
+  return { tokenType: token.tokenType, appid: claims(token.token).appid };
 }
 
 try {

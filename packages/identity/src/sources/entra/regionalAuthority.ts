@@ -149,11 +149,9 @@ function imdsBase(): string {
   return (process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST?.trim() || DEFAULT_IMDS).replace(/\/+$/, "");
 }
 
-/** Finds the region once per process: REGION_NAME, then IMDS. Resolves undefined when neither knows. */
+/** Asks IMDS for the region, once per process. Resolves undefined when it does not know. */
 let discovery: Promise<string | undefined> | undefined;
 function discoverRegion(http: HttpContext, logger: CredentialLogger): Promise<string | undefined> {
-  const fromEnv = process.env.REGION_NAME?.trim().toLowerCase();
-  if (fromEnv && REGION_PATTERN.test(fromEnv)) return Promise.resolve(fromEnv);
   discovery ??= http.client
     .sendRequest({
       method: "GET",
@@ -176,14 +174,20 @@ function discoverRegion(http: HttpContext, logger: CredentialLogger): Promise<st
   return discovery;
 }
 
+/** REGION_NAME, where the platform names the region (as MSAL reads it): known at once, no request. */
+function regionFromEnvironment(): string | undefined {
+  const fromEnv = process.env.REGION_NAME?.trim().toLowerCase();
+  return fromEnv && REGION_PATTERN.test(fromEnv) ? fromEnv : undefined;
+}
+
 /** Forgets a discovered region (tests). */
 export function clearRegionDiscovery(): void {
   discovery = undefined;
 }
 
 /**
- * Rewrites token endpoints to the configured region. For AutoDiscoverRegion, discovery starts on the
- * first request and the global endpoint is used until it answers.
+ * Rewrites token endpoints to the configured region. For AutoDiscoverRegion, REGION_NAME applies from the
+ * first request; otherwise IMDS is asked on the first request and the global endpoint is used until it answers.
  */
 export function regionalEndpointRewriter(region: string, http: HttpContext, logger: CredentialLogger): (endpoint: string) => string {
   if (region !== RegionalAuthority.AutoDiscoverRegion) return (endpoint) => regionalTokenEndpoint(endpoint, region);
@@ -192,10 +196,12 @@ export function regionalEndpointRewriter(region: string, http: HttpContext, logg
   return (endpoint) => {
     if (!started) {
       started = true;
-      void discoverRegion(http, logger).then((found) => {
-        known = found;
-        if (found !== undefined) logger.info(`regional authority: discovered region ${found}; later token requests go to it.`);
-      });
+      known = regionFromEnvironment();
+      if (known === undefined)
+        void discoverRegion(http, logger).then((found) => {
+          known = found;
+          if (found !== undefined) logger.info(`regional authority: discovered region ${found}; later token requests go to it.`);
+        });
     }
     return known === undefined ? endpoint : regionalTokenEndpoint(endpoint, known);
   };

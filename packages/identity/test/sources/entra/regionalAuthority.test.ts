@@ -12,13 +12,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { request as httpsRequest } from "node:https";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, RegionalAuthority, type HttpClient } from "../../../src/index.js";
 import { tokenCache } from "../../../src/core/cache/tokenCache.js";
 import { createNodeHttpClient } from "../../../src/core/http/nodeHttpClient.js";
 import { clearRegionDiscovery, regionalTokenEndpoint } from "../../../src/sources/entra/regionalAuthority.js";
 import { useEmulator } from "../../support/emulator.js";
+import { parseChildJson, runNodeScript } from "../../integration/nodeChild.js";
 
 const env = useEmulator({ entraHostNames: true });
 const PUBLIC = "https://login.microsoftonline.com";
@@ -224,7 +225,7 @@ describe("regional authorities", () => {
     assert.deepEqual(tokenRequestsSince(from), [[new URL(env.emu.url).host, undefined]]);
   });
 
-  it("REGION_NAME answers auto-discovery without asking IMDS", async () => {
+  it("REGION_NAME answers auto-discovery without asking IMDS, from the first token request on (as MSAL)", async () => {
     process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = imdsUrl;
     process.env.REGION_NAME = "japaneast";
     const before = imdsRequests.length;
@@ -234,11 +235,14 @@ describe("regional authorities", () => {
       httpClient: hostOverride(),
       regionalAuthority: "AutoDiscoverRegion",
     });
+    const from = env.tokenRequests().length;
     await credential.getToken(STORAGE);
-    await new Promise((r) => setTimeout(r, 10));
     await credential.getToken("https://vault.azure.net/.default");
     assert.equal(imdsRequests.length, before);
-    assert.deepEqual(env.tokenRequests().at(-1)!.region, "japaneast");
+    assert.deepEqual(tokenRequestsSince(from), [
+      ["japaneast.login.microsoft.com", "japaneast"],
+      ["japaneast.login.microsoft.com", "japaneast"],
+    ]);
   });
 
   it("a region that is not a region name fails at construction; other clouds get <region>.<host>", () => {
@@ -261,5 +265,36 @@ describe("regional authorities", () => {
     };
     assert.ok(Object.keys(theirs.RegionalAuthority).length > 50);
     assert.deepEqual({ ...RegionalAuthority }, { ...theirs.RegionalAuthority });
+  });
+
+  // The same child script as sideBySide.test.ts, run once with @azure/identity 4.13.1 and once with azid.
+  const SIDE_BY_SIDE = fileURLToPath(new URL("../../integration/sideBySideClient.mjs", import.meta.url));
+  async function sideBySide(variables: Record<string, string>) {
+    const app = env.addApp();
+    const outcomes: Record<
+      string,
+      { result: { tokenType?: string; appid?: string; thrown?: unknown }; hosts: Array<[string | undefined, string | undefined]> }
+    > = {};
+    for (const lib of ["azure", "azid"]) {
+      const from = env.tokenRequests().length;
+      const run = await runNodeScript(SIDE_BY_SIDE, [lib, "regional"], { ...env.childEnv(app), AZURE_LOG_LEVEL: "", ...variables });
+      outcomes[lib] = { result: parseChildJson(run), hosts: tokenRequestsSince(from) };
+    }
+    return { app, azure: outcomes.azure!, azid: outcomes.azid! };
+  }
+
+  it("side by side with @azure/identity 4.13.1, AZURE_REGIONAL_AUTHORITY_NAME=westus2: both send the token request to the westus2 host", async () => {
+    const { app, azure, azid } = await sideBySide({ AZURE_REGIONAL_AUTHORITY_NAME: "westus2" });
+    assert.deepEqual(azure, { result: { tokenType: "Bearer", appid: app.clientId }, hosts: [["westus2.login.microsoft.com", "westus2"]] });
+    assert.deepEqual(azid, azure);
+  });
+
+  it("side by side, AZURE_REGIONAL_AUTHORITY_NAME=AutoDiscoverRegion with REGION_NAME=japaneast: azid uses japaneast; @azure/identity 4.13.1 asks for a host named auto_discover (better, on purpose)", async () => {
+    const { app, azure, azid } = await sideBySide({ AZURE_REGIONAL_AUTHORITY_NAME: "AutoDiscoverRegion", REGION_NAME: "japaneast" });
+    // @azure/identity hands msal-node the region "AUTO_DISCOVER" (msal-node's flag is "TryAutoDetect"), so msal-node
+    // addresses https://auto_discover.login.microsoft.com/..., a name Entra ID does not have; the emulator refuses it.
+    assert.deepEqual(azure.hosts, []);
+    assert.ok(azure.result.thrown !== undefined, JSON.stringify(azure));
+    assert.deepEqual(azid, { result: { tokenType: "Bearer", appid: app.clientId }, hosts: [["japaneast.login.microsoft.com", "japaneast"]] });
   });
 });
