@@ -65,8 +65,9 @@ export async function withGetTokenSpan<T>(
   fn: (options: GetTokenOptions | undefined) => Promise<T>,
 ): Promise<T> {
   // @azure/core-tracing's withSpan, as @azure/identity calls it: status success/error, the exception recorded.
-  const azureTracing = registeredAzureTracing();
-  if (azureTracing !== undefined) return azureTracing.withSpan(name, options ?? {}, fn);
+  // Asked twice (a cached lookup) rather than kept in a const: the web builds' bridge returns undefined,
+  // and esbuild drops this line only when the call itself is in the condition.
+  if (registeredAzureTracing() !== undefined) return registeredAzureTracing()!.withSpan(name, options ?? {}, fn);
   const api = registeredTracing();
   if (api === undefined) return fn(options);
   const parent = options?.tracingOptions?.tracingContext as OtelContext | undefined;
