@@ -80,6 +80,13 @@ async function setUp() {
       plugin({ azid: context.azid, setDistributedTokenCache: (cache) => context.setDistributedTokenCache(cache && timedFleetCache(cache)) }),
     );
   }
+  if (args.holdMs !== undefined) {
+    // A stand-in fleet cache that does no Redis work: it holds each call for holdMs, then fetches; the
+    // control for the frozen-Redis case (the same wait, none of the Redis work). With `plugin` too, the
+    // client is loaded and connected as in that case, and this cache replaces the plugin's.
+    const hold = { getOrFetch: (key, fetch) => new Promise((resolve) => setTimeout(resolve, args.holdMs)).then(fetch) };
+    lib.useIdentityPlugin((context) => context.setDistributedTokenCache(timedFleetCache(hold)));
+  }
   const c = args.credential;
   const credential =
     c.kind === "mi"
@@ -155,13 +162,39 @@ async function run({ credential }) {
   return { phases, failures: stats.failures, errors: stats.errors, tokens: Object.fromEntries(seen) };
 }
 
+// CPU time (user + system, µs) this process spent starting up (until ready) and running its phases,
+// so a case that makes each process work harder is told apart from one that only waits longer.
+const cpuUs = (u) => u.user + u.system;
+
+/** AZID_FLEET_PROFILE=<dir>: a V8 CPU profile of the phases only (from "go" to the result), one file per member. */
+async function startProfile(dir) {
+  if (!dir) return async () => undefined;
+  const { Session } = await import("node:inspector/promises");
+  const { writeFileSync } = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 1000 });
+  await session.post("Profiler.start");
+  return async () => {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(`${dir}/member-${process.pid}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 try {
   const setup = await setUp();
+  const setupCpu = process.cpuUsage();
   process.stdout.write("@@READY@@\n");
   const lines = createInterface({ input: process.stdin });
   await new Promise((resolve) => lines.once("line", resolve));
+  const stopProfile = await startProfile(process.env.AZID_FLEET_PROFILE);
+  const runStart = process.cpuUsage();
   const result = await run(setup);
-  emit({ ...result, pluginStats: setup.plugin?.cache.stats() });
+  const cpu = { setupUs: cpuUs(setupCpu), waitUs: cpuUs(runStart) - cpuUs(setupCpu), runUs: cpuUs(process.cpuUsage(runStart)) };
+  await stopProfile();
+  emit({ ...result, cpu, pluginStats: setup.plugin?.cache.stats() });
   lines.close();
   await setup.redis?.close();
   process.exit(0);

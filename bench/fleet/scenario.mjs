@@ -5,7 +5,7 @@
 // network guard. Each run gets a fresh app registration and a fresh Redis key prefix, so no run
 // sees another's tokens.
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { childEnv, guardFlags } from "../lib/proc.mjs";
@@ -25,8 +25,8 @@ const RETRY_AFTER_S = 2;
 
 export function fleetSettings(quick) {
   const settings = quick
-    ? { processes: 8, scopes: 10, lifetimeS: 20, lifetimes: 1, l2Scopes: 100, frozenRounds: 1 }
-    : { processes: 16, scopes: 50, lifetimeS: 30, lifetimes: 3, l2Scopes: 500, frozenRounds: 7 };
+    ? { processes: 8, scopes: 10, lifetimeS: 20, lifetimes: 1, l2Scopes: 100, frozenRounds: 1, frozenHoldMs: 200 }
+    : { processes: 16, scopes: 50, lifetimeS: 30, lifetimes: 3, l2Scopes: 500, frozenRounds: 7, frozenHoldMs: 200 };
   // BENCH_FLEET_PROCESSES=1 with BENCH_FLEET_CASES=frozen: one process, the shape of a fault without the machine's contention.
   const processes = Number(process.env.BENCH_FLEET_PROCESSES ?? settings.processes);
   if (!Number.isInteger(processes) || processes < 1)
@@ -87,15 +87,19 @@ class FleetBench {
     return { kind: "secret", tenantId: this.tenant.id, clientId, clientSecret: secret, authorityHost: this.emu.url };
   }
 
-  /** Starts a fleet; `variant` is "plugin", "none" (azid alone) or "azure". */
-  fleet({ variant, credential, scopes, phases, size = this.s.processes, env = {}, onStart, prefix = randomUUID().slice(0, 8) }) {
+  /**
+   * Starts a fleet; `variant` is "plugin", "none" (azid alone) or "azure". `holdMs` (with "plugin"): the
+   * members load and connect the Redis client as with the plugin, but a stand-in fleet cache that does
+   * no Redis operation holds each call for holdMs, then fetches (the frozen-Redis case's control).
+   */
+  fleet({ variant, credential, scopes, phases, size = this.s.processes, env = {}, onStart, prefix = randomUUID().slice(0, 8), holdMs }) {
     const lib = variant === "azure" ? "azure" : "azid";
     const plugin = variant === "plugin" ? { client: "node-redis", port: this.redis.port, key: this.key, prefix } : undefined;
     return runFleet({
       size,
       nodeArgs: guardFlags(),
       env: childEnv({ NODE_EXTRA_CA_CERTS: this.emu.caCertPath, ...env }),
-      settings: () => ({ lib, plugin, credential, scopes, phases }),
+      settings: () => ({ lib, plugin, holdMs, credential, scopes, phases }),
       onStart,
       timeoutMs: 600_000,
     });
@@ -217,56 +221,111 @@ async function redisKilled(b) {
   };
 }
 
+/** Median over the members of all runs of their CPU time (ms) starting up and running the phases. */
+const cpuOf = (runs) => ({
+  runMs:
+    quantile(
+      runs.flat().map((r) => r.cpu.runUs),
+      0.5,
+    ) / 1000,
+  setupMs:
+    quantile(
+      runs.flat().map((r) => r.cpu.setupUs),
+      0.5,
+    ) / 1000,
+});
+
+/**
+ * The kernel's count of connections dropped because a listen queue was full (Linux, machine-wide;
+ * undefined elsewhere). Each drop is a SYN the client resends after 1 s or more.
+ */
+function listenOverflows() {
+  try {
+    const [names, values] = readFileSync("/proc/net/netstat", "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("TcpExt:"))
+      .map((line) => line.trim().split(/\s+/));
+    const i = names.indexOf("ListenOverflows");
+    return i > 0 ? Number(values[i]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function redisFrozen(b) {
   const scopes = b.scopes();
   const rounds = b.s.frozenRounds;
-  b.log(`fleet: cold start with no Redis (azid alone) and with a Redis that accepts connections and never answers (SIGSTOP), alternated, ${rounds} round(s)`);
+  const hold = b.s.frozenHoldMs;
+  b.log(
+    `fleet: cold start with no Redis (azid alone), with a Redis that accepts connections and never answers (SIGSTOP), and the control (the Redis client connected, each call held ${hold} ms by a stand-in cache with no Redis operation), ${rounds} round(s) in alternating order`,
+  );
   const phases = [{ type: "cold", timeline: true }];
   const p99 = (results, field = "latenciesUs") =>
     quantile(
       results.flatMap((r) => r.phases[0][field]),
       0.99,
     ) / 1000;
-  const none = [];
-  const frozen = [];
+  const runs = { none: [], frozen: [], control: [] };
+  const overflows = { none: 0, frozen: 0, control: 0 };
+  const start = {
+    none: () => b.fleet({ variant: "none", credential: b.app(), scopes, phases }),
+    control: () => b.fleet({ variant: "plugin", credential: b.app(), scopes, phases, holdMs: hold }),
+    frozen: async () => {
+      try {
+        return await b.fleet({ variant: "plugin", credential: b.app(), scopes, phases, onStart: () => b.redis.freeze() });
+      } finally {
+        b.redis.thaw();
+      }
+    },
+  };
+  // ABC CBA ...: the load a shared 2-core machine drifts through falls on every case alike, and each
+  // round's cases run back to back.
   for (let round = 0; round < rounds; round++) {
-    const alone = await b.fleet({ variant: "none", credential: b.app(), scopes, phases });
-    checkNoFailures(alone, "cold start without Redis");
-    none.push(alone);
-    try {
-      frozen.push(await b.fleet({ variant: "plugin", credential: b.app(), scopes, phases, onStart: () => b.redis.freeze() }));
-    } finally {
-      b.redis.thaw();
+    for (const name of round % 2 === 0 ? ["none", "control", "frozen"] : ["frozen", "control", "none"]) {
+      const before = listenOverflows();
+      const results = await start[name]();
+      overflows[name] += (listenOverflows() ?? NaN) - (before ?? NaN);
+      checkNoFailures(results, `cold start (${name === "none" ? "no Redis" : name === "frozen" ? "frozen Redis" : "control"})`);
+      runs[name].push(results);
     }
-    checkNoFailures(frozen.at(-1), "cold start with a frozen Redis");
   }
-  // End to end: each round's p99 with a frozen Redis minus the p99 of the no-Redis run just before it,
-  // and the median of those differences (a round disturbed by other load on the machine does not decide it).
-  const diffs = frozen.map((f, i) => p99(f) - p99(none[i]));
-  const summary = (runs) => ({
+  // End to end: each round's p99 with a frozen Redis minus the p99 of that round's no-Redis run, and the
+  // median of those differences (a round disturbed by other load on the machine does not decide it);
+  // the same against the control, which waits as long without touching Redis.
+  const diff = (a, c) => {
+    const rounds = runs[a].map((f, i) => p99(f) - p99(runs[c][i]));
+    return { median: quantile(rounds, 0.5), min: Math.min(...rounds), max: Math.max(...rounds), rounds };
+  };
+  const summary = (name) => ({
     p99: quantile(
-      runs.map((r) => p99(r)),
+      runs[name].map((r) => p99(r)),
       0.5,
     ),
-    rounds: runs.map((r) => p99(r)),
+    rounds: runs[name].map((r) => p99(r)),
+    cpu: cpuOf(runs[name]),
+    listenOverflows: overflows[name],
   });
   // Direct: per call, the time from getToken until its own token request started (both variants), and
   // the time the fleet cache held the call before its fetch started (plugin), over all calls of all rounds.
-  const all = (runs, field) =>
+  const all = (name, field) =>
     quantile(
-      runs.flat().flatMap((r) => r.phases[0][field]),
+      runs[name].flat().flatMap((r) => r.phases[0][field]),
       0.99,
     ) / 1000;
   return {
-    none: { ...summary(none), untilRequestP99: all(none, "untilRequestUs") },
+    holdMs: hold,
+    none: { ...summary("none"), untilRequestP99: all("none", "untilRequestUs") },
+    control: { ...summary("control"), untilRequestP99: all("control", "untilRequestUs"), inFleetCacheP99: all("control", "inFleetCacheUs") },
     frozen: {
-      ...summary(frozen),
-      untilRequestP99: all(frozen, "untilRequestUs"),
-      inFleetCacheP99: all(frozen, "inFleetCacheUs"),
-      inFleetCacheMax: Math.max(...frozen.flat().flatMap((r) => r.phases[0].inFleetCacheUs)) / 1000,
-      plugin: pluginStatsOf(frozen.flat()),
+      ...summary("frozen"),
+      untilRequestP99: all("frozen", "untilRequestUs"),
+      inFleetCacheP99: all("frozen", "inFleetCacheUs"),
+      inFleetCacheMax: Math.max(...runs.frozen.flat().flatMap((r) => r.phases[0].inFleetCacheUs)) / 1000,
+      plugin: pluginStatsOf(runs.frozen.flat()),
     },
-    diff: { median: quantile(diffs, 0.5), min: Math.min(...diffs), max: Math.max(...diffs), rounds: diffs },
+    diff: diff("frozen", "none"),
+    overControl: diff("frozen", "control"),
+    controlOverNone: diff("control", "none"),
   };
 }
 
@@ -359,8 +418,9 @@ export function fleetDefinition({ quick, log }) {
       "refreshes per token per lifetime = refresh requests per scope ÷ the number of times one process saw its token change (what one process alone would need; 1 means the fleet refreshed like a single process). " +
       `Managed identity: system-assigned, IMDS imitated by the emulator (AZURE_POD_IDENTITY_AUTHORITY_HOST), ${MI_RESOURCES.length} resources. ` +
       "Redis killed: the refresh loop for 1.5 lifetimes with redis-server SIGKILLed a third of the way in (so refreshes happen without it). " +
-      "Frozen Redis: redis-server SIGSTOPped after the members connected (connections still accepted, never answered); p99 of the cold-start getToken latency over all calls, against azid with no Redis at all; the two alternate round by round, and the target row is the median of the rounds' differences (frozen p99 minus the p99 of the no-Redis run just before), with the lowest and highest. " +
-      "Because each round's p99 on a small machine is mostly TLS handshake contention (800 connections to one emulator), each member also records per call the time the fleet cache held it before its own token request started (the plugin's cache as azid sees it, timed from entry to the first of its fetch starting or its answer), and the time from getToken to the call's token request (node:http's request-start diagnostics channel); p99 over all calls of all rounds. " +
+      "Frozen Redis: redis-server SIGSTOPped after the members connected (connections still accepted, never answered); p99 of the cold-start getToken latency over all calls, against azid with no Redis at all; the target row is the median of the rounds' differences (frozen p99 minus that round's no-Redis p99), with the lowest and highest. " +
+      `Each round also runs a control: the same members with the Redis client loaded and connected, but a stand-in fleet cache that holds each call ${s.frozenHoldMs} ms (the plugin's operation deadline) and then fetches, with no Redis operation, so the cost of waiting one deadline on this machine is told apart from the cost of the frozen Redis itself; the three cases run in alternating order (ABC, CBA, ...) so load drifting on a shared machine falls on each alike. ` +
+      'Each member reports its CPU time (process.cpuUsage) from "go" to its result, and records per call the time the fleet cache held it before its own token request started (the plugin\'s cache as azid sees it, timed from entry to the first of its fetch starting or its answer), and the time from getToken to the call\'s token request (node:http\'s request-start diagnostics channel); p99 over all calls of all rounds. Process start-up (loading, connecting) is before "go" and in no latency. ' +
       "The plugin's deadlineMisses counter gives the Redis operations that were waited on for their whole deadline. " +
       `429 burst: the emulator answers every token request with 429 + Retry-After: ${RETRY_AFTER_S} for ${RETRY_AFTER_S} s from the start; the most requests for one scope that were answered 429 (each was sent while the emulator was asking clients to wait). ` +
       `L2 hit cost: one process fills Redis with ${s.l2Scopes} tokens; a second process calls getToken once per scope, one at a time (each an L1 miss answered from Redis); the other columns are the same calls answered by the emulator (azid without the plugin, @azure/identity).`,
@@ -428,6 +488,30 @@ function rowsFor(s, r) {
       },
       { label: "  lowest / highest round difference, ms", azid: `${fmtMs(r.frozen.diff.min)} / ${fmtMs(r.frozen.diff.max)}`, azure: "", ratio: false },
       {
+        label: `  control (Redis client connected, each call held ${r.frozen.holdMs} ms, no Redis operation): p99 over the no-Redis case, ms (median; lowest / highest)`,
+        azid: `${fmtMs(r.frozen.controlOverNone.median)} (${fmtMs(r.frozen.controlOverNone.min)} / ${fmtMs(r.frozen.controlOverNone.max)})`,
+        azure: "",
+        ratio: false,
+      },
+      {
+        label: "  frozen Redis over the control, ms (median; lowest / highest)",
+        azid: `${fmtMs(r.frozen.overControl.median)} (${fmtMs(r.frozen.overControl.min)} / ${fmtMs(r.frozen.overControl.max)})`,
+        azure: "",
+        ratio: false,
+      },
+      {
+        label: "  CPU ms per member during the cold start (median): frozen Redis / control / no Redis",
+        azid: [r.frozen.frozen, r.frozen.control, r.frozen.none].map((c) => fmtMs(c.cpu.runMs)).join(" / "),
+        azure: "",
+        ratio: false,
+      },
+      {
+        label: "  listen-queue overflows while the runs ran (machine-wide): frozen Redis / control / no Redis",
+        azid: [r.frozen.frozen, r.frozen.control, r.frozen.none].map((c) => (Number.isFinite(c.listenOverflows) ? n(c.listenOverflows) : "n/a")).join(" / "),
+        azure: "",
+        ratio: false,
+      },
+      {
         label: "frozen Redis: p99 from getToken to its own token request, over the no-Redis case, ms",
         azid: r.frozen.frozen.untilRequestP99 - r.frozen.none.untilRequestP99,
         azure: "",
@@ -435,12 +519,17 @@ function rowsFor(s, r) {
         target: TARGETS.frozen,
       },
       {
-        label: "  p99 ms from getToken to its token request: frozen Redis / no Redis",
-        azid: `${fmtMs(r.frozen.frozen.untilRequestP99)} / ${fmtMs(r.frozen.none.untilRequestP99)}`,
+        label: "  p99 ms from getToken to its token request: frozen Redis / control / no Redis",
+        azid: [r.frozen.frozen, r.frozen.control, r.frozen.none].map((c) => fmtMs(c.untilRequestP99)).join(" / "),
         azure: "",
         ratio: false,
       },
-      { label: "  p99 ms a call spent in the fleet cache before its fetch started", azid: r.frozen.frozen.inFleetCacheP99, azure: "", ratio: false },
+      {
+        label: "  p99 ms a call spent in the fleet cache before its fetch started: frozen Redis / control",
+        azid: `${fmtMs(r.frozen.frozen.inFleetCacheP99)} / ${fmtMs(r.frozen.control.inFleetCacheP99)}`,
+        azure: "",
+        ratio: false,
+      },
       {
         label: `  Redis operations waited out to their deadline (${n(s.processes * s.scopes * s.frozenRounds)} calls)`,
         azid: r.frozen.frozen.plugin.deadlineMisses ?? "",

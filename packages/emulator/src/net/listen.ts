@@ -2,10 +2,18 @@
 import type * as http from "node:http";
 import type { Socket } from "node:net";
 
+/**
+ * Connections the kernel queues for the listener before it drops new ones. Node's default, 511, is
+ * too few for a fleet benchmark (16 processes opening 800 connections at once to an emulator starved
+ * of CPU): the overflow is dropped SYNs that clients resend after 1, 3 and 7 s, so whole seconds land
+ * at random on one run's p99. Linux caps it at net.core.somaxconn (4096 by default).
+ */
+const BACKLOG = 4096;
+
 export function listen(server: http.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: BACKLOG }, () => {
       server.off("error", reject);
       const address = server.address();
       if (address === null || typeof address === "string") return reject(new Error("The emulator server has no TCP address"));
