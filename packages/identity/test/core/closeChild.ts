@@ -14,6 +14,9 @@ import {
 const scope = "https://storage.azure.com/.default";
 const scenario = process.argv[2];
 const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n");
+// The moment the process exits by itself: its event loop has nothing left (a socket, timer, server or
+// child still open would hold this back). Written synchronously (stdout is a pipe), as the last line.
+process.on("exit", () => print({ exitedAt: Date.now() }));
 
 async function afterClose(getToken: () => Promise<unknown>): Promise<{ name: string; code?: string }> {
   try {
