@@ -5,11 +5,13 @@
 // runs in its own child process; managed identity points at a closed loopback port, so nothing
 // leaves loopback. Opting in to Python's member then does pick the cached account.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, describe, it } from "node:test";
+import { DEFAULT_USER_IDENTITY_CLIENT_ID, DEFAULT_USER_IDENTITY_OBJECT_ID } from "@azid/emulator";
 import { useEmulator } from "../../support/emulator.js";
 import { FAKE_TOOLS } from "../../support/toolHarness.js";
 import { parseChildJson, runNodeScript } from "../../integration/nodeChild.js";
@@ -43,8 +45,8 @@ function developerMachine(): NodeJS.ProcessEnv {
   };
 }
 
-const run = async (lib: "azure" | "azid", options: Record<string, unknown> = {}) =>
-  parseChildJson<Identity>(await runNodeScript(CHILD, [lib, JSON.stringify(options)], developerMachine()));
+const run = async (lib: "azure" | "azid", options: Record<string, unknown> = {}, extraEnv: NodeJS.ProcessEnv = {}) =>
+  parseChildJson<Identity>(await runNodeScript(CHILD, [lib, JSON.stringify(options)], { ...developerMachine(), ...extraEnv }));
 
 describe("DefaultAzureCredential chooses as @azure/identity 4.13.1 does", () => {
   it("a Visual Studio sign-in in the shared token cache and a signed-in az: both use az, not the cached account", async () => {
@@ -56,5 +58,30 @@ describe("DefaultAzureCredential chooses as @azure/identity 4.13.1 does", () => 
     // The cache file is real and usable: asked for, azid's Python member takes the cached account.
     const optedIn = await run("azid", { excludeSharedTokenCacheCredential: false });
     assert.equal(optedIn.upn, seeded.username);
+  });
+
+  // @azure/identity's own per-member options of DefaultAzureCredential, each picking an identity az would not give.
+  it("managedIdentityClientId: with the emulator's IMDS reachable, both take that user-assigned identity's token", async () => {
+    const imds = env.emu.managedIdentity.env("imds");
+    const options = { managedIdentityClientId: DEFAULT_USER_IDENTITY_CLIENT_ID };
+    const [azure, azid] = await Promise.all([run("azure", options, imds), run("azid", options, imds)]);
+    assert.equal(azure.oid, DEFAULT_USER_IDENTITY_OBJECT_ID, JSON.stringify(azure));
+    assert.deepEqual(azid, azure);
+  });
+
+  it("workloadIdentityClientId and tenantId: with a federated token file, both exchange it for that app's token in that tenant", async () => {
+    const subject = `system:serviceaccount:same:${randomUUID().slice(0, 8)}`;
+    const { clientId } = env.addApp({
+      secrets: [],
+      federatedCredentials: [{ issuer: env.emu.federation.issuerUrl(), subject, audiences: ["api://AzureADTokenExchange"] }],
+    });
+    const file = join(home, `${randomUUID()}.token`);
+    writeFileSync(file, env.emu.federation.mint({ subject }));
+    // disableInstanceDiscovery: msal-node would otherwise ask login.microsoftonline.com about the emulator's authority.
+    const options = { workloadIdentityClientId: clientId, tenantId: env.tenantId, disableInstanceDiscovery: true };
+    const tokenFile = { AZURE_FEDERATED_TOKEN_FILE: file };
+    const [azure, azid] = await Promise.all([run("azure", options, tokenFile), run("azid", options, tokenFile)]);
+    assert.deepEqual({ appid: azure.appid, tid: azure.tid }, { appid: clientId, tid: env.tenantId }, JSON.stringify(azure));
+    assert.deepEqual(azid, azure);
   });
 });
