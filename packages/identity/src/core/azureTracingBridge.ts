@@ -34,23 +34,32 @@ let statePath: string | undefined;
 let state: { instrumenterImplementation?: unknown } | undefined;
 /** undefined: not made yet; null: core-tracing's entry could not be required next to its state (a layout azid does not know). */
 let client: AzureTracingClient | null | undefined;
+/** require.cache (one per process), and how many of its entries were looked at: a look reads only those loaded since. */
+let moduleCache: NodeJS.Require["cache"] | undefined;
+let looked = 0;
 
 /**
  * Looks for @azure/core-tracing in require.cache (synchronously, once found never again); true when
- * the application has loaded it. Cheap enough for construction and cache misses, not for cache hits.
+ * the application has loaded it. Each look reads only the modules loaded since the last one (node adds
+ * them at the end), so 50 cold misses in a process with 700 CommonJS modules read those once, not 50
+ * times. Cheap enough for construction and cache misses, not for cache hits.
  */
 export function connectAzureTracing(): boolean {
   if (state !== undefined) return true;
   // Any absolute path will do: require.cache is one per process.
-  const cache = nodeModule().createRequire(`${process.cwd()}/`).cache;
-  for (const path in cache) {
+  moduleCache ??= nodeModule().createRequire(`${process.cwd()}/`).cache;
+  const paths = Object.keys(moduleCache);
+  // Fewer than last time: entries were deleted (a reload), so read them all again.
+  for (let i = paths.length < looked ? 0 : looked; i < paths.length; i++) {
+    const path = paths[i]!;
     if (!STATE_SUFFIXES.some((suffix) => path.endsWith(suffix))) continue;
-    const exported = (cache[path]?.exports as { state?: unknown } | undefined)?.state;
+    const exported = (moduleCache[path]?.exports as { state?: unknown } | undefined)?.state;
     if (typeof exported !== "object" || exported === null) continue;
     statePath = path;
     state = exported as { instrumenterImplementation?: unknown };
     return true;
   }
+  looked = paths.length;
   return false;
 }
 
