@@ -92,6 +92,7 @@ export {
   type InteractiveBrowserCredentialInBrowserOptions,
   type InteractiveBrowserCredentialNodeOptions,
 } from "./credentials/interactiveBrowserCredential.js";
+export type { BrowserPageTexts } from "./sources/browserSignIn/pages.js";
 export { AuthorizationCodeCredential, type AuthorizationCodeCredentialOptions } from "./credentials/authorizationCodeCredential.js";
 export {
   OnBehalfOfCredential,

@@ -20,16 +20,23 @@ export class UnsupportedOptionError extends TypeError {
 
 /** @azure/identity's `brokerOptions` with the broker off: accepted. */
 export interface BrokerDisabledOptions {
+  /** false: no broker; the credential signs in as it would without `brokerOptions`. */
   enabled: false;
+  /** Only meaningful with a broker; must be left out here. */
   legacyEnableMsaPassthrough?: undefined;
+  /** Only meaningful with a broker; undefined here. */
   parentWindowHandle: undefined;
 }
 
 /** @azure/identity's `brokerOptions` asking for the WAM broker: azid throws UnsupportedOptionError (it has no broker). */
 export interface BrokerEnabledOptions {
+  /** true: sign in through the WAM broker, which azid does not have (UnsupportedOptionError at construction). */
   enabled: true;
+  /** @azure/identity: lets personal Microsoft accounts through the broker. Not used by azid. */
   legacyEnableMsaPassthrough?: boolean;
+  /** @azure/identity: the native handle of the window the broker's prompt is parented to. Not used by azid. */
   parentWindowHandle: Uint8Array;
+  /** @azure/identity: sign in silently with the operating system's default account. Not used by azid. */
   useDefaultBrokerAccount?: boolean;
 }
 
@@ -38,6 +45,7 @@ export type BrokerOptions = BrokerEnabledOptions | BrokerDisabledOptions;
 
 /** @azure/identity's type, so code naming it compiles unchanged; see BrokerOptions. */
 export interface BrokerAuthOptions {
+  /** The broker settings; only `{ enabled: false }` is accepted (azid has no broker). */
   brokerOptions?: BrokerOptions;
 }
 

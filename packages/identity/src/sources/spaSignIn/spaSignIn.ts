@@ -20,6 +20,7 @@ import { browserWindow, type BrowserWindow, type PopupWindow } from "./browserWi
 import { savePendingSignIn, takePendingSignIn, type PendingSignIn } from "./pendingSignIn.js";
 import { isSignInPopup, openSignInPopup, popupRedirect } from "./popup.js";
 
+/** How a page signs the user in: in a popup window, or by redirecting the page itself (and back). */
 export type BrowserLoginStyle = "popup" | "redirect";
 
 export interface SpaSignInRequest {
