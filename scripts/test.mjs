@@ -25,13 +25,16 @@ const files =
         .sort();
 
 const guard = pathToFileURL(resolve("scripts/network-guard.mjs")).href;
+// Gives a failing assert(x) / assert.ok(x) without a message its message, so Node 20 doesn't hang
+// looking for it in the .ts file (see scripts/assert-message.mjs).
+const assertMessage = pathToFileURL(resolve("scripts/assert-message.mjs")).href;
 const env = {};
 for (const [key, value] of Object.entries(process.env)) {
   if (/^(AZURE_|IDENTITY_|IMDS_|MSI_|SYSTEM_OIDC|AZID_)/.test(key)) continue;
   if (/^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY)$/i.test(key)) continue;
   env[key] = value;
 }
-env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --conditions=@azid/source --import tsx --import ${guard}`.trim();
+env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --conditions=@azid/source --import tsx --import ${guard} --import ${assertMessage}`.trim();
 mkdirSync(".test-output", { recursive: true });
 
 const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", "--test-timeout=120000", ...files], {
