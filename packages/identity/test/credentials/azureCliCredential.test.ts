@@ -13,7 +13,7 @@ import { parseAzureCliLocalTime } from "../../src/sources/developerTools/azureCl
 import { ToolTimeoutError } from "../../src/sources/developerTools/runTool.js";
 import { captureLogs } from "../support/emulator.js";
 import { decodePayload, isAlive, OTHER_TENANT, STORAGE, TENANT, useFakeTools, waitUntil } from "../support/toolHarness.js";
-import { rejection } from "../support/assertions.js";
+import { rejection, settledThisTurn, STILL_PENDING } from "../support/assertions.js";
 
 const tools = useFakeTools();
 
@@ -187,7 +187,9 @@ describe("AzureCliCredential: deadlines, abort, single flight, cache, logs", () 
     assert.equal(error.command, "az account get-access-token --output json --resource https://storage.azure.com");
     assert.equal(error.timeoutInMs, 1500);
     assert.match(error.message, /did not finish within 1500 ms/);
-    assert.ok(elapsed >= 1400 && elapsed < 1500 + 1000, `took ${elapsed} ms`);
+    // The fake hangs for ever: only the deadline ends it (timeoutInMs above is the configured value), and not early.
+    assert.ok(elapsed >= 1400, `stopped after ${elapsed} ms, before the 1500 ms deadline`);
+    assert.equal(tools.runs().length, 1, "one run, no retry");
     const [run] = tools.runs();
     assert.ok(run !== undefined, "the fake started");
     assert.equal(isAlive(run.pid), false, "az is gone");
@@ -199,11 +201,11 @@ describe("AzureCliCredential: deadlines, abort, single flight, cache, logs", () 
     const controller = new AbortController();
     const pending = new AzureCliCredential({ processTimeoutInMs: 20_000 }).getToken(STORAGE, { abortSignal: controller.signal });
     assert.ok(await waitUntil(() => tools.runs().length === 1, 5_000));
-    const started = Date.now();
     controller.abort();
-    const error = await rejection(pending);
-    assert.equal(error.name, "AbortError");
-    assert.ok(Date.now() - started < 500);
+    // At once: the caller's rejection does not wait for the kill or the process's exit (no event-loop turn).
+    const outcome = await settledThisTurn(pending);
+    assert.ok(outcome !== STILL_PENDING && "error" in outcome, "rejected before the event loop's next turn");
+    assert.equal((outcome.error as Error).name, "AbortError");
     const [run] = tools.runs();
     assert.ok(await waitUntil(() => !isAlive(run!.pid) && !isAlive(run!.grandchildPid!)), "process group killed");
   });

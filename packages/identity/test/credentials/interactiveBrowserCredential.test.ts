@@ -9,6 +9,7 @@ import { AuthenticationError, CredentialUnavailableError, InteractiveBrowserCred
 import { browserCommand } from "../../src/sources/browserSignIn/openBrowser.js";
 import { parseRedirectUri } from "../../src/credentials/interactiveBrowserCredential.js";
 import { useEmulator } from "../support/emulator.js";
+import { rejection, settledThisTurn, STILL_PENDING } from "../support/assertions.js";
 
 const STORAGE = "https://storage.azure.com/.default";
 const env = useEmulator();
@@ -119,23 +120,38 @@ describe("InteractiveBrowserCredential (loopback, simulated authorization server
   it("a browser that never comes back (closed window) ends with a timeout error within the deadline, naming DeviceCodeCredential", async () => {
     let redirectUri = "";
     const credential = credentialWith(async (url) => void (redirectUri = authorizeParams(url).get("redirect_uri")!), { timeoutInMs: 400 });
+    const before = env.tokenRequests().length;
     const started = Date.now();
     await assert.rejects(
       credential.getToken(STORAGE),
       (e: AuthenticationError) => e.errorResponse.error === "timeout" && /DeviceCodeCredential/.test(e.message),
     );
-    assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
+    // Nothing comes back: only the sign-in's own deadline (timeoutInMs) ends the wait, and not early.
+    assert.ok(Date.now() - started >= 350, `ended after ${Date.now() - started} ms, before the 400 ms deadline`);
+    assert.equal(env.tokenRequests().length, before, "no code was redeemed");
     await assert.rejects(fetch(redirectUri), "the loopback server is closed");
   });
 
   it("requestOptions.timeout and an AbortSignal stop the wait promptly", async () => {
     const credential = credentialWith(async () => undefined);
     const started = Date.now();
-    await assert.rejects(credential.getToken(STORAGE, { requestOptions: { timeout: 300 } }), (e: AuthenticationError) => e.errorResponse.error === "timeout");
+    const timedOut = await rejection(credential.getToken(STORAGE, { requestOptions: { timeout: 300 } }));
+    assert.ok(timedOut instanceof AuthenticationError, String(timedOut));
+    assert.equal(timedOut.errorResponse.error, "timeout", timedOut.message);
+    // The sign-in's deadline (set from requestOptions.timeout; timeoutInMs is left at its default) fired, not a transport error.
+    assert.match(timedOut.message, /no sign-in completed within/);
+    assert.ok(Date.now() - started >= 250, `ended after ${Date.now() - started} ms, before the 300 ms deadline`);
+    // Abort while the sign-in waits for the browser: the caller's rejection needs no event-loop turn.
+    let opened!: () => void;
+    const browserOpened = new Promise<void>((resolve) => (opened = resolve));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    await assert.rejects(credential.getToken(STORAGE, { abortSignal: controller.signal }), { name: "AbortError" });
-    assert.ok(Date.now() - started < 2_000);
+    const pending = credentialWith(async () => opened()).getToken(STORAGE, { abortSignal: controller.signal });
+    pending.catch(() => undefined);
+    await browserOpened;
+    controller.abort();
+    const outcome = await settledThisTurn(pending);
+    assert.ok(outcome !== STILL_PENDING && "error" in outcome, "rejected before the event loop's next turn");
+    assert.equal((outcome.error as Error).name, "AbortError");
   });
 
   it("an opener that fails is CredentialUnavailableError (so a chain moves on)", async () => {
