@@ -89,6 +89,7 @@ describe("IMDS resilience", () => {
   it("a black hole fails within requestOptions.timeout as 'unavailable'", async () => {
     runOn(env.emu, "imds");
     env.emu.faults.add({ route: "imds", hang: true });
+    const before = env.emu.requests.length;
     const started = Date.now();
     const error = await new ManagedIdentityCredential().getToken(STORAGE, { requestOptions: { timeout: 400 } }).then(
       () => undefined,
@@ -97,7 +98,11 @@ describe("IMDS resilience", () => {
     const elapsed = Date.now() - started;
     assert.ok(error instanceof CredentialUnavailableError, String(error));
     assert.match(error.message, /IMDS \(http:\/\/127\.0\.0\.1:\d+\/metadata\/identity\/oauth2\/token\)/);
-    assert.ok(elapsed >= 380 && elapsed < 1500, `took ${elapsed} ms`);
+    // The emulator never answers: only the 400 ms deadline ends the wait, with the IMDS request sent once
+    // (no attempt fits after it), and not early.
+    assert.ok(elapsed >= 380, `ended after ${elapsed} ms, before the 400 ms deadline`);
+    assert.match(error.message, /within requestOptions\.timeout \(400 ms\)/, "the deadline that fired is requestOptions.timeout");
+    assert.equal(imdsRequests(before).length, 1, "one IMDS request");
   });
 
   it("1,000 concurrent getToken across 100 fresh credentials: exactly one IMDS request", async () => {
@@ -131,8 +136,12 @@ describe("IMDS resilience", () => {
     assert.deepEqual(probe!.query, {});
     assert.equal(await probeImds(imdsHost(new URL("http://127.0.0.1:1")), createNodeHttpClient({ allowHttpOrigins: ["http://127.0.0.1:1"] })), false);
     env.emu.faults.add({ route: "imds", hang: true, times: 1 });
-    const started = Date.now();
-    assert.equal(await probeImds(imdsHost(base), client, 300), false);
-    assert.ok(Date.now() - started < 1000);
+    // Silent: the probe gives the transport its own 300 ms deadline (which ends the wait), and asks once.
+    const timeouts: (number | undefined)[] = [];
+    const recording: HttpClient = { sendRequest: (request) => (timeouts.push(request.timeoutMs), client.sendRequest(request)) };
+    const silentFrom = env.emu.requests.length;
+    assert.equal(await probeImds(imdsHost(base), recording, 300), false);
+    assert.deepEqual(timeouts, [300], "one probe request, with the 300 ms deadline");
+    assert.equal(imdsRequests(silentFrom).length, 1, "IMDS saw one request");
   });
 });
