@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import { after, describe, it } from "node:test";
 import { retryPolicy, sendWithRetry, parseRetryAfter } from "../../../src/core/http/retry.js";
-import { TransportError } from "../../../src/core/http/httpClient.js";
+import { TransportError, type HttpRequest } from "../../../src/core/http/httpClient.js";
 import { createNodeHttpClient } from "../../../src/core/http/nodeHttpClient.js";
 import { useEmulator } from "../../support/emulator.js";
 
@@ -47,13 +47,15 @@ describe("node transport", () => {
   });
 
   it("fails a hanging server within the deadline", async () => {
-    const { url } = await serve(() => undefined);
+    const { url, hits } = await serve(() => undefined);
     const started = Date.now();
+    // The server never answers: only the 300 ms deadline can end the wait (TIMEOUT naming it), and not early.
     await assert.rejects(
       client.sendRequest({ method: "GET", url, headers: {}, timeoutMs: 300 }),
-      (e: TransportError) => e.code === "TIMEOUT" && /300 ms/.test(e.message),
+      (e: TransportError) => e.code === "TIMEOUT" && /within 300 ms/.test(e.message),
     );
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(Date.now() - started >= 250, `ended after ${Date.now() - started} ms, before the 300 ms deadline`);
+    assert.equal(hits(), 1, "the request reached the server once");
   });
 
   it("stops on abort", async () => {
@@ -230,21 +232,38 @@ describe("retry policy", () => {
 
   it("does not sleep past the deadline for a long Retry-After", async () => {
     const { url, hits } = await serve((_req, res) => res.writeHead(429, { "retry-after": "30" }).end());
-    const started = Date.now();
-    const { response } = await sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 2000, attemptTimeoutMs: 1000 });
-    assert.equal(response.status, 429);
+    // Every timer set during the call is recorded: the attempt's own (500 ms) is the only wait allowed,
+    // no sleep for Retry-After nor until the deadline.
+    const timers: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    globalThis.setTimeout = ((callback: () => void, ms?: number) => (timers.push(Number(ms ?? 0)), realSetTimeout(callback, ms))) as typeof setTimeout;
+    let outcome;
+    try {
+      outcome = await sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 2000, attemptTimeoutMs: 500 });
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    assert.equal(outcome.response.status, 429);
+    assert.equal(outcome.attempts, 1);
     assert.equal(hits(), 1);
-    assert.ok(Date.now() - started < 1000);
+    assert.ok(
+      timers.every((ms) => ms <= 500),
+      `timers set: ${timers.join(", ")} ms`,
+    );
   });
 
   it("retries a hung attempt and fails within the overall deadline", async () => {
     const { url, hits } = await serve(() => undefined);
-    const started = Date.now();
+    // Each attempt's own deadline is recorded: none over attemptTimeoutMs, and together (attempts run one
+    // after the other, each only after the previous one's deadline) they fit in the overall 1000 ms.
+    const given: number[] = [];
+    const recording = { sendRequest: (request: HttpRequest) => (given.push(request.timeoutMs), client.sendRequest(request)) };
     await assert.rejects(
-      sendWithRetry(client, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 1000, attemptTimeoutMs: 300 }),
+      sendWithRetry(recording, { method: "GET", url, headers: {} }, fast, { deadline: Date.now() + 1000, attemptTimeoutMs: 300 }),
       (e: TransportError) => e.code === "TIMEOUT",
     );
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(given.length >= 2 && given.every((ms) => ms <= 300), `attempt deadlines: ${given.join(", ")} ms`);
+    assert.ok(given.reduce((a, b) => a + b, 0) <= 1000, `attempt deadlines ${given.join(" + ")} ms exceed the overall 1000`);
     assert.ok(hits() >= 2, `attempts: ${hits()}`);
   });
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { AuthenticationError, DeviceCodeCredential, type DeviceCodeInfo, type HttpClient, type HttpRequest } from "../../../src/index.js";
 import { tokenCache } from "../../../src/core/cache/tokenCache.js";
+import { settledThisTurn, STILL_PENDING } from "../../support/assertions.js";
 
 const STORAGE = "https://storage.azure.com/.default";
 const CLIENT = "0c5b7c2e-6f2a-4b51-9d7e-3e1f0a6b2c11";
@@ -131,27 +132,35 @@ describe("DeviceCodeCredential polling", () => {
 
   it("stops by itself when the code expires (expires_in), even if the server keeps saying pending", async () => {
     const entra = scriptedEntra([pending], { expires_in: 1 });
-    const started = Date.now();
     await assert.rejects(
       credential(entra.client).getToken(STORAGE),
       (e: AuthenticationError) => e.errorResponse.error === "expired_token" && /expired after 1 s/.test(e.message),
     );
-    assert.ok(Date.now() - started < 2_000);
+    // The code's own expiry (expires_in: 1) ended it, not a caller deadline; at one poll per 200 ms
+    // interval at most 6 fit in that second, and none follow.
+    const pollsAtExpiry = entra.polls().length;
+    assert.ok(pollsAtExpiry >= 1 && pollsAtExpiry <= 6, `${pollsAtExpiry} polls`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(entra.polls().length, pollsAtExpiry, "no polling after the expiry");
   });
 
   it("an AbortSignal stops polling at once with AbortError; requestOptions.timeout with a timeout error", async () => {
     const entra = scriptedEntra([pending]);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 500);
-    const started = Date.now();
-    await assert.rejects(credential(entra.client).getToken(STORAGE, { abortSignal: controller.signal }), { name: "AbortError" });
-    assert.ok(Date.now() - started < 1_000);
+    const signIn = credential(entra.client).getToken(STORAGE, { abortSignal: controller.signal });
+    signIn.catch(() => undefined);
+    while (entra.polls().length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
+    // At once: the rejection needs no event-loop turn (no poll, no sleep to finish first).
+    const outcome = await settledThisTurn(signIn);
+    assert.ok(outcome !== STILL_PENDING && "error" in outcome, "rejected before the event loop's next turn");
+    assert.equal((outcome.error as Error).name, "AbortError");
     const pollsAtAbort = entra.polls().length;
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(entra.polls().length, pollsAtAbort, "no polling after abort");
     await assert.rejects(
       credential(entra.client).getToken(STORAGE, { requestOptions: { timeout: 400 } }),
-      (e: AuthenticationError) => e.errorResponse.error === "timeout",
+      (e: AuthenticationError) => e.errorResponse.error === "timeout" && /within requestOptions\.timeout \(400 ms\)/.test(e.message),
     );
   });
 
