@@ -11,6 +11,7 @@ import {
   DEFAULT_USER_IDENTITY_RESOURCE_ID,
 } from "@azid/emulator";
 import { startTestEmulator } from "./support/client.js";
+import { handleImdsRequest, IMDS_TOKEN_PATH } from "../src/managedIdentity/imds.js";
 import { miRequest, payloadOf, withQuery } from "./support/managedIdentity.js";
 
 const RESOURCE = "https://management.azure.com/";
@@ -87,11 +88,21 @@ describe("IMDS", () => {
   });
 
   it("answers the header-less, query-less probe at once with 400", async () => {
-    const started = Date.now();
     const res = await miRequest(tokenUrl, { headers: { accept: "application/json" } });
     assert.equal(res.status, 400);
-    assert.ok(Date.now() - started < 1000);
     assert.deepEqual(res.json, { error: "invalid_request", error_description: "Required metadata header not specified" });
+    // At once: the handler answers the probe synchronously, before reading any state (no identity
+    // lookup, no await, no timer), from nothing but the missing header.
+    const direct = handleImdsRequest({} as Parameters<typeof handleImdsRequest>[0], {
+      method: "GET",
+      path: IMDS_TOKEN_PATH,
+      query: {},
+      headers: { accept: "application/json" },
+      body: "",
+      form: undefined,
+    });
+    assert.equal(direct.status, 400, direct.body);
+    assert.deepEqual(JSON.parse(direct.body), res.json);
   });
 
   it("requires Metadata: true", async () => {
