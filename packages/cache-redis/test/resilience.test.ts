@@ -75,13 +75,13 @@ for (const family of FAMILIES) {
       const source = fakeSource(HOUR, 1);
       server.freeze();
       try {
-        const started = Date.now();
         const tokens = await Promise.all(Array.from({ length: 10 }, (_, i) => cache.getOrFetch(cacheKey(`frozen-${i}`), source.fetch, miss())));
-        const elapsed = Date.now() - started;
         assert.equal(tokens.length, 10);
         assert.equal(source.calls, 10);
-        // Liveness, not performance: 10 concurrent calls wait out one 200 ms deadline, not ten in a row.
-        assert.ok(elapsed < 2_000, `answered in ${elapsed} ms`);
+        // Liveness, proven by the mechanism rather than the clock: 10 concurrent calls wait out one 200 ms
+        // deadline together, not ten in a row. The breaker counts a failure that started before the last
+        // one as the same burst, so a closed circuit means all ten reads were in flight at once; the
+        // counters, that each call waited out exactly one read deadline while Redis answered nothing.
         assert.equal(cache.circuitState, "closed", "ten reads that timed out together are one failure");
         assert.equal(cache.stats().deadlineMisses, 10, "each call waited out one read, nothing else");
         assert.equal(cache.stats().silentDeadlineMisses, 10, "Redis answered nothing meanwhile");
