@@ -46,6 +46,8 @@ class Waiters {
   }
 }
 const waitersByPartition = new Map<string, Waiters>();
+/** How far behind getToken the process may start and still count as having the whole processTimeoutInMs. */
+const DEADLINE_LAG_MS = 100;
 
 export class ToolTokenProvider {
   readonly #settings: ToolTokenProviderSettings;
@@ -112,7 +114,12 @@ export class ToolTokenProvider {
     const signal = waiters.controller.signal;
     waiters.running++;
     try {
-      const timeoutMs = Math.max(1, Math.min(this.#settings.processTimeoutInMs, request.deadline - Date.now()));
+      // Without a caller's requestOptions.timeout the deadline is processTimeoutInMs from getToken: the
+      // milliseconds since then are not taken from the tool, which gets (and errors naming) the configured
+      // value. A caller's shorter deadline still ends the process sooner.
+      const { processTimeoutInMs } = this.#settings;
+      const left = request.deadline - Date.now();
+      const timeoutMs = left > processTimeoutInMs - DEADLINE_LAG_MS ? processTimeoutInMs : Math.max(1, left);
       return await this.#settings.fetch({ ...request, signal, timeoutMs });
     } finally {
       waiters.running--;
