@@ -44,6 +44,14 @@ export const aadsts = {
       70011,
       `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid. ${why}`,
     ),
+  /** User flows (authorization code, refresh token, device code, password): Entra's code for scopes of several resources. */
+  multipleResources: (scope: string) =>
+    new EntraError(
+      400,
+      "invalid_scope",
+      28000,
+      `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope} is not valid.`,
+    ),
   resourceNotFound: (resource: string, tenantName: string) =>
     new EntraError(
       400,

@@ -48,7 +48,7 @@ export function delegatedScopes(scope: string): DelegatedScopes {
     const itemResource = item.endsWith("/.default") ? resourceOfDefaultScope(item) : slash > 0 ? item.slice(0, slash) : GRAPH_RESOURCE;
     const permission = item.endsWith("/.default") ? "user_impersonation" : item.slice(slash + 1);
     if (resource !== undefined && resource !== itemResource) {
-      throw aadsts.invalidScope(scope, "A token can be issued for one resource only; request the scopes of each resource separately.");
+      throw aadsts.multipleResources(scope);
     }
     resource = itemResource;
     if (permission === "") throw aadsts.invalidScope(scope, `The scope '${item}' names no permission.`);

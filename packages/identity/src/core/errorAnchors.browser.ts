@@ -27,6 +27,7 @@ export const AADSTS_ANCHORS: Record<number, string> = {
   700016: troubleshoot("application-not-found"),
   90002: troubleshoot("tenant-not-found"),
   70011: troubleshoot("scope-invalid-aadsts"),
+  28000: troubleshoot("scope-multiple-resources"),
   500011: troubleshoot("resource-not-found"),
   53003: troubleshoot("conditional-access-blocked"),
   65001: troubleshoot("consent-required"),
