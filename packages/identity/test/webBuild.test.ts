@@ -1,7 +1,8 @@
 // The web builds (scripts/webBuild.mjs) load no Node: their bundles import nothing and name no
 // `process`, `Buffer` or `setImmediate`, while the same check on the Node entry finds them (so the
 // check can fail). The package's export conditions send workerd and browser bundlers to them and
-// Node (and Deno and Bun, which match `import`) to the Node build.
+// Node (and Deno and Bun, which match `import`) to the Node build. The SPA bundle keeps issue 14's
+// size budget.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -9,6 +10,8 @@ import { describe, it } from "node:test";
 import { build } from "esbuild";
 // @ts-expect-error: a plain .mjs script without declarations
 import { nodeLeaks, WEB_BUILDS, webBuildOptions } from "../../../scripts/webBuild.mjs";
+// @ts-expect-error: a plain .mjs script without declarations
+import { measureSpaBundles } from "../../../bench/spa/scenario.mjs";
 
 interface WebBuild {
   condition: string;
@@ -63,6 +66,20 @@ describe("web builds", () => {
     assert.match(code, /ClientSecretCredential/);
     assert.doesNotMatch(code, /is not supported in browsers/);
     assert.doesNotMatch(code, /importKey/, "no Web Crypto signing without a certificate credential");
+  });
+});
+
+describe("the browser bundle's budget (issue 14)", () => {
+  it("an SPA importing only InteractiveBrowserCredential stays within 1/5 of @azure/identity's browser build, gzipped", async () => {
+    // The bench's own measurement (bench/spa/scenario.mjs): both apps bundled by esbuild in this run,
+    // minified, browser condition, gzip level 9; sizes are bytes, the same on any machine.
+    const sizes = (await measureSpaBundles()) as Record<"azid" | "azure", { minified: number; gzipped: number }>;
+    const budget = Math.floor(sizes.azure.gzipped / 5);
+    assert.ok(sizes.azure.gzipped > 50_000, `@azure/identity's browser bundle measured ${sizes.azure.gzipped} bytes: not the msal-browser build`);
+    assert.ok(
+      sizes.azid.gzipped <= budget,
+      `azid's SPA bundle is ${sizes.azid.gzipped} bytes gzipped, over its budget of ${budget} (1/5 of @azure/identity's ${sizes.azure.gzipped}); see BENCHMARKS.md section 12`,
+    );
   });
 });
 
