@@ -110,6 +110,26 @@ describe("interactive sign-in: /authorize and the authorization_code grant", () 
     assert.deepEqual(again.json.error_codes, [54005]);
   });
 
+  it("scopes of two resources: /authorize asks consent for both; the code's redemption for both fails with AADSTS28000", async () => {
+    const two = "https://storage.azure.com/user_impersonation https://graph.microsoft.com/User.Read openid profile offline_access";
+    const browser: Browser = { cookie: "" };
+    const pkce = pkcePair();
+    const page = await openPage(browser, { scope: two, prompt: "consent", code_challenge: pkce.challenge });
+    assert.equal(page.status, 200, page.body);
+    const consent = await submit(emu, browser, page, { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, action: "sign-in" });
+    assert.match(consent.body, /<code>user_impersonation<\/code> on https:\/\/storage\.azure\.com/);
+    assert.match(consent.body, /<code>User\.Read<\/code> on https:\/\/graph\.microsoft\.com/);
+    const code = new URL(String((await submit(emu, browser, consent, { action: "accept" })).headers.location)).searchParams.get("code")!;
+    const both = await redeem({ code, code_verifier: pkce.verifier, scope: two });
+    assert.equal(both.status, 400, both.body);
+    assert.equal(both.json.error, "invalid_scope");
+    assert.deepEqual(both.json.error_codes, [28000]);
+    assert.match(
+      String(both.json.error_description),
+      /^AADSTS28000: Provided value for the input parameter scope is not valid because it contains more than one resource\./,
+    );
+  });
+
   it("a wrong code_verifier fails with AADSTS501481 and spends the code", async () => {
     const { pkce, params } = await signIn();
     const wrong = await redeem({ code: params.get("code")!, code_verifier: pkcePair().verifier });

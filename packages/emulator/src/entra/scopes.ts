@@ -4,8 +4,8 @@ import { aadsts } from "./errors.js";
 
 /** Added by MSAL to every user flow; they shape the id_token and refresh token, not the audience. */
 const OIDC_SCOPES = new Set(["openid", "profile", "offline_access", "email"]);
-/** Bare permission names ("User.Read") belong to Microsoft Graph, as in Entra. */
-const GRAPH_RESOURCE = "https://graph.microsoft.com";
+/** Bare permission names ("User.Read") belong to Microsoft Graph, as in Entra; also the resource of a sign-in that names none. */
+export const GRAPH_RESOURCE = "https://graph.microsoft.com";
 
 export function splitScopes(scope: string): string[] {
   return scope.split(/\s+/).filter((item) => item !== "");
@@ -38,25 +38,39 @@ export interface DelegatedScopes {
   granted: string;
 }
 
+/** One permission a delegated scope asks for, and the resource it belongs to. */
+export interface DelegatedPermission {
+  resource: string;
+  permission: string;
+}
+
+/**
+ * The permissions a user flow's scopes ask for, across any number of resources (OIDC scopes left
+ * out). Entra's /authorize takes scopes of several resources (the user consents to all of them); a
+ * token request may name one resource only (delegatedScopes).
+ */
+export function delegatedPermissions(scope: string): DelegatedPermission[] {
+  return splitScopes(scope)
+    .filter((item) => !OIDC_SCOPES.has(item.toLowerCase()))
+    .map((item) => {
+      const slash = item.lastIndexOf("/");
+      const resource = item.endsWith("/.default") ? resourceOfDefaultScope(item) : slash > 0 ? item.slice(0, slash) : GRAPH_RESOURCE;
+      const permission = item.endsWith("/.default") ? "user_impersonation" : item.slice(slash + 1);
+      if (permission === "") throw aadsts.invalidScope(scope, `The scope '${item}' names no permission.`);
+      return { resource, permission };
+    });
+}
+
+/** A user flow's token request: one resource (AADSTS28000 for several, as Entra answers), its permissions, the scope echoed. */
 export function delegatedScopes(scope: string): DelegatedScopes {
-  const scopes = splitScopes(scope);
-  const resourceScopes = scopes.filter((item) => !OIDC_SCOPES.has(item.toLowerCase()));
-  let resource: string | undefined;
-  const permissions: string[] = [];
-  for (const item of resourceScopes) {
-    const slash = item.lastIndexOf("/");
-    const itemResource = item.endsWith("/.default") ? resourceOfDefaultScope(item) : slash > 0 ? item.slice(0, slash) : GRAPH_RESOURCE;
-    const permission = item.endsWith("/.default") ? "user_impersonation" : item.slice(slash + 1);
-    if (resource !== undefined && resource !== itemResource) {
-      throw aadsts.multipleResources(scope);
-    }
-    resource = itemResource;
-    if (permission === "") throw aadsts.invalidScope(scope, `The scope '${item}' names no permission.`);
-    permissions.push(permission);
-  }
+  const asked = delegatedPermissions(scope);
+  const resource = asked[0]?.resource;
+  if (asked.some((one) => one.resource !== resource)) throw aadsts.multipleResources(scope);
   return {
     resource: resource ?? GRAPH_RESOURCE,
-    permissions: permissions.length > 0 ? permissions.join(" ") : "User.Read",
-    granted: scopes.filter((item) => item.toLowerCase() !== "offline_access").join(" "),
+    permissions: asked.length > 0 ? asked.map((one) => one.permission).join(" ") : "User.Read",
+    granted: splitScopes(scope)
+      .filter((item) => item.toLowerCase() !== "offline_access")
+      .join(" "),
   };
 }

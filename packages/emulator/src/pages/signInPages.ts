@@ -49,8 +49,8 @@ export interface ConsentPageModel {
   flowId: string;
   appName: string;
   username: string;
-  resource: string;
-  permissions: string[];
+  /** Each permission asked for, with its resource: one sign-in may ask for several resources. */
+  permissions: { resource: string; permission: string }[];
 }
 
 export function consentPage(model: ConsentPageModel): string {
@@ -59,7 +59,7 @@ export function consentPage(model: ConsentPageModel): string {
     `<h1>Permissions requested</h1>
 <p class="sub">${e(model.username)}</p>
 <p><b>${e(model.appName)}</b> would like to:</p>
-<ul class="permissions">${model.permissions.map((permission) => `<li><code>${e(permission)}</code> on ${e(model.resource)}</li>`).join("")}<li>Maintain access to data you have given it access to</li></ul>
+<ul class="permissions">${model.permissions.map(({ resource, permission }) => `<li><code>${e(permission)}</code> on ${e(resource)}</li>`).join("")}<li>Maintain access to data you have given it access to</li></ul>
 <form method="post" action="${e(model.action)}">
 <input type="hidden" name="flow" value="${e(model.flowId)}">
 <div class="actions">

@@ -2,8 +2,8 @@
 // playwright-core) against the emulator over HTTPS: a small SPA served from loopback
 // (support/spaServer.ts) signs its user in by popup and by redirect, renews silently with the
 // 24-hour SPA refresh token, and calls a loopback API with the bearer token. Then what goes wrong:
-// a forged state, an error response, a closed popup, a blocked popup, each a typed error saying what
-// to do, and never a code or token left in the address bar. The browser reaches nothing but loopback.
+// a forged state, an error response, scopes of two resources, a closed popup, a blocked popup, each
+// a typed error saying what to do, and never a code or token left in the address bar. The browser reaches nothing but loopback.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
@@ -202,6 +202,22 @@ describe("InteractiveBrowserCredential (browser build) in real chromium: a SPA a
     assert.match(result.error!.message, /AADSTS65004/);
     assert.match(result.error!.message, /cancelled the sign-in.*again/);
     assert.equal(page.url(), `${spa.origin}/`, "error, description and state are gone from the address bar");
+    await page.close();
+  });
+
+  it("scopes of two resources: the sign-in goes through, Entra refuses the redemption (AADSTS28000), the error links the guide", async (t) => {
+    if (!requireChromium(t)) return;
+    const page = await openSpa(session!.context, { loginStyle: "popup" });
+    await page.fill("#scope", `${API}/user_impersonation https://graph.microsoft.com/User.Read`);
+    const popup = await clickSignIn(page);
+    await popup.waitForURL(/\/oauth2\/v2\.0\/authorize/);
+    await actAsUser(popup);
+    const result = await pending<TokenSummary>(page);
+    assert.equal(result.error?.code, "invalid_scope", JSON.stringify(result));
+    assert.match(result.error!.message, /AADSTS28000: .*contains more than one resource/);
+    assert.match(result.error!.message, /docs\/troubleshooting\.md#scope-multiple-resources/, "the browser build links the guide's section");
+    assert.doesNotMatch(result.error!.message, /Hint:/, "and adds no advice line of its own (the Node builds do)");
+    assert.equal(spaTokenRequests().at(-1)!.form!.grant_type, "authorization_code", "refused at the code's redemption, as by Entra");
     await page.close();
   });
 

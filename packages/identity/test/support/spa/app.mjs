@@ -62,8 +62,14 @@ window.spa = {
   pending: undefined,
 };
 
+/** The #scope field: one scope, or several separated by spaces (passed as an array). */
+function scopeField() {
+  const value = document.getElementById("scope").value;
+  return value.includes(" ") ? value.split(" ") : value;
+}
+
 document.getElementById("sign-in").addEventListener("click", () => {
-  window.spa.pending = window.spa.getToken(document.getElementById("scope").value);
+  window.spa.pending = window.spa.getToken(scopeField());
 });
 
 const saved = sessionStorage.getItem(SETTINGS);
@@ -71,6 +77,6 @@ if (saved !== null) credential = create(JSON.parse(saved));
 // A sign-in the page starts by itself as it loads: no click, so a popup blocker blocks its popup.
 if (sessionStorage.getItem("spa-sign-in-on-load") !== null) {
   sessionStorage.removeItem("spa-sign-in-on-load");
-  window.spa.pending = window.spa.getToken(document.getElementById("scope").value);
+  window.spa.pending = window.spa.getToken(scopeField());
 }
 window.spa.ready = true;
