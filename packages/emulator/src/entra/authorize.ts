@@ -14,7 +14,7 @@ import { aadsts, EntraError, entraErrorBody } from "./errors.js";
 import { isRegisteredRedirectUri } from "./redirectUris.js";
 import { isSpaRedirectUri } from "./spaRules.js";
 import { requireKnownResource } from "./resources.js";
-import { delegatedPermissions, GRAPH_RESOURCE } from "./scopes.js";
+import { delegatedPermissions } from "./scopes.js";
 import { browserSession, processSignInForm, readBrowserCookie, renderSignIn, type SignInFlow } from "./signInFlows.js";
 import { candidateTenants, findAppForUserFlow, resolveTenant } from "./tenants.js";
 
@@ -99,8 +99,7 @@ function validate(base: AuthorizeRequest, q: Record<string, string>, requireKnow
   if (base.scope === "") throw aadsts.missingParameter("scope");
   // Scopes of several resources are accepted here, as by Entra (the user consents to all of them); the
   // code's redemption names one resource (AADSTS28000 otherwise, at the token endpoint).
-  const resources = new Set(delegatedPermissions(base.scope).map((one) => one.resource));
-  for (const resource of resources.size > 0 ? resources : [GRAPH_RESOURCE]) requireKnown(resource);
+  for (const resource of new Set(delegatedPermissions(base.scope).map((one) => one.resource))) requireKnown(resource);
   // Other claims (the id_token defaults MSAL always sends, step-up challenges) are accepted as asked.
   const cae = requestsCaeCapability(q.claims);
 

@@ -4,8 +4,8 @@ import { aadsts } from "./errors.js";
 
 /** Added by MSAL to every user flow; they shape the id_token and refresh token, not the audience. */
 const OIDC_SCOPES = new Set(["openid", "profile", "offline_access", "email"]);
-/** Bare permission names ("User.Read") belong to Microsoft Graph, as in Entra; also the resource of a sign-in that names none. */
-export const GRAPH_RESOURCE = "https://graph.microsoft.com";
+/** Bare permission names ("User.Read") belong to Microsoft Graph, as in Entra. */
+const GRAPH_RESOURCE = "https://graph.microsoft.com";
 
 export function splitScopes(scope: string): string[] {
   return scope.split(/\s+/).filter((item) => item !== "");
@@ -46,11 +46,12 @@ export interface DelegatedPermission {
 
 /**
  * The permissions a user flow's scopes ask for, across any number of resources (OIDC scopes left
- * out). Entra's /authorize takes scopes of several resources (the user consents to all of them); a
- * token request may name one resource only (delegatedScopes).
+ * out; only OIDC scopes ask for Graph's User.Read, as in Entra). Entra's /authorize takes scopes of
+ * several resources (the user consents to all of them); a token request may name one resource only
+ * (delegatedScopes).
  */
 export function delegatedPermissions(scope: string): DelegatedPermission[] {
-  return splitScopes(scope)
+  const asked = splitScopes(scope)
     .filter((item) => !OIDC_SCOPES.has(item.toLowerCase()))
     .map((item) => {
       const slash = item.lastIndexOf("/");
@@ -59,16 +60,17 @@ export function delegatedPermissions(scope: string): DelegatedPermission[] {
       if (permission === "") throw aadsts.invalidScope(scope, `The scope '${item}' names no permission.`);
       return { resource, permission };
     });
+  return asked.length > 0 ? asked : [{ resource: GRAPH_RESOURCE, permission: "User.Read" }];
 }
 
 /** A user flow's token request: one resource (AADSTS28000 for several, as Entra answers), its permissions, the scope echoed. */
 export function delegatedScopes(scope: string): DelegatedScopes {
   const asked = delegatedPermissions(scope);
-  const resource = asked[0]?.resource;
+  const resource = asked[0]!.resource;
   if (asked.some((one) => one.resource !== resource)) throw aadsts.multipleResources(scope);
   return {
-    resource: resource ?? GRAPH_RESOURCE,
-    permissions: asked.length > 0 ? asked.map((one) => one.permission).join(" ") : "User.Read",
+    resource,
+    permissions: asked.map((one) => one.permission).join(" "),
     granted: splitScopes(scope)
       .filter((item) => item.toLowerCase() !== "offline_access")
       .join(" "),

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { AppRegistration, TenantConfig, UserConfig } from "../config.js";
 import { htmlResponse, type HttpResponse } from "../http/response.js";
 import { consentPage, signInPage } from "../pages/signInPages.js";
-import { delegatedPermissions, GRAPH_RESOURCE } from "./scopes.js";
+import { delegatedPermissions } from "./scopes.js";
 import { secretsEqual } from "./secretComparison.js";
 import { findUser } from "./tenants.js";
 
@@ -156,7 +156,6 @@ export function processSignInForm(
   }
   if (target.forceConsent || (target.app.requireUserConsent === true && !flows.hasConsent(found.tenant, target.app, found.user))) {
     flow.user = found;
-    const asked = delegatedPermissions(target.scope);
     return {
       kind: "page",
       response: htmlResponse(
@@ -166,7 +165,7 @@ export function processSignInForm(
           flowId: flow.id,
           appName: target.app.displayName ?? target.app.clientId,
           username: found.user.username,
-          permissions: asked.length > 0 ? asked : [{ resource: GRAPH_RESOURCE, permission: "User.Read" }],
+          permissions: delegatedPermissions(target.scope),
         }),
       ),
     };
